@@ -1,0 +1,186 @@
+"""/api/v1/accounts/…: profiles, relationships, follows."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.api import params
+from fedcity.api.auth import api_session, optional_account, require_account
+from fedcity.api.entities import (
+    relationship,
+    serialize_account,
+    serialize_credential_account,
+    serialize_statuses,
+)
+from fedcity.api.pagination import paged_response
+from fedcity.appkeys import FEDERATION, SETTINGS
+from fedcity.errors import FedcityError, NotFound
+from fedcity.federation.actors import resolve_handle, split_handle
+from fedcity.services import follows, timelines
+from fedcity.storage.models import Actor, Follow, FollowState
+from fedcity.storage.queries import actors as q
+
+
+async def _account(session: AsyncSession, request: web.Request) -> Actor:
+    actor = await q.get_actor_by_id(session, params.path_id(request))
+    if (
+        actor is None
+        or actor.deleted_at is not None
+        or actor.actor_type == "Application"
+    ):
+        raise NotFound("Record not found")
+    return actor
+
+
+async def verify_credentials(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        me = await require_account(request, session, "read:accounts")
+        user = await q.get_user_by_actor_id(session, me.id)
+        role = user.role if user else "user"
+    return web.json_response(
+        serialize_credential_account(me, request.app[FEDERATION].urls, role)
+    )
+
+
+async def account_get(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        await optional_account(request, session)
+        actor = await _account(session, request)
+    return web.json_response(serialize_account(actor, request.app[FEDERATION].urls))
+
+
+async def lookup(request: web.Request) -> web.Response:
+    acct = request.query.get("acct", "")
+    username, domain = split_handle(acct)
+    if domain == request.app[SETTINGS].instance.domain.lower():
+        domain = None
+    async with api_session(request) as session:
+        actor = await q.get_actor_by_handle(session, username, domain)
+        if actor is None and domain is not None:
+            actor = await _try_resolve(request, session, username, domain)
+    if actor is None or actor.deleted_at is not None:
+        raise NotFound("Record not found")
+    return web.json_response(serialize_account(actor, request.app[FEDERATION].urls))
+
+
+async def _try_resolve(
+    request: web.Request, session: AsyncSession, username: str, domain: str
+) -> Actor | None:
+    try:
+        return await resolve_handle(request.app[FEDERATION], session, username, domain)
+    except FedcityError:
+        return None
+
+
+async def account_statuses(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        actor = await _account(session, request)
+        flt = timelines.AccountFilter(
+            exclude_replies=params.boolean(p, "exclude_replies"),
+            exclude_reblogs=params.boolean(p, "exclude_reblogs"),
+        )
+        if (
+            params.boolean(p, "pinned")
+            or params.boolean(p, "only_media")
+            or p.get("tagged")
+        ):
+            posts = []  # pins, media and tag filters arrive with the client-API issue
+        else:
+            posts = await timelines.account_statuses(
+                session, viewer, actor, params.page(p), flt
+            )
+        items = await serialize_statuses(
+            session, posts, viewer, request.app[FEDERATION].urls
+        )
+    return paged_response(request, items, [post.id for post in posts])
+
+
+async def followers(request: web.Request) -> web.Response:
+    return await _follow_list(request, followers=True)
+
+
+async def following(request: web.Request) -> web.Response:
+    return await _follow_list(request, followers=False)
+
+
+async def _follow_list(request: web.Request, *, followers: bool) -> web.Response:
+    p = await params.read_params(request)
+    page = params.page(p, default_limit=40, max_limit=80)
+    async with api_session(request) as session:
+        await optional_account(request, session)
+        actor = await _account(session, request)
+        mine, theirs = (
+            (Follow.target_id, Follow.actor_id)
+            if followers
+            else (Follow.actor_id, Follow.target_id)
+        )
+        stmt = (
+            select(Follow, Actor)
+            .join(Actor, Actor.id == theirs)
+            .where(mine == actor.id, Follow.state == FollowState.ACCEPTED)
+        )
+        if page.max_id is not None:
+            stmt = stmt.where(Follow.id < page.max_id)
+        if page.since_id is not None or page.min_id is not None:
+            stmt = stmt.where(Follow.id > (page.min_id or page.since_id or 0))
+        rows = (
+            await session.execute(stmt.order_by(Follow.id.desc()).limit(page.limit))
+        ).all()
+    urls = request.app[FEDERATION].urls
+    return paged_response(
+        request, [serialize_account(a, urls) for _, a in rows], [f.id for f, _ in rows]
+    )
+
+
+async def relationships(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    ids = [int(i) for i in params.list_param(p, "id") if i.isdigit()]
+    async with api_session(request) as session:
+        me = await require_account(request, session, "read:follows")
+        targets = await q.list_actors_by_ids(session, ids)
+        out = [
+            await _relationship(session, me, targets[i]) for i in ids if i in targets
+        ]
+    return web.json_response(out)
+
+
+async def _relationship(
+    session: AsyncSession, me: Actor, target: Actor
+) -> dict[str, object]:
+    return relationship(
+        target,
+        following=await q.get_follow(session, me.id, target.id),
+        followed_by=await q.get_follow(session, target.id, me.id),
+        blocking=await q.get_block(session, me.id, target.id) is not None,
+        blocked_by=await q.get_block(session, target.id, me.id) is not None,
+    )
+
+
+async def follow(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:follows")
+        target = await _account(session, request)
+        await follows.follow(
+            session,
+            request.app[FEDERATION].urls,
+            me,
+            target,
+            reblogs=params.boolean(p, "reblogs", True),
+            notify_posts=params.boolean(p, "notify"),
+        )
+        body = await _relationship(session, me, target)
+    return web.json_response(body)
+
+
+async def unfollow(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:follows")
+        target = await _account(session, request)
+        await follows.unfollow(session, me, target)
+        body = await _relationship(session, me, target)
+    return web.json_response(body)

@@ -1,0 +1,280 @@
+"""Mastodon entities (Account, Status, Notification, Relationship) from domain rows.
+
+Lists are serialised in batches: the accounts, mentions, tags and the viewer's own
+favourites and boosts for a page of statuses are each read with one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.storage.models import Actor, Notification, Post
+from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import posts as post_q
+from fedcity.urls import Urls
+
+Entity = dict[str, Any]
+
+
+def timestamp(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def acct_of(actor: Actor) -> str:
+    return actor.username if actor.is_local else f"{actor.username}@{actor.domain}"
+
+
+def serialize_account(actor: Actor, urls: Urls) -> Entity:
+    avatar = actor.avatar_url or f"{urls.base}/static/avatar.png"
+    header = actor.header_url or f"{urls.base}/static/header.png"
+    created = actor.published_at or actor.created_at
+    return {
+        "id": str(actor.id),
+        "username": actor.username,
+        "acct": acct_of(actor),
+        "display_name": actor.display_name,
+        "locked": actor.locked,
+        "bot": actor.bot,
+        "discoverable": actor.discoverable,
+        "indexable": actor.indexable,
+        "group": actor.actor_type == "Group",
+        "created_at": timestamp(
+            created.replace(hour=0, minute=0, second=0, microsecond=0)
+        ),
+        "note": actor.summary,
+        "url": actor.url or actor.uri,
+        "uri": actor.uri,
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "header": header,
+        "header_static": header,
+        "followers_count": actor.followers_count,
+        "following_count": actor.following_count,
+        "statuses_count": actor.statuses_count,
+        "last_status_at": actor.last_status_at.date().isoformat()
+        if actor.last_status_at
+        else None,
+        "hide_collections": False,
+        "noindex": not actor.indexable,
+        "emojis": [],
+        "roles": [],
+        "fields": [
+            {"name": f["name"], "value": f["value"], "verified_at": None}
+            for f in actor.fields
+        ],
+    }
+
+
+def serialize_credential_account(actor: Actor, urls: Urls, role: str) -> Entity:
+    entity = serialize_account(actor, urls)
+    entity["source"] = {
+        "privacy": "public",
+        "sensitive": False,
+        "language": None,
+        "note": actor.summary,
+        "fields": entity["fields"],
+        "follow_requests_count": 0,
+        "hide_collections": False,
+        "discoverable": actor.discoverable,
+        "indexable": actor.indexable,
+    }
+    entity["role"] = {
+        "id": {"user": "-99", "moderator": "2", "admin": "3", "owner": "3"}.get(
+            role, "-99"
+        ),
+        "name": role.capitalize() if role != "user" else "",
+        "permissions": "0" if role == "user" else "1",
+        "color": "",
+        "highlighted": role != "user",
+    }
+    return entity
+
+
+@dataclass
+class StatusBatch:
+    """Everything a page of statuses refers to, loaded up front."""
+
+    posts: dict[int, Post] = field(default_factory=dict)
+    actors: dict[int, Actor] = field(default_factory=dict)
+    mentions: dict[int, list[int]] = field(default_factory=dict)
+    tags: dict[int, list[str]] = field(default_factory=dict)
+    favourited: set[int] = field(default_factory=set)
+    reblogged: set[int] = field(default_factory=set)
+
+
+async def load_batch(
+    session: AsyncSession, posts: Sequence[Post], viewer: Actor | None
+) -> StatusBatch:
+    batch = StatusBatch(posts={p.id: p for p in posts})
+    originals = [p.reblog_of_id for p in posts if p.reblog_of_id is not None]
+    batch.posts.update(await post_q.list_posts_by_ids(session, originals))
+    ids = list(batch.posts)
+    batch.mentions = await post_q.list_mentions(session, ids)
+    batch.tags = await post_q.list_tags(session, ids)
+    actor_ids = {p.actor_id for p in batch.posts.values()}
+    actor_ids.update(a for ms in batch.mentions.values() for a in ms)
+    batch.actors = await actor_q.list_actors_by_ids(session, list(actor_ids))
+    if viewer is not None:
+        batch.favourited = await post_q.favourited_ids(session, viewer.id, ids)
+        batch.reblogged = await post_q.reblogged_ids(session, viewer.id, ids)
+    return batch
+
+
+def serialize_status(
+    post: Post, batch: StatusBatch, urls: Urls, viewer: Actor | None
+) -> Entity:
+    author = batch.actors[post.actor_id]
+    original = batch.posts.get(post.reblog_of_id) if post.reblog_of_id else None
+    mentioned = [
+        batch.actors[a] for a in batch.mentions.get(post.id, []) if a in batch.actors
+    ]
+    entity: Entity = {
+        "id": str(post.id),
+        "uri": post.uri,
+        "url": post.url if original is None else None,
+        "created_at": timestamp(post.published_at or post.created_at),
+        "account": serialize_account(author, urls),
+        "content": post.content if original is None else "",
+        "visibility": post.visibility,
+        "sensitive": post.sensitive,
+        "spoiler_text": post.spoiler_text,
+        "media_attachments": [
+            _attachment(post, i, a) for i, a in enumerate(post.attachments)
+        ],
+        "application": None,
+        "mentions": [
+            {
+                "id": str(a.id),
+                "username": a.username,
+                "url": a.url or a.uri,
+                "acct": acct_of(a),
+            }
+            for a in mentioned
+        ],
+        "tags": [{"name": t, "url": urls.tag(t)} for t in batch.tags.get(post.id, [])],
+        "emojis": [],
+        "reblogs_count": post.reblogs_count,
+        "favourites_count": post.favourites_count,
+        "replies_count": post.replies_count,
+        "in_reply_to_id": str(post.in_reply_to_id) if post.in_reply_to_id else None,
+        "in_reply_to_account_id": (
+            str(post.in_reply_to_actor_id) if post.in_reply_to_actor_id else None
+        ),
+        "reblog": serialize_status(original, batch, urls, viewer) if original else None,
+        "poll": None,
+        "card": None,
+        "language": post.language,
+        "edited_at": timestamp(post.edited_at),
+        "filtered": [],
+    }
+    if viewer is not None:
+        entity.update(
+            favourited=post.id in batch.favourited,
+            reblogged=post.id in batch.reblogged,
+            muted=False,
+            bookmarked=False,
+        )
+        if post.actor_id == viewer.id:
+            entity["pinned"] = False
+    return entity
+
+
+def _attachment(post: Post, index: int, item: dict[str, Any]) -> Entity:
+    media = str(item.get("media_type") or "")
+    kind = (
+        "image"
+        if media.startswith("image/") or item.get("type") == "Image"
+        else (
+            "video"
+            if media.startswith("video/")
+            else "audio"
+            if media.startswith("audio/")
+            else "unknown"
+        )
+    )
+    return {
+        "id": f"{post.id}{index:02d}",
+        "type": kind,
+        "url": item["url"],
+        "preview_url": item["url"],
+        "remote_url": item["url"],
+        "preview_remote_url": None,
+        "text_url": None,
+        "meta": None,
+        "description": item.get("name"),
+        "blurhash": item.get("blurhash"),
+    }
+
+
+async def serialize_statuses(
+    session: AsyncSession, posts: Sequence[Post], viewer: Actor | None, urls: Urls
+) -> list[Entity]:
+    batch = await load_batch(session, posts, viewer)
+    return [serialize_status(p, batch, urls, viewer) for p in posts]
+
+
+async def serialize_one_status(
+    session: AsyncSession, post: Post, viewer: Actor | None, urls: Urls
+) -> Entity:
+    return (await serialize_statuses(session, [post], viewer, urls))[0]
+
+
+async def serialize_notifications(
+    session: AsyncSession, rows: Sequence[Notification], viewer: Actor, urls: Urls
+) -> list[Entity]:
+    posts = await post_q.list_posts_by_ids(
+        session, [n.post_id for n in rows if n.post_id]
+    )
+    batch = await load_batch(session, list(posts.values()), viewer)
+    senders = await actor_q.list_actors_by_ids(session, [n.from_actor_id for n in rows])
+    out = []
+    for row in rows:
+        sender = senders.get(row.from_actor_id)
+        if sender is None:
+            continue
+        post = posts.get(row.post_id) if row.post_id else None
+        out.append(
+            {
+                "id": str(row.id),
+                "type": row.type,
+                "created_at": timestamp(row.created_at),
+                "group_key": f"ungrouped-{row.id}",
+                "account": serialize_account(sender, urls),
+                "status": serialize_status(post, batch, urls, viewer) if post else None,
+            }
+        )
+    return out
+
+
+def relationship(
+    target: Actor,
+    *,
+    following: Any,
+    followed_by: Any,
+    blocking: bool,
+    blocked_by: bool,
+) -> Entity:
+    return {
+        "id": str(target.id),
+        "following": bool(following and following.state == "accepted"),
+        "showing_reblogs": bool(following.show_reblogs) if following else False,
+        "notifying": bool(following.notify) if following else False,
+        "languages": None,
+        "followed_by": bool(followed_by and followed_by.state == "accepted"),
+        "blocking": blocking,
+        "blocked_by": blocked_by,
+        "muting": False,
+        "muting_notifications": False,
+        "requested": bool(following and following.state == "pending"),
+        "requested_by": bool(followed_by and followed_by.state == "pending"),
+        "domain_blocking": False,
+        "endorsed": False,
+        "note": "",
+    }

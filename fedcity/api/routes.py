@@ -1,0 +1,48 @@
+"""Every client-API route, one line each, grouped by resource."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from fedcity.api import accounts, instance, search, static, statuses, timelines
+from fedcity.web.middlewares import add_route
+
+
+def add_routes(app: web.Application) -> None:
+    def get(path: str, handler: Handler) -> None:
+        add_route(app, "GET", path, handler)
+
+    def post(path: str, handler: Handler) -> None:
+        add_route(app, "POST", path, handler)
+
+    # instance
+    get("/api/v1/instance", instance.instance_v1)
+    # accounts
+    get("/api/v1/accounts/verify_credentials", accounts.verify_credentials)
+    get("/api/v1/accounts/relationships", accounts.relationships)
+    get("/api/v1/accounts/lookup", accounts.lookup)
+    get("/api/v1/accounts/{id}", accounts.account_get)
+    get("/api/v1/accounts/{id}/statuses", accounts.account_statuses)
+    get("/api/v1/accounts/{id}/followers", accounts.followers)
+    get("/api/v1/accounts/{id}/following", accounts.following)
+    post("/api/v1/accounts/{id}/follow", accounts.follow)
+    post("/api/v1/accounts/{id}/unfollow", accounts.unfollow)
+    # statuses
+    post("/api/v1/statuses", statuses.create)
+    get("/api/v1/statuses/{id}", statuses.show)
+    add_route(app, "PUT", "/api/v1/statuses/{id}", statuses.edit)
+    add_route(app, "DELETE", "/api/v1/statuses/{id}", statuses.delete)
+    get("/api/v1/statuses/{id}/context", statuses.context)
+    post("/api/v1/statuses/{id}/favourite", statuses.favourite)
+    post("/api/v1/statuses/{id}/unfavourite", statuses.unfavourite)
+    post("/api/v1/statuses/{id}/reblog", statuses.reblog)
+    post("/api/v1/statuses/{id}/unreblog", statuses.unreblog)
+    # timelines and notifications
+    get("/api/v1/timelines/home", timelines.home)
+    get("/api/v1/timelines/public", timelines.public)
+    get("/api/v1/notifications", timelines.notifications)
+    # search
+    get("/api/v2/search", search.search_v2)
+    # default images referenced by Account entities
+    get("/static/{name}", static.image)

@@ -1,0 +1,167 @@
+"""/api/v1/statuses/…: post, read, edit, delete, thread, favourite, boost."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDict
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity import text
+from fedcity.api import params
+from fedcity.api.auth import api_session, optional_account, require_account
+from fedcity.api.entities import serialize_one_status, serialize_statuses
+from fedcity.appkeys import FEDERATION, SETTINGS
+from fedcity.errors import FedcityError
+from fedcity.federation.actors import resolve_handle
+from fedcity.services import interactions, posts, timelines
+from fedcity.storage.models import Actor, Post, Visibility
+from fedcity.storage.queries import actors as q
+
+log = logging.getLogger(__name__)
+
+
+async def resolve_mentions(
+    request: web.Request, session: AsyncSession, body: str
+) -> dict[str, Actor]:
+    """Handles typed in `body` → actors; unknown remote ones are looked up by WebFinger."""
+    own_domain = request.app[SETTINGS].instance.domain.lower()
+    found: dict[str, Actor] = {}
+    for ref in text.extract_mentions(body):
+        domain = None if ref.domain in (None, own_domain) else ref.domain
+        actor = await q.get_actor_by_handle(session, ref.username, domain)
+        if actor is None and domain is not None:
+            try:
+                actor = await resolve_handle(
+                    request.app[FEDERATION], session, ref.username, domain
+                )
+            except FedcityError as exc:
+                log.info("mention %s not resolved: %s", ref.handle, exc)
+        if actor is not None and actor.deleted_at is None:
+            found[ref.handle.lower()] = actor
+    return found
+
+
+async def _command(
+    request: web.Request, session: AsyncSession, p: MultiDict[Any], default: Visibility
+) -> posts.NewPost:
+    body = str(p.get("status") or "")
+    return posts.NewPost(
+        text=body,
+        visibility=params.visibility(p, default),
+        in_reply_to_id=params.optional_int(p, "in_reply_to_id"),
+        spoiler_text=str(p.get("spoiler_text") or ""),
+        sensitive=params.boolean(p, "sensitive"),
+        language=str(p["language"]) if p.get("language") else None,
+        mentions=await resolve_mentions(request, session, body),
+    )
+
+
+async def create(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:statuses")
+        cmd = await _command(request, session, p, Visibility.PUBLIC)
+        post = await posts.create_local_post(session, urls, me, cmd)
+        body = await serialize_one_status(session, post, me, urls)
+    return web.json_response(body)
+
+
+async def show(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        body = await serialize_one_status(
+            session, post, viewer, request.app[FEDERATION].urls
+        )
+    return web.json_response(body)
+
+
+async def edit(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:statuses")
+        post = await posts.get_visible_post(session, me, params.path_id(request))
+        cmd = await _command(request, session, p, Visibility(post.visibility))
+        await posts.edit_local_post(session, urls, me, post, cmd)
+        body = await serialize_one_status(session, post, me, urls)
+    return web.json_response(body)
+
+
+async def delete(request: web.Request) -> web.Response:
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:statuses")
+        post = await posts.get_visible_post(session, me, params.path_id(request))
+        source = post.source or ""
+        body = await serialize_one_status(session, post, me, urls)
+        await posts.delete_local_post(session, me, post)
+    body["text"] = (
+        source  # Mastodon returns the source so clients can "delete & redraft"
+    )
+    return web.json_response(body)
+
+
+async def context(request: web.Request) -> web.Response:
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        ancestors, descendants = await timelines.context(session, viewer, post)
+        body = {
+            "ancestors": await serialize_statuses(session, ancestors, viewer, urls),
+            "descendants": await serialize_statuses(session, descendants, viewer, urls),
+        }
+    return web.json_response(body)
+
+
+async def _act(request: web.Request, action: str) -> web.Response:
+    urls = request.app[FEDERATION].urls
+    p = await params.read_params(request)
+    async with api_session(request) as session:
+        me = await require_account(request, session, f"write:{_scope_of(action)}")
+        post: Post = await posts.get_visible_post(session, me, params.path_id(request))
+        if post.reblog_of_id is not None:
+            post = await posts.get_visible_post(session, me, post.reblog_of_id)
+        match action:
+            case "favourite":
+                await interactions.favourite(session, urls, me, post)
+            case "unfavourite":
+                await interactions.unfavourite(session, me, post)
+            case "reblog":
+                boost = await posts.reblog(
+                    session, urls, me, post, params.visibility(p)
+                )
+                return web.json_response(
+                    await serialize_one_status(session, boost, me, urls)
+                )
+            case "unreblog":
+                await posts.unreblog(session, me, post)
+        await session.flush()
+        await session.refresh(post)
+        body = await serialize_one_status(session, post, me, urls)
+    return web.json_response(body)
+
+
+def _scope_of(action: str) -> str:
+    return "favourites" if "favourite" in action else "statuses"
+
+
+async def favourite(request: web.Request) -> web.Response:
+    return await _act(request, "favourite")
+
+
+async def unfavourite(request: web.Request) -> web.Response:
+    return await _act(request, "unfavourite")
+
+
+async def reblog(request: web.Request) -> web.Response:
+    return await _act(request, "reblog")
+
+
+async def unreblog(request: web.Request) -> web.Response:
+    return await _act(request, "unreblog")

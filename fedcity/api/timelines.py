@@ -1,0 +1,54 @@
+"""/api/v1/timelines/… and /api/v1/notifications."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from fedcity.api import params
+from fedcity.api.auth import api_session, optional_account, require_account
+from fedcity.api.entities import serialize_notifications, serialize_statuses
+from fedcity.api.pagination import paged_response
+from fedcity.appkeys import FEDERATION
+from fedcity.services import timelines
+
+
+async def home(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    async with api_session(request) as session:
+        me = await require_account(request, session, "read:statuses")
+        posts = await timelines.home(session, me, params.page(p))
+        items = await serialize_statuses(
+            session, posts, me, request.app[FEDERATION].urls
+        )
+    return paged_response(request, items, [post.id for post in posts])
+
+
+async def public(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        posts = await timelines.public(
+            session,
+            params.page(p),
+            local=params.boolean(p, "local"),
+            remote=params.boolean(p, "remote"),
+        )
+        items = await serialize_statuses(
+            session, posts, viewer, request.app[FEDERATION].urls
+        )
+    return paged_response(request, items, [post.id for post in posts])
+
+
+async def notifications(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    types = frozenset(params.list_param(p, "types")) or None
+    exclude = frozenset(params.list_param(p, "exclude_types"))
+    async with api_session(request) as session:
+        me = await require_account(request, session, "read:notifications")
+        rows = await timelines.notifications(
+            session, me, params.page(p, default_limit=40, max_limit=80), types, exclude
+        )
+        items = await serialize_notifications(
+            session, rows, me, request.app[FEDERATION].urls
+        )
+    return paged_response(request, items, [row.id for row in rows])

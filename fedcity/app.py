@@ -1,0 +1,115 @@
+"""create_app(settings): wiring only — keys, middlewares, routes, background resources."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from fedcity import api
+from fedcity.appkeys import (
+    DB,
+    FEDERATION,
+    INBOX_WRITER,
+    RUN_WORKER,
+    SETTINGS,
+    TRANSPORT_OVERRIDE,
+    WORKER,
+)
+from fedcity.config import Settings
+from fedcity.errors import ConfigError
+from fedcity.federation.context import Federation, SigningKey
+from fedcity.federation.delivery import load_unavailable
+from fedcity.federation.inbox import InboxWriter
+from fedcity.federation.signatures import generate_private_key_pem, load_private_key
+from fedcity.federation.transport import AiohttpTransport, HttpTransport
+from fedcity.jobs.registry import job_handlers
+from fedcity.jobs.worker import Worker
+from fedcity.services.accounts import ensure_instance_actor
+from fedcity.storage.db import Database
+from fedcity.storage.migrate import is_up_to_date
+from fedcity.urls import Urls
+from fedcity.web import activitypub, contexts, pages, wellknown
+from fedcity.web.middlewares import cors, errors
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    transport: HttpTransport | None = None,
+    run_worker: bool = True,
+) -> web.Application:
+    app = web.Application(
+        client_max_size=settings.server.max_body_bytes, middlewares=[cors, errors]
+    )
+    app[SETTINGS] = settings
+    app[RUN_WORKER] = run_worker
+    if transport is not None:
+        app[TRANSPORT_OVERRIDE] = transport
+    app.cleanup_ctx.append(_resources)
+    wellknown.add_routes(app)
+    activitypub.add_routes(app)
+    contexts.add_routes(app)
+    pages.add_routes(app)
+    api.add_routes(app)
+    return app
+
+
+async def build_federation(
+    settings: Settings, db: Database, transport: HttpTransport
+) -> Federation:
+    urls = Urls(settings.instance.base_url)
+    async with db.session() as session:
+        instance_actor = await ensure_instance_actor(
+            session, urls, settings.instance.domain, generate_private_key_pem
+        )
+        unavailable = await load_unavailable(session)
+    assert instance_actor.key_id and instance_actor.private_key_pem
+    key = SigningKey(
+        instance_actor.key_id, load_private_key(instance_actor.private_key_pem)
+    )
+    fed = Federation(
+        settings=settings, urls=urls, db=db, transport=transport, instance_key=key
+    )
+    fed.unavailable_origins.update(unavailable)
+    return fed
+
+
+def open_transport(settings: Settings) -> HttpTransport:
+    return AiohttpTransport(
+        allow_private_addresses=settings.federation.allow_private_addresses,
+        timeout_seconds=settings.federation.fetch_timeout_seconds,
+        max_connections=max(10, settings.federation.max_concurrent_deliveries),
+    )
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    db = Database(settings.database.url, echo=settings.database.echo)
+    if not await is_up_to_date(db):
+        await db.dispose()
+        raise ConfigError(
+            "the database schema is not up to date: run `fedcity migrate`"
+        )
+    transport = app.get(TRANSPORT_OVERRIDE) or open_transport(settings)
+    fed = await build_federation(settings, db, transport)
+    worker = Worker(fed, job_handlers())
+    fed.wake_worker = worker.wake
+    app[DB], app[FEDERATION], app[WORKER] = db, fed, worker
+    app[INBOX_WRITER] = InboxWriter(db, on_stored=worker.wake)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run_forever(stop)) if app[RUN_WORKER] else None
+    yield
+    stop.set()
+    if task is not None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=10)
+    await app[INBOX_WRITER].close()
+    if TRANSPORT_OVERRIDE not in app:
+        await transport.close()
+    await db.dispose()

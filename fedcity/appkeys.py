@@ -1,0 +1,21 @@
+"""Every typed application and request key, in one place."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from fedcity.config import Settings
+from fedcity.federation.context import Federation
+from fedcity.federation.inbox import InboxWriter
+from fedcity.federation.transport import HttpTransport
+from fedcity.jobs.worker import Worker
+from fedcity.storage.db import Database
+
+SETTINGS = web.AppKey("settings", Settings)
+DB = web.AppKey("db", Database)
+FEDERATION = web.AppKey("federation", Federation)
+INBOX_WRITER = web.AppKey("inbox_writer", InboxWriter)
+WORKER = web.AppKey("worker", Worker)
+# Tests hand in a transport of their own; production builds the aiohttp one.
+TRANSPORT_OVERRIDE = web.AppKey("transport_override", HttpTransport)
+RUN_WORKER = web.AppKey("run_worker", bool)

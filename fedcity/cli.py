@@ -1,0 +1,230 @@
+"""The command line: migrate | serve | worker | account create | token create.
+
+Every failure an operator can cause (bad configuration, unreachable or missing
+database, wrong credentials) ends in one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from fedcity.config import Settings, load_settings
+from fedcity.errors import ConfigError, FedcityError
+from fedcity.storage.db import Database
+from fedcity.storage.migrate import is_up_to_date, upgrade_to_head
+
+log = logging.getLogger("fedcity")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fedcity", description="fedcity server")
+    parser.add_argument(
+        "-c",
+        "--config",
+        default=os.environ.get("FEDCITY_CONFIG"),
+        help="TOML configuration file (default: $FEDCITY_CONFIG, else built-in defaults)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create or upgrade the database schema")
+    sub.add_parser("serve", help="run the web server with an in-process worker")
+    worker = sub.add_parser("worker", help="run a delivery worker alone")
+    worker.add_argument("--once", action="store_true", help="run until idle, then exit")
+    account = sub.add_parser("account", help="manage local accounts").add_subparsers(
+        dest="action", required=True
+    )
+    create = account.add_parser("create", help="create a local account")
+    create.add_argument("name")
+    create.add_argument("--password", required=True)
+    create.add_argument("--role", default="user")
+    create.add_argument("--display-name", default="")
+    token = sub.add_parser("token", help="manage API tokens").add_subparsers(
+        dest="action", required=True
+    )
+    token_create = token.add_parser(
+        "create", help="create a bearer token; prints it alone"
+    )
+    token_create.add_argument("name")
+    token_create.add_argument("--scopes", default="read write follow push")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("FEDCITY_LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    try:
+        settings = load_settings(args.config)
+        command = COMMANDS[args.command]
+        return command(settings, args)
+    except KeyboardInterrupt:
+        return 130
+    except (FedcityError, SQLAlchemyError, OSError) as exc:
+        print(f"fedcity: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, FedcityError):
+        return exc.message if not isinstance(exc, ConfigError) else str(exc.message)
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return f"database: {str(exc.orig).strip().splitlines()[0]}"
+    if isinstance(exc, SQLAlchemyError):
+        return f"database: {str(exc).strip().splitlines()[0]}"
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _run(coro_fn: Callable[[], Awaitable[Any]]) -> Any:
+    return asyncio.run(_wrap(coro_fn))
+
+
+async def _wrap(coro_fn: Callable[[], Awaitable[Any]]) -> Any:
+    try:
+        return await coro_fn()
+    except Exception as exc:
+        # asyncpg raises its own errors outside SQLAlchemy's hierarchy on connect.
+        if type(exc).__module__.startswith("asyncpg"):
+            raise ConfigError(f"database: {exc}") from exc
+        raise
+
+
+async def _with_db(settings: Settings, fn: Callable[[Database], Awaitable[Any]]) -> Any:
+    db = Database(settings.database.url)
+    try:
+        return await fn(db)
+    finally:
+        await db.dispose()
+
+
+async def _require_schema(db: Database) -> None:
+    if not await is_up_to_date(db):
+        raise ConfigError(
+            "the database schema is not up to date: run `fedcity migrate` first"
+        )
+
+
+# --- commands ----------------------------------------------------------------
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    _run(lambda: _with_db(settings, upgrade_to_head))
+    print("fedcity: database schema is up to date", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from fedcity.app import create_app
+
+    _run(lambda: _with_db(settings, upgrade_to_head))
+    app = create_app(settings, run_worker=settings.worker.in_process)
+    base = settings.instance.base_url
+    print(
+        f"fedcity: {settings.instance.name} is serving at {base} "
+        f"(listening on {settings.server.host}:{settings.server.port})\n"
+        "fedcity: create the first account with:\n"
+        f"  fedcity{_config_flag(args)} account create NAME --password PASSWORD --role admin\n"
+        f"  fedcity{_config_flag(args)} token create NAME",
+        file=sys.stderr,
+        flush=True,
+    )
+    web.run_app(
+        app,
+        host=settings.server.host,
+        port=settings.server.port,
+        print=None,
+        access_log=None,
+        handle_signals=True,
+    )
+    return 0
+
+
+def _config_flag(args: argparse.Namespace) -> str:
+    return f" -c {args.config}" if args.config else ""
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    _run(lambda: _worker(settings, once=args.once))
+    return 0
+
+
+async def _worker(settings: Settings, *, once: bool) -> None:
+    from fedcity.app import build_federation, open_transport
+    from fedcity.jobs.registry import job_handlers
+    from fedcity.jobs.worker import Worker
+
+    db = Database(settings.database.url)
+    transport = open_transport(settings)
+    try:
+        await _require_schema(db)
+        fed = await build_federation(settings, db, transport)
+        worker = Worker(fed, job_handlers())
+        if once:
+            await worker.run_until_idle()
+            return
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("worker started")
+        await worker.run_forever(stop)
+    finally:
+        await transport.close()
+        await db.dispose()
+
+
+def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
+    from fedcity.federation.signatures import generate_private_key_pem
+    from fedcity.services.accounts import NewLocalAccount, create_local_account
+    from fedcity.urls import Urls
+
+    async def create(db: Database) -> None:
+        await _require_schema(db)
+        cmd = NewLocalAccount(args.name, args.password, args.role, args.display_name)
+        async with db.session() as session:
+            await create_local_account(
+                session,
+                Urls(settings.instance.base_url),
+                cmd,
+                generate_private_key_pem(),
+            )
+
+    _run(lambda: _with_db(settings, create))
+    print(
+        f"fedcity: created @{args.name}@{settings.instance.domain} ({args.role})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
+    from fedcity.services.accounts import create_token
+
+    async def create(db: Database) -> str:
+        await _require_schema(db)
+        async with db.session() as session:
+            return await create_token(session, args.name, args.scopes)
+
+    print(_run(lambda: _with_db(settings, create)))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "migrate": cmd_migrate,
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "account": cmd_account,
+    "token": cmd_token,
+}

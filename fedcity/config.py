@@ -1,0 +1,192 @@
+"""Settings: a TOML file read once into frozen dataclasses, with environment overrides.
+
+Every key has a default, so `fedcity serve` with no file at all runs a development
+instance on SQLite under ./data. `config.example.toml` documents every key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from fedcity.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/fedcity.db"
+
+
+@dataclass(frozen=True)
+class InstanceSettings:
+    domain: str = "localhost:8080"
+    scheme: Literal["https", "http"] = "http"
+    name: str = "fedcity"
+    kind: Literal["city", "league"] = "city"
+    description: str = "A fedcity instance"
+    contact_email: str = ""
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.scheme}://{self.domain}"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    max_body_bytes: int = (
+        1_048_576  # inbox and API bodies; Mastodon caps JSON at 1 MiB too
+    )
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = DEFAULT_DATABASE_URL
+    echo: bool = False
+
+
+@dataclass(frozen=True)
+class FederationSettings:
+    allow_private_addresses: bool = False
+    fetch_timeout_seconds: float = 10.0
+    max_fetch_bytes: int = 1_048_576
+    actor_refresh_hours: float = 24.0
+    max_concurrent_deliveries: int = 50
+    max_delivery_attempts: int = 16
+    retry_backoff_scale: float = (
+        1.0  # tests shrink Mastodon's schedule; keep 1.0 in production
+    )
+    unavailable_after_days: int = 7
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    in_process: bool = True  # `serve` runs a worker task unless this is false
+    poll_interval_seconds: float = 1.0
+    batch_size: int = 200
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance: InstanceSettings = field(default_factory=InstanceSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    federation: FederationSettings = field(default_factory=FederationSettings)
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
+    data_dir: Path = Path("data")
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "instance": InstanceSettings,
+    "server": ServerSettings,
+    "database": DatabaseSettings,
+    "federation": FederationSettings,
+    "worker": WorkerSettings,
+}
+
+
+def load_settings(
+    path: str | Path | None, environ: dict[str, str] | None = None
+) -> Settings:
+    """Read `path` (or nothing) and apply `FEDCITY_<SECTION>_<KEY>` overrides."""
+    env = dict(os.environ if environ is None else environ)
+    raw: dict[str, Any] = {}
+    if path is not None:
+        raw = _read_toml(Path(path))
+    settings = _build(raw)
+    settings = _apply_env(settings, env)
+    _validate(settings)
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"configuration file {path} is not valid TOML: {exc}"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration file {path}: {exc}") from None
+
+
+def _build(raw: dict[str, Any]) -> Settings:
+    sections: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name == "data_dir":
+            sections["data_dir"] = Path(str(value))
+            continue
+        cls = _SECTIONS.get(name)
+        if cls is None:
+            raise ConfigError(f"unknown configuration section [{name}]")
+        if not isinstance(value, dict):
+            raise ConfigError(f"[{name}] must be a table")
+        sections[name] = _section(cls, name, value)
+    return Settings(**sections)
+
+
+def _section(cls: type[Any], name: str, values: dict[str, Any]) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"unknown key {key!r} in [{name}]")
+        kwargs[key] = _coerce(name, key, value, type(getattr(cls(), key)))
+    return cls(**kwargs)
+
+
+def _coerce(section: str, key: str, value: Any, expected: type[Any]) -> Any:
+    try:
+        if expected is bool:
+            if isinstance(value, str):
+                if value.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+                    raise ValueError(value)
+                return value.lower() in {"1", "true", "yes"}
+            if not isinstance(value, bool):
+                raise ValueError(value)
+            return value
+        return expected(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"[{section}] {key} must be a {expected.__name__}, got {value!r}"
+        ) from None
+
+
+def _apply_env(settings: Settings, env: dict[str, str]) -> Settings:
+    for section_name, cls in _SECTIONS.items():
+        section = getattr(settings, section_name)
+        changes = {}
+        for f in fields(cls):
+            var = f"FEDCITY_{section_name.upper()}_{f.name.upper()}"
+            if var in env:
+                changes[f.name] = _coerce(
+                    section_name, f.name, env[var], type(getattr(section, f.name))
+                )
+        if changes:
+            settings = replace(settings, **{section_name: replace(section, **changes)})
+    if "FEDCITY_DATA_DIR" in env:
+        settings = replace(settings, data_dir=Path(env["FEDCITY_DATA_DIR"]))
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    inst = settings.instance
+    if inst.scheme not in ("http", "https"):
+        raise ConfigError('[instance] scheme must be "https" or "http"')
+    if inst.kind not in ("city", "league"):
+        raise ConfigError('[instance] kind must be "city" or "league"')
+    if not inst.domain or "/" in inst.domain or " " in inst.domain:
+        raise ConfigError(
+            "[instance] domain must be a host name, optionally with :port"
+        )
+    url = settings.database.url
+    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError(
+            "[database] url must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    if not 0 < settings.server.port < 65536:
+        raise ConfigError("[server] port must be between 1 and 65535")

@@ -1,0 +1,122 @@
+"""Finding remote actors: by URI, by key id and by acct: handle (WebFinger)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import quote
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.errors import FetchError, NotFound
+from fedcity.federation.context import Federation
+from fedcity.federation.fetch import fetch_document, fetch_json
+from fedcity.federation.keys import KnownKey
+from fedcity.federation.parse import parse_actor
+from fedcity.federation.vocab import ACTOR_TYPES, AS2_MEDIA_TYPE, get_type, same_origin
+from fedcity.services import accounts
+from fedcity.storage.models import Actor
+from fedcity.storage.queries import actors as q
+from fedcity.storage.types import utcnow
+
+
+def _is_fresh(fed: Federation, actor: Actor) -> bool:
+    if actor.fetched_at is None:
+        return False
+    max_age = timedelta(hours=fed.settings.federation.actor_refresh_hours)
+    return utcnow() - actor.fetched_at < max_age
+
+
+async def get_or_fetch_actor(
+    fed: Federation, session: AsyncSession, uri: str, *, refresh: bool = False
+) -> Actor:
+    actor = await q.get_actor_by_uri(session, uri)
+    if actor is not None and (actor.is_local or actor.deleted_at is not None):
+        return actor
+    if actor is not None and not refresh and _is_fresh(fed, actor):
+        return actor
+    try:
+        doc = await fetch_document(fed, uri)
+    except FetchError:
+        if actor is not None:
+            return actor  # keep serving the cached copy while its server is away
+        raise
+    if doc.get("id") != uri:
+        raise FetchError("invalid", detail=f"{uri} served an actor with another id")
+    actor = await accounts.upsert_remote_actor(session, parse_actor(doc))
+    fed.keys.remember(actor)
+    return actor
+
+
+async def lookup_key(
+    fed: Federation, session: AsyncSession, key_id: str, *, refresh: bool = False
+) -> KnownKey:
+    """The public key behind `key_id` and the actor that owns it."""
+    if not refresh:
+        cached = fed.keys.get(key_id)
+        if cached is not None:
+            return cached
+        actor = await q.get_actor_by_key_id(session, key_id)
+        if actor is not None and (known := fed.keys.remember(actor)) is not None:
+            return known
+    actor = await _fetch_key_owner(fed, session, key_id)
+    known = fed.keys.remember(actor) if actor.key_id == key_id else None
+    if known is None:
+        raise NotFound(detail=f"no key {key_id} on its owner")
+    return known
+
+
+async def _fetch_key_owner(
+    fed: Federation, session: AsyncSession, key_id: str
+) -> Actor:
+    doc = await fetch_document(fed, key_id.split("#", 1)[0])
+    if get_type(doc) in ACTOR_TYPES:
+        owner = str(doc["id"])
+    else:
+        # GoToSocial and others serve the key as its own document with an owner.
+        owner = str(doc.get("owner") or "")
+        if not owner or not same_origin(owner, key_id):
+            raise FetchError("invalid", detail=f"{key_id} names no owner on its origin")
+    return await get_or_fetch_actor(fed, session, owner, refresh=True)
+
+
+def split_handle(handle: str) -> tuple[str, str | None]:
+    """'@alice@city.example' → ('alice', 'city.example'); '@alice' → ('alice', None)."""
+    parts = handle.strip().lstrip("@").split("@")
+    if len(parts) == 1:
+        return parts[0], None
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], parts[1].lower()
+    raise NotFound(detail=f"not a handle: {handle!r}")
+
+
+async def resolve_handle(
+    fed: Federation, session: AsyncSession, username: str, domain: str
+) -> Actor:
+    """Find `username@domain` through WebFinger and fetch the actor it points at."""
+    known = await q.get_actor_by_handle(session, username, domain)
+    if known is not None and _is_fresh(fed, known):
+        return known
+    # Peers speak the scheme this instance speaks: https in production, http only in
+    # development and tests.
+    scheme = fed.settings.instance.scheme
+    resource = quote(f"acct:{username}@{domain}", safe=":@")
+    url = f"{scheme}://{domain}/.well-known/webfinger?resource={resource}"
+    jrd = await fetch_json(fed, url, "application/jrd+json, application/json")
+    href = _self_link(jrd)
+    if href is None:
+        raise NotFound(detail=f"{username}@{domain} has no ActivityPub actor")
+    return await get_or_fetch_actor(fed, session, href, refresh=True)
+
+
+def _self_link(jrd: dict[str, object]) -> str | None:
+    links = jrd.get("links")
+    if not isinstance(links, list):
+        return None
+    for link in links:
+        if not isinstance(link, dict) or link.get("rel") != "self":
+            continue
+        media = str(link.get("type", ""))
+        if media.startswith(AS2_MEDIA_TYPE) or "activitystreams" in media:
+            href = link.get("href")
+            return href if isinstance(href, str) else None
+    return None

@@ -1,0 +1,182 @@
+"""Sending one stored activity to one inbox, and what the answer means.
+
+2xx: done. 429, 408, 5xx and network errors: retry on Mastodon's schedule, or later
+if the peer says `Retry-After`. Other 4xx: the peer refused it for good. An origin
+that fails on `unavailable_after_days` different days is marked unavailable: its
+deliveries are held (not dropped) until it is heard from again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.errors import FetchError
+from fedcity.federation.context import Federation
+from fedcity.federation.signatures import PrivateKey, load_private_key, sign_request
+from fedcity.federation.vocab import AS2_MEDIA_TYPE, origin_of
+from fedcity.jobs.queue import backoff_delay, release_held
+from fedcity.storage.models import Actor, OutboxActivity, PeerInstance
+from fedcity.storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a job: done, retry at a time, failed for good, or held."""
+
+    state: str  # "done" | "retry" | "failed" | "held"
+    error: str | None = None
+    retry_at: datetime | None = None
+
+
+DONE = Outcome("done")
+
+
+@dataclass(frozen=True)
+class PreparedActivity:
+    body: bytes
+    key_id: str
+    private_key: PrivateKey
+
+
+_MAX_PREPARED = 512
+
+
+async def _prepare(fed: Federation, activity_id: int) -> PreparedActivity | None:
+    found = fed.prepared_activities.get(activity_id)
+    if found is not None:
+        return found
+    async with fed.db.session() as session:
+        row = await session.get(OutboxActivity, activity_id)
+        actor = await session.get(Actor, row.actor_id) if row else None
+    if row is None or actor is None or not actor.private_key_pem or not actor.key_id:
+        return None
+    prepared = PreparedActivity(
+        row.document.encode(), actor.key_id, load_private_key(actor.private_key_pem)
+    )
+    cache = fed.prepared_activities
+    if len(cache) >= _MAX_PREPARED:
+        cache.pop(next(iter(cache)))
+    cache[activity_id] = prepared
+    return prepared
+
+
+async def deliver(fed: Federation, payload: dict[str, Any], attempts: int) -> Outcome:
+    """Job handler for `deliver`."""
+    inbox: str = payload["inbox"]
+    origin = origin_of(inbox)
+    if origin in fed.unavailable_origins:
+        return Outcome("held", error=f"{origin} is unavailable")
+    prepared = await _prepare(fed, payload["activity_id"])
+    if prepared is None:
+        return Outcome("failed", error="activity or its actor's key is gone")
+    headers = sign_request(
+        "POST",
+        inbox,
+        key_id=prepared.key_id,
+        private_key=prepared.private_key,
+        body=prepared.body,
+        headers={"Content-Type": AS2_MEDIA_TYPE},
+    )
+    try:
+        response = await fed.transport.post(inbox, headers, prepared.body)
+    except FetchError as exc:
+        return _retry_or_fail(fed, attempts, str(exc), None)
+    if 200 <= response.status < 300:
+        return DONE
+    error = f"{inbox} answered {response.status}"
+    if response.status in (408, 429) or response.status >= 500:
+        return _retry_or_fail(fed, attempts, error, response.headers.get("Retry-After"))
+    return Outcome("failed", error=error)
+
+
+def _retry_or_fail(
+    fed: Federation, attempts: int, error: str, retry_after: str | None
+) -> Outcome:
+    settings = fed.settings.federation
+    if attempts >= settings.max_delivery_attempts:
+        return Outcome("failed", error=f"gave up after {attempts} attempts: {error}")
+    delay = backoff_delay(attempts, settings.retry_backoff_scale)
+    asked = _retry_after(retry_after)
+    if asked is not None:
+        delay = max(delay, asked)
+    return Outcome("retry", error=error, retry_at=utcnow() + delay)
+
+
+def _retry_after(value: str | None) -> timedelta | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return timedelta(seconds=min(int(value), 86_400))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(timedelta(0), min(when - utcnow(), timedelta(days=1)))
+
+
+# --- peer health ----------------------------------------------------------------
+
+
+async def record_outcome(
+    fed: Federation, session: AsyncSession, origin: str, outcome: Outcome
+) -> None:
+    """Track failures per origin, by distinct days as Mastodon's failure tracker does."""
+    peer = await session.get(PeerInstance, origin)
+    if outcome.state == "done":
+        if peer is not None and (peer.failure_days or peer.unavailable):
+            peer.failure_days, peer.last_failure_day, peer.unavailable = 0, None, False
+            fed.unavailable_origins.discard(origin)
+        if peer is not None:
+            peer.last_success_at = utcnow()
+        return
+    if outcome.state != "retry":
+        return
+    if peer is None:
+        peer = PeerInstance(origin=origin, failure_days=0)
+        session.add(peer)
+    today = utcnow().date().isoformat()
+    if peer.last_failure_day != today:
+        peer.failure_days += 1
+        peer.last_failure_day = today
+    if (
+        peer.failure_days >= fed.settings.federation.unavailable_after_days
+        and not peer.unavailable
+    ):
+        peer.unavailable = True
+        fed.unavailable_origins.add(origin)
+        log.warning(
+            "marking %s unavailable after failures on %d days",
+            origin,
+            peer.failure_days,
+        )
+
+
+async def mark_alive(fed: Federation, session: AsyncSession, actor_uri: str) -> None:
+    """An origin we had given up on spoke to us: deliver to it again."""
+    origin = origin_of(actor_uri)
+    if origin not in fed.unavailable_origins:
+        return
+    await session.execute(
+        update(PeerInstance)
+        .where(PeerInstance.origin == origin)
+        .values(unavailable=False, failure_days=0, last_failure_day=None)
+    )
+    released = await release_held(session, origin)
+    fed.unavailable_origins.discard(origin)
+    log.info("%s is back; %d held deliveries released", origin, released)
+
+
+async def load_unavailable(session: AsyncSession) -> set[str]:
+    rows = await session.scalars(
+        select(PeerInstance.origin).where(PeerInstance.unavailable)
+    )
+    return set(rows)

@@ -1,0 +1,90 @@
+"""Create, Update and Delete: posts and actors changed by their own server."""
+
+from __future__ import annotations
+
+import logging
+
+from fedcity.errors import Forbidden, Unprocessable
+from fedcity.federation.dispatch import Inbound, handles
+from fedcity.federation.fetch import fetch_document
+from fedcity.federation.parse import attributed_to, parse_actor, parse_post
+from fedcity.federation.vocab import (
+    ACTOR_TYPES,
+    POST_TYPES,
+    Document,
+    get_type,
+    same_origin,
+)
+from fedcity.services import accounts, posts
+from fedcity.storage.queries import posts as q
+
+log = logging.getLogger(__name__)
+
+
+async def _object_document(inbound: Inbound) -> Document:
+    """The embedded object, or the one fetched from its origin when only an id came."""
+    obj = inbound.object
+    if isinstance(obj, dict) and len(obj) > 2:
+        return obj
+    object_id = inbound.object_id
+    if object_id is None:
+        raise Unprocessable("activity without an object")
+    return await fetch_document(inbound.fed, object_id)
+
+
+def _check_authorship(inbound: Inbound, doc: Document) -> None:
+    object_id = str(doc.get("id") or "")
+    if not same_origin(object_id, inbound.actor.uri):
+        raise Forbidden("the object is not on its actor's origin")
+    author = attributed_to(doc)
+    if author is not None and author != inbound.actor.uri:
+        raise Forbidden("the object is attributed to someone else")
+
+
+@handles("Create")
+async def on_create(inbound: Inbound) -> None:
+    doc = await _object_document(inbound)
+    if get_type(doc) not in POST_TYPES:
+        log.info("ignoring Create of %s", get_type(doc))
+        return
+    _check_authorship(inbound, doc)
+    data = parse_post(doc, inbound.actor.followers_uri)
+    await posts.store_remote_post(inbound.session, inbound.actor, data)
+
+
+@handles("Update")
+async def on_update(inbound: Inbound) -> None:
+    doc = await _object_document(inbound)
+    kind = get_type(doc)
+    if kind in ACTOR_TYPES:
+        await _update_actor(inbound, doc)
+    elif kind in POST_TYPES:
+        _check_authorship(inbound, doc)
+        post = await q.get_post_by_uri(inbound.session, str(doc["id"]))
+        if post is None:
+            return  # an edit of something never seen here; nothing to change
+        data = parse_post(doc, inbound.actor.followers_uri)
+        await posts.update_remote_post(inbound.session, inbound.actor, post, data)
+
+
+async def _update_actor(inbound: Inbound, doc: Document) -> None:
+    if doc.get("id") != inbound.actor.uri:
+        raise Forbidden("an actor may only update itself")
+    actor = await accounts.upsert_remote_actor(inbound.session, parse_actor(doc))
+    inbound.fed.keys.remember(actor)
+
+
+@handles("Delete")
+async def on_delete(inbound: Inbound) -> None:
+    object_id = inbound.object_id
+    if object_id is None:
+        return
+    if object_id == inbound.actor.uri:
+        await accounts.delete_remote_actor(inbound.session, inbound.actor)
+        if inbound.actor.key_id:
+            inbound.fed.keys.forget(inbound.actor.key_id)
+        return
+    post = await q.get_post_by_uri(inbound.session, object_id)
+    if post is None:
+        return
+    await posts.delete_remote_post(inbound.session, inbound.actor, post)

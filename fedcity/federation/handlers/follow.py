@@ -1,0 +1,45 @@
+"""Follow, Accept, Reject (and the Undo of a Follow, routed here from undo)."""
+
+from __future__ import annotations
+
+from fedcity.federation.dispatch import Inbound, handles
+from fedcity.federation.vocab import get_id, get_type
+from fedcity.services import follows
+from fedcity.storage.queries import actors as q
+
+
+@handles("Follow")
+async def on_follow(inbound: Inbound) -> None:
+    target = await q.get_actor_by_uri(inbound.session, inbound.object_id or "")
+    if target is None or not target.is_local or target.deleted_at is not None:
+        return
+    follow_uri = inbound.activity.get("id")
+    if not isinstance(follow_uri, str):
+        return
+    await follows.receive_follow(
+        inbound.session, inbound.fed.urls, inbound.actor, target, follow_uri
+    )
+
+
+@handles("Accept", "Reject")
+async def on_answer(inbound: Inbound) -> None:
+    obj = inbound.object
+    follower = None
+    if isinstance(obj, dict) and get_type(obj) == "Follow":
+        follower = await q.get_actor_by_uri(
+            inbound.session, get_id(obj.get("actor")) or ""
+        )
+    if follower is not None and not follower.is_local:
+        return  # an answer to somebody else's follow
+    answer = (
+        follows.receive_accept if inbound.kind == "Accept" else follows.receive_reject
+    )
+    await answer(inbound.session, inbound.actor, inbound.object_id, follower)
+
+
+async def undo_follow(inbound: Inbound, inner: dict[str, object]) -> None:
+    target = await q.get_actor_by_uri(
+        inbound.session, get_id(inner.get("object")) or ""
+    )
+    if target is not None and target.is_local:
+        await follows.receive_undo_follow(inbound.session, inbound.actor, target)

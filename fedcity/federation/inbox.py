@@ -1,0 +1,201 @@
+"""Receiving activities: verify the signature, check who may say what, store, answer 202.
+
+All checks that need no database write happen here, before anything is stored; the
+activity is then written durably (grouped with other requests arriving at the same
+time, one transaction per group) and applied later by the worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from fedcity.errors import (
+    BadRequest,
+    FedcityError,
+    Forbidden,
+    SignatureError,
+    Unauthorized,
+)
+from fedcity.federation import jsonld
+from fedcity.federation.actors import lookup_key
+from fedcity.federation.context import Federation
+from fedcity.federation.signatures import (
+    SignatureInfo,
+    parse_signature,
+    verify_signature,
+)
+from fedcity.federation.vocab import Document, get_id, get_type, origin_of, same_origin
+from fedcity.jobs.queue import NewJob, enqueue_many
+from fedcity.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+# Activities whose object must live where the actor lives: nobody creates, edits or
+# deletes on another server's behalf.
+ORIGIN_BOUND = frozenset({"Create", "Update", "Delete"})
+
+
+@dataclass(frozen=True)
+class InboundRequest:
+    method: str
+    path_qs: str
+    headers: Mapping[str, str]
+    body: bytes
+    host: str
+    recipient: str | None  # the personal inbox's owner, None for the shared inbox
+
+
+async def receive(
+    fed: Federation, writer: InboxWriter, request: InboundRequest
+) -> bool:
+    """Verify and store one inbound activity; False if it was a duplicate."""
+    info = parse_signature(request.method, request.path_qs, request.headers)
+    doc = _decode(request.body)
+    signer = await verify_request(fed, info, request)
+    actor = get_id(doc.get("actor"))
+    if actor is None:
+        raise BadRequest("activity has no actor")
+    _check_signer(signer, actor)
+    doc = jsonld.normalize(doc)
+    check_origins(doc, actor)
+    key = doc.get("id") if isinstance(doc.get("id"), str) else None
+    dedupe = key or "sha256:" + hashlib.sha256(request.body).hexdigest()
+    return await writer.submit(
+        NewJob(
+            kind="inbox",
+            payload={"activity": doc, "signer": signer, "recipient": request.recipient},
+            dedupe_key=f"inbox:{dedupe}",
+            host=origin_of(actor),
+        )
+    )
+
+
+def _decode(body: bytes) -> Document:
+    try:
+        doc = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise BadRequest("body is not JSON") from None
+    if not isinstance(doc, dict) or not get_type(doc):
+        raise BadRequest("body is not an ActivityStreams activity")
+    return doc
+
+
+async def verify_request(
+    fed: Federation, info: SignatureInfo, request: InboundRequest
+) -> str:
+    """The URI of the signing key's owner; the key is refetched once if it fails
+    (the actor may have rotated it). Serves signed GETs (authorized fetch) too."""
+    scheme = fed.settings.instance.scheme
+    for refresh in (False, True):
+        async with fed.db.session() as session:
+            try:
+                known = await lookup_key(fed, session, info.key_id, refresh=refresh)
+            except FedcityError as exc:
+                raise SignatureError(
+                    "the signing key could not be fetched", detail=str(exc)
+                ) from exc
+        try:
+            verify_signature(
+                info,
+                request.method,
+                request.path_qs,
+                request.headers,
+                request.body,
+                known.key,
+                authority=request.host,
+                scheme=scheme,
+            )
+        except SignatureError:
+            if refresh:
+                raise
+            continue
+        return known.owner
+    raise SignatureError()  # unreachable: the loop returns or raises
+
+
+def _check_signer(signer: str, actor: str) -> None:
+    # A key vouches for its own actor; an instance-level key (same origin) may relay
+    # for the actors of its server, as Mastodon's instance actor does.
+    if signer != actor and not same_origin(signer, actor):
+        raise Unauthorized("the signing key does not belong to the activity's actor")
+
+
+def check_origins(doc: Mapping[str, Any], actor: str) -> None:
+    activity_id = doc.get("id")
+    if isinstance(activity_id, str) and not same_origin(activity_id, actor):
+        raise Forbidden("the activity's id is not on its actor's origin")
+    if get_type(doc) not in ORIGIN_BOUND:
+        return
+    object_id = get_id(doc.get("object"))
+    if object_id is None:
+        raise BadRequest("the activity has no object")
+    if not same_origin(object_id, actor):
+        raise Forbidden("the object is not on its actor's origin")
+
+
+class InboxWriter:
+    """Groups concurrent inbox writes into one transaction each.
+
+    A request waits until its row is committed (durable before the 202), but while
+    one group commits the next one gathers, so a busy inbox pays for one commit per
+    group instead of one per request.
+    """
+
+    def __init__(
+        self, db: Database, on_stored: Callable[[], None], max_group: int = 500
+    ) -> None:
+        self._db = db
+        self._on_stored = on_stored
+        self._max_group = max_group
+        self._waiting: list[tuple[NewJob, asyncio.Future[bool]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def submit(self, job: NewJob) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((job, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_all())
+        return await future
+
+    async def _flush_all(self) -> None:
+        while self._waiting:
+            group = self._waiting[: self._max_group]
+            del self._waiting[: self._max_group]
+            await self._write(group)
+
+    async def _write(self, group: list[tuple[NewJob, asyncio.Future[bool]]]) -> None:
+        jobs = _first_of_each(group)
+        try:
+            async with self._db.session() as session:
+                new_keys = await enqueue_many(session, jobs)
+        except Exception as exc:  # every waiting request must hear of the failure
+            for _, future in group:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        seen: set[str | None] = set()
+        for job, future in group:
+            is_new = job.dedupe_key in new_keys and job.dedupe_key not in seen
+            seen.add(job.dedupe_key)
+            if not future.done():
+                future.set_result(is_new)
+        if new_keys:
+            self._on_stored()
+
+    async def close(self) -> None:
+        if self._flusher is not None:
+            await self._flusher
+
+
+def _first_of_each(group: list[tuple[NewJob, asyncio.Future[bool]]]) -> list[NewJob]:
+    unique: dict[str | None, NewJob] = {}
+    for job, _ in group:
+        unique.setdefault(job.dedupe_key, job)
+    return list(unique.values())

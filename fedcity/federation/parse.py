@@ -1,0 +1,248 @@
+"""AS2 JSON → validated service-layer data. Nothing here trusts an embedded object's
+claims about itself; callers check origins (see `federation.inbox`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from fedcity import text
+from fedcity.errors import Unprocessable
+from fedcity.federation.vocab import (
+    ACTOR_TYPES,
+    AS_PUBLIC,
+    POST_TYPES,
+    as_list,
+    get_id,
+    get_type,
+    ids_of,
+    is_http_url,
+    netloc_of,
+    same_origin,
+)
+from fedcity.services.accounts import RemoteActorData
+from fedcity.services.posts import RemotePostData
+from fedcity.storage.models import Visibility
+
+MAX_TEXT = 100_000  # characters of HTML kept from a remote post
+
+
+def parse_datetime(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _str(value: object, limit: int = 2048) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _url(value: object) -> str | None:
+    """`url`, `icon` and `image` come as strings, Links, Images or lists of them."""
+    for item in as_list(value):
+        if isinstance(item, Mapping) and "url" in item:
+            item = _url(item["url"])
+        found = get_id(item) if not isinstance(item, str) else item
+        if is_http_url(found):
+            return found
+    return None
+
+
+def _public_key(doc: Mapping[str, Any], actor_id: str) -> tuple[str | None, str | None]:
+    for key in as_list(doc.get("publicKey")):
+        if not isinstance(key, Mapping):
+            continue
+        key_id, pem = key.get("id"), key.get("publicKeyPem")
+        owner = key.get("owner", actor_id)
+        if isinstance(key_id, str) and isinstance(pem, str) and owner == actor_id:
+            if not same_origin(key_id, actor_id):
+                raise Unprocessable("actor key lives on another origin")
+            return key_id, pem
+    return None, None
+
+
+def _fields(doc: Mapping[str, Any]) -> list[dict[str, str]]:
+    out = []
+    for item in as_list(doc.get("attachment")):
+        if isinstance(item, Mapping) and get_type(item) == "PropertyValue":
+            out.append(
+                {
+                    "name": _str(item.get("name"), 255),
+                    "value": text.sanitize_html(_str(item.get("value"), 2048)),
+                }
+            )
+    return out[:16]
+
+
+def _count(doc: Mapping[str, Any], key: str) -> int | None:
+    value = doc.get(key)
+    if isinstance(value, Mapping) and isinstance(value.get("totalItems"), int):
+        return int(value["totalItems"])
+    return None
+
+
+def parse_actor(doc: Mapping[str, Any]) -> RemoteActorData:
+    uri = doc.get("id")
+    kind = get_type(doc)
+    if not is_http_url(uri) or kind not in ACTOR_TYPES:
+        raise Unprocessable("not an actor document")
+    assert isinstance(uri, str)
+    inbox = doc.get("inbox")
+    if not is_http_url(inbox) or not same_origin(inbox, uri):
+        raise Unprocessable("actor has no inbox on its own origin")
+    key_id, pem = _public_key(doc, uri)
+    endpoints = doc.get("endpoints")
+    shared = endpoints.get("sharedInbox") if isinstance(endpoints, Mapping) else None
+    username = (
+        _str(doc.get("preferredUsername"), 255) or uri.rstrip("/").rsplit("/", 1)[-1]
+    )
+    return RemoteActorData(
+        uri=uri,
+        actor_type=kind,
+        username=username,
+        domain=netloc_of(uri),
+        inbox_uri=str(inbox),
+        key_id=key_id,
+        public_key_pem=pem,
+        display_name=_str(doc.get("name"), 255),
+        summary=text.sanitize_html(_str(doc.get("summary"), 10_000)),
+        url=_url(doc.get("url")) or uri,
+        avatar_url=_url(doc.get("icon")),
+        header_url=_url(doc.get("image")),
+        shared_inbox_uri=shared if is_http_url(shared) else None,
+        outbox_uri=get_id(doc.get("outbox")),
+        followers_uri=get_id(doc.get("followers")),
+        following_uri=get_id(doc.get("following")),
+        locked=bool(doc.get("manuallyApprovesFollowers", False)),
+        discoverable=bool(doc.get("discoverable", False)),
+        indexable=bool(doc.get("indexable", False)),
+        bot=kind in ("Service", "Application"),
+        published_at=parse_datetime(doc.get("published")),
+        fields=_fields(doc),
+        followers_count=_count(doc, "followers"),
+        following_count=_count(doc, "following"),
+        statuses_count=_count(doc, "outbox"),
+        raw=dict(doc),
+    )
+
+
+def visibility_of(doc: Mapping[str, Any], followers_uri: str | None) -> Visibility:
+    """Mastodon's reading of addressing: Public in `to` is public, in `cc` unlisted;
+    the followers collection makes it followers-only; anything else is direct."""
+    to, cc = ids_of(doc.get("to")), ids_of(doc.get("cc"))
+    if AS_PUBLIC in to:
+        return Visibility.PUBLIC
+    if AS_PUBLIC in cc:
+        return Visibility.UNLISTED
+    if followers_uri and followers_uri in to + cc:
+        return Visibility.PRIVATE
+    if any(addr.endswith("/followers") for addr in to + cc):
+        return Visibility.PRIVATE
+    return Visibility.DIRECT
+
+
+def _content(doc: Mapping[str, Any]) -> tuple[str, str | None]:
+    content = doc.get("content")
+    language = None
+    content_map = doc.get("contentMap")
+    if isinstance(content_map, Mapping) and content_map:
+        language, mapped = next(iter(content_map.items()))
+        if not isinstance(content, str):
+            content = mapped
+    body = _str(content, MAX_TEXT)
+    name = _str(doc.get("name"), 1000)
+    if get_type(doc) in ("Article", "Page") and name:
+        # Lemmy posts and blog articles carry their title in `name`.
+        body = f"<p><strong>{html.escape(name)}</strong></p>{body}"
+    return text.sanitize_html(body), language if isinstance(language, str) else None
+
+
+def _attachments(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for item in as_list(doc.get("attachment"))[:16]:
+        if not isinstance(item, Mapping):
+            continue
+        url = _url(item.get("url")) or _url(item.get("href"))
+        if url is None:
+            continue
+        out.append(
+            {
+                "type": get_type(item) or "Document",
+                "url": url,
+                "media_type": _str(item.get("mediaType"), 255) or None,
+                "name": _str(item.get("name"), 1500) or None,
+                "blurhash": _str(item.get("blurhash"), 255) or None,
+                "width": item.get("width")
+                if isinstance(item.get("width"), int)
+                else None,
+                "height": item.get("height")
+                if isinstance(item.get("height"), int)
+                else None,
+            }
+        )
+    return out
+
+
+def _tags(doc: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    mentions, hashtags = [], []
+    for tag in as_list(doc.get("tag")):
+        if not isinstance(tag, Mapping):
+            continue
+        kind = get_type(tag)
+        if kind == "Mention" and is_http_url(tag.get("href")):
+            mentions.append(str(tag["href"]))
+        elif kind == "Hashtag" and isinstance(tag.get("name"), str):
+            hashtags.append(tag["name"].lstrip("#").lower()[:255])
+    return mentions, hashtags
+
+
+def attributed_to(doc: Mapping[str, Any]) -> str | None:
+    for item in as_list(doc.get("attributedTo")):
+        if isinstance(item, Mapping) and get_type(item) not in ACTOR_TYPES | {""}:
+            continue  # PeerTube lists channels and groups beside the Person
+        found = get_id(item)
+        if found:
+            return found
+    return None
+
+
+def parse_post(
+    doc: Mapping[str, Any], author_followers_uri: str | None
+) -> RemotePostData:
+    uri = doc.get("id")
+    kind = get_type(doc)
+    if not is_http_url(uri):
+        raise Unprocessable("object has no id")
+    if kind not in POST_TYPES:
+        raise Unprocessable(f"unsupported object type {kind!r}")
+    assert isinstance(uri, str)
+    content, language = _content(doc)
+    mentions, hashtags = _tags(doc)
+    summary = doc.get("summary")
+    return RemotePostData(
+        uri=uri,
+        object_type=kind,
+        content=content,
+        visibility=visibility_of(doc, author_followers_uri),
+        url=_url(doc.get("url")) or uri,
+        spoiler_text=text.html_to_text(summary)[:1000]
+        if isinstance(summary, str)
+        else "",
+        sensitive=bool(doc.get("sensitive", False)),
+        language=language,
+        in_reply_to_uri=get_id(doc.get("inReplyTo")),
+        conversation_uri=get_id(doc.get("context")) or get_id(doc.get("conversation")),
+        published_at=parse_datetime(doc.get("published")),
+        updated_at=parse_datetime(doc.get("updated")),
+        mentioned_uris=mentions,
+        tags=hashtags,
+        attachments=_attachments(doc),
+        raw=dict(doc),
+    )

@@ -1,0 +1,184 @@
+"""Domain rows → AS2 JSON: actors, notes and the activities that carry them.
+
+Addressing follows Mastodon so that every server reads visibility the same way:
+public → to Public, cc followers; unlisted → to followers, cc Public;
+followers-only → to followers; direct → to the mentioned accounts only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from fedcity.federation import jsonld
+from fedcity.federation.vocab import AS_PUBLIC, Document
+from fedcity.storage.models import Actor, Post, Visibility
+from fedcity.urls import Urls
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def with_context(doc: Document) -> Document:
+    return {"@context": jsonld.default_context(), **doc}
+
+
+def render_actor(actor: Actor, urls: Urls) -> Document:
+    doc: Document = {
+        "id": actor.uri,
+        "type": actor.actor_type,
+        "preferredUsername": actor.username,
+        "name": actor.display_name,
+        "summary": actor.summary,
+        "url": actor.url,
+        "inbox": actor.inbox_uri,
+        "outbox": actor.outbox_uri,
+        "followers": actor.followers_uri,
+        "following": actor.following_uri,
+        "endpoints": {"sharedInbox": urls.shared_inbox},
+        "manuallyApprovesFollowers": actor.locked,
+        "discoverable": actor.discoverable,
+        "indexable": actor.indexable,
+        "published": iso(actor.published_at or actor.created_at),
+        "publicKey": {
+            "id": actor.key_id,
+            "owner": actor.uri,
+            "publicKeyPem": actor.public_key_pem,
+        },
+        "attachment": [
+            {"type": "PropertyValue", "name": f["name"], "value": f["value"]}
+            for f in actor.fields
+        ],
+        "tag": [],
+    }
+    if actor.avatar_url:
+        doc["icon"] = {"type": "Image", "url": actor.avatar_url}
+    if actor.header_url:
+        doc["image"] = {"type": "Image", "url": actor.header_url}
+    if actor.actor_type == "Application":
+        for key in ("followers", "following", "attachment", "tag", "indexable"):
+            doc.pop(key, None)
+    return with_context(doc)
+
+
+def audience(
+    post: Post, author: Actor, mentioned: Sequence[Actor]
+) -> tuple[list[str], list[str]]:
+    followers = author.followers_uri or ""
+    mentions = [a.uri for a in mentioned]
+    match post.visibility:
+        case Visibility.PUBLIC:
+            return [AS_PUBLIC], [followers, *mentions]
+        case Visibility.UNLISTED:
+            return [followers], [AS_PUBLIC, *mentions]
+        case Visibility.PRIVATE:
+            return [followers], mentions
+        case _:
+            return mentions, []
+
+
+def render_note(
+    post: Post,
+    author: Actor,
+    mentioned: Sequence[Actor],
+    tags: Sequence[str],
+    urls: Urls,
+) -> Document:
+    to, cc = audience(post, author, mentioned)
+    doc: Document = {
+        "id": post.uri,
+        "type": post.object_type,
+        "attributedTo": author.uri,
+        "content": post.content,
+        "published": iso(post.published_at or post.created_at),
+        "url": post.url,
+        "to": to,
+        "cc": cc,
+        "sensitive": post.sensitive,
+        "summary": post.spoiler_text or None,
+        "inReplyTo": post.in_reply_to_uri,
+        "conversation": post.conversation_uri or post.uri,
+        "tag": [
+            *(
+                {"type": "Mention", "href": a.uri, "name": handle_of(a, urls)}
+                for a in mentioned
+            ),
+            *({"type": "Hashtag", "href": urls.tag(t), "name": f"#{t}"} for t in tags),
+        ],
+        "attachment": [],
+    }
+    if post.language:
+        doc["contentMap"] = {post.language: post.content}
+    if post.edited_at:
+        doc["updated"] = iso(post.edited_at)
+    return doc
+
+
+def handle_of(actor: Actor, urls: Urls) -> str:
+    domain = actor.domain or urls.base.split("://", 1)[1]
+    return f"@{actor.username}@{domain}"
+
+
+def render_tombstone(post: Post) -> Document:
+    return with_context(
+        {
+            "id": post.uri,
+            "type": "Tombstone",
+            "deleted": iso(post.deleted_at),
+            "formerType": post.object_type,
+        }
+    )
+
+
+def activity(
+    kind: str,
+    activity_id: str,
+    actor: Actor,
+    obj: Any,
+    to: Sequence[str] = (),
+    cc: Sequence[str] = (),
+    published: datetime | None = None,
+) -> Document:
+    doc: Document = {"id": activity_id, "type": kind, "actor": actor.uri, "object": obj}
+    if to:
+        doc["to"] = list(to)
+    if cc:
+        doc["cc"] = list(cc)
+    if published is not None:
+        doc["published"] = iso(published)
+    return with_context(doc)
+
+
+def collection(collection_id: str, total: int, first: str | None) -> Document:
+    doc: Document = {
+        "id": collection_id,
+        "type": "OrderedCollection",
+        "totalItems": total,
+    }
+    if first:
+        doc["first"] = first
+    return with_context(doc)
+
+
+def collection_page(
+    page_id: str,
+    part_of: str,
+    items: Sequence[Any],
+    next_page: str | None,
+    prev_page: str | None,
+) -> Document:
+    doc: Document = {
+        "id": page_id,
+        "type": "OrderedCollectionPage",
+        "partOf": part_of,
+        "orderedItems": list(items),
+    }
+    if next_page:
+        doc["next"] = next_page
+    if prev_page:
+        doc["prev"] = prev_page
+    return with_context(doc)

@@ -1,0 +1,160 @@
+"""Outbound HTTP: one ClientSession, timeouts, response size caps and an SSRF guard.
+
+The guard sits in the resolver, so it also covers redirects and DNS names that point
+at private addresses; tests and local development lift it with
+`[federation] allow_private_addresses = true`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
+
+from fedcity.errors import FetchError
+
+USER_AGENT = "fedcity/0.1 (+https://fedcity.org)"
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    url: str
+
+
+class HttpTransport(Protocol):
+    async def get(
+        self, url: str, headers: Mapping[str, str], *, max_bytes: int
+    ) -> HttpResponse: ...
+
+    async def post(
+        self, url: str, headers: Mapping[str, str], body: bytes
+    ) -> HttpResponse: ...
+
+    async def close(self) -> None: ...
+
+
+def is_public_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+class GuardedResolver(AbstractResolver):
+    """Resolves like aiohttp does, then refuses any non-public address."""
+
+    def __init__(self) -> None:
+        self._inner = DefaultResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        allowed = [r for r in results if is_public_address(r["host"])]
+        if not allowed:
+            raise FetchError(
+                "refused", detail=f"{host} resolves only to non-public addresses"
+            )
+        return allowed
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+class AiohttpTransport:
+    def __init__(
+        self,
+        *,
+        allow_private_addresses: bool,
+        timeout_seconds: float,
+        max_connections: int = 100,
+    ) -> None:
+        resolver: AbstractResolver | None = (
+            None if allow_private_addresses else GuardedResolver()
+        )
+        connector = aiohttp.TCPConnector(
+            resolver=resolver,
+            limit=max_connections,
+            limit_per_host=8,
+            ttl_dns_cache=300,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(
+                total=timeout_seconds, connect=min(5, timeout_seconds)
+            ),
+            headers={"User-Agent": USER_AGENT},
+            auto_decompress=True,
+        )
+
+    async def get(
+        self, url: str, headers: Mapping[str, str], *, max_bytes: int
+    ) -> HttpResponse:
+        return await self._request("GET", url, headers, None, max_bytes)
+
+    async def post(
+        self, url: str, headers: Mapping[str, str], body: bytes
+    ) -> HttpResponse:
+        return await self._request("POST", url, headers, body, 65_536)
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        max_bytes: int,
+    ) -> HttpResponse:
+        kwargs: dict[str, Any] = {
+            "headers": dict(headers),
+            "allow_redirects": method == "GET",
+        }
+        if body is not None:
+            kwargs["data"] = body
+        try:
+            async with self._session.request(method, url, **kwargs) as response:
+                content = await _read_capped(response, max_bytes)
+                return HttpResponse(
+                    response.status, dict(response.headers), content, str(response.url)
+                )
+        except FetchError:
+            raise
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise FetchError("unreachable", detail=f"{method} {url}: {exc!r}") from exc
+
+    async def close(self) -> None:
+        await self._session.close()
+
+
+async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
+    declared = response.content_length
+    if declared is not None and declared > max_bytes:
+        raise FetchError(
+            "too large", detail=f"{response.url} declares {declared} bytes"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(65_536):
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(
+                "too large", detail=f"{response.url} exceeds {max_bytes} bytes"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,77 @@
+"""ActivityStreams names and small helpers for reading loosely shaped JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
+POST_TYPES = frozenset(
+    {"Note", "Article", "Question", "Page", "Event", "Video", "Audio", "Image"}
+)
+AS2_MEDIA_TYPE = "application/activity+json"
+LD_MEDIA_TYPE = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+ACCEPT_AS2 = f"{AS2_MEDIA_TYPE}, {LD_MEDIA_TYPE}"
+
+Document = dict[str, Any]
+
+
+def as_list(value: object) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def get_id(value: object) -> str | None:
+    """The id of a reference that may be a string, an embedded object or a Link."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        found = value.get("id") or value.get("href")
+        return found if isinstance(found, str) else None
+    if isinstance(value, list) and value:
+        return get_id(value[0])
+    return None
+
+
+def get_type(doc: Mapping[str, Any]) -> str:
+    kind = doc.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if isinstance(k, str)), "")
+    return kind if isinstance(kind, str) else ""
+
+
+def ids_of(value: object) -> list[str]:
+    return [i for i in (get_id(v) for v in as_list(value)) if i]
+
+
+def origin_of(url: str) -> str:
+    """scheme://host:port — instances that differ only by port are different origins."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port or {"https": 443, "http": 80}.get(scheme, 0)
+    return f"{scheme}://{host}:{port}"
+
+
+def same_origin(a: str, b: str) -> bool:
+    return origin_of(a) == origin_of(b)
+
+
+def netloc_of(url: str) -> str:
+    """host[:port] as used in acct: handles (the default port left out)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    return host if parts.port in (None, default) else f"{host}:{parts.port}"
+
+
+def is_http_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

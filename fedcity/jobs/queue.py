@@ -1,0 +1,170 @@
+"""Durable job rows: enqueue in the caller's transaction, claim with a lease, settle.
+
+Claiming is one conditional UPDATE … RETURNING on both engines: on PostgreSQL the
+candidate rows come from `FOR UPDATE SKIP LOCKED`, so several workers never wait on
+each other; SQLite has a single writer anyway. An expired lease makes a row
+claimable again, so a worker that died mid-job heals by itself.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.ids import new_id
+from fedcity.storage.db import dialect_of
+from fedcity.storage.models import Job, JobState
+from fedcity.storage.types import utcnow
+
+LEASE = timedelta(minutes=5)
+_INSERT_CHUNK = 500  # rows per INSERT, well under SQLite's bound-parameter limit
+
+
+@dataclass(frozen=True)
+class NewJob:
+    kind: str
+    payload: dict[str, Any]
+    dedupe_key: str | None = None
+    host: str | None = None
+    run_at: datetime | None = None
+
+
+def job_row(job: NewJob, now: datetime) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "kind": job.kind,
+        "payload": job.payload,
+        "dedupe_key": job.dedupe_key,
+        "host": job.host,
+        "state": JobState.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": job.run_at or now,
+        "created_at": now,
+    }
+
+
+async def enqueue(
+    session: AsyncSession, kind: str, payload: dict[str, Any], **kw: Any
+) -> None:
+    """Add one job inside the caller's transaction (the transactional outbox)."""
+    await enqueue_many(session, [NewJob(kind, payload, **kw)])
+
+
+async def enqueue_many(
+    session: AsyncSession, jobs: Sequence[NewJob]
+) -> set[str | None]:
+    """Insert jobs, skipping any whose dedupe_key is already known.
+
+    Returns the dedupe keys of the rows actually inserted (None for keyless jobs).
+    """
+    if not jobs:
+        return set()
+    now = utcnow()
+    insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    inserted: set[str | None] = set()
+    for start in range(0, len(jobs), _INSERT_CHUNK):
+        rows = [job_row(job, now) for job in jobs[start : start + _INSERT_CHUNK]]
+        stmt = (
+            insert(Job)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
+        result = await session.execute(stmt.returning(Job.dedupe_key))
+        inserted.update(result.scalars().all())
+    return inserted
+
+
+async def claim(
+    session: AsyncSession, kinds: Sequence[str], limit: int, now: datetime | None = None
+) -> list[Job]:
+    """Lease up to `limit` due jobs of the given kinds to this worker."""
+    now = now or utcnow()
+    due = (
+        select(Job.id)
+        .where(
+            Job.state == JobState.PENDING,
+            Job.kind.in_(kinds),
+            Job.next_attempt_at <= now,
+            or_(Job.locked_until.is_(None), Job.locked_until < now),
+        )
+        .order_by(Job.next_attempt_at, Job.id)
+        .limit(limit)
+    )
+    if dialect_of(session) == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list((await session.scalars(due)).all())
+    if not ids:
+        return []
+    stmt = (
+        update(Job)
+        .where(
+            Job.id.in_(ids),
+            or_(Job.locked_until.is_(None), Job.locked_until < now),
+        )
+        .values(locked_until=now + LEASE, attempts=Job.attempts + 1)
+        .returning(Job)
+        .execution_options(synchronize_session=False)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def complete(session: AsyncSession, job_id: int) -> None:
+    await _settle(
+        session, job_id, state=JobState.DONE, finished_at=utcnow(), last_error=None
+    )
+
+
+async def fail(session: AsyncSession, job_id: int, error: str) -> None:
+    await _settle(
+        session, job_id, state=JobState.FAILED, finished_at=utcnow(), last_error=error
+    )
+
+
+async def retry_at(
+    session: AsyncSession, job_id: int, when: datetime, error: str
+) -> None:
+    await _settle(session, job_id, next_attempt_at=when, last_error=error)
+
+
+async def hold(session: AsyncSession, job_id: int, error: str) -> None:
+    await _settle(session, job_id, state=JobState.HELD, last_error=error)
+
+
+async def release_held(session: AsyncSession, host: str) -> int:
+    """An instance answered again: its held deliveries go back in the queue."""
+    result = await session.execute(
+        update(Job)
+        .where(Job.host == host, Job.state == JobState.HELD)
+        .values(state=JobState.PENDING, next_attempt_at=utcnow(), locked_until=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def _settle(session: AsyncSession, job_id: int, **values: Any) -> None:
+    await session.execute(
+        update(Job).where(Job.id == job_id).values(locked_until=None, **values)
+    )
+
+
+def backoff_delay(attempts: int, scale: float = 1.0) -> timedelta:
+    """Mastodon's (Sidekiq's) schedule: attempts⁴ + 15 + jitter seconds.
+
+    The first retry comes within a minute; sixteen attempts span about three days.
+    """
+    jitter = random.randint(0, 9) * (attempts + 1)
+    return timedelta(seconds=(attempts**4 + 15 + jitter) * scale)
+
+
+async def pending_count(session: AsyncSession, kind: str | None = None) -> int:
+    stmt = select(func.count()).select_from(Job).where(Job.state == JobState.PENDING)
+    if kind:
+        stmt = stmt.where(Job.kind == kind)
+    return int((await session.scalar(stmt)) or 0)

@@ -1,0 +1,147 @@
+"""The worker: claims due jobs, runs them, records what happened.
+
+Inbound activities and fan-outs run one at a time, in order, so that a Create is
+applied before the Delete that follows it; deliveries run concurrently up to
+`max_concurrent_deliveries`. Outcomes of a batch are written in one transaction.
+This is the only place that catches every exception: it records it on the job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fedcity.errors import FedcityError
+from fedcity.federation.context import Federation
+from fedcity.federation.delivery import DONE, Outcome, record_outcome
+from fedcity.jobs import queue
+from fedcity.storage.models import Job
+from fedcity.storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+JobHandler = Callable[[Federation, dict[str, Any], int], Awaitable[Outcome | None]]
+
+SEQUENTIAL_KINDS = ("inbox", "federate")
+CONCURRENT_KINDS = ("deliver",)
+
+
+@dataclass(frozen=True)
+class Settled:
+    job: Job
+    outcome: Outcome
+
+
+class Worker:
+    def __init__(self, fed: Federation, handlers: Mapping[str, JobHandler]) -> None:
+        self.fed = fed
+        self.handlers = handlers
+        self._wake = asyncio.Event()
+        self._limit = asyncio.Semaphore(
+            fed.settings.federation.max_concurrent_deliveries
+        )
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Run one batch of each family of due jobs; returns how many jobs ran."""
+        ran = await self._run_batch(SEQUENTIAL_KINDS, concurrent=False)
+        ran += await self._run_batch(CONCURRENT_KINDS, concurrent=True)
+        return ran
+
+    async def run_until_idle(self, max_rounds: int = 100) -> int:
+        """Run batches until nothing is due (tests and `fedcity worker --once`)."""
+        total = 0
+        for _ in range(max_rounds):
+            ran = await self.run_once()
+            total += ran
+            if ran == 0:
+                break
+        return total
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        poll = self.fed.settings.worker.poll_interval_seconds
+        while not stop.is_set():
+            try:
+                ran = await self.run_once()
+            except Exception:
+                log.exception("worker batch failed; retrying shortly")
+                ran = 0
+            if ran:
+                continue
+            self._wake.clear()
+            waiters = [
+                asyncio.ensure_future(self._wake.wait()),
+                asyncio.ensure_future(stop.wait()),
+            ]
+            await asyncio.wait(
+                waiters, timeout=poll, return_when=asyncio.FIRST_COMPLETED
+            )
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _run_batch(self, kinds: tuple[str, ...], *, concurrent: bool) -> int:
+        batch = self.fed.settings.worker.batch_size
+        async with self.fed.db.session() as session:
+            jobs = await queue.claim(session, kinds, batch)
+        if not jobs:
+            return 0
+        if concurrent:
+            settled = await asyncio.gather(*(self._run_limited(job) for job in jobs))
+        else:
+            settled = [await self._run(job) for job in jobs]
+        await self._settle(settled)
+        return len(jobs)
+
+    async def _run_limited(self, job: Job) -> Settled:
+        async with self._limit:
+            return await self._run(job)
+
+    async def _run(self, job: Job) -> Settled:
+        handler = self.handlers.get(job.kind)
+        if handler is None:
+            return Settled(
+                job, Outcome("failed", error=f"no handler for job kind {job.kind}")
+            )
+        try:
+            outcome = await handler(self.fed, job.payload, job.attempts) or DONE
+        except FedcityError as exc:
+            outcome = self._after_error(job, exc, permanent=400 <= exc.status < 500)
+        except Exception as exc:
+            log.exception("job %s (%s) raised", job.id, job.kind)
+            outcome = self._after_error(job, exc, permanent=False)
+        return Settled(job, outcome)
+
+    def _after_error(self, job: Job, exc: Exception, *, permanent: bool) -> Outcome:
+        error = f"{type(exc).__name__}: {exc}"
+        settings = self.fed.settings.federation
+        if permanent or job.attempts >= settings.max_delivery_attempts:
+            log.info("job %s (%s) failed: %s", job.id, job.kind, error)
+            return Outcome("failed", error=error)
+        delay = queue.backoff_delay(job.attempts, settings.retry_backoff_scale)
+        return Outcome("retry", error=error, retry_at=utcnow() + delay)
+
+    async def _settle(self, settled: list[Settled]) -> None:
+        async with self.fed.db.session() as session:
+            for item in settled:
+                await _apply(session, item)
+                if item.job.kind == "deliver" and item.job.host:
+                    await record_outcome(self.fed, session, item.job.host, item.outcome)
+
+
+async def _apply(session: Any, item: Settled) -> None:
+    outcome, job_id = item.outcome, item.job.id
+    match outcome.state:
+        case "done":
+            await queue.complete(session, job_id)
+        case "retry":
+            assert outcome.retry_at is not None
+            await queue.retry_at(session, job_id, outcome.retry_at, outcome.error or "")
+        case "held":
+            await queue.hold(session, job_id, outcome.error or "")
+        case _:
+            await queue.fail(session, job_id, outcome.error or "failed")

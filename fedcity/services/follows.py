@@ -1,0 +1,248 @@
+"""Follows: the pending → accepted state machine, both for local and remote parties.
+
+A follow of a remote account stays pending until its server Accepts; a follow of a
+local unlocked account is accepted at once. Undone or rejected follows are deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.errors import Forbidden, Unprocessable
+from fedcity.ids import new_id
+from fedcity.jobs.queue import enqueue
+from fedcity.services.notifications import notify
+from fedcity.storage.models import Actor, Follow, FollowState, NotificationType
+from fedcity.storage.queries import actors as q
+from fedcity.urls import Urls
+
+
+async def follow(
+    session: AsyncSession,
+    urls: Urls,
+    actor: Actor,
+    target: Actor,
+    *,
+    reblogs: bool = True,
+    notify_posts: bool = False,
+) -> Follow:
+    """`actor` (local) asks to follow `target`."""
+    if actor.id == target.id:
+        raise Unprocessable("You cannot follow yourself")
+    if await q.get_block(session, target.id, actor.id) or await q.get_block(
+        session, actor.id, target.id
+    ):
+        raise Forbidden("You cannot follow this account")
+    existing = await q.get_follow(session, actor.id, target.id)
+    if existing is not None:
+        existing.show_reblogs, existing.notify = reblogs, notify_posts
+        return existing
+    follow_id = new_id()
+    row = Follow(
+        id=follow_id,
+        uri=urls.activity(follow_id),
+        actor_id=actor.id,
+        target_id=target.id,
+        state=FollowState.PENDING,
+        show_reblogs=reblogs,
+        notify=notify_posts,
+    )
+    session.add(row)
+    await session.flush()
+    if target.is_local:
+        await _arrive_at_local_target(session, urls, row, actor, target, federate=False)
+    else:
+        await enqueue(session, "federate", {"verb": "Follow", "follow_id": row.id})
+    return row
+
+
+async def receive_follow(
+    session: AsyncSession, urls: Urls, follower: Actor, target: Actor, follow_uri: str
+) -> Follow | None:
+    """A remote `follower` sent Follow to local `target`."""
+    if await q.get_block(session, target.id, follower.id):
+        await enqueue(
+            session,
+            "federate",
+            {
+                "verb": "Reject",
+                "actor_id": target.id,
+                "follower_id": follower.id,
+                "follow_uri": follow_uri,
+            },
+        )
+        return None
+    row = await q.get_follow(session, follower.id, target.id)
+    if row is None:
+        row = Follow(actor_id=follower.id, target_id=target.id, uri=follow_uri)
+        session.add(row)
+        await session.flush()
+    else:
+        row.uri = follow_uri  # a re-sent Follow: answer its newest id
+    await _arrive_at_local_target(session, urls, row, follower, target, federate=True)
+    return row
+
+
+async def _arrive_at_local_target(
+    session: AsyncSession,
+    urls: Urls,
+    row: Follow,
+    follower: Actor,
+    target: Actor,
+    *,
+    federate: bool,
+) -> None:
+    if row.state == FollowState.ACCEPTED:
+        if federate:  # the follower lost our Accept; send it again
+            await _enqueue_accept(session, row)
+        return
+    if target.locked:
+        await notify(session, target, follower, NotificationType.FOLLOW_REQUEST)
+        return
+    await accept(session, row, federate=federate)
+    await notify(session, target, follower, NotificationType.FOLLOW)
+
+
+async def accept(session: AsyncSession, row: Follow, *, federate: bool) -> None:
+    row.state = FollowState.ACCEPTED
+    await session.flush()
+    await recount(session, [row.actor_id, row.target_id])
+    if federate:
+        await _enqueue_accept(session, row)
+
+
+async def _enqueue_accept(session: AsyncSession, row: Follow) -> None:
+    await enqueue(session, "federate", {"verb": "Accept", "follow_id": row.id})
+
+
+async def authorize_request(
+    session: AsyncSession, target: Actor, follower: Actor
+) -> Follow:
+    row = await q.get_follow(session, follower.id, target.id)
+    if row is None:
+        raise Unprocessable("No follow request from this account")
+    await accept(session, row, federate=not follower.is_local)
+    return row
+
+
+async def reject_request(session: AsyncSession, target: Actor, follower: Actor) -> None:
+    row = await q.get_follow(session, follower.id, target.id)
+    if row is None:
+        return
+    if not follower.is_local:
+        await enqueue(
+            session,
+            "federate",
+            {
+                "verb": "Reject",
+                "actor_id": target.id,
+                "follower_id": follower.id,
+                "follow_uri": row.uri,
+            },
+        )
+    await remove(session, row)
+
+
+async def unfollow(session: AsyncSession, actor: Actor, target: Actor) -> None:
+    row = await q.get_follow(session, actor.id, target.id)
+    if row is None:
+        return
+    if not target.is_local:
+        await enqueue(
+            session,
+            "federate",
+            {
+                "verb": "UndoFollow",
+                "actor_id": actor.id,
+                "target_id": target.id,
+                "follow_uri": row.uri,
+            },
+        )
+    await remove(session, row)
+
+
+async def remove(session: AsyncSession, row: Follow) -> None:
+    await session.delete(row)
+    await session.flush()
+    await recount(session, [row.actor_id, row.target_id])
+
+
+async def receive_accept(
+    session: AsyncSession, target: Actor, follow_uri: str | None, follower: Actor | None
+) -> bool:
+    """`target` accepted a follow; the Follow is found by its id, else by the pair."""
+    row = await _find_outgoing(session, target, follow_uri, follower)
+    if row is None:
+        return False
+    if row.state != FollowState.ACCEPTED:
+        await accept(session, row, federate=False)
+    return True
+
+
+async def receive_reject(
+    session: AsyncSession, target: Actor, follow_uri: str | None, follower: Actor | None
+) -> bool:
+    row = await _find_outgoing(session, target, follow_uri, follower)
+    if row is None:
+        return False
+    await remove(session, row)
+    return True
+
+
+async def _find_outgoing(
+    session: AsyncSession, target: Actor, follow_uri: str | None, follower: Actor | None
+) -> Follow | None:
+    row = await q.get_follow_by_uri(session, follow_uri) if follow_uri else None
+    if row is None and follower is not None:
+        row = await q.get_follow(session, follower.id, target.id)
+    # Only the followed account may answer a follow.
+    return row if row is not None and row.target_id == target.id else None
+
+
+async def receive_undo_follow(
+    session: AsyncSession, follower: Actor, target: Actor
+) -> None:
+    row = await q.get_follow(session, follower.id, target.id)
+    if row is not None:
+        await remove(session, row)
+
+
+async def drop_between(session: AsyncSession, a: Actor, b: Actor) -> None:
+    """A block severs follows in both directions."""
+    await session.execute(
+        delete(Follow).where(
+            ((Follow.actor_id == a.id) & (Follow.target_id == b.id))
+            | ((Follow.actor_id == b.id) & (Follow.target_id == a.id))
+        )
+    )
+    await recount(session, [a.id, b.id])
+
+
+async def recount(session: AsyncSession, actor_ids: Iterable[int]) -> None:
+    """Recompute follower/following counts; cheap with the indexes and always right."""
+    for actor_id in set(actor_ids):
+        actor = await session.get(Actor, actor_id)
+        if actor is None or (not actor.is_local and actor.raw is not None):
+            continue  # remote counts come from their own server's collections
+        followers = (
+            select(func.count())
+            .select_from(Follow)
+            .where(Follow.target_id == actor_id, Follow.state == FollowState.ACCEPTED)
+        )
+        following = (
+            select(func.count())
+            .select_from(Follow)
+            .where(Follow.actor_id == actor_id, Follow.state == FollowState.ACCEPTED)
+        )
+        await session.execute(
+            update(Actor)
+            .where(Actor.id == actor_id)
+            .values(
+                followers_count=followers.scalar_subquery(),
+                following_count=following.scalar_subquery(),
+            )
+        )
+        await session.refresh(actor, ["followers_count", "following_count"])

@@ -1,0 +1,101 @@
+"""Actors (local and remote, Person/Group/Application) and the login side of local accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
+from fedcity.storage.types import JSONDoc
+
+
+class Actor(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """An ActivityPub actor. `domain` is None for this instance's own actors.
+
+    Remote actors are a cache of what their origin serves (`raw` keeps the last
+    document); `fetched_at` drives the refresh.
+    """
+
+    __tablename__ = "actors"
+
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    username: Mapped[str] = mapped_column(String(255))
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    actor_type: Mapped[str] = mapped_column(String(32), default="Person")
+    display_name: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(2048))
+    avatar_url: Mapped[str | None] = mapped_column(String(2048))
+    header_url: Mapped[str | None] = mapped_column(String(2048))
+    inbox_uri: Mapped[str | None] = mapped_column(String(2048))
+    shared_inbox_uri: Mapped[str | None] = mapped_column(String(2048))
+    outbox_uri: Mapped[str | None] = mapped_column(String(2048))
+    followers_uri: Mapped[str | None] = mapped_column(String(2048))
+    following_uri: Mapped[str | None] = mapped_column(String(2048))
+    key_id: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    public_key_pem: Mapped[str | None] = mapped_column(Text)
+    private_key_pem: Mapped[str | None] = mapped_column(Text)
+    locked: Mapped[bool] = mapped_column(default=False)
+    discoverable: Mapped[bool] = mapped_column(default=True)
+    indexable: Mapped[bool] = mapped_column(default=False)
+    bot: Mapped[bool] = mapped_column(default=False)
+    fields: Mapped[list[dict[str, str]]] = mapped_column(JSONDoc, default=list)
+    followers_count: Mapped[int] = mapped_column(default=0)
+    following_count: Mapped[int] = mapped_column(default=0)
+    statuses_count: Mapped[int] = mapped_column(default=0)
+    last_status_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+
+    __table_args__ = (
+        Index(
+            "uq_actors_local_username",
+            func.lower(username),
+            unique=True,
+            sqlite_where=domain.is_(None),
+            postgresql_where=domain.is_(None),
+        ),
+        Index("ix_actors_username_domain", func.lower(username), domain),
+    )
+
+    @property
+    def is_local(self) -> bool:
+        return self.domain is None
+
+    @property
+    def delivery_inbox(self) -> str | None:
+        return self.shared_inbox_uri or self.inbox_uri
+
+
+class User(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """The login side of a local account: password hash and role."""
+
+    __tablename__ = "users"
+
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), unique=True
+    )
+    password_hash: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(32), default="user")
+    disabled: Mapped[bool] = mapped_column(default=False)
+
+
+class AccessToken(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """A bearer token; only its SHA-256 digest is stored."""
+
+    __tablename__ = "access_tokens"
+
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    scopes: Mapped[str] = mapped_column(String(1024), default="read")
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]

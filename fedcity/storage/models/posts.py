@@ -1,0 +1,103 @@
+"""Posts (statuses, boosts, later case studies), their mentions, tags and edit history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
+from fedcity.storage.types import JSONDoc
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    UNLISTED = "unlisted"
+    PRIVATE = "private"
+    DIRECT = "direct"
+
+
+class Post(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """A status. A boost is a Post too, with `reblog_of_id` set and an id of its own."""
+
+    __tablename__ = "posts"
+
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    url: Mapped[str | None] = mapped_column(String(2048))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    object_type: Mapped[str] = mapped_column(String(32), default="Note")
+    content: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str | None] = mapped_column(Text)
+    spoiler_text: Mapped[str] = mapped_column(Text, default="")
+    sensitive: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str | None] = mapped_column(String(16))
+    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.PUBLIC)
+    in_reply_to_uri: Mapped[str | None] = mapped_column(String(2048))
+    in_reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", ondelete="SET NULL"), index=True
+    )
+    in_reply_to_actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL")
+    )
+    reblog_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), index=True
+    )
+    conversation_uri: Mapped[str | None] = mapped_column(String(2048))
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc, default=list)
+    replies_count: Mapped[int] = mapped_column(default=0)
+    reblogs_count: Mapped[int] = mapped_column(default=0)
+    favourites_count: Mapped[int] = mapped_column(default=0)
+    local: Mapped[bool] = mapped_column(default=True)
+    published_at: Mapped[datetime | None]
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+
+    __table_args__ = (
+        Index("ix_posts_actor_id_id", "actor_id", "id"),
+        Index("ix_posts_visibility_id", "visibility", "id"),
+    )
+
+
+class Mention(Base):
+    __tablename__ = "mentions"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Tag(SnowflakeIdMixin, CreatedAtMixin, Base):
+    __tablename__ = "tags"
+
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class PostTag(Base):
+    __tablename__ = "post_tags"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class PostEdit(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """A former version of a post, kept when it is edited (Mastodon's status edits)."""
+
+    __tablename__ = "post_edits"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), index=True
+    )
+    content: Mapped[str] = mapped_column(Text, default="")
+    spoiler_text: Mapped[str] = mapped_column(Text, default="")
+    sensitive: Mapped[bool] = mapped_column(default=False)

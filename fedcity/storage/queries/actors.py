@@ -1,0 +1,105 @@
+"""Look-ups of actors and their relations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.storage.models import AccessToken, Actor, Block, Follow, FollowState, User
+
+
+async def get_actor_by_id(session: AsyncSession, actor_id: int) -> Actor | None:
+    return await session.get(Actor, actor_id)
+
+
+async def get_actor_by_uri(session: AsyncSession, uri: str) -> Actor | None:
+    return await session.scalar(select(Actor).where(Actor.uri == uri))
+
+
+async def get_actor_by_key_id(session: AsyncSession, key_id: str) -> Actor | None:
+    return await session.scalar(select(Actor).where(Actor.key_id == key_id))
+
+
+async def get_actor_by_handle(
+    session: AsyncSession, username: str, domain: str | None
+) -> Actor | None:
+    stmt = select(Actor).where(func.lower(Actor.username) == username.lower())
+    stmt = stmt.where(
+        Actor.domain.is_(None) if domain is None else Actor.domain == domain
+    )
+    return await session.scalar(stmt.limit(1))
+
+
+async def get_local_actor(session: AsyncSession, username: str) -> Actor | None:
+    actor = await get_actor_by_handle(session, username, None)
+    return actor if actor is not None and actor.deleted_at is None else None
+
+
+async def get_user_by_actor_id(session: AsyncSession, actor_id: int) -> User | None:
+    return await session.scalar(select(User).where(User.actor_id == actor_id))
+
+
+async def get_token_by_digest(session: AsyncSession, digest: str) -> AccessToken | None:
+    return await session.scalar(
+        select(AccessToken).where(
+            AccessToken.token_digest == digest, AccessToken.revoked_at.is_(None)
+        )
+    )
+
+
+async def get_follow(
+    session: AsyncSession, actor_id: int, target_id: int
+) -> Follow | None:
+    return await session.scalar(
+        select(Follow).where(Follow.actor_id == actor_id, Follow.target_id == target_id)
+    )
+
+
+async def get_follow_by_uri(session: AsyncSession, uri: str) -> Follow | None:
+    return await session.scalar(select(Follow).where(Follow.uri == uri))
+
+
+async def get_block(
+    session: AsyncSession, actor_id: int, target_id: int
+) -> Block | None:
+    return await session.scalar(
+        select(Block).where(Block.actor_id == actor_id, Block.target_id == target_id)
+    )
+
+
+async def is_follower(session: AsyncSession, follower_id: int, target_id: int) -> bool:
+    follow = await get_follow(session, follower_id, target_id)
+    return follow is not None and follow.state == FollowState.ACCEPTED
+
+
+async def list_follower_inboxes(session: AsyncSession, actor_id: int) -> list[str]:
+    """Distinct delivery inboxes (shared where offered) of an actor's remote followers."""
+    inbox = func.coalesce(Actor.shared_inbox_uri, Actor.inbox_uri)
+    stmt = (
+        select(inbox)
+        .join(Follow, Follow.actor_id == Actor.id)
+        .where(
+            Follow.target_id == actor_id,
+            Follow.state == FollowState.ACCEPTED,
+            Actor.domain.is_not(None),
+            Actor.deleted_at.is_(None),
+            inbox.is_not(None),
+        )
+        .distinct()
+    )
+    return [row for row in (await session.scalars(stmt)).all() if row]
+
+
+async def list_actors_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> dict[int, Actor]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Actor).where(Actor.id.in_(set(ids))))
+    return {actor.id: actor for actor in rows}
+
+
+async def count_local_users(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(User)) or 0)

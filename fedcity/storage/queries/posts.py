@@ -1,0 +1,211 @@
+"""Look-ups of posts, threads and timelines. Visibility rules are expressed as SQL here
+so that timelines stay one query; which rule applies is decided in services/timelines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.storage.models import (
+    Actor,
+    Favourite,
+    Follow,
+    FollowState,
+    Mention,
+    Post,
+    PostTag,
+    Tag,
+    Visibility,
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    max_id: int | None = None
+    since_id: int | None = None
+    min_id: int | None = None
+    limit: int = 20
+
+
+async def get_post_by_id(session: AsyncSession, post_id: int) -> Post | None:
+    return await session.get(Post, post_id)
+
+
+async def get_post_by_uri(session: AsyncSession, uri: str) -> Post | None:
+    return await session.scalar(select(Post).where(Post.uri == uri))
+
+
+async def list_mentioned_actors(session: AsyncSession, post_id: int) -> list[Actor]:
+    stmt = (
+        select(Actor)
+        .join(Mention, Mention.actor_id == Actor.id)
+        .where(Mention.post_id == post_id)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def list_mentions(
+    session: AsyncSession, post_ids: Sequence[int]
+) -> dict[int, list[int]]:
+    if not post_ids:
+        return {}
+    rows = await session.execute(
+        select(Mention.post_id, Mention.actor_id).where(Mention.post_id.in_(post_ids))
+    )
+    out: dict[int, list[int]] = {}
+    for post_id, actor_id in rows:
+        out.setdefault(post_id, []).append(actor_id)
+    return out
+
+
+async def list_tags(
+    session: AsyncSession, post_ids: Sequence[int]
+) -> dict[int, list[str]]:
+    if not post_ids:
+        return {}
+    rows = await session.execute(
+        select(PostTag.post_id, Tag.name)
+        .join(Tag, Tag.id == PostTag.tag_id)
+        .where(PostTag.post_id.in_(post_ids))
+    )
+    out: dict[int, list[str]] = {}
+    for post_id, name in rows:
+        out.setdefault(post_id, []).append(name)
+    return out
+
+
+async def list_posts_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> dict[int, Post]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Post).where(Post.id.in_(set(ids))))
+    return {post.id: post for post in rows}
+
+
+async def get_reblog(session: AsyncSession, actor_id: int, post_id: int) -> Post | None:
+    return await session.scalar(
+        select(Post).where(
+            Post.actor_id == actor_id,
+            Post.reblog_of_id == post_id,
+            Post.deleted_at.is_(None),
+        )
+    )
+
+
+async def get_favourite(
+    session: AsyncSession, actor_id: int, post_id: int
+) -> Favourite | None:
+    return await session.scalar(
+        select(Favourite).where(
+            Favourite.actor_id == actor_id, Favourite.post_id == post_id
+        )
+    )
+
+
+async def favourited_ids(
+    session: AsyncSession, viewer_id: int, post_ids: Sequence[int]
+) -> set[int]:
+    if not post_ids:
+        return set()
+    rows = await session.scalars(
+        select(Favourite.post_id).where(
+            Favourite.actor_id == viewer_id, Favourite.post_id.in_(post_ids)
+        )
+    )
+    return set(rows)
+
+
+async def reblogged_ids(
+    session: AsyncSession, viewer_id: int, post_ids: Sequence[int]
+) -> set[int]:
+    if not post_ids:
+        return set()
+    rows = await session.scalars(
+        select(Post.reblog_of_id).where(
+            Post.actor_id == viewer_id,
+            Post.reblog_of_id.in_(post_ids),
+            Post.deleted_at.is_(None),
+        )
+    )
+    return {row for row in rows if row is not None}
+
+
+def visible_to(viewer_id: int | None) -> ColumnElement[bool]:
+    """Posts `viewer_id` may read (None: an anonymous visitor)."""
+    open_to_all = Post.visibility.in_([Visibility.PUBLIC, Visibility.UNLISTED])
+    if viewer_id is None:
+        return open_to_all
+    mentioned = Post.id.in_(
+        select(Mention.post_id).where(Mention.actor_id == viewer_id)
+    )
+    follows_author = Post.actor_id.in_(
+        select(Follow.target_id).where(
+            Follow.actor_id == viewer_id, Follow.state == FollowState.ACCEPTED
+        )
+    )
+    return or_(
+        open_to_all,
+        Post.actor_id == viewer_id,
+        mentioned,
+        and_(Post.visibility == Visibility.PRIVATE, follows_author),
+    )
+
+
+def home_filter(viewer_id: int) -> ColumnElement[bool]:
+    followed = select(Follow.target_id).where(
+        Follow.actor_id == viewer_id, Follow.state == FollowState.ACCEPTED
+    )
+    mentioned = select(Mention.post_id).where(Mention.actor_id == viewer_id)
+    return or_(
+        Post.actor_id == viewer_id,
+        and_(Post.actor_id.in_(followed), Post.visibility != Visibility.DIRECT),
+        Post.id.in_(mentioned),
+    )
+
+
+def paged(stmt: Select[tuple[Post]], page: Page) -> Select[tuple[Post]]:
+    """Mastodon paging: max_id/since_id newest first; min_id oldest first after it."""
+    stmt = stmt.where(Post.deleted_at.is_(None))
+    if page.max_id is not None:
+        stmt = stmt.where(Post.id < page.max_id)
+    if page.since_id is not None:
+        stmt = stmt.where(Post.id > page.since_id)
+    if page.min_id is not None:
+        return (
+            stmt.where(Post.id > page.min_id).order_by(Post.id.asc()).limit(page.limit)
+        )
+    return stmt.order_by(Post.id.desc()).limit(page.limit)
+
+
+async def list_page(
+    session: AsyncSession, stmt: Select[tuple[Post]], page: Page
+) -> list[Post]:
+    posts = list((await session.scalars(paged(stmt, page))).all())
+    if page.min_id is not None:
+        posts.reverse()
+    return posts
+
+
+def timeline_select(*conditions: ColumnElement[bool]) -> Select[tuple[Post]]:
+    return (
+        select(Post).where(*conditions) if conditions else select(Post).where(false())
+    )
+
+
+async def list_descendants(
+    session: AsyncSession, post_id: int, limit: int = 200
+) -> list[Post]:
+    tree = select(Post.id).where(Post.in_reply_to_id == post_id).cte(recursive=True)
+    tree = tree.union(select(Post.id).where(Post.in_reply_to_id == tree.c.id))
+    stmt = (
+        select(Post)
+        .where(Post.id.in_(select(tree.c.id)))
+        .order_by(Post.id)
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())

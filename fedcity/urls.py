@@ -1,0 +1,59 @@
+"""The one place that builds this instance's URIs.
+
+Actor ids follow Mastodon's layout (`/users/NAME`), which peers and people recognise;
+activity ids are `/activities/ID` and always dereferenceable.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+class Urls:
+    def __init__(self, base_url: str) -> None:
+        self.base = base_url.rstrip("/")
+
+    def actor(self, username: str) -> str:
+        return f"{self.base}/users/{quote(username)}"
+
+    def key_id(self, username: str) -> str:
+        return f"{self.actor(username)}#main-key"
+
+    def inbox(self, username: str) -> str:
+        return f"{self.actor(username)}/inbox"
+
+    def outbox(self, username: str) -> str:
+        return f"{self.actor(username)}/outbox"
+
+    def followers(self, username: str) -> str:
+        return f"{self.actor(username)}/followers"
+
+    def following(self, username: str) -> str:
+        return f"{self.actor(username)}/following"
+
+    def status(self, username: str, status_id: int) -> str:
+        return f"{self.actor(username)}/statuses/{status_id}"
+
+    def activity(self, activity_id: int) -> str:
+        return f"{self.base}/activities/{activity_id}"
+
+    def profile_page(self, username: str) -> str:
+        return f"{self.base}/@{quote(username)}"
+
+    def status_page(self, username: str, status_id: int) -> str:
+        return f"{self.profile_page(username)}/{status_id}"
+
+    def tag(self, name: str) -> str:
+        return f"{self.base}/tags/{quote(name)}"
+
+    @property
+    def shared_inbox(self) -> str:
+        return f"{self.base}/inbox"
+
+    @property
+    def instance_actor(self) -> str:
+        return f"{self.base}/actor"
+
+    @property
+    def instance_key_id(self) -> str:
+        return f"{self.instance_actor}#main-key"

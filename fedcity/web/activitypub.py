@@ -1,0 +1,306 @@
+"""ActivityPub endpoints: actors, their collections, objects, activities and inboxes.
+
+Handlers are thin: they read the request, call one service or federation entry point,
+and render. Objects that are not public are served only to a signed request from an
+actor allowed to see them (authorized fetch), else they do not exist (404).
+"""
+
+from __future__ import annotations
+
+import orjson
+from aiohttp import web
+from sqlalchemy import func, select
+
+from fedcity.appkeys import DB, FEDERATION, INBOX_WRITER
+from fedcity.errors import NotFound, UnsupportedMediaType
+from fedcity.federation import render
+from fedcity.federation.actors import get_or_fetch_actor
+from fedcity.federation.inbox import InboundRequest, receive, verify_request
+from fedcity.federation.signatures import parse_signature
+from fedcity.federation.vocab import Document
+from fedcity.services.posts import can_view
+from fedcity.storage.models import (
+    Actor,
+    Follow,
+    FollowState,
+    OutboxActivity,
+    Post,
+    Visibility,
+)
+from fedcity.storage.queries import actors as q
+from fedcity.storage.queries import posts as post_q
+from fedcity.storage.queries.posts import Page
+from fedcity.web import pages
+from fedcity.web.negotiation import activity_response, wants_activity_json
+
+PAGE_SIZE = 20
+ACCEPTED_CONTENT_TYPES = (
+    "application/activity+json",
+    "application/ld+json",
+    "application/json",
+)
+
+
+async def _local_actor(request: web.Request) -> Actor:
+    async with request.app[DB].session() as session:
+        actor = await q.get_local_actor(session, request.match_info["username"])
+    if actor is None or actor.actor_type == "Application":
+        raise NotFound("no such account here")
+    return actor
+
+
+async def actor_get(request: web.Request) -> web.StreamResponse:
+    actor = await _local_actor(request)
+    if not wants_activity_json(request):
+        return await pages.profile(request, actor)
+    return activity_response(render.render_actor(actor, request.app[FEDERATION].urls))
+
+
+async def instance_actor_get(request: web.Request) -> web.Response:
+    fed = request.app[FEDERATION]
+    async with request.app[DB].session() as session:
+        actor = await q.get_actor_by_uri(session, fed.urls.instance_actor)
+    if actor is None:
+        raise NotFound()
+    return activity_response(render.render_actor(actor, fed.urls))
+
+
+# --- inbox ------------------------------------------------------------------------
+
+
+async def inbox_post(request: web.Request) -> web.Response:
+    content_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type not in ACCEPTED_CONTENT_TYPES:
+        raise UnsupportedMediaType("inbox accepts application/activity+json")
+    body = await request.read()  # bounded by client_max_size: 413 beyond it
+    recipient = request.match_info.get("username")
+    inbound = InboundRequest(
+        method=request.method,
+        path_qs=request.raw_path,
+        headers=request.headers,
+        body=body,
+        host=request.host,
+        recipient=recipient,
+    )
+    await receive(request.app[FEDERATION], request.app[INBOX_WRITER], inbound)
+    return web.Response(status=202)
+
+
+# --- objects -----------------------------------------------------------------------
+
+
+async def _signed_viewer(request: web.Request) -> Actor | None:
+    """The actor behind a signed GET, or None for an anonymous one."""
+    if "Signature" not in request.headers and "Signature-Input" not in request.headers:
+        return None
+    fed = request.app[FEDERATION]
+    info = parse_signature(request.method, request.raw_path, request.headers)
+    inbound = InboundRequest(
+        request.method, request.raw_path, request.headers, b"", request.host, None
+    )
+    signer = await verify_request(fed, info, inbound)
+    async with request.app[DB].session() as session:
+        return await get_or_fetch_actor(fed, session, signer)
+
+
+async def _visible_post(request: web.Request) -> tuple[Actor, Post]:
+    actor = await _local_actor(request)
+    try:
+        post_id = int(request.match_info["post_id"])
+    except ValueError:
+        raise NotFound() from None
+    async with request.app[DB].session() as session:
+        post = await post_q.get_post_by_id(session, post_id)
+    if post is None or post.actor_id != actor.id or post.reblog_of_id is not None:
+        raise NotFound()
+    if post.deleted_at is not None:
+        return actor, post
+    if post.visibility not in (Visibility.PUBLIC, Visibility.UNLISTED):
+        viewer = await _signed_viewer(request)
+        async with request.app[DB].session() as session:
+            if not await can_view(session, viewer, post):
+                raise NotFound()
+    return actor, post
+
+
+async def status_get(request: web.Request) -> web.StreamResponse:
+    actor, post = await _visible_post(request)
+    if post.deleted_at is not None:
+        return activity_response(render.render_tombstone(post), status=410)
+    if not wants_activity_json(request):
+        return await pages.status(request, actor, post)
+    return activity_response(render.with_context(await _note(request, actor, post)))
+
+
+async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
+    async with request.app[DB].session() as session:
+        mentioned = await post_q.list_mentioned_actors(session, post.id)
+        tags = (await post_q.list_tags(session, [post.id])).get(post.id, [])
+    return render.render_note(
+        post, actor, mentioned, tags, request.app[FEDERATION].urls
+    )
+
+
+async def status_activity_get(request: web.Request) -> web.Response:
+    _, post = await _visible_post(request)
+    return await _stored_activity(request, f"{post.uri}/activity", require_public=False)
+
+
+async def activity_get(request: web.Request) -> web.Response:
+    uri = request.app[FEDERATION].urls.activity(int(request.match_info["activity_id"]))
+    return await _stored_activity(request, uri, require_public=True)
+
+
+async def _stored_activity(
+    request: web.Request, uri: str, *, require_public: bool
+) -> web.Response:
+    async with request.app[DB].session() as session:
+        row = await session.scalar(
+            select(OutboxActivity).where(OutboxActivity.uri == uri)
+        )
+    if row is None or (require_public and not row.public):
+        raise NotFound()
+    return activity_response(orjson.loads(row.document))
+
+
+# --- collections -------------------------------------------------------------------
+
+
+def _page_number(request: web.Request) -> int | None:
+    raw = request.query.get("page")
+    if raw is None:
+        return None
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        return 1
+
+
+async def followers_get(request: web.Request) -> web.Response:
+    return await _follow_collection(request, followers=True)
+
+
+async def following_get(request: web.Request) -> web.Response:
+    return await _follow_collection(request, followers=False)
+
+
+async def _follow_collection(request: web.Request, *, followers: bool) -> web.Response:
+    actor = await _local_actor(request)
+    base = actor.followers_uri if followers else actor.following_uri
+    assert base is not None
+    mine, theirs = (
+        (Follow.target_id, Follow.actor_id)
+        if followers
+        else (Follow.actor_id, Follow.target_id)
+    )
+    where = (mine == actor.id, Follow.state == FollowState.ACCEPTED)
+    page = _page_number(request)
+    async with request.app[DB].session() as session:
+        total = int(
+            await session.scalar(select(func.count()).select_from(Follow).where(*where))
+            or 0
+        )
+        if page is None:
+            return activity_response(render.collection(base, total, f"{base}?page=1"))
+        stmt = (
+            select(Actor.uri)
+            .join(Follow, theirs == Actor.id)
+            .where(*where)
+            .order_by(Follow.id.desc())
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+        items = list((await session.scalars(stmt)).all())
+    next_page = f"{base}?page={page + 1}" if page * PAGE_SIZE < total else None
+    prev_page = f"{base}?page={page - 1}" if page > 1 else None
+    doc = render.collection_page(
+        f"{base}?page={page}", base, items, next_page, prev_page
+    )
+    doc["totalItems"] = total
+    return activity_response(doc)
+
+
+async def outbox_get(request: web.Request) -> web.Response:
+    actor = await _local_actor(request)
+    base = actor.outbox_uri
+    assert base is not None
+    public = (
+        Post.actor_id == actor.id,
+        Post.visibility.in_([Visibility.PUBLIC, Visibility.UNLISTED]),
+    )
+    async with request.app[DB].session() as session:
+        if "page" not in request.query:
+            total = await session.scalar(
+                select(func.count())
+                .select_from(Post)
+                .where(*public, Post.deleted_at.is_(None))
+            )
+            return activity_response(
+                render.collection(base, int(total or 0), f"{base}?page=true")
+            )
+        max_id = request.query.get("max_id")
+        page = Page(
+            max_id=int(max_id) if max_id and max_id.isdigit() else None, limit=PAGE_SIZE
+        )
+        posts = await post_q.list_page(session, select(Post).where(*public), page)
+        items = [await _outbox_item(request, session, actor, p) for p in posts]
+    next_page = (
+        f"{base}?page=true&max_id={posts[-1].id}" if len(posts) == PAGE_SIZE else None
+    )
+    return activity_response(
+        render.collection_page(
+            request.app[FEDERATION].urls.base + request.path_qs,
+            base,
+            items,
+            next_page,
+            None,
+        )
+    )
+
+
+async def _outbox_item(
+    request: web.Request, session: object, actor: Actor, post: Post
+) -> Document:
+    if post.reblog_of_id is not None:
+        async with request.app[DB].session() as s:
+            original = await s.get(Post, post.reblog_of_id)
+        to, cc = render.audience(post, actor, [])
+        doc = render.activity(
+            "Announce",
+            post.uri,
+            actor,
+            original.uri if original else None,
+            to,
+            cc,
+            post.published_at,
+        )
+    else:
+        note = await _note(request, actor, post)
+        doc = render.activity(
+            "Create",
+            f"{post.uri}/activity",
+            actor,
+            note,
+            note["to"],
+            note["cc"],
+            post.published_at,
+        )
+    doc.pop("@context", None)
+    return doc
+
+
+def add_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_get("/users/{username}", actor_get)
+    r.add_get("/users/{username}/outbox", outbox_get)
+    r.add_get("/users/{username}/followers", followers_get)
+    r.add_get("/users/{username}/following", following_get)
+    r.add_get("/users/{username}/statuses/{post_id}", status_get)
+    r.add_get("/users/{username}/statuses/{post_id}/activity", status_activity_get)
+    r.add_post("/users/{username}/inbox", inbox_post)
+    r.add_post("/inbox", inbox_post)
+    r.add_get("/actor", instance_actor_get)
+    r.add_post("/actor/inbox", inbox_post)
+    r.add_get("/activities/{activity_id:[0-9]+}", activity_get)
+    r.add_get("/@{username}", actor_get)
+    r.add_get("/@{username}/{post_id:[0-9]+}", status_get)

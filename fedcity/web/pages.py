@@ -1,0 +1,77 @@
+"""Plain HTML pages for people who open a profile or post in a browser."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiohttp import web
+
+from fedcity.appkeys import SETTINGS
+from fedcity.storage.models import Actor, Post
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>{head}
+<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
+.meta{{color:#555;font-size:.9rem}}</style></head>
+<body>{body}</body></html>"""
+
+
+def render_page(title: str, body: str, head: str = "") -> web.Response:
+    return web.Response(
+        text=_PAGE.format(title=escape(title), body=body, head=head),
+        content_type="text/html",
+        headers={"Vary": "Accept"},
+    )
+
+
+def _alternate(uri: str) -> str:
+    return f'\n<link rel="alternate" type="application/activity+json" href="{escape(uri)}">'
+
+
+async def profile(request: web.Request, actor: Actor) -> web.Response:
+    domain = request.app[SETTINGS].instance.domain
+    body = (
+        f"<h1>{escape(actor.display_name or actor.username)}</h1>"
+        f'<p class="meta">@{escape(actor.username)}@{escape(domain)}</p>'
+        f"<div>{actor.summary}</div>"
+        f'<p class="meta">{actor.statuses_count} posts · {actor.followers_count} followers'
+        f" · {actor.following_count} following</p>"
+        "<p>Follow this account from any Mastodon-compatible app by searching for its handle.</p>"
+    )
+    return render_page(
+        actor.display_name or actor.username, body, _alternate(actor.uri)
+    )
+
+
+async def status(request: web.Request, actor: Actor, post: Post) -> web.Response:
+    body = (
+        f'<p class="meta"><a href="{escape(actor.url or actor.uri)}">'
+        f"{escape(actor.display_name or actor.username)}</a></p>"
+        + (
+            f"<p><strong>{escape(post.spoiler_text)}</strong></p>"
+            if post.spoiler_text
+            else ""
+        )
+        + f"<article>{post.content}</article>"
+        f'<p class="meta">{(post.published_at or post.created_at).isoformat()}</p>'
+    )
+    return render_page(
+        f"{actor.display_name or actor.username}", body, _alternate(post.uri)
+    )
+
+
+async def home(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    body = (
+        f"<h1>{escape(settings.instance.name)}</h1>"
+        f"<p>{escape(settings.instance.description)}</p>"
+        f'<p class="meta">A fedcity {escape(settings.instance.kind)} instance at '
+        f"{escape(settings.instance.domain)}. Sign in with any Mastodon-compatible app.</p>"
+    )
+    return render_page(settings.instance.name, body)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/", home)
