@@ -1,4 +1,4 @@
-"""create_app(settings): wiring only — keys, middlewares, routes, background resources."""
+"""create_app(settings): wiring only: keys, middlewares, routes, background tasks."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ async def build_federation(
             session, urls, settings.instance.domain, generate_private_key_pem
         )
         unavailable = await load_unavailable(session)
-    assert instance_actor.key_id and instance_actor.private_key_pem
+    assert instance_actor.key_id
+    assert instance_actor.private_key_pem
     key = SigningKey(
         instance_actor.key_id, load_private_key(instance_actor.private_key_pem)
     )

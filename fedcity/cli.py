@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         "-c",
         "--config",
         default=os.environ.get("FEDCITY_CONFIG"),
-        help="TOML configuration file (default: $FEDCITY_CONFIG, else built-in defaults)",
+        help="TOML configuration file (default: $FEDCITY_CONFIG, else defaults)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -66,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = load_settings(args.config)
         command = COMMANDS[args.command]
@@ -135,7 +136,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         f"fedcity: {settings.instance.name} is serving at {base} "
         f"(listening on {settings.server.host}:{settings.server.port})\n"
         "fedcity: create the first account with:\n"
-        f"  fedcity{_config_flag(args)} account create NAME --password PASSWORD --role admin\n"
+        f"  fedcity{_config_flag(args)} account create NAME --password PASSWORD"
+        " --role admin\n"
         f"  fedcity{_config_flag(args)} token create NAME",
         file=sys.stderr,
         flush=True,

@@ -74,7 +74,6 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     federation: FederationSettings = field(default_factory=FederationSettings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
-    data_dir: Path = Path("data")
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -117,9 +116,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _build(raw: dict[str, Any]) -> Settings:
     sections: dict[str, Any] = {}
     for name, value in raw.items():
-        if name == "data_dir":
-            sections["data_dir"] = Path(str(value))
-            continue
         cls = _SECTIONS.get(name)
         if cls is None:
             raise ConfigError(f"unknown configuration section [{name}]")
@@ -168,8 +164,6 @@ def _apply_env(settings: Settings, env: dict[str, str]) -> Settings:
                 )
         if changes:
             settings = replace(settings, **{section_name: replace(section, **changes)})
-    if "FEDCITY_DATA_DIR" in env:
-        settings = replace(settings, data_dir=Path(env["FEDCITY_DATA_DIR"]))
     return settings
 
 

@@ -1,4 +1,4 @@
-"""The FedcityError hierarchy: an HTTP status, a message safe to show, and detail for logs.
+"""FedcityError: an HTTP status, a message safe to show, and detail for the logs.
 
 Services and the federation layer raise these; the error middleware turns them into
 `{"error": "..."}` bodies (Mastodon's shape) without leaking the internal detail.
@@ -67,13 +67,13 @@ class BadGateway(FedcityError):
 
 
 class SignatureError(Unauthorized):
-    """An HTTP signature or Digest did not verify; the message says which check failed."""
+    """A signature or Digest did not verify; the message says which check failed."""
 
     default_message = "Signature verification failed"
 
 
 class FetchError(BadGateway):
-    """A remote document could not be fetched (refused address, timeout, size, status)."""
+    """A remote document could not be fetched (refused, timeout, size, status)."""
 
     default_message = "Remote fetch failed"
 

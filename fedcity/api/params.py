@@ -1,4 +1,4 @@
-"""Typed request parsing: query, form and JSON bodies read alike (clients use all three)."""
+"""Typed request parsing: query, form and JSON bodies read alike (clients send all)."""
 
 from __future__ import annotations
 

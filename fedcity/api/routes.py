@@ -18,6 +18,7 @@ def add_routes(app: web.Application) -> None:
 
     # instance
     get("/api/v1/instance", instance.instance_v1)
+    get("/api/v2/instance", instance.instance_v2)
     # accounts
     get("/api/v1/accounts/verify_credentials", accounts.verify_credentials)
     get("/api/v1/accounts/relationships", accounts.relationships)

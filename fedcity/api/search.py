@@ -1,4 +1,4 @@
-"""/api/v2/search: accounts by handle or name, posts and actors by URL (with resolve)."""
+"""/api/v2/search: accounts by handle or name; posts and actors by URL (resolve)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 async def resolve_mentions(
     request: web.Request, session: AsyncSession, body: str
 ) -> dict[str, Actor]:
-    """Handles typed in `body` → actors; unknown remote ones are looked up by WebFinger."""
+    """Handles typed in `body` → actors; unknown remote ones found by WebFinger."""
     own_domain = request.app[SETTINGS].instance.domain.lower()
     found: dict[str, Actor] = {}
     for ref in text.extract_mentions(body):

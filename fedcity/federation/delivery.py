@@ -129,7 +129,7 @@ def _retry_after(value: str | None) -> timedelta | None:
 async def record_outcome(
     fed: Federation, session: AsyncSession, origin: str, outcome: Outcome
 ) -> None:
-    """Track failures per origin, by distinct days as Mastodon's failure tracker does."""
+    """Track failures per origin by distinct days, as Mastodon's failure tracker."""
     peer = await session.get(PeerInstance, origin)
     if outcome.state == "done":
         if peer is not None and (peer.failure_days or peer.unavailable):

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 async def fetch_document(fed: Federation, url: str) -> Document:
-    """GET `url` signed by the instance actor; the document's id must share its origin."""
+    """GET `url` signed by the instance actor; the id must be on the same origin."""
     if not is_http_url(url):
         raise FetchError("refused", detail=f"not an http(s) URL: {url!r}")
     body, final_url = await _get_json(fed, url)

@@ -1,4 +1,4 @@
-"""Receiving activities: verify the signature, check who may say what, store, answer 202.
+"""Receiving activities: verify the signature, check who may say what, store, 202.
 
 All checks that need no database write happen here, before anything is stored; the
 activity is then written durably (grouped with other requests arriving at the same

@@ -176,10 +176,12 @@ async def _boost_parts(
     session: AsyncSession, boost_id: int
 ) -> tuple[Post, Post, Actor, Actor]:
     boost = await session.get(Post, boost_id)
-    assert boost is not None and boost.reblog_of_id is not None
+    assert boost is not None
+    assert boost.reblog_of_id is not None
     original = await session.get(Post, boost.reblog_of_id)
     actor = await session.get(Actor, boost.actor_id)
-    assert original is not None and actor is not None
+    assert original is not None
+    assert actor is not None
     original_author = await session.get(Actor, original.actor_id)
     assert original_author is not None
     return boost, original, actor, original_author
@@ -240,7 +242,8 @@ async def _pair(
 ) -> tuple[Actor, Actor]:
     actor = await session.get(Actor, actor_id)
     target = await session.get(Actor, target_id)
-    assert actor is not None and target is not None
+    assert actor is not None
+    assert target is not None
     return actor, target
 
 

@@ -126,6 +126,16 @@ class Worker:
         return Outcome("retry", error=error, retry_at=utcnow() + delay)
 
     async def _settle(self, settled: list[Settled]) -> None:
+        for item in settled:
+            if item.outcome.state in ("retry", "failed", "held"):
+                log.info(
+                    "job %s (%s, attempt %d) %s: %s",
+                    item.job.id,
+                    item.job.kind,
+                    item.job.attempts,
+                    item.outcome.state,
+                    item.outcome.error,
+                )
         async with self.fed.db.session() as session:
             for item in settled:
                 await _apply(session, item)

@@ -250,7 +250,7 @@ def _copy_remote_fields(actor: Actor, data: RemoteActorData) -> None:
 
 
 async def delete_remote_actor(session: AsyncSession, actor: Actor) -> None:
-    """The actor's origin deleted it: keep a tombstone row, drop its posts and follows."""
+    """Its origin deleted the actor: keep a tombstone row, drop posts and follows."""
     now = utcnow()
     actor.deleted_at = now
     await session.execute(

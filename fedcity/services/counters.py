@@ -1,4 +1,4 @@
-"""Denormalised counters, changed with one atomic UPDATE so concurrent workers never race."""
+"""Denormalised counters, changed by atomic UPDATEs so concurrent workers never race."""
 
 from __future__ import annotations
 

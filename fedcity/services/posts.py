@@ -52,7 +52,7 @@ class NewPost:
 
 @dataclass(frozen=True)
 class RemotePostData:
-    """A Note/Article/Question/Page from another server, validated by federation.parse."""
+    """A Note/Article/Question/Page from another server, checked by federation.parse."""
 
     uri: str
     object_type: str

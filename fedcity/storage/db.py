@@ -1,4 +1,4 @@
-"""The Database: one engine and sessionmaker per application, never created at import time."""
+"""The Database: one engine and sessionmaker per application, never made at import."""
 
 from __future__ import annotations
 

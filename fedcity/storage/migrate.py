@@ -1,4 +1,4 @@
-"""Run the Alembic revisions in `migrations/` against a Database (used by `fedcity migrate`)."""
+"""Run the Alembic revisions in `migrations/` on a Database (`fedcity migrate`)."""
 
 from __future__ import annotations
 

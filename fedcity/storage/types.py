@@ -1,4 +1,4 @@
-"""Portable column types: timezone-aware datetimes on SQLite too, JSON as JSONB on PostgreSQL."""
+"""Portable column types: aware datetimes on SQLite too, JSON as JSONB on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Stores UTC; always returns aware datetimes (SQLite forgets the zone otherwise)."""
+    """Stores UTC; returns aware datetimes (SQLite would forget the zone)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True

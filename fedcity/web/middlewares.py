@@ -63,13 +63,14 @@ async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await handler(request)
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = (
-        "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Idempotency-Key"
+        "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, "
+        "X-Request-Id, Idempotency-Key"
     )
     return response
 
 
 def add_route(app: web.Application, method: str, path: str, handler: Handler) -> None:
-    """Register `path` with and without a trailing slash (toot and Mastodon.py add one)."""
+    """Register `path` with and without a trailing slash (toot, Mastodon.py add one)."""
     app.router.add_route(method, path, handler)
     if path != "/" and not path.endswith("/"):
         app.router.add_route(method, path + "/", handler)

@@ -13,7 +13,8 @@ _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>{head}
-<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
+<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;
+padding:0 1rem;line-height:1.5}}
 .meta{{color:#555;font-size:.9rem}}</style></head>
 <body>{body}</body></html>"""
 
@@ -27,7 +28,8 @@ def render_page(title: str, body: str, head: str = "") -> web.Response:
 
 
 def _alternate(uri: str) -> str:
-    return f'\n<link rel="alternate" type="application/activity+json" href="{escape(uri)}">'
+    link = '<link rel="alternate" type="application/activity+json"'
+    return f'\n{link} href="{escape(uri)}">'
 
 
 async def profile(request: web.Request, actor: Actor) -> web.Response:
@@ -36,9 +38,11 @@ async def profile(request: web.Request, actor: Actor) -> web.Response:
         f"<h1>{escape(actor.display_name or actor.username)}</h1>"
         f'<p class="meta">@{escape(actor.username)}@{escape(domain)}</p>'
         f"<div>{actor.summary}</div>"
-        f'<p class="meta">{actor.statuses_count} posts · {actor.followers_count} followers'
+        f'<p class="meta">{actor.statuses_count} posts · '
+        f"{actor.followers_count} followers"
         f" · {actor.following_count} following</p>"
-        "<p>Follow this account from any Mastodon-compatible app by searching for its handle.</p>"
+        "<p>Follow this account from any Mastodon-compatible app: "
+        "search for its handle.</p>"
     )
     return render_page(
         actor.display_name or actor.username, body, _alternate(actor.uri)
@@ -68,7 +72,8 @@ async def home(request: web.Request) -> web.Response:
         f"<h1>{escape(settings.instance.name)}</h1>"
         f"<p>{escape(settings.instance.description)}</p>"
         f'<p class="meta">A fedcity {escape(settings.instance.kind)} instance at '
-        f"{escape(settings.instance.domain)}. Sign in with any Mastodon-compatible app.</p>"
+        f"{escape(settings.instance.domain)}. "
+        "Sign in with any Mastodon-compatible app.</p>"
     )
     return render_page(settings.instance.name, body)
 

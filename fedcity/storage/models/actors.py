@@ -1,4 +1,4 @@
-"""Actors (local and remote, Person/Group/Application) and the login side of local accounts."""
+"""Actors (local and remote; Person, Group, Application) and local accounts' logins."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Declarative base with a naming convention, so Alembic names constraints the same everywhere."""
+"""Declarative base with a naming convention, so constraints are named alike."""
 
 from __future__ import annotations
 

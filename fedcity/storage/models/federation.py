@@ -1,4 +1,4 @@
-"""Federation state: activities as sent, durable jobs, and the health of peer instances."""
+"""Federation state: activities as sent, durable jobs, and the health of peers."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ class Job(SnowflakeIdMixin, CreatedAtMixin, Base):
 
 
 class PeerInstance(CreatedAtMixin, Base):
-    """Delivery health of a peer origin (scheme://host:port), as Mastodon's failure tracker."""
+    """Delivery health of a peer origin (scheme://host:port)."""
 
     __tablename__ = "peer_instances"
 

@@ -1,4 +1,4 @@
-"""Posts (statuses, boosts, later case studies), their mentions, tags and edit history."""
+"""Posts (statuses, boosts, later case studies), their mentions, tags and edits."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ class FollowState(StrEnum):
 
 
 class Follow(SnowflakeIdMixin, CreatedAtMixin, Base):
-    """`actor` follows `target`. Undone or rejected follows are deleted, as in Mastodon."""
+    """`actor` follows `target`. Undone or rejected follows are deleted (Mastodon)."""
 
     __tablename__ = "follows"
 

@@ -75,7 +75,7 @@ async def is_follower(session: AsyncSession, follower_id: int, target_id: int) -
 
 
 async def list_follower_inboxes(session: AsyncSession, actor_id: int) -> list[str]:
-    """Distinct delivery inboxes (shared where offered) of an actor's remote followers."""
+    """Distinct delivery inboxes (shared where offered) of remote followers."""
     inbox = func.coalesce(Actor.shared_inbox_uri, Actor.inbox_uri)
     stmt = (
         select(inbox)

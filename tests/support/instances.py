@@ -1,0 +1,108 @@
+"""Starting real fedcity instances for tests: migrated database, loopback port."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, replace
+from typing import Any
+
+from aiohttp import web
+
+from fedcity.app import create_app
+from fedcity.appkeys import DB, FEDERATION, WORKER
+from fedcity.config import (
+    DatabaseSettings,
+    FederationSettings,
+    InstanceSettings,
+    ServerSettings,
+    Settings,
+    WorkerSettings,
+)
+from fedcity.federation.context import Federation
+from fedcity.federation.signatures import generate_private_key_pem
+from fedcity.jobs.worker import Worker
+from fedcity.services.accounts import (
+    NewLocalAccount,
+    create_local_account,
+    create_token,
+)
+from fedcity.storage.db import Database
+from fedcity.storage.migrate import upgrade_to_head
+from fedcity.storage.models import Actor
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_settings(
+    port: int, db_url: str, name: str = "city", **federation: Any
+) -> Settings:
+    fed = replace(
+        FederationSettings(allow_private_addresses=True, retry_backoff_scale=0.01),
+        **federation,
+    )
+    return Settings(
+        instance=InstanceSettings(domain=f"127.0.0.1:{port}", scheme="http", name=name),
+        server=ServerSettings(host="127.0.0.1", port=port),
+        database=DatabaseSettings(url=db_url),
+        federation=fed,
+        worker=WorkerSettings(poll_interval_seconds=0.1),
+    )
+
+
+@dataclass
+class LiveInstance:
+    settings: Settings
+    app: web.Application
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.instance.base_url
+
+    @property
+    def domain(self) -> str:
+        return self.settings.instance.domain
+
+    @property
+    def db(self) -> Database:
+        return self.app[DB]
+
+    @property
+    def fed(self) -> Federation:
+        return self.app[FEDERATION]
+
+    @property
+    def worker(self) -> Worker:
+        return self.app[WORKER]
+
+    async def create_account(self, name: str, **kw: Any) -> Actor:
+        async with self.db.session() as session:
+            return await create_local_account(
+                session,
+                self.fed.urls,
+                NewLocalAccount(name, "correct horse battery", **kw),
+                generate_private_key_pem(),
+            )
+
+    async def token(self, name: str, scopes: str = "read write follow push") -> str:
+        async with self.db.session() as session:
+            return await create_token(session, name, scopes)
+
+    async def run_jobs(self) -> int:
+        return await self.worker.run_until_idle()
+
+
+async def start_instance(
+    aiohttp_server: Any, db_url: str, name: str = "city", **federation: Any
+) -> LiveInstance:
+    port = free_port()
+    settings = make_settings(port, db_url, name, **federation)
+    db = Database(db_url)
+    await upgrade_to_head(db)
+    await db.dispose()
+    app = create_app(settings, run_worker=False)
+    await aiohttp_server(app, host="127.0.0.1", port=port)
+    return LiveInstance(settings, app)
