@@ -68,12 +68,20 @@ class WorkerSettings:
 
 
 @dataclass(frozen=True)
+class OAuthSettings:
+    # The resource-owner password grant: off, as in Mastodon 4.4+; `toot login_cli`
+    # still needs it.
+    password_grant: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     instance: InstanceSettings = field(default_factory=InstanceSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     federation: FederationSettings = field(default_factory=FederationSettings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
+    oauth: OAuthSettings = field(default_factory=OAuthSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -82,6 +90,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseSettings,
     "federation": FederationSettings,
     "worker": WorkerSettings,
+    "oauth": OAuthSettings,
 }
 
 

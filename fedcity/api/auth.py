@@ -10,68 +10,65 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.appkeys import DB, FEDERATION
-from fedcity.errors import Forbidden, Unauthorized
+from fedcity.errors import Forbidden, Unauthorized, Unprocessable
 from fedcity.services import accounts
-from fedcity.storage.models import Actor
-
-# The legacy `follow` scope stands for these granular ones.
-_FOLLOW_IMPLIES = frozenset(
-    {
-        "read:follows",
-        "write:follows",
-        "read:blocks",
-        "write:blocks",
-        "read:mutes",
-        "write:mutes",
-    }
-)
+from fedcity.services.scopes import has_scope
+from fedcity.storage.models import AccessToken, Actor
 
 
 @dataclass(frozen=True)
 class Auth:
-    account: Actor
-    scopes: frozenset[str]
+    account: Actor | None  # None for an app's own (client_credentials) token
+    token: AccessToken
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        return frozenset(self.token.scopes.split())
 
 
 AUTH = web.RequestKey("auth", Auth)
 
 
-def has_scope(granted: frozenset[str], needed: str) -> bool:
-    top = needed.split(":", 1)[0]
-    return (
-        needed in granted
-        or top in granted
-        or (needed in _FOLLOW_IMPLIES and "follow" in granted)
-    )
-
-
-def _bearer(request: web.Request) -> str | None:
+def bearer_token(request: web.Request) -> str | None:
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip() or None
     return request.query.get("access_token") or None
 
 
-async def optional_account(request: web.Request, session: AsyncSession) -> Actor | None:
-    token = _bearer(request)
+async def authenticate(request: web.Request, session: AsyncSession) -> Auth | None:
+    token = bearer_token(request)
     if token is None:
         return None
-    actor, scopes = await accounts.authenticate_token(session, token)
-    request[AUTH] = Auth(actor, scopes)
-    return actor
+    actor, row = await accounts.authenticate_token(session, token)
+    auth = Auth(actor, row)
+    request[AUTH] = auth
+    return auth
+
+
+async def optional_account(request: web.Request, session: AsyncSession) -> Actor | None:
+    auth = await authenticate(request, session)
+    return auth.account if auth else None
+
+
+async def require_token(
+    request: web.Request, session: AsyncSession, scope: str
+) -> Auth:
+    auth = await authenticate(request, session)
+    if auth is None:
+        raise Unauthorized("The access token is invalid")
+    if not has_scope(auth.scopes, scope):
+        raise Forbidden("This action is outside the authorized scopes")
+    return auth
 
 
 async def require_account(
     request: web.Request, session: AsyncSession, scope: str
 ) -> Actor:
-    token = _bearer(request)
-    if token is None:
-        raise Unauthorized("The access token is invalid")
-    actor, scopes = await accounts.authenticate_token(session, token)
-    if not has_scope(scopes, scope):
-        raise Forbidden("This action is outside the authorized scopes")
-    request[AUTH] = Auth(actor, scopes)
-    return actor
+    auth = await require_token(request, session, scope)
+    if auth.account is None:
+        raise Unprocessable("This method requires an authenticated user")
+    return auth.account
 
 
 @asynccontextmanager

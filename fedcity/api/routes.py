@@ -5,7 +5,15 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from fedcity.api import accounts, instance, search, static, statuses, timelines
+from fedcity.api import (
+    accounts,
+    instance,
+    oauth,
+    search,
+    static,
+    statuses,
+    timelines,
+)
 from fedcity.web.middlewares import add_route
 
 
@@ -16,6 +24,16 @@ def add_routes(app: web.Application) -> None:
     def post(path: str, handler: Handler) -> None:
         add_route(app, "POST", path, handler)
 
+    # OAuth 2 (Mastodon's flow)
+    post("/api/v1/apps", oauth.apps_create)
+    get("/api/v1/apps/verify_credentials", oauth.apps_verify_credentials)
+    get("/oauth/authorize", oauth.authorize_get)
+    post("/oauth/authorize", oauth.authorize_post)
+    post("/oauth/token", oauth.token)
+    post("/oauth/revoke", oauth.revoke)
+    get("/oauth/userinfo", oauth.userinfo)
+    post("/oauth/userinfo", oauth.userinfo)
+    get("/.well-known/oauth-authorization-server", oauth.server_metadata)
     # instance
     get("/api/v1/instance", instance.instance_v1)
     get("/api/v2/instance", instance.instance_v2)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unauthorized, Unprocessable
 from fedcity.services.follows import recount
+from fedcity.services.scopes import parse_scopes
 from fedcity.storage.models import AccessToken, Actor, Follow, Post, User
 from fedcity.storage.queries import actors as q
 from fedcity.storage.types import utcnow
@@ -22,9 +23,6 @@ from fedcity.urls import Urls
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 ROLES = ("user", "moderator", "admin", "owner")
-ALL_SCOPES = frozenset(
-    {"read", "write", "follow", "push", "profile", "admin:read", "admin:write"}
-)
 _hasher = PasswordHasher()
 
 
@@ -165,32 +163,43 @@ def token_digest(token: str) -> str:
 
 
 async def create_token(session: AsyncSession, username: str, scopes: str) -> str:
+    """A token for a local account, made by an operator (`fedcity token create`)."""
     actor = await q.get_local_actor(session, username)
     if actor is None or await q.get_user_by_actor_id(session, actor.id) is None:
         raise NotFound(f"No local account named {username}")
-    requested = scopes.split()
-    unknown = [
-        s
-        for s in requested
-        if s.split(":")[0] not in ALL_SCOPES and s not in ALL_SCOPES
-    ]
-    if unknown or not requested:
-        raise Unprocessable(f"Unknown scopes: {' '.join(unknown) or '(none given)'}")
-    token = secrets.token_urlsafe(32)
-    session.add(
-        AccessToken(token_digest=token_digest(token), actor_id=actor.id, scopes=scopes)
-    )
+    _, token = await mint_token(session, actor.id, None, " ".join(parse_scopes(scopes)))
     return token
+
+
+async def mint_token(
+    session: AsyncSession, actor_id: int | None, app_id: int | None, scopes: str
+) -> tuple[AccessToken, str]:
+    """Store a new token's digest; the plain token is returned once and never kept."""
+    token = secrets.token_urlsafe(32)
+    row = AccessToken(
+        token_digest=token_digest(token),
+        actor_id=actor_id,
+        app_id=app_id,
+        scopes=scopes,
+    )
+    session.add(row)
+    await session.flush()
+    return row, token
 
 
 async def authenticate_token(
     session: AsyncSession, token: str
-) -> tuple[Actor, frozenset[str]]:
+) -> tuple[Actor | None, AccessToken]:
+    """The token's account (None for an app's own token) and the token row."""
     row = await q.get_token_by_digest(session, token_digest(token))
-    actor = await q.get_actor_by_id(session, row.actor_id) if row else None
-    if row is None or actor is None or actor.deleted_at is not None:
+    if row is None:
         raise Unauthorized("The access token is invalid")
-    return actor, frozenset(row.scopes.split())
+    if row.actor_id is None:
+        return None, row
+    actor = await q.get_actor_by_id(session, row.actor_id)
+    if actor is None or actor.deleted_at is not None:
+        raise Unauthorized("The access token is invalid")
+    return actor, row
 
 
 async def upsert_remote_actor(session: AsyncSession, data: RemoteActorData) -> Actor:

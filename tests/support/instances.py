@@ -14,6 +14,7 @@ from fedcity.config import (
     DatabaseSettings,
     FederationSettings,
     InstanceSettings,
+    OAuthSettings,
     ServerSettings,
     Settings,
     WorkerSettings,
@@ -38,7 +39,11 @@ def free_port() -> int:
 
 
 def make_settings(
-    port: int, db_url: str, name: str = "city", **federation: Any
+    port: int,
+    db_url: str,
+    name: str = "city",
+    password_grant: bool = False,
+    **federation: Any,
 ) -> Settings:
     fed = replace(
         FederationSettings(allow_private_addresses=True, retry_backoff_scale=0.01),
@@ -50,6 +55,7 @@ def make_settings(
         database=DatabaseSettings(url=db_url),
         federation=fed,
         worker=WorkerSettings(poll_interval_seconds=0.1),
+        oauth=OAuthSettings(password_grant=password_grant),
     )
 
 

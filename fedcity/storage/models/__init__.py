@@ -9,6 +9,7 @@ from fedcity.storage.models.federation import (
     OutboxActivity,
     PeerInstance,
 )
+from fedcity.storage.models.oauth import AuthorizationCode, OAuthApp
 from fedcity.storage.models.posts import (
     Mention,
     Post,
@@ -30,6 +31,7 @@ __all__ = [
     "JOB_TRANSITIONS",
     "AccessToken",
     "Actor",
+    "AuthorizationCode",
     "Base",
     "Block",
     "Favourite",
@@ -40,6 +42,7 @@ __all__ = [
     "Mention",
     "Notification",
     "NotificationType",
+    "OAuthApp",
     "OutboxActivity",
     "PeerInstance",
     "Post",

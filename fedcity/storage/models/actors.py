@@ -88,13 +88,18 @@ class User(SnowflakeIdMixin, CreatedAtMixin, Base):
 
 
 class AccessToken(SnowflakeIdMixin, CreatedAtMixin, Base):
-    """A bearer token; only its SHA-256 digest is stored."""
+    """A bearer token; only its SHA-256 digest is stored.
+
+    `actor_id` is None for an app's own token (client_credentials grant)."""
 
     __tablename__ = "access_tokens"
 
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
-    actor_id: Mapped[int] = mapped_column(
+    actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    app_id: Mapped[int | None] = mapped_column(
+        ForeignKey("oauth_apps.id", ondelete="CASCADE"), index=True
     )
     scopes: Mapped[str] = mapped_column(String(1024), default="read")
     revoked_at: Mapped[datetime | None]

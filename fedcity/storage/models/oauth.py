@@ -1,0 +1,43 @@
+"""OAuth 2 clients (apps) and authorization codes; tokens live in actors.AccessToken."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
+
+
+class OAuthApp(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """A registered client (POST /api/v1/apps)."""
+
+    __tablename__ = "oauth_apps"
+
+    name: Mapped[str] = mapped_column(String(255))
+    website: Mapped[str | None] = mapped_column(String(2048))
+    redirect_uris: Mapped[str] = mapped_column(Text)  # newline-separated, as Mastodon
+    scopes: Mapped[str] = mapped_column(String(1024), default="read")
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    client_secret: Mapped[str] = mapped_column(String(64))
+
+    @property
+    def redirect_uri_list(self) -> list[str]:
+        return [uri for uri in self.redirect_uris.split("\n") if uri]
+
+
+class AuthorizationCode(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """A short-lived code from the consent page, exchanged once for a token."""
+
+    __tablename__ = "oauth_authorization_codes"
+
+    code_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("oauth_apps.id", ondelete="CASCADE"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    redirect_uri: Mapped[str] = mapped_column(String(2048))
+    scopes: Mapped[str] = mapped_column(String(1024))
+    code_challenge: Mapped[str | None] = mapped_column(String(128))
+    code_challenge_method: Mapped[str | None] = mapped_column(String(16))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -1,0 +1,375 @@
+"""Logging in as apps do: Mastodon.py's out-of-band flow, PKCE with a custom-scheme
+redirect (as mobile apps), denial, and the token endpoint's refusals."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import re
+import secrets
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import pytest
+import requests
+from mastodon import Mastodon
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+OOB = "urn:ietf:wg:oauth:2.0:oob"
+IVORY = "com.tapbots.Ivory.1234:/request_token"
+PASSWORD = "correct horse battery"
+
+
+def _form_fields(html: str) -> dict[str, str]:
+    return dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
+    )
+
+
+def _sign_in_like_a_browser(
+    url: str, username: str, decision: str = "approve"
+) -> requests.Response:
+    """What a person does on the consent page: open it, type, press a button."""
+    browser = requests.Session()
+    page = browser.get(url, timeout=10)
+    assert page.status_code == 200
+    fields = _form_fields(page.text)
+    fields.update(username=username, password=PASSWORD, decision=decision)
+    base = url.split("/oauth/")[0]
+    return browser.post(
+        f"{base}/oauth/authorize", data=fields, allow_redirects=False, timeout=10
+    )
+
+
+async def test_mastodon_py_logs_in_with_the_out_of_band_flow(instance):
+    # Given an official with an account, using an app built on Mastodon.py
+    await instance.create_account("mayor")
+    scopes = ["read", "write", "follow"]
+
+    def login() -> dict:
+        client_id, client_secret = Mastodon.create_app(
+            "City Hall Desk",
+            scopes=scopes,
+            redirect_uris=OOB,
+            api_base_url=instance.base_url,
+        )
+        api = Mastodon(
+            client_id=client_id,
+            client_secret=client_secret,
+            api_base_url=instance.base_url,
+        )
+        url = api.auth_request_url(scopes=scopes, allow_http=True)
+        # When the official signs in on the consent page and copies the code
+        page = _sign_in_like_a_browser(url, "mayor")
+        code = re.search(r'id="oauth-code" readonly value="([^"]+)"', page.text).group(
+            1
+        )
+        api.log_in(code=code, scopes=scopes, allow_http=True)
+        me = api.account_verify_credentials()
+        posted = api.status_post("Signed in from my app")
+        return {"me": me, "posted": posted}
+
+    result = await asyncio.to_thread(login)
+    # Then the app acts as the official
+    assert result["me"]["username"] == "mayor"
+    assert result["posted"]["account"]["username"] == "mayor"
+
+
+async def _register(session: aiohttp.ClientSession, base: str, redirect: str) -> dict:
+    async with session.post(
+        f"{base}/api/v1/apps",
+        json={
+            "client_name": "Ivory",
+            "redirect_uris": [redirect],
+            "scopes": "read write follow push",
+        },
+    ) as response:
+        assert response.status == 200
+        return await response.json()
+
+
+async def _consent(
+    session,
+    base,
+    app,
+    *,
+    challenge=None,
+    decision="approve",
+    state="xyz",
+    username="mayor",
+    password=PASSWORD,
+):
+    query = {
+        "response_type": "code",
+        "client_id": app["client_id"],
+        "redirect_uri": IVORY,
+        "scope": "read write",
+        "state": state,
+    }
+    if challenge:
+        query.update(code_challenge=challenge, code_challenge_method="S256")
+    async with session.get(f"{base}/oauth/authorize/", params=query) as page:
+        assert page.status == 200
+        fields = _form_fields(await page.text())
+    fields.update(username=username, password=password, decision=decision)
+    async with session.post(
+        f"{base}/oauth/authorize", data=fields, allow_redirects=False
+    ) as response:
+        return (
+            response.status,
+            response.headers.get("Location", ""),
+            await response.text(),
+        )
+
+
+def _browser() -> aiohttp.ClientSession:
+    # Cookies for an IP-address host are refused by default; the tests run on 127.0.0.1.
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+def _pkce() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+async def _exchange(session, base, app, code, verifier=None):
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": IVORY,
+        "client_id": app["client_id"],
+        "client_secret": app["client_secret"],
+    }
+    if verifier:
+        data["code_verifier"] = verifier
+    async with session.post(f"{base}/oauth/token", data=data) as response:
+        return response.status, await response.json()
+
+
+async def test_pkce_code_flow_with_custom_scheme_redirect(instance):
+    # Given a mobile app registered with a custom-scheme redirect and a PKCE challenge
+    await instance.create_account("mayor")
+    verifier, challenge = _pkce()
+    async with _browser() as session:
+        app = await _register(session, instance.base_url, IVORY)
+        # When the official approves
+        status, location, _ = await _consent(
+            session, instance.base_url, app, challenge=challenge
+        )
+        # Then the app's custom scheme receives the code and the state
+        assert status == 302
+        assert location.startswith(IVORY + "?")
+        query = parse_qs(urlsplit(location).query)
+        assert query["state"] == ["xyz"]
+        code = query["code"][0]
+        # And the code is refused without the verifier, then exchanged with it, once
+        assert (await _exchange(session, instance.base_url, app, code))[0] == 400
+        status, body = await _exchange(session, instance.base_url, app, code, verifier)
+        assert status == 200
+        assert body["token_type"] == "Bearer"
+        assert body["scope"] == "read write"
+        again, error = await _exchange(session, instance.base_url, app, code, verifier)
+        assert again == 400
+        assert error["error"] == "invalid_grant"
+        headers = {"Authorization": f"Bearer {body['access_token']}"}
+        async with session.get(
+            f"{instance.base_url}/api/v1/accounts/verify_credentials", headers=headers
+        ) as me:
+            assert (await me.json())["username"] == "mayor"
+
+
+async def test_wrong_verifier_is_refused(instance):
+    # Given a code issued against a PKCE challenge
+    await instance.create_account("mayor")
+    _, challenge = _pkce()
+    async with _browser() as session:
+        app = await _register(session, instance.base_url, IVORY)
+        _, location, _ = await _consent(
+            session, instance.base_url, app, challenge=challenge
+        )
+        code = parse_qs(urlsplit(location).query)["code"][0]
+        # When another verifier is presented
+        status, body = await _exchange(
+            session, instance.base_url, app, code, "not-the-verifier"
+        )
+    # Then no token is issued
+    assert status == 400
+    assert body["error"] == "invalid_grant"
+
+
+async def test_denial_redirects_with_access_denied(instance):
+    # Given the consent page
+    await instance.create_account("mayor")
+    async with _browser() as session:
+        app = await _register(session, instance.base_url, IVORY)
+        # When the official presses Deny
+        status, location, _ = await _consent(
+            session, instance.base_url, app, decision="deny"
+        )
+    # Then the app hears access_denied with its state
+    query = parse_qs(urlsplit(location).query)
+    assert status == 302
+    assert query["error"] == ["access_denied"]
+    assert query["state"] == ["xyz"]
+
+
+async def test_wrong_password_shows_the_form_again(instance):
+    # Given the consent page
+    await instance.create_account("mayor")
+    async with _browser() as session:
+        app = await _register(session, instance.base_url, IVORY)
+        # When the password is wrong
+        status, location, text = await _consent(
+            session, instance.base_url, app, password="wrong password!"
+        )
+    # Then no code is issued and the page says why
+    assert status == 401
+    assert location == ""
+    assert "Invalid username or password" in text
+
+
+async def test_consent_form_without_csrf_token_is_refused(instance):
+    # Given a forged form post from another site (no CSRF cookie or token)
+    await instance.create_account("mayor")
+    async with _browser() as session:
+        app = await _register(session, instance.base_url, IVORY)
+    async with (
+        aiohttp.ClientSession() as forger,
+        forger.post(
+            f"{instance.base_url}/oauth/authorize",
+            data={
+                "client_id": app["client_id"],
+                "redirect_uri": IVORY,
+                "scope": "read",
+                "username": "mayor",
+                "password": PASSWORD,
+                "decision": "approve",
+            },
+            allow_redirects=False,
+        ) as response,
+    ):
+        # Then it is refused
+        assert response.status == 403
+        assert "Location" not in response.headers
+
+
+async def test_password_grant_is_refused_by_default(instance):
+    # Given an app, and the password grant off (the default)
+    await instance.create_account("mayor")
+    async with _browser() as session:
+        app = await _register(session, instance.base_url, OOB)
+        # When a client tries grant_type=password
+        async with session.post(
+            f"{instance.base_url}/oauth/token",
+            json={
+                "grant_type": "password",
+                "username": "mayor",
+                "password": PASSWORD,
+                "client_id": app["client_id"],
+                "client_secret": app["client_secret"],
+            },
+        ) as response:
+            body = await response.json()
+    # Then it gets Mastodon's error body
+    assert response.status == 400
+    assert body["error"] == "unsupported_grant_type"
+
+
+async def test_password_grant_when_enabled(make_instance):
+    # Given an instance that allows the password grant (for `toot login_cli`)
+    instance = await make_instance(password_grant=True)
+    await instance.create_account("mayor")
+    async with _browser() as session:
+        app = await _register(session, instance.base_url, OOB)
+        pair = f"{app['client_id']}:{app['client_secret']}".encode()
+        credentials = {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+        # When the client sends the password with HTTP Basic client authentication
+        async with session.post(
+            f"{instance.base_url}/oauth/token",
+            headers=credentials,
+            data={
+                "grant_type": "password",
+                "username": "mayor",
+                "password": PASSWORD,
+                "scope": "read",
+            },
+        ) as response:
+            body = await response.json()
+    # Then a read token is issued
+    assert response.status == 200
+    assert body["scope"] == "read"
+
+
+async def test_client_credentials_token_identifies_the_app_not_a_user(instance):
+    async with _browser() as session:
+        # Given an app token from the client_credentials grant
+        app = await _register(session, instance.base_url, OOB)
+        async with session.post(
+            f"{instance.base_url}/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": app["client_id"],
+                "client_secret": app["client_secret"],
+                "scope": "read",
+            },
+        ) as response:
+            token = (await response.json())["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        # When it asks who the app is, and who the user is
+        async with session.get(
+            f"{instance.base_url}/api/v1/apps/verify_credentials", headers=headers
+        ) as app_info:
+            app_body = await app_info.json()
+        async with session.get(
+            f"{instance.base_url}/api/v1/accounts/verify_credentials", headers=headers
+        ) as user_info:
+            user_status = user_info.status
+    # Then the app is known and no user is
+    assert app_body["name"] == "Ivory"
+    assert user_status == 422
+
+
+async def test_revoked_token_stops_working(instance):
+    # Given a token from the code flow
+    await instance.create_account("mayor")
+    async with _browser() as session:
+        app = await _register(session, instance.base_url, IVORY)
+        _, location, _ = await _consent(session, instance.base_url, app)
+        code = parse_qs(urlsplit(location).query)["code"][0]
+        _, body = await _exchange(session, instance.base_url, app, code)
+        token = body["access_token"]
+        # When the app revokes it
+        async with session.post(
+            f"{instance.base_url}/oauth/revoke",
+            data={
+                "token": token,
+                "client_id": app["client_id"],
+                "client_secret": app["client_secret"],
+            },
+        ) as revoked:
+            assert revoked.status == 200
+        async with session.get(
+            f"{instance.base_url}/api/v1/accounts/verify_credentials",
+            headers={"Authorization": f"Bearer {token}"},
+        ) as me:
+            # Then it no longer authenticates
+            assert me.status == 401
+
+
+async def test_authorization_server_metadata(instance):
+    # When a client discovers the OAuth endpoints (RFC 8414)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
+            f"{instance.base_url}/.well-known/oauth-authorization-server"
+        ) as response,
+    ):
+        meta = await response.json()
+    # Then they point at this server and advertise PKCE S256 without the password grant
+    assert meta["token_endpoint"] == f"{instance.base_url}/oauth/token"
+    assert meta["code_challenge_methods_supported"] == ["S256"]
+    assert "password" not in meta["grant_types_supported"]
+    assert "read:statuses" in meta["scopes_supported"]
