@@ -18,18 +18,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 config = context.config
 
-# SQLite batch migrations reflect neighbouring tables through foreign keys; SQLAlchemy
-# cannot reflect expression indexes (lower(username)) there and says so. Those tables
-# are only read, never rebuilt, so their indexes are untouched.
-warnings.filterwarnings(
-    "ignore",
-    "Skipped unsupported reflection of expression-based index",
-    module="sqlalchemy",
-)
-warnings.filterwarnings(
-    "ignore", r".*Skipped unsupported reflection of expression-based index.*"
-)
-
 # Autogenerate compares against the models; running a revision never needs them.
 target_metadata = None
 if context.is_offline_mode() or config.attributes.get("autogenerate"):
@@ -45,7 +33,11 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
-    with context.begin_transaction():
+    with warnings.catch_warnings(), context.begin_transaction():
+        # SQLite batch migrations reflect neighbouring tables through foreign keys;
+        # SQLAlchemy cannot reflect expression indexes (lower(username)) and says so.
+        # Those tables are only read, never rebuilt, so their indexes stay intact.
+        warnings.filterwarnings("ignore", r".*expression-based index.*")
         context.run_migrations()
 
 
