@@ -32,7 +32,7 @@ from fedcity.services.accounts import ensure_instance_actor
 from fedcity.storage.db import Database
 from fedcity.storage.migrate import is_up_to_date
 from fedcity.urls import Urls
-from fedcity.web import activitypub, contexts, pages, wellknown
+from fedcity.web import activitypub, contexts, pages, tags, wellknown
 from fedcity.web.middlewares import cors, errors
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ def create_app(
     activitypub.add_routes(app)
     contexts.add_routes(app)
     pages.add_routes(app)
+    tags.add_routes(app)
     api.add_routes(app)
     return app
 

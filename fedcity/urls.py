@@ -1,7 +1,7 @@
 """The one place that builds this instance's URIs.
 
 Actor ids follow Mastodon's layout (`/users/NAME`), which peers and people recognise;
-activity ids are `/activities/ID` and always dereferenceable.
+activity ids are `/activities/ID`; public ones (boosts) can be fetched there.
 """
 
 from __future__ import annotations

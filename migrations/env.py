@@ -20,7 +20,10 @@ config = context.config
 
 # Autogenerate compares against the models; running a revision never needs them.
 target_metadata = None
-if context.is_offline_mode() or config.attributes.get("autogenerate"):
+_autogenerate = config.attributes.get("autogenerate") or getattr(
+    config.cmd_opts, "autogenerate", False
+)
+if context.is_offline_mode() or _autogenerate:
     from fedcity.storage.models import Base
 
     target_metadata = Base.metadata

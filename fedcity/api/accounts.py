@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
+from multidict import MultiDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity import text
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import (
@@ -18,12 +22,13 @@ from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, NotFound
 from fedcity.federation.actors import resolve_handle, split_handle
-from fedcity.services import follows, timelines
+from fedcity.services import accounts, follows, timelines
 from fedcity.storage.models import Actor, Follow, FollowState
 from fedcity.storage.queries import actors as q
+from fedcity.storage.queries.lists import paged_rows
 
 
-async def _account(session: AsyncSession, request: web.Request) -> Actor:
+async def load_account(session: AsyncSession, request: web.Request) -> Actor:
     actor = await q.get_actor_by_id(session, params.path_id(request))
     if (
         actor is None
@@ -38,16 +43,18 @@ async def verify_credentials(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "read:accounts")
         user = await q.get_user_by_actor_id(session, me.id)
-        role = user.role if user else "user"
-    return web.json_response(
-        serialize_credential_account(me, request.app[FEDERATION].urls, role)
+        pending = await q.count_follow_requests(session, me.id)
+    body = serialize_credential_account(
+        me, request.app[FEDERATION].urls, user.role if user else "user"
     )
+    body["source"]["follow_requests_count"] = pending
+    return web.json_response(body)
 
 
 async def account_get(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         await optional_account(request, session)
-        actor = await _account(session, request)
+        actor = await load_account(session, request)
     return web.json_response(serialize_account(actor, request.app[FEDERATION].urls))
 
 
@@ -78,7 +85,7 @@ async def account_statuses(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
-        actor = await _account(session, request)
+        actor = await load_account(session, request)
         flt = timelines.AccountFilter(
             exclude_replies=params.boolean(p, "exclude_replies"),
             exclude_reblogs=params.boolean(p, "exclude_reblogs"),
@@ -112,27 +119,26 @@ async def _follow_list(request: web.Request, *, followers: bool) -> web.Response
     page = params.page(p, default_limit=40, max_limit=80)
     async with api_session(request) as session:
         await optional_account(request, session)
-        actor = await _account(session, request)
+        actor = await load_account(session, request)
         mine, theirs = (
             (Follow.target_id, Follow.actor_id)
             if followers
             else (Follow.actor_id, Follow.target_id)
         )
         stmt = (
-            select(Follow, Actor)
+            select(Follow.id, Actor)
             .join(Actor, Actor.id == theirs)
             .where(mine == actor.id, Follow.state == FollowState.ACCEPTED)
         )
-        if page.max_id is not None:
-            stmt = stmt.where(Follow.id < page.max_id)
-        if page.since_id is not None or page.min_id is not None:
-            stmt = stmt.where(Follow.id > (page.min_id or page.since_id or 0))
-        rows = (
-            await session.execute(stmt.order_by(Follow.id.desc()).limit(page.limit))
-        ).all()
+        rows = await paged_rows(session, stmt, Follow.id, page)
+    return account_page(request, rows)
+
+
+def account_page(request: web.Request, rows: list[Any]) -> web.Response:
+    """A page of (link id, Actor) rows as Accounts, with the Link header on link ids."""
     urls = request.app[FEDERATION].urls
     return paged_response(
-        request, [serialize_account(a, urls) for _, a in rows], [f.id for f, _ in rows]
+        request, [serialize_account(a, urls) for _, a in rows], [i for i, _ in rows]
     )
 
 
@@ -143,12 +149,12 @@ async def relationships(request: web.Request) -> web.Response:
         me = await require_account(request, session, "read:follows")
         targets = await q.list_actors_by_ids(session, ids)
         out = [
-            await _relationship(session, me, targets[i]) for i in ids if i in targets
+            await relationship_of(session, me, targets[i]) for i in ids if i in targets
         ]
     return web.json_response(out)
 
 
-async def _relationship(
+async def relationship_of(
     session: AsyncSession, me: Actor, target: Actor
 ) -> dict[str, object]:
     return relationship(
@@ -164,7 +170,7 @@ async def follow(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     async with api_session(request) as session:
         me = await require_account(request, session, "write:follows")
-        target = await _account(session, request)
+        target = await load_account(session, request)
         await follows.follow(
             session,
             request.app[FEDERATION].urls,
@@ -173,14 +179,67 @@ async def follow(request: web.Request) -> web.Response:
             reblogs=params.boolean(p, "reblogs", True),
             notify_posts=params.boolean(p, "notify"),
         )
-        body = await _relationship(session, me, target)
+        body = await relationship_of(session, me, target)
     return web.json_response(body)
 
 
 async def unfollow(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "write:follows")
-        target = await _account(session, request)
+        target = await load_account(session, request)
         await follows.unfollow(session, me, target)
-        body = await _relationship(session, me, target)
+        body = await relationship_of(session, me, target)
     return web.json_response(body)
+
+
+async def update_credentials(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    urls = request.app[FEDERATION].urls
+    note = p.get("note")
+    update = accounts.ProfileUpdate(
+        display_name=str(p["display_name"]) if "display_name" in p else None,
+        note_html=(
+            text.render_plain_text(
+                str(note), mention_url=lambda _: None, tag_url=urls.tag
+            )
+            if note is not None
+            else None
+        ),
+        locked=params.boolean(p, "locked") if "locked" in p else None,
+        bot=params.boolean(p, "bot") if "bot" in p else None,
+        discoverable=params.boolean(p, "discoverable") if "discoverable" in p else None,
+        indexable=params.boolean(p, "indexable") if "indexable" in p else None,
+        fields=_profile_fields(p),
+    )
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:accounts")
+        await accounts.update_profile(session, me, update)
+        user = await q.get_user_by_actor_id(session, me.id)
+    return web.json_response(
+        serialize_credential_account(me, urls, user.role if user else "user")
+    )
+
+
+def _profile_fields(p: MultiDict[Any]) -> list[dict[str, str]] | None:
+    """fields_attributes[0][name]=…&fields_attributes[0][value]=… (form) or a JSON list."""
+    found: dict[int, dict[str, str]] = {}
+    listed = list(p.getall("fields_attributes[]", []))
+    nested = p.get("fields_attributes")
+    if isinstance(nested, dict):  # JSON {"0": {"name": …, "value": …}}
+        listed += [nested[k] for k in sorted(nested, key=str)]
+    for index, item in enumerate(listed):
+        if isinstance(item, dict):
+            found[index] = {k: str(item.get(k, "")) for k in ("name", "value")}
+    for key, value in p.items():
+        if not key.startswith("fields_attributes["):
+            continue
+        parts = key.replace("]", "").split("[")
+        if len(parts) == 3 and parts[1].isdigit() and parts[2] in ("name", "value"):
+            found.setdefault(int(parts[1]), {})[parts[2]] = str(value)
+    if not found:
+        return None
+    return [
+        {"name": f.get("name", ""), "value": f.get("value", "")}
+        for _, f in sorted(found.items())
+        if f.get("name")
+    ]

@@ -72,6 +72,12 @@ def serialize_account(actor: Actor, urls: Urls) -> Entity:
     }
 
 
+# Mastodon's permission bits: administrator = 1; a moderator may view the dashboard
+# and audit log and manage reports, blocks, taxonomies, appeals and users (4 | 8 |
+# 16 | 128 | 256 | 512 | 1024). Plain users hold none that fedcity offers.
+_ROLE_PERMISSIONS = {"owner": "1", "admin": "1", "moderator": "1948", "user": "0"}
+
+
 def serialize_credential_account(actor: Actor, urls: Urls, role: str) -> Entity:
     entity = serialize_account(actor, urls)
     entity["source"] = {
@@ -90,7 +96,7 @@ def serialize_credential_account(actor: Actor, urls: Urls, role: str) -> Entity:
             role, "-99"
         ),
         "name": role.capitalize() if role != "user" else "",
-        "permissions": "0" if role == "user" else "1",
+        "permissions": _ROLE_PERMISSIONS.get(role, "0"),
         "color": "",
         "highlighted": role != "user",
     }
@@ -251,6 +257,11 @@ async def serialize_notifications(
             }
         )
     return out
+
+
+def serialize_tag(tag_id: int, name: str, urls: Urls) -> Entity:
+    """A Tag entity (search results, followed tags); statuses carry only name and url."""
+    return {"id": str(tag_id), "name": name, "url": urls.tag(name), "history": []}
 
 
 def relationship(

@@ -9,6 +9,7 @@ from fedcity.api import (
     accounts,
     instance,
     oauth,
+    relationships,
     search,
     static,
     statuses,
@@ -47,6 +48,22 @@ def add_routes(app: web.Application) -> None:
     get("/api/v1/accounts/{id}/following", accounts.following)
     post("/api/v1/accounts/{id}/follow", accounts.follow)
     post("/api/v1/accounts/{id}/unfollow", accounts.unfollow)
+    post("/api/v1/accounts/{id}/block", relationships.block)
+    post("/api/v1/accounts/{id}/unblock", relationships.unblock)
+    post(
+        "/api/v1/accounts/{id}/remove_from_followers",
+        relationships.remove_from_followers,
+    )
+    add_route(
+        app, "PATCH", "/api/v1/accounts/update_credentials", accounts.update_credentials
+    )
+    get("/api/v1/follow_requests", relationships.follow_requests)
+    post(
+        "/api/v1/follow_requests/{id}/authorize", relationships.authorize_follow_request
+    )
+    post("/api/v1/follow_requests/{id}/reject", relationships.reject_follow_request)
+    get("/api/v1/blocks", relationships.blocks)
+    get("/api/v1/favourites", statuses.favourites)
     # statuses
     post("/api/v1/statuses", statuses.create)
     get("/api/v1/statuses/{id}", statuses.show)
@@ -57,6 +74,8 @@ def add_routes(app: web.Application) -> None:
     post("/api/v1/statuses/{id}/unfavourite", statuses.unfavourite)
     post("/api/v1/statuses/{id}/reblog", statuses.reblog)
     post("/api/v1/statuses/{id}/unreblog", statuses.unreblog)
+    get("/api/v1/statuses/{id}/favourited_by", statuses.favourited_by)
+    get("/api/v1/statuses/{id}/reblogged_by", statuses.reblogged_by)
     # timelines and notifications
     get("/api/v1/timelines/home", timelines.home)
     get("/api/v1/timelines/public", timelines.public)

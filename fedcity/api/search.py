@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account
-from fedcity.api.entities import serialize_account, serialize_statuses
+from fedcity.api.entities import serialize_account, serialize_statuses, serialize_tag
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, Unauthorized
 from fedcity.federation.actors import resolve_handle, split_handle
@@ -31,7 +31,7 @@ async def search_v2(request: web.Request) -> web.Response:
     limit = max(1, min(params.optional_int(p, "limit") or 20, 40))
     accounts: list[Actor] = []
     posts: list[Post] = []
-    tags: list[str] = []
+    tags: list[Tag] = []
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
@@ -53,7 +53,7 @@ async def search_v2(request: web.Request) -> web.Response:
         body = {
             "accounts": [serialize_account(a, urls) for a in accounts],
             "statuses": await serialize_statuses(session, posts, viewer, urls),
-            "hashtags": [{"name": t, "url": urls.tag(t), "history": []} for t in tags],
+            "hashtags": [serialize_tag(t.id, t.name, urls) for t in tags],
         }
     return web.json_response(body)
 
@@ -110,12 +110,12 @@ async def _accounts(
     return list((await session.scalars(stmt)).all())
 
 
-async def _tags(session: AsyncSession, query: str, limit: int) -> list[str]:
+async def _tags(session: AsyncSession, query: str, limit: int) -> list[Tag]:
     term = query.lstrip("#").lower()
     if not term:
         return []
     rows = await session.scalars(
-        select(Tag.name)
+        select(Tag)
         .where(Tag.name.like(f"{term}%"))
         .order_by(Tag.name)
         .limit(limit)

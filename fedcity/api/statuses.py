@@ -7,18 +7,23 @@ from typing import Any
 
 from aiohttp import web
 from multidict import MultiDict
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from fedcity import text
 from fedcity.api import params
+from fedcity.api.accounts import account_page
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import serialize_one_status, serialize_statuses
+from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError
 from fedcity.federation.actors import resolve_handle
 from fedcity.services import interactions, posts, timelines
-from fedcity.storage.models import Actor, Post, Visibility
+from fedcity.storage.models import Actor, Favourite, Post, Visibility
 from fedcity.storage.queries import actors as q
+from fedcity.storage.queries.lists import paged_rows
 
 log = logging.getLogger(__name__)
 
@@ -165,3 +170,50 @@ async def reblog(request: web.Request) -> web.Response:
 
 async def unreblog(request: web.Request) -> web.Response:
     return await _act(request, "unreblog")
+
+
+async def favourited_by(request: web.Request) -> web.Response:
+    return await _who(request, Favourite.id, Favourite.actor_id, Favourite.post_id)
+
+
+async def reblogged_by(request: web.Request) -> web.Response:
+    boost = aliased(Post)
+    return await _who(
+        request,
+        boost.id,
+        boost.actor_id,
+        boost.reblog_of_id,
+        boost.deleted_at.is_(None),
+    )
+
+
+async def _who(
+    request: web.Request, key: Any, actor_col: Any, post_col: Any, *extra: Any
+) -> web.Response:
+    p = await params.read_params(request)
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        stmt = (
+            select(key, Actor)
+            .join(Actor, Actor.id == actor_col)
+            .where(post_col == post.id, *extra)
+        )
+        rows = await paged_rows(session, stmt, key, params.page(p, 40, 80))
+    return account_page(request, rows)
+
+
+async def favourites(request: web.Request) -> web.Response:
+    """The signed-in account's favourites, newest favourite first."""
+    p = await params.read_params(request)
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        me = await require_account(request, session, "read:favourites")
+        stmt = (
+            select(Favourite.id, Post)
+            .join(Post, Post.id == Favourite.post_id)
+            .where(Favourite.actor_id == me.id, Post.deleted_at.is_(None))
+        )
+        rows = await paged_rows(session, stmt, Favourite.id, params.page(p))
+        items = await serialize_statuses(session, [post for _, post in rows], me, urls)
+    return paged_response(request, items, [fav_id for fav_id, _ in rows])

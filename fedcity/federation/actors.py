@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.errors import FetchError, NotFound
+from fedcity.errors import FetchError, Gone, NotFound
 from fedcity.federation.context import Federation
 from fedcity.federation.fetch import fetch_document, fetch_json
 from fedcity.federation.keys import KnownKey
@@ -36,9 +36,11 @@ async def get_or_fetch_actor(
         return actor
     try:
         doc = await fetch_document(fed, uri)
-    except FetchError:
+    except (FetchError, Gone):
+        # Keep the cached copy while its server is away, and for a Delete of the
+        # actor itself, which arrives when its document already answers 410.
         if actor is not None:
-            return actor  # keep serving the cached copy while its server is away
+            return actor
         raise
     if doc.get("id") != uri:
         raise FetchError("invalid", detail=f"{uri} served an actor with another id")

@@ -377,3 +377,26 @@ async def _undo_block(
         "Undo", f"{payload['block_uri']}#undo", actor, inner, [target.uri]
     )
     return Outgoing(actor, doc, _direct(target))
+
+
+@builds("UpdateActor")
+async def _update_actor(
+    fed: Federation, session: AsyncSession, payload: dict[str, Any]
+) -> Outgoing | None:
+    actor = await session.get(Actor, payload["actor_id"])
+    if actor is None or actor.deleted_at is not None:
+        return None
+    doc = render.render_actor(actor, fed.urls)
+    doc.pop("@context", None)
+    stamp = int((actor.updated_at or utcnow()).timestamp())
+    update = render.activity(
+        "Update",
+        f"{actor.uri}#updates/{stamp}",
+        actor,
+        doc,
+        [AS_PUBLIC],
+        [actor.followers_uri or ""],
+    )
+    return Outgoing(
+        actor, update, set(await actor_q.list_follower_inboxes(session, actor.id))
+    )

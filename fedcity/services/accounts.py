@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unauthorized, Unprocessable
+from fedcity.jobs.queue import enqueue
 from fedcity.services.follows import recount
 from fedcity.services.scopes import parse_scopes
 from fedcity.storage.models import AccessToken, Actor, Follow, Post, User
@@ -278,3 +279,47 @@ async def delete_remote_actor(session: AsyncSession, actor: Actor) -> None:
         await session.delete(row)
     await session.flush()
     await recount(session, affected - {actor.id})
+
+
+@dataclass(frozen=True)
+class ProfileUpdate:
+    """Fields of PATCH /api/v1/accounts/update_credentials; None leaves one as it is."""
+
+    display_name: str | None = None
+    note_html: str | None = None
+    locked: bool | None = None
+    bot: bool | None = None
+    discoverable: bool | None = None
+    indexable: bool | None = None
+    fields: list[dict[str, str]] | None = None
+
+
+MAX_PROFILE_FIELDS = 4
+
+
+async def update_profile(
+    session: AsyncSession, actor: Actor, update: ProfileUpdate
+) -> Actor:
+    """Change a local profile and tell followers' servers (an Update of the actor)."""
+    if update.display_name is not None:
+        if len(update.display_name) > 30:
+            raise Unprocessable(
+                "Validation failed: Display name is too long (maximum is 30)"
+            )
+        actor.display_name = update.display_name
+    if update.fields is not None:
+        if len(update.fields) > MAX_PROFILE_FIELDS:
+            raise Unprocessable(
+                f"Validation failed: at most {MAX_PROFILE_FIELDS} fields"
+            )
+        actor.fields = update.fields
+    for name in ("locked", "bot", "discoverable", "indexable"):
+        value = getattr(update, name)
+        if value is not None:
+            setattr(actor, name, value)
+    if update.note_html is not None:
+        actor.summary = update.note_html
+    actor.updated_at = utcnow()
+    await session.flush()
+    await enqueue(session, "federate", {"verb": "UpdateActor", "actor_id": actor.id})
+    return actor

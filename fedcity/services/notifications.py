@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.storage.models import Actor, Notification, NotificationType
+from fedcity.storage.models import (
+    Actor,
+    Follow,
+    FollowState,
+    Notification,
+    NotificationType,
+    Post,
+    Visibility,
+)
 
 
 async def notify(
@@ -25,3 +34,24 @@ async def notify(
             post_id=post_id,
         )
     )
+
+
+async def notify_subscribers(session: AsyncSession, author: Actor, post: Post) -> None:
+    """Followers who asked to be notified (follow with notify=true) hear of new posts;
+    not of direct messages, nor of replies to other people."""
+    if post.visibility == Visibility.DIRECT or (
+        post.in_reply_to_actor_id not in (None, author.id)
+    ):
+        return
+    subscribers = await session.scalars(
+        select(Actor)
+        .join(Follow, Follow.actor_id == Actor.id)
+        .where(
+            Follow.target_id == author.id,
+            Follow.notify.is_(True),
+            Follow.state == FollowState.ACCEPTED,
+            Actor.domain.is_(None),
+        )
+    )
+    for subscriber in subscribers:
+        await notify(session, subscriber, author, NotificationType.STATUS, post.id)

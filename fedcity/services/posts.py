@@ -19,7 +19,7 @@ from fedcity.errors import Forbidden, NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
 from fedcity.services.counters import bump_actor, bump_post
-from fedcity.services.notifications import notify
+from fedcity.services.notifications import notify, notify_subscribers
 from fedcity.storage.models import (
     Actor,
     Mention,
@@ -111,6 +111,7 @@ async def create_local_post(
     await _count_new_post(session, author, post, parent)
     for actor in mentioned:
         await notify(session, actor, author, NotificationType.MENTION, post.id)
+    await notify_subscribers(session, author, post)
     await enqueue(session, "federate", {"verb": "Create", "post_id": post.id})
     return post
 
@@ -333,6 +334,7 @@ async def store_remote_post(
     await _count_new_post(session, author, post, parent)
     for actor in mentioned:
         await notify(session, actor, author, NotificationType.MENTION, post.id)
+    await notify_subscribers(session, author, post)
     return post
 
 
@@ -407,6 +409,8 @@ async def reblog(
     existing = await q.get_reblog(session, actor.id, original.id)
     if existing is not None:
         return existing
+    if original.visibility == Visibility.PRIVATE:
+        visibility = Visibility.PRIVATE  # a self-boost never widens the audience
     boost_id = new_id()
     boost = await _insert_boost(
         session, actor, original, urls.activity(boost_id), visibility, boost_id=boost_id

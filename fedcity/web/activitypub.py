@@ -56,6 +56,12 @@ async def actor_get(request: web.Request) -> web.StreamResponse:
     return activity_response(render.render_actor(actor, request.app[FEDERATION].urls))
 
 
+async def instance_actor_outbox(request: web.Request) -> web.Response:
+    """The instance actor publishes nothing; its outbox is an empty collection."""
+    outbox = request.app[FEDERATION].urls.instance_actor + "/outbox"
+    return activity_response(render.collection(outbox, 0, None))
+
+
 async def instance_actor_get(request: web.Request) -> web.Response:
     fed = request.app[FEDERATION]
     async with request.app[DB].session() as session:
@@ -143,6 +149,9 @@ async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
 
 async def status_activity_get(request: web.Request) -> web.Response:
     _, post = await _visible_post(request)
+    if post.deleted_at is not None:
+        # The Create of a deleted post must not keep serving what it said.
+        return activity_response(render.render_tombstone(post), status=410)
     return await _stored_activity(request, f"{post.uri}/activity", require_public=False)
 
 
@@ -158,7 +167,11 @@ async def _stored_activity(
         row = await session.scalar(
             select(OutboxActivity).where(OutboxActivity.uri == uri)
         )
-    if row is None or (require_public and not row.public):
+        # A boost's Announce has the boost's id; once unboosted it is gone.
+        withdrawn = await session.scalar(
+            select(Post.id).where(Post.uri == uri, Post.deleted_at.is_not(None))
+        )
+    if row is None or withdrawn is not None or (require_public and not row.public):
         raise NotFound()
     return activity_response(orjson.loads(row.document))
 
@@ -301,6 +314,7 @@ def add_routes(app: web.Application) -> None:
     r.add_post("/inbox", inbox_post)
     r.add_get("/actor", instance_actor_get)
     r.add_post("/actor/inbox", inbox_post)
+    r.add_get("/actor/outbox", instance_actor_outbox)
     r.add_get("/activities/{activity_id:[0-9]+}", activity_get)
     r.add_get("/@{username}", actor_get)
     r.add_get("/@{username}/{post_id:[0-9]+}", status_get)

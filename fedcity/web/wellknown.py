@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape
 
+import orjson
 from aiohttp import web
 
 from fedcity import __version__
@@ -138,8 +139,10 @@ async def nodeinfo(request: web.Request) -> web.Response:
             "fedcity": {"kind": settings.instance.kind},
         },
     }
+    # Bytes, not text: aiohttp would re-serialise the header and drop the quotes
+    # around the profile URL, which peers compare literally.
     profile = f'application/json; profile="{NODEINFO_SCHEMAS[version]}#"'
-    return web.json_response(body, headers={"Content-Type": profile}, content_type=None)
+    return web.Response(body=orjson.dumps(body), headers={"Content-Type": profile})
 
 
 def add_routes(app: web.Application) -> None:

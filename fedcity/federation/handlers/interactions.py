@@ -33,10 +33,16 @@ async def on_like(inbound: Inbound) -> None:
     await interactions.receive_like(inbound.session, inbound.actor, post, like_uri)
 
 
+# FEP-1b12: a Group (Lemmy, Mbin) announces its members' activities, not objects.
+WRAPPED_ACTIVITIES = frozenset(
+    {"Create", "Update", "Delete", "Like", "Dislike", "Undo", "Add", "Remove", "Block"}
+)
+
+
 @handles("Announce")
 async def on_announce(inbound: Inbound) -> None:
     activity_uri = inbound.activity.get("id")
-    object_id = inbound.object_id
+    object_id = _announced_object_id(inbound)
     if not isinstance(activity_uri, str) or object_id is None:
         return
     original = await _announced_post(inbound, object_id)
@@ -48,12 +54,35 @@ async def on_announce(inbound: Inbound) -> None:
     )
 
 
+def _announced_object_id(inbound: Inbound) -> str | None:
+    """The announced post's id; for a group's Announce of a Create, the created
+    object's id (only the id is taken: the object is fetched from its origin)."""
+    obj = inbound.object
+    if isinstance(obj, dict) and get_type(obj) in WRAPPED_ACTIVITIES:
+        if get_type(obj) != "Create":
+            log.info(
+                "ignoring Announce of %s from %s", get_type(obj), inbound.actor.uri
+            )
+            return None
+        return get_id(obj.get("object"))
+    return inbound.object_id
+
+
 async def _announced_post(inbound: Inbound, object_id: str) -> Post | None:
     known = await q.get_post_by_uri(inbound.session, object_id)
     if known is not None:
         return known if known.deleted_at is None else None
     # Never trust an embedded copy of somebody else's post: fetch it from its origin.
     doc = await fetch_document(inbound.fed, object_id)
+    if get_type(doc) == "Create":  # an Announce naming a group-relayed Create by id
+        inner_id = get_id(doc.get("object"))
+        if inner_id is None or not same_origin(inner_id, object_id):
+            return None
+        known = await q.get_post_by_uri(inbound.session, inner_id)
+        if known is not None:
+            return known if known.deleted_at is None else None
+        doc = await fetch_document(inbound.fed, inner_id)
+        object_id = inner_id
     if get_type(doc) not in POST_TYPES:
         return None
     author_uri = attributed_to(doc)

@@ -103,3 +103,12 @@ async def list_actors_by_ids(
 
 async def count_local_users(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(User)) or 0)
+
+
+async def count_follow_requests(session: AsyncSession, actor_id: int) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(Follow)
+        .where(Follow.target_id == actor_id, Follow.state == FollowState.PENDING)
+    )
+    return int(await session.scalar(stmt) or 0)

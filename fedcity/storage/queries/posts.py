@@ -160,10 +160,18 @@ def home_filter(viewer_id: int) -> ColumnElement[bool]:
     followed = select(Follow.target_id).where(
         Follow.actor_id == viewer_id, Follow.state == FollowState.ACCEPTED
     )
+    # Follows made with reblogs=false keep that account's boosts out of home.
+    boosts_hidden = select(Follow.target_id).where(
+        Follow.actor_id == viewer_id, Follow.show_reblogs.is_(False)
+    )
     mentioned = select(Mention.post_id).where(Mention.actor_id == viewer_id)
     return or_(
         Post.actor_id == viewer_id,
-        and_(Post.actor_id.in_(followed), Post.visibility != Visibility.DIRECT),
+        and_(
+            Post.actor_id.in_(followed),
+            Post.visibility != Visibility.DIRECT,
+            or_(Post.reblog_of_id.is_(None), Post.actor_id.not_in(boosts_hidden)),
+        ),
         Post.id.in_(mentioned),
     )
 
