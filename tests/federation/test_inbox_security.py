@@ -236,3 +236,35 @@ async def test_update_of_someone_elses_post_is_refused(instance, remote):
     async with instance.db.session() as session:
         post = await session.scalar(select(Post))
     assert "Pothole" in post.content
+
+
+async def test_announce_cannot_launder_a_post_through_a_redirect(
+    instance, remote, aiohttp_server
+):
+    # Given a victim server whose post URL redirects to an attacker's server, which
+    # serves a document attributing words to the victim's mayor
+    from tests.support.remote import RemoteServer
+
+    attacker = RemoteServer()
+    await attacker.start(aiohttp_server)
+    mayor = remote.add_actor("mayor")
+    booster = attacker.add_actor("booster")
+    forged_id = f"{attacker.base_url}/forged/1"
+    attacker.put_object({
+        "id": forged_id, "type": "Note", "attributedTo": mayor.uri,
+        "content": "<p>words never said</p>",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    })
+    victim_url = f"{mayor.uri}/statuses/99"
+    remote.redirects["/users/mayor/statuses/99"] = forged_id
+    # When the attacker announces the victim's URL
+    announce = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": attacker.activity_id("a1"), "type": "Announce", "actor": booster.uri,
+        "object": victim_url, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    }
+    status, _ = await attacker.send(f"{instance.base_url}/inbox", announce)
+    await instance.run_jobs()
+    # Then nothing is stored in the mayor's name
+    assert status == 202
+    assert await post_count(instance) == 0

@@ -56,6 +56,7 @@ class RemoteServer:
         self.objects: dict[str, dict[str, Any]] = {}
         self.received: list[Received] = []
         self.inbox_status = 202
+        self.redirects: dict[str, str] = {}  # path → Location, for redirect tests
 
     async def start(self, aiohttp_server: Any) -> None:
         app = web.Application()
@@ -104,6 +105,8 @@ class RemoteServer:
 
     async def _get(self, request: web.Request) -> web.Response:
         path = request.path
+        if path in self.redirects:
+            raise web.HTTPFound(self.redirects[path])
         if path.startswith("/users/") and path.count("/") == 2:
             actor = self.actors.get(path.rsplit("/", 1)[1])
             if actor is not None:

@@ -83,7 +83,9 @@ async def _announced_post(inbound: Inbound, object_id: str) -> Post | None:
             return known if known.deleted_at is None else None
         doc = await fetch_document(inbound.fed, inner_id)
         object_id = inner_id
-    if get_type(doc) not in POST_TYPES:
+    # The document must be the one asked for: a redirect elsewhere could otherwise
+    # attribute a post to an author of the origin that redirected.
+    if get_type(doc) not in POST_TYPES or doc.get("id") != object_id:
         return None
     author_uri = attributed_to(doc)
     if author_uri is None or not same_origin(author_uri, object_id):
