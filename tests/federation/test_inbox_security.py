@@ -250,21 +250,90 @@ async def test_announce_cannot_launder_a_post_through_a_redirect(
     mayor = remote.add_actor("mayor")
     booster = attacker.add_actor("booster")
     forged_id = f"{attacker.base_url}/forged/1"
-    attacker.put_object({
-        "id": forged_id, "type": "Note", "attributedTo": mayor.uri,
-        "content": "<p>words never said</p>",
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-    })
+    attacker.put_object(
+        {
+            "id": forged_id,
+            "type": "Note",
+            "attributedTo": mayor.uri,
+            "content": "<p>words never said</p>",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        }
+    )
     victim_url = f"{mayor.uri}/statuses/99"
     remote.redirects["/users/mayor/statuses/99"] = forged_id
     # When the attacker announces the victim's URL
     announce = {
         "@context": "https://www.w3.org/ns/activitystreams",
-        "id": attacker.activity_id("a1"), "type": "Announce", "actor": booster.uri,
-        "object": victim_url, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "id": attacker.activity_id("a1"),
+        "type": "Announce",
+        "actor": booster.uri,
+        "object": victim_url,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
     }
     status, _ = await attacker.send(f"{instance.base_url}/inbox", announce)
     await instance.run_jobs()
     # Then nothing is stored in the mayor's name
     assert status == 202
     assert await post_count(instance) == 0
+
+
+async def test_rfc9421_signed_delivery_is_accepted(instance, remote):
+    # Given a peer that signs with RFC 9421 (HTTP Message Signatures) instead of
+    # draft-cavage, using an independent implementation
+    import json
+    from dataclasses import dataclass, field
+    from datetime import UTC, datetime
+
+    import aiohttp
+    from http_message_signatures import (
+        HTTPMessageSigner,
+        MappingKeyResolver,
+        algorithms,
+    )
+    from multidict import CIMultiDict
+
+    from fedcity.federation.signatures import load_private_key
+
+    @dataclass
+    class Message:
+        method: str
+        url: str
+        headers: CIMultiDict[str] = field(default_factory=CIMultiDict)
+
+    actor = remote.add_actor("mayor")
+    body = json.dumps(note_create(remote, actor, "9421")).encode()
+    inbox = f"{instance.base_url}/inbox"
+    message = Message(
+        "POST",
+        inbox,
+        CIMultiDict(
+            {
+                "Host": instance.domain,
+                "Content-Type": "application/activity+json",
+            }
+        ),
+    )
+    signer = HTTPMessageSigner(
+        signature_algorithm=algorithms.RSA_V1_5_SHA256,
+        key_resolver=MappingKeyResolver(
+            public_keys={},
+            private_keys={actor.key_id: load_private_key(actor.private_pem)},
+        ),
+    )
+    signer.sign(
+        message,
+        key_id=actor.key_id,
+        created=datetime.now(UTC),
+        covered_component_ids=("@method", "@target-uri"),
+        body=body,
+    )
+    # When it delivers a Create
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(inbox, data=body, headers=dict(message.headers)) as response,
+    ):
+        status = response.status
+    await instance.run_jobs()
+    # Then fedcity verifies it and applies the activity
+    assert status == 202
+    assert await post_count(instance) == 1
