@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from fedcity import api
+from fedcity.api import streaming
 from fedcity.appkeys import (
     DB,
     FEDERATION,
@@ -52,6 +53,7 @@ def create_app(
     if transport is not None:
         app[TRANSPORT_OVERRIDE] = transport
     app.cleanup_ctx.append(_resources)
+    streaming.setup(app)  # after _resources: it needs the database
     wellknown.add_routes(app)
     activitypub.add_routes(app)
     contexts.add_routes(app)
@@ -64,7 +66,10 @@ def create_app(
 async def build_federation(
     settings: Settings, db: Database, transport: HttpTransport
 ) -> Federation:
-    urls = Urls(settings.instance.base_url)
+    urls = Urls(
+        settings.instance.base_url,
+        proxy_remote_media=settings.media.remote == "proxy",
+    )
     async with db.session() as session:
         instance_actor = await ensure_instance_actor(
             session, urls, settings.instance.domain, generate_private_key_pem

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from weakref import WeakSet
+
 from aiohttp import web
 
 from fedcity.config import Settings
@@ -10,6 +12,8 @@ from fedcity.federation.inbox import InboxWriter
 from fedcity.federation.transport import HttpTransport
 from fedcity.jobs.worker import Worker
 from fedcity.storage.db import Database
+from fedcity.streaming.bus import EventBus
+from fedcity.streaming.hub import Hub
 
 SETTINGS = web.AppKey("settings", Settings)
 DB = web.AppKey("db", Database)
@@ -19,3 +23,8 @@ WORKER = web.AppKey("worker", Worker)
 # Tests hand in a transport of their own; production builds the aiohttp one.
 TRANSPORT_OVERRIDE = web.AppKey("transport_override", HttpTransport)
 RUN_WORKER = web.AppKey("run_worker", bool)
+# Streaming: the event bus, the hub of open streams, and the open WebSockets
+# (closed on shutdown so the server stops promptly).
+EVENT_BUS = web.AppKey("event_bus", EventBus)
+STREAMING = web.AppKey("streaming", Hub)
+STREAM_SOCKETS = web.AppKey("stream_sockets", WeakSet[web.WebSocketResponse])

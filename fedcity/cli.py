@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from fedcity.config import Settings, load_settings
@@ -103,11 +104,32 @@ async def _wrap(coro_fn: Callable[[], Awaitable[Any]]) -> Any:
 
 
 async def _with_db(settings: Settings, fn: Callable[[Database], Awaitable[Any]]) -> Any:
-    db = Database(settings.database.url)
+    where = _database_location(settings.database.url)
+    try:
+        db = Database(settings.database.url)
+    except OSError as exc:
+        raise ConfigError(f"database: cannot create {where}: {_reason(exc)}") from exc
     try:
         return await fn(db)
+    except OSError as exc:  # refused, unreachable host, DNS failure
+        raise ConfigError(
+            f"database: cannot connect to {where}: {_reason(exc)}"
+        ) from exc
     finally:
         await db.dispose()
+
+
+def _database_location(url: str) -> str:
+    """host:port/name or the SQLite path, never the password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"the SQLite database {parsed.database}"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.host or 'localhost'}{port}/{parsed.database or ''}"
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 async def _require_schema(db: Database) -> None:
@@ -115,6 +137,21 @@ async def _require_schema(db: Database) -> None:
         raise ConfigError(
             "the database schema is not up to date: run `fedcity migrate` first"
         )
+
+
+async def _migrate_if_needed(db: Database) -> None:
+    # A current schema is the common case; Alembic is only loaded to change it.
+    if not await is_up_to_date(db):
+        await upgrade_to_head(db)
+
+
+def _use_uvloop() -> None:
+    """uvloop's event loop cuts the server's HTTP overhead; plain asyncio otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
 # --- commands ----------------------------------------------------------------
@@ -129,7 +166,7 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from fedcity.app import create_app
 
-    _run(lambda: _with_db(settings, upgrade_to_head))
+    _run(lambda: _with_db(settings, _migrate_if_needed))
     app = create_app(settings, run_worker=settings.worker.in_process)
     base = settings.instance.base_url
     print(
@@ -142,6 +179,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    _use_uvloop()
     web.run_app(
         app,
         host=settings.server.host,
@@ -166,11 +204,17 @@ async def _worker(settings: Settings, *, once: bool) -> None:
     from fedcity.app import build_federation, open_transport
     from fedcity.jobs.registry import job_handlers
     from fedcity.jobs.worker import Worker
+    from fedcity.streaming.bus import open_event_bus, publish_after_commit
 
     db = Database(settings.database.url)
     transport = open_transport(settings)
+    # Posts and notifications this worker stores must reach the streams that the
+    # `serve` processes hold open (on PostgreSQL, through LISTEN/NOTIFY).
+    bus = open_event_bus(settings.database.url)
+    publish_after_commit(db.sessionmaker, bus)
     try:
         await _require_schema(db)
+        await bus.start()
         fed = await build_federation(settings, db, transport)
         worker = Worker(fed, job_handlers())
         if once:
@@ -183,6 +227,7 @@ async def _worker(settings: Settings, *, once: bool) -> None:
         log.info("worker started")
         await worker.run_forever(stop)
     finally:
+        await bus.close()
         await transport.close()
         await db.dispose()
 

@@ -75,6 +75,17 @@ class OAuthSettings:
 
 
 @dataclass(frozen=True)
+class MediaSettings:
+    root: str = "data/media"  # uploaded files live here, under YYYY/MM/
+    max_image_bytes: int = 16 * 1024 * 1024
+    max_video_bytes: int = 99 * 1024 * 1024  # video and audio
+    image_max_pixels: int = 8_294_400  # 3840 x 2160; larger images are downscaled
+    # Remote attachments: "link" shows the remote URL; "proxy" serves them through
+    # /media_proxy/ID with the SSRF-guarded transport.
+    remote: Literal["link", "proxy"] = "link"
+
+
+@dataclass(frozen=True)
 class Settings:
     instance: InstanceSettings = field(default_factory=InstanceSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -82,6 +93,7 @@ class Settings:
     federation: FederationSettings = field(default_factory=FederationSettings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     oauth: OAuthSettings = field(default_factory=OAuthSettings)
+    media: MediaSettings = field(default_factory=MediaSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -91,6 +103,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "federation": FederationSettings,
     "worker": WorkerSettings,
     "oauth": OAuthSettings,
+    "media": MediaSettings,
 }
 
 
@@ -144,21 +157,41 @@ def _section(cls: type[Any], name: str, values: dict[str, Any]) -> Any:
     return cls(**kwargs)
 
 
-def _coerce(section: str, key: str, value: Any, expected: type[Any]) -> Any:
+_KINDS: dict[type[Any], str] = {
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+}
+
+
+def _coerce(
+    section: str, key: str, value: Any, expected: type[Any], *, env: str | None = None
+) -> Any:
+    """Check a TOML value's type strictly; parse an environment string (`env` names
+    the variable). `port = true` or `port = 1.5` is an error, not 1."""
+    where = env or f"[{section}] {key}"
+    problem = ConfigError(f"{where} must be {_KINDS[expected]}, got {value!r}")
+    if env is None:
+        if not _is_a(value, expected):
+            raise problem
+        return float(value) if expected is float else value
     try:
         if expected is bool:
-            if isinstance(value, str):
-                if value.lower() not in {"1", "0", "true", "false", "yes", "no"}:
-                    raise ValueError(value)
-                return value.lower() in {"1", "true", "yes"}
-            if not isinstance(value, bool):
+            if value.strip().lower() not in {"1", "0", "true", "false", "yes", "no"}:
                 raise ValueError(value)
-            return value
-        return expected(value)
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f"[{section}] {key} must be a {expected.__name__}, got {value!r}"
-        ) from None
+            return value.strip().lower() in {"1", "true", "yes"}
+        return expected(value.strip()) if expected is not str else value
+    except ValueError:
+        raise problem from None
+
+
+def _is_a(value: Any, expected: type[Any]) -> bool:
+    if isinstance(value, bool) or expected is bool:
+        return isinstance(value, bool) and expected is bool
+    if expected is float:
+        return isinstance(value, int | float)
+    return isinstance(value, expected)
 
 
 def _apply_env(settings: Settings, env: dict[str, str]) -> Settings:
@@ -169,7 +202,11 @@ def _apply_env(settings: Settings, env: dict[str, str]) -> Settings:
             var = f"FEDCITY_{section_name.upper()}_{f.name.upper()}"
             if var in env:
                 changes[f.name] = _coerce(
-                    section_name, f.name, env[var], type(getattr(section, f.name))
+                    section_name,
+                    f.name,
+                    env[var],
+                    type(getattr(section, f.name)),
+                    env=var,
                 )
         if changes:
             settings = replace(settings, **{section_name: replace(section, **changes)})
@@ -193,3 +230,14 @@ def _validate(settings: Settings) -> None:
         )
     if not 0 < settings.server.port < 65536:
         raise ConfigError("[server] port must be between 1 and 65535")
+    _validate_media(settings.media)
+
+
+def _validate_media(media: MediaSettings) -> None:
+    if media.remote not in ("link", "proxy"):
+        raise ConfigError('[media] remote must be "link" or "proxy"')
+    if not media.root.strip():
+        raise ConfigError("[media] root must name a folder")
+    for key in ("max_image_bytes", "max_video_bytes", "image_max_pixels"):
+        if getattr(media, key) <= 0:
+            raise ConfigError(f"[media] {key} must be positive")

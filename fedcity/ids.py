@@ -20,21 +20,24 @@ class SnowflakeGenerator:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._last_ms = 0
-        self._sequence = secrets.randbelow(1 << _SEQUENCE_BITS)
-        self._start = self._sequence
+        self._sequence = 0
 
     def next_id(self) -> int:
         with self._lock:
             now_ms = time.time_ns() // 1_000_000
             if now_ms <= self._last_ms:
+                # Same millisecond (or the clock stepped back): count on, and borrow
+                # the next millisecond when its ids are used up, so ids never repeat
+                # and never go backwards.
                 now_ms = self._last_ms
-                self._sequence = (self._sequence + 1) & _SEQUENCE_MASK
-                if self._sequence == self._start:
-                    now_ms += (
-                        1  # the millisecond's ids are used up: borrow the next one
-                    )
+                self._sequence += 1
+                if self._sequence > _SEQUENCE_MASK:
+                    now_ms += 1
+                    self._sequence = 0
             else:
-                self._start = self._sequence = secrets.randbelow(1 << _SEQUENCE_BITS)
+                # A random start in the lower half keeps processes apart while
+                # leaving room to count up within the millisecond.
+                self._sequence = secrets.randbelow(1 << (_SEQUENCE_BITS - 1))
             self._last_ms = now_ms
             return (now_ms << _SEQUENCE_BITS) | self._sequence
 

@@ -10,8 +10,9 @@ from urllib.parse import quote
 
 
 class Urls:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, *, proxy_remote_media: bool = False) -> None:
         self.base = base_url.rstrip("/")
+        self.proxy_remote_media = proxy_remote_media  # `[media] remote = "proxy"`
 
     def actor(self, username: str) -> str:
         return f"{self.base}/users/{quote(username)}"
@@ -31,6 +32,10 @@ class Urls:
     def following(self, username: str) -> str:
         return f"{self.actor(username)}/following"
 
+    def featured(self, username: str) -> str:
+        """The pinned statuses (Mastodon's `featured` collection)."""
+        return f"{self.actor(username)}/collections/featured"
+
     def status(self, username: str, status_id: int) -> str:
         return f"{self.actor(username)}/statuses/{status_id}"
 
@@ -45,6 +50,16 @@ class Urls:
 
     def tag(self, name: str) -> str:
         return f"{self.base}/tags/{quote(name)}"
+
+    def media(self, path: str) -> str:
+        """A stored file; `path` is relative to the media root (YYYY/MM/NAME)."""
+        return f"{self.base}/system/media/{path}"
+
+    def remote_media(self, attachment_id: str, remote_url: str) -> str:
+        """How a remote attachment is shown: the remote URL, or through the proxy."""
+        if self.proxy_remote_media:
+            return f"{self.base}/media_proxy/{attachment_id}"
+        return remote_url
 
     @property
     def shared_inbox(self) -> str:

@@ -7,10 +7,12 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from fedcity.config import MediaSettings
 from tests.support.instances import LiveInstance, start_instance
 from tests.support.remote import RemoteServer
 
@@ -107,13 +109,18 @@ async def make_db_url(
 
 @pytest.fixture
 async def make_instance(
-    make_db_url: Callable[[], Awaitable[str]], aiohttp_server: object
+    make_db_url: Callable[[], Awaitable[str]], aiohttp_server: object, tmp_path: Path
 ) -> Callable[..., Awaitable[LiveInstance]]:
-    """Start fedcity instances in-process on loopback ports; step the worker by hand."""
+    """Start fedcity instances in-process on loopback ports; step the worker by hand.
+    Each keeps its uploaded media in the test's temporary folder."""
 
-    async def make(name: str = "city", **federation: object) -> LiveInstance:
+    async def make(
+        name: str = "city", media: MediaSettings | None = None, **federation: object
+    ) -> LiveInstance:
+        root = str(tmp_path / f"media-{name}-{uuid.uuid4().hex[:6]}")
+        media = replace(media or MediaSettings(), root=root)
         return await start_instance(
-            aiohttp_server, await make_db_url(), name=name, **federation
+            aiohttp_server, await make_db_url(), name=name, media=media, **federation
         )
 
     return make

@@ -22,7 +22,7 @@ from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, NotFound
 from fedcity.federation.actors import resolve_handle, split_handle
-from fedcity.services import accounts, follows, timelines
+from fedcity.services import accounts, follows, mutes, pins, timelines
 from fedcity.storage.models import Actor, Follow, FollowState
 from fedcity.storage.queries import actors as q
 from fedcity.storage.queries.lists import paged_rows
@@ -90,12 +90,10 @@ async def account_statuses(request: web.Request) -> web.Response:
             exclude_replies=params.boolean(p, "exclude_replies"),
             exclude_reblogs=params.boolean(p, "exclude_reblogs"),
         )
-        if (
-            params.boolean(p, "pinned")
-            or params.boolean(p, "only_media")
-            or p.get("tagged")
-        ):
-            posts = []  # pins, media and tag filters arrive with the client-API issue
+        if params.boolean(p, "pinned"):
+            posts = await pins.pinned_posts(session, viewer, actor, params.page(p))
+        elif params.boolean(p, "only_media") or p.get("tagged"):
+            posts = []  # media and tag filters arrive with the client-API issue
         else:
             posts = await timelines.account_statuses(
                 session, viewer, actor, params.page(p), flt
@@ -163,6 +161,9 @@ async def relationship_of(
         followed_by=await q.get_follow(session, target.id, me.id),
         blocking=await q.get_block(session, me.id, target.id) is not None,
         blocked_by=await q.get_block(session, target.id, me.id) is not None,
+        muting=await mutes.get_mute(session, me, target),
+        domain_blocking=target.domain is not None
+        and await mutes.is_domain_blocked(session, me, target.domain),
     )
 
 

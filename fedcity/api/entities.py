@@ -13,9 +13,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.storage.models import Actor, Notification, Post
+from fedcity.services.polls import is_expired
+from fedcity.storage.models import Actor, MediaAttachment, Notification, Poll, Post
 from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import media as media_q
+from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q
+from fedcity.storage.queries import status_extras as extras_q
 from fedcity.urls import Urls
 
 Entity = dict[str, Any]
@@ -111,8 +115,14 @@ class StatusBatch:
     actors: dict[int, Actor] = field(default_factory=dict)
     mentions: dict[int, list[int]] = field(default_factory=dict)
     tags: dict[int, list[str]] = field(default_factory=dict)
+    media: dict[int, list[MediaAttachment]] = field(default_factory=dict)
     favourited: set[int] = field(default_factory=set)
     reblogged: set[int] = field(default_factory=set)
+    bookmarked: set[int] = field(default_factory=set)
+    pinned: set[int] = field(default_factory=set)
+    muted: set[int] = field(default_factory=set)
+    polls: dict[int, Poll] = field(default_factory=dict)  # by post id
+    own_votes: dict[int, list[int]] = field(default_factory=dict)  # by poll id
 
 
 async def load_batch(
@@ -124,12 +134,22 @@ async def load_batch(
     ids = list(batch.posts)
     batch.mentions = await post_q.list_mentions(session, ids)
     batch.tags = await post_q.list_tags(session, ids)
+    batch.media = await media_q.list_media_for_posts(session, ids)
+    batch.polls = await poll_q.list_polls_for_posts(session, ids)
     actor_ids = {p.actor_id for p in batch.posts.values()}
     actor_ids.update(a for ms in batch.mentions.values() for a in ms)
     batch.actors = await actor_q.list_actors_by_ids(session, list(actor_ids))
     if viewer is not None:
+        batch.own_votes = await poll_q.list_own_votes(
+            session, viewer.id, [poll.id for poll in batch.polls.values()]
+        )
         batch.favourited = await post_q.favourited_ids(session, viewer.id, ids)
         batch.reblogged = await post_q.reblogged_ids(session, viewer.id, ids)
+        batch.bookmarked = await extras_q.bookmarked_ids(session, viewer.id, ids)
+        batch.pinned = await extras_q.pinned_ids(session, viewer.id, ids)
+        batch.muted = await extras_q.muted_ids(
+            session, viewer.id, list(batch.posts.values())
+        )
     return batch
 
 
@@ -152,7 +172,8 @@ def serialize_status(
         "sensitive": post.sensitive,
         "spoiler_text": post.spoiler_text,
         "media_attachments": [
-            _attachment(post, i, a) for i, a in enumerate(post.attachments)
+            *(serialize_media(m, urls) for m in batch.media.get(post.id, [])),
+            *(_attachment(post, i, a, urls) for i, a in enumerate(post.attachments)),
         ],
         "application": None,
         "mentions": [
@@ -174,7 +195,11 @@ def serialize_status(
             str(post.in_reply_to_actor_id) if post.in_reply_to_actor_id else None
         ),
         "reblog": serialize_status(original, batch, urls, viewer) if original else None,
-        "poll": None,
+        "poll": (
+            serialize_poll(poll, post, viewer, batch.own_votes.get(poll.id, []))
+            if (poll := batch.polls.get(post.id)) is not None
+            else None
+        ),
         "card": None,
         "language": post.language,
         "edited_at": timestamp(post.edited_at),
@@ -184,36 +209,106 @@ def serialize_status(
         entity.update(
             favourited=post.id in batch.favourited,
             reblogged=post.id in batch.reblogged,
-            muted=False,
-            bookmarked=False,
+            muted=post.id in batch.muted,
+            bookmarked=post.id in batch.bookmarked,
         )
         if post.actor_id == viewer.id:
-            entity["pinned"] = False
+            entity["pinned"] = post.id in batch.pinned
     return entity
 
 
-def _attachment(post: Post, index: int, item: dict[str, Any]) -> Entity:
+def serialize_poll(
+    poll: Poll, post: Post, viewer: Actor | None, own_votes: list[int]
+) -> Entity:
+    """A Poll entity, exactly Mastodon's shape (fedcity's "non-binding sentiment"
+    notice is on the HTML page and in the docs, not in the entity)."""
+    expired = is_expired(poll)
+    show = expired or not poll.hide_totals  # Mastodon hides counts, not the total
+    entity: Entity = {
+        "id": str(poll.id),
+        "expires_at": timestamp(poll.expires_at),
+        "expired": expired,
+        "multiple": poll.multiple,
+        "votes_count": sum(poll.votes_counts),
+        "voters_count": poll.voters_count,
+        "options": [
+            {"title": title, "votes_count": count if show else None}
+            for title, count in zip(poll.options, poll.votes_counts, strict=False)
+        ],
+        "emojis": [],
+    }
+    if viewer is not None:
+        # Mastodon counts a poll as "voted" for its own author, who cannot vote.
+        entity["voted"] = bool(own_votes) or post.actor_id == viewer.id
+        entity["own_votes"] = own_votes
+    return entity
+
+
+def serialize_media(media: MediaAttachment, urls: Urls) -> Entity:
+    """A MediaAttachment entity for a file stored here."""
+    url = urls.media(media.file_path) if media.file_path else media.remote_url
+    preview = urls.media(media.thumbnail_path) if media.thumbnail_path else None
+    meta: Entity = {"focus": {"x": media.focus_x, "y": media.focus_y}}
+    if media.width and media.height:
+        meta["original"] = _dimensions(media.width, media.height)
+    if media.thumbnail_width and media.thumbnail_height:
+        meta["small"] = _dimensions(media.thumbnail_width, media.thumbnail_height)
+    return {
+        "id": str(media.id),
+        "type": media.type,
+        "url": url,
+        "preview_url": preview,
+        "remote_url": media.remote_url,
+        "preview_remote_url": None,
+        "text_url": None,
+        "meta": meta,
+        "description": media.description,
+        "blurhash": media.blurhash,
+    }
+
+
+def _dimensions(width: int, height: int) -> Entity:
+    return {
+        "width": width,
+        "height": height,
+        "size": f"{width}x{height}",
+        "aspect": width / height,
+    }
+
+
+def _attachment(post: Post, index: int, item: dict[str, Any], urls: Urls) -> Entity:
+    """A remote post's attachment (kept in Post.attachments as parsed)."""
     media = str(item.get("media_type") or "")
     kind = (
         "image"
-        if media.startswith("image/") or item.get("type") == "Image"
+        if media.startswith("image/") or (not media and item.get("type") == "Image")
         else (
             "video"
-            if media.startswith("video/")
+            if media.startswith("video/") or (not media and item.get("type") == "Video")
             else "audio"
             if media.startswith("audio/")
             else "unknown"
         )
     )
+    attachment_id = f"{post.id}{index:02d}"
+    remote = str(item["url"])
+    shown = urls.remote_media(attachment_id, remote)
+    meta: Entity | None = None
+    width, height = item.get("width"), item.get("height")
+    if isinstance(width, int) and isinstance(height, int) and width > 0 < height:
+        meta = {"original": _dimensions(width, height)}
+    focus = item.get("focus")
+    if isinstance(focus, list) and len(focus) == 2:
+        meta = {**(meta or {}), "focus": {"x": focus[0], "y": focus[1]}}
     return {
-        "id": f"{post.id}{index:02d}",
+        "id": attachment_id,
         "type": kind,
-        "url": item["url"],
-        "preview_url": item["url"],
-        "remote_url": item["url"],
+        "url": shown,
+        "preview_url": shown if kind == "image" else None,
+        "remote_url": remote,
         "preview_remote_url": None,
         "text_url": None,
-        "meta": None,
+        "meta": meta,
         "description": item.get("name"),
         "blurhash": item.get("blurhash"),
     }
@@ -271,7 +366,10 @@ def relationship(
     followed_by: Any,
     blocking: bool,
     blocked_by: bool,
+    muting: Any = None,
+    domain_blocking: bool = False,
 ) -> Entity:
+    """`muting` is the viewer's Mute of the target in force, if any."""
     return {
         "id": str(target.id),
         "following": bool(following and following.state == "accepted"),
@@ -281,11 +379,11 @@ def relationship(
         "followed_by": bool(followed_by and followed_by.state == "accepted"),
         "blocking": blocking,
         "blocked_by": blocked_by,
-        "muting": False,
-        "muting_notifications": False,
+        "muting": muting is not None,
+        "muting_notifications": bool(muting and muting.notifications),
         "requested": bool(following and following.state == "pending"),
         "requested_by": bool(followed_by and followed_by.state == "pending"),
-        "domain_blocking": False,
+        "domain_blocking": domain_blocking,
         "endorsed": False,
         "note": "",
     }

@@ -5,9 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from fedcity import __version__
-from fedcity.api.auth import api_session
+from fedcity.api import params
+from fedcity.api.auth import api_session, optional_account, require_account
+from fedcity.api.entities import serialize_account, serialize_statuses, serialize_tag
+from fedcity.api.media import media_configuration
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.services import instance as instance_service
+from fedcity.services import trends
 from fedcity.services.posts import MAX_CHARACTERS
 
 # Clients gate features on the Mastodon version they see; fedcity speaks 4.3's API.
@@ -19,6 +23,10 @@ async def instance_v1(request: web.Request) -> web.Response:
     base = request.app[FEDERATION].urls.base
     async with api_session(request) as session:
         usage = await instance_service.usage(session)
+        contact = await instance_service.contact_account(session)
+    contact_entity = (
+        serialize_account(contact, request.app[FEDERATION].urls) if contact else None
+    )
     ws = base.replace("http", "ws", 1)
     body = {
         "uri": settings.instance.domain,
@@ -45,14 +53,7 @@ async def instance_v1(request: web.Request) -> web.Response:
                 "max_media_attachments": 4,
                 "characters_reserved_per_url": 23,
             },
-            "media_attachments": {
-                "supported_mime_types": [],
-                "image_size_limit": 0,
-                "image_matrix_limit": 0,
-                "video_size_limit": 0,
-                "video_frame_rate_limit": 0,
-                "video_matrix_limit": 0,
-            },
+            "media_attachments": media_configuration(request, v2=False),
             "polls": {
                 "max_options": 4,
                 "max_characters_per_option": 50,
@@ -60,7 +61,7 @@ async def instance_v1(request: web.Request) -> web.Response:
                 "max_expiration": 2629746,
             },
         },
-        "contact_account": None,
+        "contact_account": contact_entity,
         "rules": [],
     }
     return web.json_response(body)
@@ -71,6 +72,10 @@ async def instance_v2(request: web.Request) -> web.Response:
     base = request.app[FEDERATION].urls.base
     async with api_session(request) as session:
         usage = await instance_service.usage(session)
+        contact = await instance_service.contact_account(session)
+    contact_entity = (
+        serialize_account(contact, request.app[FEDERATION].urls) if contact else None
+    )
     body = {
         "domain": settings.instance.domain,
         "title": settings.instance.name,
@@ -90,15 +95,7 @@ async def instance_v2(request: web.Request) -> web.Response:
                 "max_media_attachments": 4,
                 "characters_reserved_per_url": 23,
             },
-            "media_attachments": {
-                "supported_mime_types": [],
-                "description_limit": 1500,
-                "image_size_limit": 0,
-                "image_matrix_limit": 0,
-                "video_size_limit": 0,
-                "video_frame_rate_limit": 0,
-                "video_matrix_limit": 0,
-            },
+            "media_attachments": media_configuration(request),
             "polls": {
                 "max_options": 4,
                 "max_characters_per_option": 50,
@@ -109,7 +106,103 @@ async def instance_v2(request: web.Request) -> web.Response:
         },
         "registrations": {"enabled": False, "approval_required": True, "message": None},
         "api_versions": {"mastodon": 1},
-        "contact": {"email": settings.instance.contact_email, "account": None},
+        "contact": {
+            "email": settings.instance.contact_email,
+            "account": contact_entity,
+        },
         "rules": [],
     }
     return web.json_response(body)
+
+
+async def peers(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        return web.json_response(await instance_service.peers(session))
+
+
+async def activity(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        weeks = await instance_service.weekly_activity(session)
+    return web.json_response(
+        [
+            {
+                "week": str(int(w.start.timestamp())),
+                "statuses": str(w.statuses),
+                "logins": str(w.logins),
+                "registrations": str(w.registrations),
+            }
+            for w in weeks
+        ]
+    )
+
+
+async def rules(request: web.Request) -> web.Response:
+    """No server rules can be set yet, so there are none to list."""
+    return web.json_response([])
+
+
+async def custom_emojis(request: web.Request) -> web.Response:
+    """fedcity has no custom emoji yet; the list is truly empty."""
+    return web.json_response([])
+
+
+async def announcements(request: web.Request) -> web.Response:
+    """Server announcements are not supported yet; there are none to show."""
+    async with api_session(request) as session:
+        await require_account(request, session, "read")
+    return web.json_response([])
+
+
+async def preferences(request: web.Request) -> web.Response:
+    """fedcity keeps no per-account preferences yet: these are the defaults it applies."""
+    async with api_session(request) as session:
+        await require_account(request, session, "read:accounts")
+    return web.json_response(
+        {
+            "posting:default:visibility": "public",
+            "posting:default:sensitive": False,
+            "posting:default:language": None,
+            "reading:expand:media": "default",
+            "reading:expand:spoilers": False,
+        }
+    )
+
+
+async def trends_tags(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    limit = max(1, min(params.optional_int(p, "limit") or 10, 20))
+    offset = params.optional_int(p, "offset") or 0
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        trending = await trends.trending_tags(session, limit, offset)
+    body = []
+    for item in trending:
+        entity = serialize_tag(item.tag.id, item.tag.name, urls)
+        entity["history"] = [
+            {
+                "day": str(int(d.day.timestamp())),
+                "uses": str(d.uses),
+                "accounts": str(d.accounts),
+            }
+            for d in item.history
+        ]
+        body.append(entity)
+    return web.json_response(body)
+
+
+async def trends_statuses(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    limit = max(1, min(params.optional_int(p, "limit") or 20, 40))
+    offset = params.optional_int(p, "offset") or 0
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        found = await trends.trending_statuses(session, limit, offset)
+        body = await serialize_statuses(
+            session, found, viewer, request.app[FEDERATION].urls
+        )
+    return web.json_response(body)
+
+
+async def trends_links(request: web.Request) -> web.Response:
+    """fedcity makes no link preview cards yet, so no links can trend."""
+    return web.json_response([])

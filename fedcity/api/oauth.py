@@ -27,7 +27,7 @@ from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, Forbidden
 from fedcity.services import oauth
 from fedcity.services.accounts import authenticate_password
-from fedcity.services.scopes import KNOWN_SCOPES, TOP_SCOPES
+from fedcity.services.scopes import KNOWN_SCOPES, TOP_SCOPES, parse_scopes
 from fedcity.storage.models import Actor, OAuthApp
 from fedcity.storage.queries import actors as q
 from fedcity.web.pages import render_page
@@ -93,7 +93,7 @@ async def apps_create(request: web.Request) -> web.Response:
             session,
             str(p.get("client_name") or ""),
             oauth.split_redirect_uris(raw),
-            oauth.parse_scopes(str(p.get("scopes") or "read")),
+            parse_scopes(str(p.get("scopes") or "read")),
             str(p.get("website") or "") or None,
         )
         body = serialize_app(app, with_secret=True)

@@ -7,12 +7,23 @@ from aiohttp.typedefs import Handler
 
 from fedcity.api import (
     accounts,
+    conversations,
+    filters,
     instance,
+    lists,
+    markers,
+    media,
+    mutes,
     oauth,
+    polls,
     relationships,
+    scheduled,
     search,
     static,
+    status_extras,
     statuses,
+    streaming,
+    tags,
     timelines,
 )
 from fedcity.web.middlewares import add_route
@@ -38,6 +49,16 @@ def add_routes(app: web.Application) -> None:
     # instance
     get("/api/v1/instance", instance.instance_v1)
     get("/api/v2/instance", instance.instance_v2)
+    get("/api/v1/instance/peers", instance.peers)
+    get("/api/v1/instance/activity", instance.activity)
+    get("/api/v1/instance/rules", instance.rules)
+    get("/api/v1/custom_emojis", instance.custom_emojis)
+    get("/api/v1/announcements", instance.announcements)
+    get("/api/v1/preferences", instance.preferences)
+    get("/api/v1/trends", instance.trends_tags)
+    get("/api/v1/trends/tags", instance.trends_tags)
+    get("/api/v1/trends/statuses", instance.trends_statuses)
+    get("/api/v1/trends/links", instance.trends_links)
     # accounts
     get("/api/v1/accounts/verify_credentials", accounts.verify_credentials)
     get("/api/v1/accounts/relationships", accounts.relationships)
@@ -64,6 +85,13 @@ def add_routes(app: web.Application) -> None:
     post("/api/v1/follow_requests/{id}/reject", relationships.reject_follow_request)
     get("/api/v1/blocks", relationships.blocks)
     get("/api/v1/favourites", statuses.favourites)
+    # media
+    post("/api/v1/media", media.upload)
+    post("/api/v2/media", media.upload)
+    get("/api/v1/media/{id}", media.show)
+    add_route(app, "PUT", "/api/v1/media/{id}", media.update)
+    get("/system/media/{path:.+}", media.serve_file)
+    get("/media_proxy/{id}", media.proxy)
     # statuses
     post("/api/v1/statuses", statuses.create)
     get("/api/v1/statuses/{id}", statuses.show)
@@ -76,10 +104,94 @@ def add_routes(app: web.Application) -> None:
     post("/api/v1/statuses/{id}/unreblog", statuses.unreblog)
     get("/api/v1/statuses/{id}/favourited_by", statuses.favourited_by)
     get("/api/v1/statuses/{id}/reblogged_by", statuses.reblogged_by)
+    get("/api/v1/statuses/{id}/history", status_extras.history)
+    get("/api/v1/statuses/{id}/source", status_extras.source)
+    post("/api/v1/statuses/{id}/bookmark", status_extras.bookmark)
+    post("/api/v1/statuses/{id}/unbookmark", status_extras.unbookmark)
+    post("/api/v1/statuses/{id}/pin", status_extras.pin)
+    post("/api/v1/statuses/{id}/unpin", status_extras.unpin)
+    post("/api/v1/statuses/{id}/mute", status_extras.mute)
+    post("/api/v1/statuses/{id}/unmute", status_extras.unmute)
+    get("/api/v1/bookmarks", status_extras.bookmarks_list)
+    # scheduled statuses
+    get("/api/v1/scheduled_statuses", scheduled.index)
+    get("/api/v1/scheduled_statuses/{id}", scheduled.show)
+    add_route(app, "PUT", "/api/v1/scheduled_statuses/{id}", scheduled.update)
+    add_route(app, "DELETE", "/api/v1/scheduled_statuses/{id}", scheduled.delete)
+    # polls
+    get("/api/v1/polls/{id}", polls.show)
+    post("/api/v1/polls/{id}/votes", polls.vote)
     # timelines and notifications
     get("/api/v1/timelines/home", timelines.home)
     get("/api/v1/timelines/public", timelines.public)
     get("/api/v1/notifications", timelines.notifications)
+    # streaming: a WebSocket, and server-sent events per stream
+    get("/api/v1/streaming", streaming.websocket)
+    get("/api/v1/streaming/health", streaming.health)
+    get("/api/v1/streaming/user", streaming.sse)
+    get("/api/v1/streaming/user/notification", streaming.sse)
+    get("/api/v1/streaming/public", streaming.sse)
+    get("/api/v1/streaming/public/local", streaming.sse)
+    get("/api/v1/streaming/public/remote", streaming.sse)
+    get("/api/v1/streaming/hashtag", streaming.sse)
+    get("/api/v1/streaming/hashtag/local", streaming.sse)
+    get("/api/v1/streaming/list", streaming.sse)
+    get("/api/v1/streaming/direct", streaming.sse)
+
+    # lists, hashtags, markers, filters, mutes, domain blocks, conversations
+    def put(path: str, handler: Handler) -> None:
+        add_route(app, "PUT", path, handler)
+
+    def delete(path: str, handler: Handler) -> None:
+        add_route(app, "DELETE", path, handler)
+
+    get("/api/v1/lists", lists.index)
+    post("/api/v1/lists", lists.create)
+    get("/api/v1/lists/{id}", lists.show)
+    put("/api/v1/lists/{id}", lists.update)
+    delete("/api/v1/lists/{id}", lists.delete)
+    get("/api/v1/lists/{id}/accounts", lists.accounts)
+    post("/api/v1/lists/{id}/accounts", lists.accounts_add)
+    delete("/api/v1/lists/{id}/accounts", lists.accounts_remove)
+    get("/api/v1/accounts/{id}/lists", lists.account_lists)
+    get("/api/v1/timelines/list/{id}", lists.timeline)
+    get("/api/v1/timelines/tag/{name}", tags.timeline)
+    get("/api/v1/tags/{name}", tags.show)
+    post("/api/v1/tags/{name}/follow", tags.follow)
+    post("/api/v1/tags/{name}/unfollow", tags.unfollow)
+    get("/api/v1/followed_tags", tags.followed)
+    get("/api/v1/markers", markers.index)
+    post("/api/v1/markers", markers.save)
+    get("/api/v1/filters", filters.index_v1)
+    get("/api/v2/filters", filters.index)
+    post("/api/v2/filters", filters.create)
+    get("/api/v2/filters/{id}", filters.show)
+    put("/api/v2/filters/{id}", filters.update)
+    delete("/api/v2/filters/{id}", filters.delete)
+    get("/api/v2/filters/{id}/keywords", filters.keywords)
+    post("/api/v2/filters/{id}/keywords", filters.keywords_add)
+    get("/api/v2/filter_keywords/{id}", filters.keyword_show)
+    put("/api/v2/filter_keywords/{id}", filters.keyword_update)
+    delete("/api/v2/filter_keywords/{id}", filters.keyword_delete)
+    get("/api/v2/filters/{id}/statuses", filters.statuses)
+    post("/api/v2/filters/{id}/statuses", filters.statuses_add)
+    get("/api/v2/filter_statuses/{id}", filters.status_show)
+    delete("/api/v2/filter_statuses/{id}", filters.status_delete)
+    # the same under the paths of the OpenAPI description and Mastodon.py 2.x
+    get("/api/v2/filters/keywords/{id}", filters.keyword_show)
+    put("/api/v2/filters/keywords/{id}", filters.keyword_update)
+    delete("/api/v2/filters/keywords/{id}", filters.keyword_delete)
+    get("/api/v2/filters/statuses/{id}", filters.status_show)
+    delete("/api/v2/filters/statuses/{id}", filters.status_delete)
+    post("/api/v1/accounts/{id}/mute", mutes.mute)
+    post("/api/v1/accounts/{id}/unmute", mutes.unmute)
+    get("/api/v1/mutes", mutes.index)
+    get("/api/v1/domain_blocks", mutes.domain_blocks)
+    post("/api/v1/domain_blocks", mutes.domain_block)
+    delete("/api/v1/domain_blocks", mutes.domain_unblock)
+    get("/api/v1/conversations", conversations.index)
+    delete("/api/v1/conversations/{id}", conversations.delete)
+    post("/api/v1/conversations/{id}/read", conversations.read)
     # search
     get("/api/v2/search", search.search_v2)
     # default images referenced by Account entities

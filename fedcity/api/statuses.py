@@ -12,15 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from fedcity import text
-from fedcity.api import params
+from fedcity.api import params, scheduled
+from fedcity.api import polls as poll_params
 from fedcity.api.accounts import account_page
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import serialize_one_status, serialize_statuses
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
-from fedcity.errors import FedcityError
+from fedcity.errors import FedcityError, Unprocessable
 from fedcity.federation.actors import resolve_handle
-from fedcity.services import interactions, posts, timelines
+from fedcity.services import idempotency, interactions, polls, posts, timelines
 from fedcity.storage.models import Actor, Favourite, Post, Visibility
 from fedcity.storage.queries import actors as q
 from fedcity.storage.queries.lists import paged_rows
@@ -61,7 +62,18 @@ async def _command(
         sensitive=params.boolean(p, "sensitive"),
         language=str(p["language"]) if p.get("language") else None,
         mentions=await resolve_mentions(request, session, body),
+        media_ids=_media_ids(p),
     )
+
+
+def _media_ids(p: MultiDict[Any]) -> tuple[int, ...] | None:
+    """`media_ids[]` (form) or `media_ids` (JSON array); None when not sent."""
+    if "media_ids[]" not in p and "media_ids" not in p:
+        return None
+    try:
+        return tuple(int(v) for v in params.list_param(p, "media_ids") if v != "")
+    except ValueError:
+        raise Unprocessable("media_ids must be ids") from None
 
 
 async def create(request: web.Request) -> web.Response:
@@ -70,7 +82,16 @@ async def create(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "write:statuses")
         cmd = await _command(request, session, p, Visibility.PUBLIC)
-        post = await posts.create_local_post(session, urls, me, cmd)
+        poll = poll_params.new_poll(p)
+        if poll is not None:
+            polls.check_new_poll(poll)
+        later = await scheduled.schedule_if_asked(request, session, me, cmd, p)
+        if later is not None:
+            return web.json_response(later)  # a ScheduledStatus
+        key = request.headers.get("Idempotency-Key")
+        post, fresh = await idempotency.create_once(session, urls, me, cmd, key)
+        if poll is not None and fresh:  # a repeated request keeps the first poll
+            await polls.attach_poll(session, post, poll)
         body = await serialize_one_status(session, post, me, urls)
     return web.json_response(body)
 

@@ -6,7 +6,8 @@ from aiohttp import web
 
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
-from fedcity.api.entities import serialize_notifications, serialize_statuses
+from fedcity.api.entities import serialize_notifications
+from fedcity.api.filters import filtered_page
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
 from fedcity.services import timelines
@@ -17,10 +18,7 @@ async def home(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "read:statuses")
         posts = await timelines.home(session, me, params.page(p))
-        items = await serialize_statuses(
-            session, posts, me, request.app[FEDERATION].urls
-        )
-    return paged_response(request, items, [post.id for post in posts])
+        return await filtered_page(request, session, posts, me, "home")
 
 
 async def public(request: web.Request) -> web.Response:
@@ -32,11 +30,9 @@ async def public(request: web.Request) -> web.Response:
             params.page(p),
             local=params.boolean(p, "local"),
             remote=params.boolean(p, "remote"),
+            viewer_id=viewer.id if viewer else None,
         )
-        items = await serialize_statuses(
-            session, posts, viewer, request.app[FEDERATION].urls
-        )
-    return paged_response(request, items, [post.id for post in posts])
+        return await filtered_page(request, session, posts, viewer, "public")
 
 
 async def notifications(request: web.Request) -> web.Response:

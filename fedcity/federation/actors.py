@@ -72,12 +72,15 @@ async def _fetch_key_owner(
 ) -> Actor:
     doc = await fetch_document(fed, key_id.split("#", 1)[0])
     if get_type(doc) in ACTOR_TYPES:
-        owner = str(doc["id"])
-    else:
-        # GoToSocial and others serve the key as its own document with an owner.
-        owner = str(doc.get("owner") or "")
-        if not owner or not same_origin(owner, key_id):
-            raise FetchError("invalid", detail=f"{key_id} names no owner on its origin")
+        # The key's URL served the actor itself (Mastodon's #main-key): keep it,
+        # rather than fetching the same document a second time.
+        actor = await accounts.upsert_remote_actor(session, parse_actor(doc))
+        fed.keys.remember(actor)
+        return actor
+    # GoToSocial and others serve the key as its own document with an owner.
+    owner = str(doc.get("owner") or "")
+    if not owner or not same_origin(owner, key_id):
+        raise FetchError("invalid", detail=f"{key_id} names no owner on its origin")
     return await get_or_fetch_actor(fed, session, owner, refresh=True)
 
 

@@ -9,6 +9,7 @@ deliveries are held (not dropped) until it is heard from again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -51,7 +52,7 @@ _MAX_PREPARED = 512
 
 
 async def _prepare(fed: Federation, activity_id: int) -> PreparedActivity | None:
-    found = fed.prepared_activities.get(activity_id)
+    found: PreparedActivity | None = fed.prepared_activities.get(activity_id)
     if found is not None:
         return found
     async with fed.db.session() as session:
@@ -126,11 +127,53 @@ def _retry_after(value: str | None) -> timedelta | None:
 # --- peer health ----------------------------------------------------------------
 
 
+async def record_outcomes(
+    fed: Federation, session: AsyncSession, outcomes: Sequence[tuple[str, Outcome]]
+) -> None:
+    """Track delivery failures per origin by distinct days, as Mastodon's failure
+    tracker does. Takes a whole batch so the peers are read with one query."""
+    relevant = [(o, outcome) for o, outcome in outcomes if outcome.state in _TRACKED]
+    if not relevant:
+        return
+    origins = sorted({origin for origin, _ in relevant})
+    peers: dict[str, PeerInstance] = {}
+    for start in range(0, len(origins), 500):
+        rows = await session.scalars(
+            select(PeerInstance).where(
+                PeerInstance.origin.in_(origins[start : start + 500])
+            )
+        )
+        peers.update((peer.origin, peer) for peer in rows)
+    came_back = {
+        origin
+        for origin, outcome in relevant
+        if outcome.state == "done" and origin in peers and peers[origin].unavailable
+    }
+    for origin, outcome in relevant:
+        _record(fed, session, peers, origin, outcome)
+    # A peer another process had given up on answered us: its held deliveries go.
+    for origin in came_back:
+        await release_held(session, origin)
+
+
 async def record_outcome(
     fed: Federation, session: AsyncSession, origin: str, outcome: Outcome
 ) -> None:
-    """Track failures per origin by distinct days, as Mastodon's failure tracker."""
-    peer = await session.get(PeerInstance, origin)
+    """`record_outcomes` for one delivery."""
+    await record_outcomes(fed, session, [(origin, outcome)])
+
+
+_TRACKED = frozenset({"done", "retry"})
+
+
+def _record(
+    fed: Federation,
+    session: AsyncSession,
+    peers: dict[str, PeerInstance],
+    origin: str,
+    outcome: Outcome,
+) -> None:
+    peer = peers.get(origin)
     if outcome.state == "done":
         if peer is not None and (peer.failure_days or peer.unavailable):
             peer.failure_days, peer.last_failure_day, peer.unavailable = 0, None, False
@@ -138,10 +181,8 @@ async def record_outcome(
         if peer is not None:
             peer.last_success_at = utcnow()
         return
-    if outcome.state != "retry":
-        return
     if peer is None:
-        peer = PeerInstance(origin=origin, failure_days=0)
+        peer = peers[origin] = PeerInstance(origin=origin, failure_days=0)
         session.add(peer)
     today = utcnow().date().isoformat()
     if peer.last_failure_day != today:
@@ -161,7 +202,10 @@ async def record_outcome(
 
 
 async def mark_alive(fed: Federation, session: AsyncSession, actor_uri: str) -> None:
-    """An origin we had given up on spoke to us: deliver to it again."""
+    """An origin we had given up on spoke to us: deliver to it again.
+
+    The in-memory set spares a query per inbound activity; `sync_unavailable` keeps
+    it in step with what other processes decided."""
     origin = origin_of(actor_uri)
     if origin not in fed.unavailable_origins:
         return
@@ -180,3 +224,12 @@ async def load_unavailable(session: AsyncSession) -> set[str]:
         select(PeerInstance.origin).where(PeerInstance.unavailable)
     )
     return set(rows)
+
+
+async def sync_unavailable(fed: Federation) -> None:
+    """Reload the unavailable origins from the database (other worker processes
+    mark and release them too)."""
+    async with fed.db.session() as session:
+        current = await load_unavailable(session)
+    fed.unavailable_origins.clear()
+    fed.unavailable_origins.update(current)

@@ -20,10 +20,10 @@ import logging
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, cast
+from typing import Any, Final, cast
 from urllib.parse import urlsplit
 
-from pyld import jsonld as _pyld
+import orjson
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,15 @@ _TermDefinition = tuple[str, object]  # (expanded IRI, @container)
 
 
 @functools.cache
+def _pyld() -> Any:
+    """pyld, imported on first use: most documents never need it, and it costs
+    ~140 ms and memory at start-up (it pulls in `requests`)."""
+    from pyld import jsonld
+
+    return jsonld
+
+
+@functools.cache
 def _manifest() -> tuple[Mapping[str, str], Mapping[str, str]]:
     raw = json.loads((CONTEXTS_DIR / "manifest.json").read_text(encoding="utf-8"))
     return MappingProxyType(raw["contexts"]), MappingProxyType(raw.get("aliases", {}))
@@ -147,7 +156,7 @@ def document_loader(
     try:
         document = load_context(url)
     except (KeyError, ValueError) as exc:
-        raise _pyld.JsonLdError(
+        raise _pyld().JsonLdError(
             "Refusing to load a JSON-LD document that is not bundled.",
             "jsonld.LoadDocumentError",
             {"url": url},
@@ -248,6 +257,21 @@ def _bundled_prefixes(canonical_url: str) -> Mapping[str, str]:
 
 
 def _context_is_plain(context: object) -> bool:
+    # A server sends the same @context with every activity: decide once per
+    # distinct context (keyed by its serialised bytes), not once per request.
+    try:
+        key = orjson.dumps(context)
+    except TypeError:
+        return _context_is_plain_uncached(context)
+    return _context_is_plain_by_key(key)
+
+
+@functools.lru_cache(maxsize=1024)
+def _context_is_plain_by_key(key: bytes) -> bool:
+    return _context_is_plain_uncached(orjson.loads(key))
+
+
+def _context_is_plain_uncached(context: object) -> bool:
     entries = context if isinstance(context, list) else [context]
     return all(_context_entry_is_plain(entry) for entry in entries)
 
@@ -405,7 +429,7 @@ def normalize(doc: Mapping[str, object]) -> dict[str, object]:
         return _with_public_normalised(doc)
     try:
         compacted = _expand_and_compact(doc)
-    except _pyld.JsonLdError as exc:
+    except _pyld().JsonLdError as exc:
         log.debug(
             "JSON-LD processing failed, reading as plain JSON",
             extra={"activity_id": doc.get("id"), "jsonld_error": exc.code or exc.type},
@@ -451,14 +475,14 @@ def _pyld_compact(source: dict[str, object], *, base: str) -> dict[str, object]:
     try:
         # The base is used only for expansion: compacting with it would make
         # the document's own IRIs relative.
-        expanded = _pyld.expand(source, {**options, "base": base})
-        compacted = _pyld.compact(expanded, target, {**options, "skipExpansion": True})
+        expanded = _pyld().expand(source, {**options, "base": base})
+        compacted = _pyld().compact(expanded, target, {**options, "skipExpansion": True})
     except (ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise _pyld.JsonLdError(
+        raise _pyld().JsonLdError(
             "pyld failed on malformed input", "jsonld.SyntaxError", code="pyld crash"
         ) from exc
     if not isinstance(compacted, dict):
-        raise _pyld.JsonLdError("compaction gave no object", "jsonld.CompactError")
+        raise _pyld().JsonLdError("compaction gave no object", "jsonld.CompactError")
     return cast("dict[str, object]", compacted)
 
 

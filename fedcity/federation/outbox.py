@@ -27,6 +27,8 @@ from fedcity.storage.models import (
     Visibility,
 )
 from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import media as media_q
+from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.types import utcnow
 
@@ -129,7 +131,9 @@ async def _create(
     fed: Federation, session: AsyncSession, payload: dict[str, Any]
 ) -> Outgoing:
     post, author, mentioned, tags = await _load_post(session, payload["post_id"])
-    note = render.render_note(post, author, mentioned, tags, fed.urls)
+    media = await media_q.list_media_for_post(session, post.id)
+    poll = await poll_q.get_poll_by_post_id(session, post.id)
+    note = render.render_note(post, author, mentioned, tags, fed.urls, media, poll)
     doc = render.activity(
         "Create",
         f"{post.uri}/activity",
@@ -147,7 +151,9 @@ async def _update(
     fed: Federation, session: AsyncSession, payload: dict[str, Any]
 ) -> Outgoing:
     post, author, mentioned, tags = await _load_post(session, payload["post_id"])
-    note = render.render_note(post, author, mentioned, tags, fed.urls)
+    media = await media_q.list_media_for_post(session, post.id)
+    poll = await poll_q.get_poll_by_post_id(session, post.id)
+    note = render.render_note(post, author, mentioned, tags, fed.urls, media, poll)
     stamp = int((post.edited_at or utcnow()).timestamp())
     doc = render.activity(
         "Update",

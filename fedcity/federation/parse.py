@@ -24,6 +24,7 @@ from fedcity.federation.vocab import (
     same_origin,
 )
 from fedcity.services.accounts import RemoteActorData
+from fedcity.services.polls import RemotePollData, RemoteVoteData
 from fedcity.services.posts import RemotePostData
 from fedcity.storage.models import Visibility
 
@@ -95,7 +96,11 @@ def parse_actor(doc: Mapping[str, Any]) -> RemoteActorData:
         raise Unprocessable("not an actor document")
     assert isinstance(uri, str)
     inbox = doc.get("inbox")
-    if not is_http_url(inbox) or not same_origin(inbox, uri):
+    if (
+        not isinstance(inbox, str)
+        or not is_http_url(inbox)
+        or not same_origin(inbox, uri)
+    ):
         raise Unprocessable("actor has no inbox on its own origin")
     key_id, pem = _public_key(doc, uri)
     endpoints = doc.get("endpoints")
@@ -185,9 +190,22 @@ def _attachments(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "height": item.get("height")
                 if isinstance(item.get("height"), int)
                 else None,
+                "focus": _focal_point(item.get("focalPoint")),
             }
         )
     return out
+
+
+def _focal_point(value: Any) -> list[float] | None:
+    """Mastodon's `focalPoint` [x, y], each within -1..1; None if absent or odd."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    if not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and -1 <= v <= 1
+        for v in value
+    ):
+        return None
+    return [float(value[0]), float(value[1])]
 
 
 def _tags(doc: Mapping[str, Any]) -> tuple[list[str], list[str]]:
@@ -246,3 +264,58 @@ def parse_post(
         attachments=_attachments(doc),
         raw=dict(doc),
     )
+
+
+MAX_POLL_OPTIONS = 20  # options kept from a remote Question
+MAX_OPTION_TITLE = 500
+
+
+def parse_question(doc: Mapping[str, Any]) -> RemotePollData | None:
+    """A `Question`'s poll (Mastodon's shape: oneOf, or anyOf when several choices
+    are allowed, of Notes with `name` and `replies.totalItems`); None for a
+    Question without options."""
+    if get_type(doc) != "Question":
+        return None
+    multiple = isinstance(doc.get("anyOf"), list) and not doc.get("oneOf")
+    options: list[str] = []
+    counts: list[int] = []
+    for item in as_list(doc.get("anyOf") if multiple else doc.get("oneOf")):
+        if not isinstance(item, Mapping) or len(options) >= MAX_POLL_OPTIONS:
+            continue
+        title = _str(item.get("name"), MAX_OPTION_TITLE).strip()  # plain text
+        if not title or title in options:
+            continue
+        replies = item.get("replies")
+        total = replies.get("totalItems") if isinstance(replies, Mapping) else None
+        options.append(title)
+        counts.append(total if isinstance(total, int) and _count_value(total) else 0)
+    if not options:
+        return None
+    end = parse_datetime(doc.get("endTime"))
+    closed = doc.get("closed")
+    closed_at = parse_datetime(closed) or (end if closed is True else None)
+    voters = doc.get("votersCount")
+    return RemotePollData(
+        options=tuple(options),
+        votes_counts=tuple(counts),
+        multiple=multiple,
+        expires_at=end or closed_at,
+        closed_at=closed_at,
+        voters_count=voters if _count_value(voters) else None,
+    )
+
+
+def _count_value(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def parse_vote(doc: Mapping[str, Any]) -> RemoteVoteData | None:
+    """A Note that may be a vote: it has a `name` and an `inReplyTo`. Whether it is
+    one depends on what it answers (a local poll with that option)."""
+    uri, name = doc.get("id"), doc.get("name")
+    question = get_id(doc.get("inReplyTo"))
+    if get_type(doc) != "Note" or not is_http_url(uri) or not question:
+        return None
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return RemoteVoteData(str(uri), question, name.strip()[:MAX_OPTION_TITLE])

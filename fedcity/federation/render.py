@@ -13,7 +13,15 @@ from typing import Any
 
 from fedcity.federation import jsonld
 from fedcity.federation.vocab import AS_PUBLIC, Document
-from fedcity.storage.models import Actor, Post, Visibility
+from fedcity.storage.models import (
+    Actor,
+    MediaAttachment,
+    Poll,
+    PollVote,
+    Post,
+    Visibility,
+)
+from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
 
 
@@ -39,6 +47,7 @@ def render_actor(actor: Actor, urls: Urls) -> Document:
         "outbox": actor.outbox_uri,
         "followers": actor.followers_uri,
         "following": actor.following_uri,
+        "featured": urls.featured(actor.username),
         "endpoints": {"sharedInbox": urls.shared_inbox},
         "manuallyApprovesFollowers": actor.locked,
         "discoverable": actor.discoverable,
@@ -60,7 +69,14 @@ def render_actor(actor: Actor, urls: Urls) -> Document:
     if actor.header_url:
         doc["image"] = {"type": "Image", "url": actor.header_url}
     if actor.actor_type == "Application":
-        for key in ("followers", "following", "attachment", "tag", "indexable"):
+        for key in (
+            "followers",
+            "following",
+            "featured",
+            "attachment",
+            "tag",
+            "indexable",
+        ):
             doc.pop(key, None)
     return with_context(doc)
 
@@ -87,6 +103,8 @@ def render_note(
     mentioned: Sequence[Actor],
     tags: Sequence[str],
     urls: Urls,
+    media: Sequence[MediaAttachment] = (),
+    poll: Poll | None = None,
 ) -> Document:
     to, cc = audience(post, author, mentioned)
     doc: Document = {
@@ -109,12 +127,72 @@ def render_note(
             ),
             *({"type": "Hashtag", "href": urls.tag(t), "name": f"#{t}"} for t in tags),
         ],
-        "attachment": [],
+        "attachment": [render_attachment(m, urls) for m in media if m.file_path],
     }
     if post.language:
         doc["contentMap"] = {post.language: post.content}
     if post.edited_at:
         doc["updated"] = iso(post.edited_at)
+    if poll is not None:
+        doc.update(render_question_poll(poll))
+    return doc
+
+
+def render_question_poll(poll: Poll) -> Document:
+    """A `Question`'s poll fields, in Mastodon's shape: oneOf (anyOf if multiple) of
+    Notes whose `replies.totalItems` is the count, endTime, closed, votersCount.
+    Hidden totals are left out until the poll closes."""
+    closed = poll.closed_at or (
+        poll.expires_at if poll.expires_at and poll.expires_at <= utcnow() else None
+    )
+    show = closed is not None or not poll.hide_totals
+    options = []
+    for title, count in zip(poll.options, poll.votes_counts, strict=False):
+        replies: Document = {"type": "Collection"}
+        if show:
+            replies["totalItems"] = count
+        options.append({"type": "Note", "name": title, "replies": replies})
+    doc: Document = {"anyOf" if poll.multiple else "oneOf": options}
+    if poll.expires_at is not None:
+        doc["endTime"] = iso(poll.expires_at)
+    if closed is not None:
+        doc["closed"] = iso(closed)
+    if poll.voters_count is not None and show:
+        doc["votersCount"] = poll.voters_count
+    return doc
+
+
+def render_vote(
+    vote: PollVote, voter: Actor, title: str, question: Post, author: Actor
+) -> Document:
+    """A vote as Mastodon sends it: Create of a Note named after the chosen option,
+    in reply to the Question, addressed to the poll's author only."""
+    note: Document = {
+        "id": vote.uri,
+        "type": "Note",
+        "name": title,
+        "attributedTo": voter.uri,
+        "to": [author.uri],
+        "inReplyTo": question.uri,
+    }
+    return activity("Create", f"{vote.uri}/activity", voter, note, [author.uri])
+
+
+def render_attachment(media: MediaAttachment, urls: Urls) -> Document:
+    """A stored file as Mastodon sends it: a Document with blurhash and focalPoint."""
+    assert media.file_path is not None
+    doc: Document = {
+        "type": "Document",
+        "mediaType": media.content_type,
+        "url": urls.media(media.file_path),
+        "name": media.description,
+    }
+    if media.blurhash:
+        doc["blurhash"] = media.blurhash
+    if media.type == "image":
+        doc["focalPoint"] = [media.focus_x, media.focus_y]
+    if media.width and media.height:
+        doc["width"], doc["height"] = media.width, media.height
     return doc
 
 

@@ -32,10 +32,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from http_message_signatures import (
-    HTTPMessageSignaturesException,
-    HTTPSignatureComponentResolver,
-)
 from http_sf.compat import Item
 from http_sf.innerlist import ser_innerlist
 from http_sf.item import ser_item
@@ -81,9 +77,9 @@ class SignatureInfo:
     expires: int | None = None
     signature_params: str = ""  # RFC 9421 only: the "@signature-params" value
 
-    @property
+    @functools.cached_property
     def covered(self) -> frozenset[str]:
-        """Covered component names without quotes or parameters."""
+        """Covered component names without quotes or parameters (computed once)."""
         return frozenset(c.split(";", 1)[0].strip('"') for c in self.components)
 
 
@@ -222,9 +218,7 @@ def verify_signature(
     _check_coverage(info, path_qs, has_body)
     _check_digest(info, fields, body or b"", has_body)
     _check_time_window(info, fields, now or datetime.now(UTC))
-    message = signing_string(
-        info, method, path_qs, fields, authority=authority, scheme=scheme
-    )
+    message = _signed_bytes(info, method, path_qs, fields, authority, scheme)
     verify_bytes(
         info.algorithm, public_key, message, info.signature, scheme=info.scheme
     )
@@ -240,9 +234,22 @@ def signing_string(
     scheme: str = "https",
 ) -> bytes:
     """Build the bytes that were signed: the cavage signing string or RFC 9421 base."""
-    fields = _header_fields(headers)
+    return _signed_bytes(
+        info, method, path_qs, _header_fields(headers), authority, scheme
+    )
+
+
+def _signed_bytes(
+    info: SignatureInfo,
+    method: str,
+    path_qs: str,
+    fields: dict[str, str],
+    authority: str | None,
+    scheme: str,
+) -> bytes:
+    # `fields` is already the lower-cased header map; it is read, never kept.
     if authority is not None:
-        fields["host"] = authority
+        fields = {**fields, "host": authority}
     if info.scheme == "cavage":
         text = _cavage_string(
             info.components, method, path_qs, fields, info.created, info.expires
@@ -597,6 +604,13 @@ def _rfc9421_base(
 ) -> str:
     if "host" not in fields:
         raise SignatureError("Host header missing")
+    # Imported here: it pulls in `requests`, which only RFC 9421 senders need,
+    # and fedcity's start-up time and idle memory are budgets.
+    from http_message_signatures import (
+        HTTPMessageSignaturesException,
+        HTTPSignatureComponentResolver,
+    )
+
     view = _RequestView(method.upper(), f"{scheme}://{fields['host']}{path_qs}", fields)
     lines = []
     try:

@@ -16,10 +16,13 @@ from typing import Any, Protocol
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
+from yarl import URL
 
 from fedcity.errors import FetchError
 
 USER_AGENT = "fedcity/0.1 (+https://fedcity.org)"
+MAX_REDIRECTS = 3
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,10 @@ def is_public_address(address: str) -> bool:
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
+    # is_global leaves out private, loopback, link-local, reserved, documentation
+    # and shared (carrier-grade NAT, 100.64.0.0/10) ranges; multicast is global but
+    # no server lives there.
+    return ip.is_global and not ip.is_multicast
 
 
 class GuardedResolver(AbstractResolver):
@@ -85,6 +84,7 @@ class AiohttpTransport:
         timeout_seconds: float,
         max_connections: int = 100,
     ) -> None:
+        self._allow_private = allow_private_addresses
         resolver: AbstractResolver | None = (
             None if allow_private_addresses else GuardedResolver()
         )
@@ -121,10 +121,38 @@ class AiohttpTransport:
         body: bytes | None,
         max_bytes: int,
     ) -> HttpResponse:
-        kwargs: dict[str, Any] = {
-            "headers": dict(headers),
-            "allow_redirects": method == "GET",
-        }
+        # Redirects are followed here, not by aiohttp, so that every hop passes the
+        # address guard (aiohttp does not resolve IP-literal hosts, so the guarded
+        # resolver alone would let http://169.254.169.254/ through).
+        for _ in range(MAX_REDIRECTS + 1):
+            self._check_host(url)
+            response = await self._send(method, url, headers, body, max_bytes)
+            location = response.headers.get("Location")
+            if method != "GET" or response.status not in REDIRECTS or not location:
+                return response
+            url = str(URL(url).join(URL(location)))
+        raise FetchError("too many redirects", detail=url)
+
+    def _check_host(self, url: str) -> None:
+        if self._allow_private:
+            return
+        host = URL(url).host or ""
+        try:
+            literal = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            return  # a name: the guarded resolver checks what it resolves to
+        if not is_public_address(str(literal)):
+            raise FetchError("refused", detail=f"{host} is not a public address")
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        max_bytes: int,
+    ) -> HttpResponse:
+        kwargs: dict[str, Any] = {"headers": dict(headers), "allow_redirects": False}
         if body is not None:
             kwargs["data"] = body
         try:

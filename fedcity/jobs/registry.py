@@ -8,7 +8,9 @@ from fedcity.federation.context import Federation
 from fedcity.federation.delivery import Outcome, deliver
 from fedcity.federation.dispatch import load_handlers, process_inbox
 from fedcity.federation.outbox import federate
+from fedcity.federation.polls import close_poll
 from fedcity.jobs.worker import JobHandler
+from fedcity.services import scheduled
 
 
 async def _inbox(
@@ -25,6 +27,28 @@ async def _federate(
     return None
 
 
+async def _publish_scheduled(
+    fed: Federation, payload: dict[str, Any], attempts: int
+) -> Outcome | None:
+    async with fed.db.session() as session:
+        await scheduled.publish(session, fed.urls, payload)
+    fed.wake_worker()  # its federate job is due now
+    return None
+
+
+async def _close_poll(
+    fed: Federation, payload: dict[str, Any], attempts: int
+) -> Outcome | None:
+    await close_poll(fed, payload)
+    return None
+
+
 def job_handlers() -> dict[str, JobHandler]:
     load_handlers()
-    return {"inbox": _inbox, "federate": _federate, "deliver": deliver}
+    return {
+        "inbox": _inbox,
+        "federate": _federate,
+        "deliver": deliver,
+        scheduled.JOB_KIND: _publish_scheduled,
+        "close_poll": _close_poll,
+    }

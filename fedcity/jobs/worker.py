@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from fedcity.errors import FedcityError
 from fedcity.federation.context import Federation
-from fedcity.federation.delivery import DONE, Outcome, record_outcome
+from fedcity.federation.delivery import DONE, Outcome, record_outcomes, sync_unavailable
 from fedcity.jobs import queue
 from fedcity.storage.models import Job
 from fedcity.storage.types import utcnow
@@ -25,7 +26,8 @@ log = logging.getLogger(__name__)
 
 JobHandler = Callable[[Federation, dict[str, Any], int], Awaitable[Outcome | None]]
 
-SEQUENTIAL_KINDS = ("inbox", "federate")
+PEER_SYNC_SECONDS = 30.0
+SEQUENTIAL_KINDS = ("inbox", "federate", "publish_scheduled", "close_poll")
 CONCURRENT_KINDS = ("deliver",)
 
 
@@ -40,6 +42,7 @@ class Worker:
         self.fed = fed
         self.handlers = handlers
         self._wake = asyncio.Event()
+        self._peers_synced_at = time.monotonic()
         self._limit = asyncio.Semaphore(
             fed.settings.federation.max_concurrent_deliveries
         )
@@ -66,6 +69,10 @@ class Worker:
     async def run_forever(self, stop: asyncio.Event) -> None:
         poll = self.fed.settings.worker.poll_interval_seconds
         while not stop.is_set():
+            # Cleared before looking for work, not after: a wake() that arrives
+            # while a batch runs (a post committed meanwhile) must not be lost, or
+            # its fan-out waits a whole poll interval.
+            self._wake.clear()
             try:
                 ran = await self.run_once()
             except Exception:
@@ -73,7 +80,7 @@ class Worker:
                 ran = 0
             if ran:
                 continue
-            self._wake.clear()
+            await self._sync_peer_health()
             waiters = [
                 asyncio.ensure_future(self._wake.wait()),
                 asyncio.ensure_future(stop.wait()),
@@ -83,6 +90,17 @@ class Worker:
             )
             for waiter in waiters:
                 waiter.cancel()
+
+    async def _sync_peer_health(self) -> None:
+        """When idle, now and then, learn which peers other processes gave up on."""
+        now = time.monotonic()
+        if now - self._peers_synced_at < PEER_SYNC_SECONDS:
+            return
+        self._peers_synced_at = now
+        try:
+            await sync_unavailable(self.fed)
+        except Exception:
+            log.exception("could not reload peer health; keeping the last known")
 
     async def _run_batch(self, kinds: tuple[str, ...], *, concurrent: bool) -> int:
         batch = self.fed.settings.worker.batch_size
@@ -136,11 +154,19 @@ class Worker:
                     item.outcome.state,
                     item.outcome.error,
                 )
+        done = [item.job.id for item in settled if item.outcome.state == "done"]
+        deliveries = [
+            (host, item.outcome)
+            for item in settled
+            if item.job.kind == "deliver" and (host := item.job.host)
+        ]
         async with self.fed.db.session() as session:
+            # The common outcome, done, is settled in bulk; the rest one by one.
+            await queue.complete_many(session, done)
             for item in settled:
-                await _apply(session, item)
-                if item.job.kind == "deliver" and item.job.host:
-                    await record_outcome(self.fed, session, item.job.host, item.outcome)
+                if item.outcome.state != "done":
+                    await _apply(session, item)
+            await record_outcomes(self.fed, session, deliveries)
 
 
 async def _apply(session: Any, item: Settled) -> None:

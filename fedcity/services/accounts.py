@@ -273,7 +273,7 @@ async def delete_remote_actor(session: AsyncSession, actor: Actor) -> None:
             (Follow.actor_id == actor.id) | (Follow.target_id == actor.id)
         )
     )
-    affected = set()
+    affected: set[int] = set()
     for row in follows:
         affected.update((row.actor_id, row.target_id))
         await session.delete(row)

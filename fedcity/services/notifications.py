@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.ids import new_id
+from fedcity.services.events import record
 from fedcity.storage.models import (
     Actor,
     Follow,
@@ -14,6 +16,8 @@ from fedcity.storage.models import (
     Post,
     Visibility,
 )
+from fedcity.storage.queries.feeds import is_silenced_for_notifications
+from fedcity.storage.queries.status_extras import is_conversation_muted
 
 
 async def notify(
@@ -23,16 +27,32 @@ async def notify(
     kind: NotificationType,
     post_id: int | None = None,
 ) -> None:
-    """Notify a local recipient; remote recipients and self-actions are not notified."""
+    """Notify a local recipient; remote recipients and self-actions are not notified,
+    nor is anyone of what an account they muted (with notifications) or a domain they
+    blocked did."""
     if not recipient.is_local or recipient.id == sender.id:
         return
+    if post_id is not None and await is_conversation_muted(
+        session, recipient.id, post_id
+    ):
+        return  # the recipient muted this thread
+    if await is_silenced_for_notifications(session, recipient.id, sender):
+        return
+    notification_id = new_id()
     session.add(
         Notification(
+            id=notification_id,
             recipient_id=recipient.id,
             from_actor_id=sender.id,
             type=kind,
             post_id=post_id,
         )
+    )
+    record(
+        session,
+        "notification",
+        notification_id=notification_id,
+        recipient_id=recipient.id,
     )
 
 

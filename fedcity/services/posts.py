@@ -18,7 +18,9 @@ from fedcity import text
 from fedcity.errors import Forbidden, NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
+from fedcity.services import media as media_service
 from fedcity.services.counters import bump_actor, bump_post
+from fedcity.services.events import record
 from fedcity.services.notifications import notify, notify_subscribers
 from fedcity.storage.models import (
     Actor,
@@ -48,6 +50,9 @@ class NewPost:
     language: str | None = None
     # Mention handles as typed (lower-cased, without "@") → the actor they resolved to.
     mentions: Mapping[str, Actor] = field(default_factory=dict)
+    # Own, unattached media to attach, in order (at most 4). On an edit, None keeps
+    # the post's media as they are; a tuple replaces them.
+    media_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,8 @@ class RemotePostData:
 async def create_local_post(
     session: AsyncSession, urls: Urls, author: Actor, cmd: NewPost
 ) -> Post:
-    _validate_text(cmd.text, cmd.spoiler_text)
+    _validate_text(cmd.text, cmd.spoiler_text, has_media=bool(cmd.media_ids))
+    media_service.check_count(cmd.media_ids or ())
     parent = await _reply_target(session, author, cmd.in_reply_to_id)
     post_id = new_id()
     now = utcnow()
@@ -104,6 +110,8 @@ async def create_local_post(
         post.in_reply_to_actor_id = parent.actor_id
     session.add(post)
     await session.flush()
+    if cmd.media_ids:
+        await media_service.set_post_media(session, author, post, cmd.media_ids)
     mentioned = _unique_actors(cmd.mentions.values())
     await _attach_mentions_and_tags(
         session, post, mentioned, text.extract_hashtags(cmd.text)
@@ -113,6 +121,7 @@ async def create_local_post(
         await notify(session, actor, author, NotificationType.MENTION, post.id)
     await notify_subscribers(session, author, post)
     await enqueue(session, "federate", {"verb": "Create", "post_id": post.id})
+    record(session, "status.created", post_id=post.id)
     return post
 
 
@@ -120,7 +129,10 @@ async def edit_local_post(
     session: AsyncSession, urls: Urls, author: Actor, post: Post, cmd: NewPost
 ) -> Post:
     _require_author(author, post)
-    _validate_text(cmd.text, cmd.spoiler_text)
+    if cmd.media_ids is not None:
+        await media_service.set_post_media(session, author, post, cmd.media_ids)
+    has_media = await media_service.count_post_media(session, post.id) > 0
+    _validate_text(cmd.text, cmd.spoiler_text, has_media=has_media)
     _keep_version(session, post)
     post.source = cmd.text
     post.content = _render(urls, cmd.text, cmd.mentions)
@@ -135,6 +147,7 @@ async def edit_local_post(
         text.extract_hashtags(cmd.text),
     )
     await enqueue(session, "federate", {"verb": "Update", "post_id": post.id})
+    record(session, "status.updated", post_id=post.id)
     return post
 
 
@@ -145,8 +158,8 @@ async def delete_local_post(session: AsyncSession, author: Actor, post: Post) ->
     await enqueue(session, "federate", {"verb": verb, "post_id": post.id})
 
 
-def _validate_text(body: str, spoiler: str) -> None:
-    if not body.strip() and not spoiler.strip():
+def _validate_text(body: str, spoiler: str, *, has_media: bool = False) -> None:
+    if not body.strip() and not spoiler.strip() and not has_media:
         raise Unprocessable("Validation failed: Text can't be blank")
     if len(body) + len(spoiler) > MAX_CHARACTERS:
         raise Unprocessable(
@@ -246,6 +259,7 @@ async def _tombstone(session: AsyncSession, post: Post) -> None:
         return
     post.deleted_at = utcnow()
     post.content, post.source = "", None
+    record(session, "status.deleted", post_id=post.id)
     if post.reblog_of_id is not None:
         await bump_post(session, post.reblog_of_id, Post.reblogs_count, -1)
         return
@@ -335,6 +349,7 @@ async def store_remote_post(
     for actor in mentioned:
         await notify(session, actor, author, NotificationType.MENTION, post.id)
     await notify_subscribers(session, author, post)
+    record(session, "status.created", post_id=post.id)
     return post
 
 
@@ -371,6 +386,7 @@ async def update_remote_post(
     post.raw = data.raw
     mentioned = await _known_actors(session, data.mentioned_uris)
     await _replace_mentions_and_tags(session, post, mentioned, data.tags)
+    record(session, "status.updated", post_id=post.id)
     boosters = await session.scalars(
         select(Actor)
         .join(Post, Post.actor_id == Actor.id)
@@ -474,6 +490,7 @@ async def _insert_boost(
     session.add(boost)
     await session.flush()
     await bump_post(session, original.id, Post.reblogs_count, 1)
+    record(session, "status.created", post_id=boost.id)
     author = await session.get(Actor, original.actor_id)
     if author is not None:
         await notify(session, author, actor, NotificationType.REBLOG, original.id)

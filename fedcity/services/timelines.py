@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.services.posts import can_view
 from fedcity.storage.models import Actor, Notification, Post, Visibility
+from fedcity.storage.queries import feeds
 from fedcity.storage.queries import posts as q
 from fedcity.storage.queries.posts import Page
 
@@ -18,9 +19,18 @@ async def home(session: AsyncSession, viewer: Actor, page: Page) -> list[Post]:
 
 
 async def public(
-    session: AsyncSession, page: Page, *, local: bool = False, remote: bool = False
+    session: AsyncSession,
+    page: Page,
+    *,
+    local: bool = False,
+    remote: bool = False,
+    viewer_id: int | None = None,
 ) -> list[Post]:
+    """Public posts, no boosts; for a signed-in viewer, without the accounts it
+    muted, blocked or domain-blocked."""
     conditions = [Post.visibility == Visibility.PUBLIC, Post.reblog_of_id.is_(None)]
+    if viewer_id is not None:
+        conditions.append(feeds.not_silenced(viewer_id))
     if local:
         conditions.append(Post.local.is_(True))
     if remote:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -35,11 +36,26 @@ class Database:
         await self.engine.dispose()
 
 
+def _json_dumps(value: Any) -> str:
+    # orjson, not json.dumps: JSON columns hold whole activities (several KiB), and
+    # the stdlib encoder was a tenth of the inbox's time. Non-string keys become
+    # strings, as json.dumps would make them.
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def _create_engine(url: str, *, echo: bool) -> AsyncEngine:
+    json_codec: dict[str, Any] = {
+        "json_serializer": _json_dumps,
+        "json_deserializer": orjson.loads,
+    }
     if not url.startswith("sqlite"):
-        return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10)
+        return create_async_engine(
+            url, echo=echo, pool_size=10, max_overflow=10, **json_codec
+        )
     _ensure_sqlite_folder(url)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    engine = create_async_engine(
+        url, echo=echo, connect_args={"timeout": 30}, **json_codec
+    )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 

@@ -18,6 +18,7 @@ from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.inbox import InboundRequest, receive, verify_request
 from fedcity.federation.signatures import parse_signature
 from fedcity.federation.vocab import Document
+from fedcity.services import pins
 from fedcity.services.posts import can_view
 from fedcity.storage.models import (
     Actor,
@@ -28,6 +29,8 @@ from fedcity.storage.models import (
     Visibility,
 )
 from fedcity.storage.queries import actors as q
+from fedcity.storage.queries import media as media_q
+from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.posts import Page
 from fedcity.web import pages
@@ -134,7 +137,9 @@ async def status_get(request: web.Request) -> web.StreamResponse:
     if post.deleted_at is not None:
         return activity_response(render.render_tombstone(post), status=410)
     if not wants_activity_json(request):
-        return await pages.status(request, actor, post)
+        async with request.app[DB].session() as session:
+            poll = await poll_q.get_poll_by_post_id(session, post.id)
+        return await pages.status(request, actor, post, poll)
     return activity_response(render.with_context(await _note(request, actor, post)))
 
 
@@ -142,8 +147,10 @@ async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
     async with request.app[DB].session() as session:
         mentioned = await post_q.list_mentioned_actors(session, post.id)
         tags = (await post_q.list_tags(session, [post.id])).get(post.id, [])
+        media = await media_q.list_media_for_post(session, post.id)
+        poll = await poll_q.get_poll_by_post_id(session, post.id)
     return render.render_note(
-        post, actor, mentioned, tags, request.app[FEDERATION].urls
+        post, actor, mentioned, tags, request.app[FEDERATION].urls, media, poll
     )
 
 
@@ -233,6 +240,19 @@ async def _follow_collection(request: web.Request, *, followers: bool) -> web.Re
     return activity_response(doc)
 
 
+async def featured_get(request: web.Request) -> web.Response:
+    """The pinned public and unlisted statuses, as Notes, most recently pinned first."""
+    actor = await _local_actor(request)
+    async with request.app[DB].session() as session:
+        pinned = await pins.pinned_posts(session, None, actor)
+    notes = [await _note(request, actor, post) for post in pinned]
+    doc = render.collection(
+        request.app[FEDERATION].urls.featured(actor.username), len(notes), None
+    )
+    doc["orderedItems"] = notes
+    return activity_response(doc)
+
+
 async def outbox_get(request: web.Request) -> web.Response:
     actor = await _local_actor(request)
     base = actor.outbox_uri
@@ -308,6 +328,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/users/{username}/outbox", outbox_get)
     r.add_get("/users/{username}/followers", followers_get)
     r.add_get("/users/{username}/following", following_get)
+    r.add_get("/users/{username}/collections/featured", featured_get)
     r.add_get("/users/{username}/statuses/{post_id}", status_get)
     r.add_get("/users/{username}/statuses/{post_id}/activity", status_activity_get)
     r.add_post("/users/{username}/inbox", inbox_post)

@@ -7,7 +7,8 @@ from html import escape
 from aiohttp import web
 
 from fedcity.appkeys import SETTINGS
-from fedcity.storage.models import Actor, Post
+from fedcity.services.polls import is_expired
+from fedcity.storage.models import Actor, Poll, Post
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -49,7 +50,30 @@ async def profile(request: web.Request, actor: Actor) -> web.Response:
     )
 
 
-async def status(request: web.Request, actor: Actor, post: Post) -> web.Response:
+# Shown with every poll: votes come from any fediverse account that sees the post.
+POLL_NOTICE = "Non-binding sentiment poll: nothing proves a voter lives in the city."
+
+
+def _poll_html(poll: Poll | None) -> str:
+    if poll is None:
+        return ""
+    ended = is_expired(poll)
+    show = ended or not poll.hide_totals
+    items = "".join(
+        f"<li>{escape(title)}" + (f" — {count} votes" if show else "") + "</li>"
+        for title, count in zip(poll.options, poll.votes_counts, strict=False)
+    )
+    when = poll.expires_at.isoformat() if poll.expires_at else ""
+    state = f"Closed {when}" if ended else f"Open until {when}" if when else "Open"
+    return (
+        f'<section class="poll"><ul>{items}</ul>'
+        f'<p class="meta">{escape(state)}. {escape(POLL_NOTICE)}</p></section>'
+    )
+
+
+async def status(
+    request: web.Request, actor: Actor, post: Post, poll: Poll | None = None
+) -> web.Response:
     body = (
         f'<p class="meta"><a href="{escape(actor.url or actor.uri)}">'
         f"{escape(actor.display_name or actor.username)}</a></p>"
@@ -59,7 +83,8 @@ async def status(request: web.Request, actor: Actor, post: Post) -> web.Response
             else ""
         )
         + f"<article>{post.content}</article>"
-        f'<p class="meta">{(post.published_at or post.created_at).isoformat()}</p>'
+        + _poll_html(poll)
+        + f'<p class="meta">{(post.published_at or post.created_at).isoformat()}</p>'
     )
     return render_page(
         f"{actor.display_name or actor.username}", body, _alternate(post.uri)

@@ -14,6 +14,7 @@ from fedcity.config import (
     DatabaseSettings,
     FederationSettings,
     InstanceSettings,
+    MediaSettings,
     OAuthSettings,
     ServerSettings,
     Settings,
@@ -43,6 +44,7 @@ def make_settings(
     db_url: str,
     name: str = "city",
     password_grant: bool = False,
+    media: MediaSettings | None = None,
     **federation: Any,
 ) -> Settings:
     fed = replace(
@@ -56,6 +58,7 @@ def make_settings(
         federation=fed,
         worker=WorkerSettings(poll_interval_seconds=0.1),
         oauth=OAuthSettings(password_grant=password_grant),
+        media=media or MediaSettings(),
     )
 
 
@@ -102,10 +105,14 @@ class LiveInstance:
 
 
 async def start_instance(
-    aiohttp_server: Any, db_url: str, name: str = "city", **federation: Any
+    aiohttp_server: Any,
+    db_url: str,
+    name: str = "city",
+    media: MediaSettings | None = None,
+    **federation: Any,
 ) -> LiveInstance:
     port = free_port()
-    settings = make_settings(port, db_url, name, **federation)
+    settings = make_settings(port, db_url, name, media=media, **federation)
     db = Database(db_url)
     await upgrade_to_head(db)
     await db.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fedcity.errors import Forbidden, Unprocessable
+from fedcity.federation import polls as poll_wire
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.fetch import fetch_document
 from fedcity.federation.parse import attributed_to, parse_actor, parse_post
@@ -48,8 +49,12 @@ async def on_create(inbound: Inbound) -> None:
         log.info("ignoring Create of %s", get_type(doc))
         return
     _check_authorship(inbound, doc)
+    if await poll_wire.apply_vote(inbound, doc):
+        return  # a vote in one of our polls, not a reply
     data = parse_post(doc, inbound.actor.followers_uri)
-    await posts.store_remote_post(inbound.session, inbound.actor, data)
+    post = await posts.store_remote_post(inbound.session, inbound.actor, data)
+    if post is not None:
+        await poll_wire.store_question(inbound.session, post, doc)
 
 
 @handles("Update")
@@ -64,6 +69,8 @@ async def on_update(inbound: Inbound) -> None:
         if post is None:
             return  # an edit of something never seen here; nothing to change
         data = parse_post(doc, inbound.actor.followers_uri)
+        if await poll_wire.refresh_question(inbound, post, doc, data):
+            return  # new poll counts only: not an edit
         await posts.update_remote_post(inbound.session, inbound.actor, post, data)
 
 

@@ -9,7 +9,17 @@ from fedcity.storage.models.federation import (
     OutboxActivity,
     PeerInstance,
 )
+from fedcity.storage.models.filters import (
+    FILTER_CONTEXTS,
+    Filter,
+    FilterAction,
+    FilterKeyword,
+    FilterStatus,
+)
+from fedcity.storage.models.lists import ListMember, RepliesPolicy, TagFollow, UserList
+from fedcity.storage.models.media import MediaAttachment, MediaType
 from fedcity.storage.models.oauth import AuthorizationCode, OAuthApp
+from fedcity.storage.models.polls import Poll, PollVote
 from fedcity.storage.models.posts import (
     Mention,
     Post,
@@ -17,6 +27,12 @@ from fedcity.storage.models.posts import (
     PostTag,
     Tag,
     Visibility,
+)
+from fedcity.storage.models.preferences import (
+    AccountDomainBlock,
+    ConversationState,
+    Marker,
+    Mute,
 )
 from fedcity.storage.models.social import (
     Block,
@@ -26,29 +42,58 @@ from fedcity.storage.models.social import (
     Notification,
     NotificationType,
 )
+from fedcity.storage.models.statuses_extra import (
+    Bookmark,
+    ConversationMute,
+    IdempotencyKey,
+    Pin,
+    ScheduledStatus,
+)
 
 __all__ = [
+    "FILTER_CONTEXTS",
     "JOB_TRANSITIONS",
     "AccessToken",
+    "AccountDomainBlock",
     "Actor",
     "AuthorizationCode",
     "Base",
     "Block",
+    "Bookmark",
+    "ConversationMute",
+    "ConversationState",
     "Favourite",
+    "Filter",
+    "FilterAction",
+    "FilterKeyword",
+    "FilterStatus",
     "Follow",
     "FollowState",
+    "IdempotencyKey",
     "Job",
     "JobState",
+    "ListMember",
+    "Marker",
+    "MediaAttachment",
+    "MediaType",
     "Mention",
+    "Mute",
     "Notification",
     "NotificationType",
     "OAuthApp",
     "OutboxActivity",
     "PeerInstance",
+    "Pin",
+    "Poll",
+    "PollVote",
     "Post",
     "PostEdit",
     "PostTag",
+    "RepliesPolicy",
+    "ScheduledStatus",
     "Tag",
+    "TagFollow",
     "User",
+    "UserList",
     "Visibility",
 ]

@@ -64,6 +64,7 @@ class NotificationType(StrEnum):
     REBLOG = "reblog"
     STATUS = "status"
     UPDATE = "update"
+    POLL = "poll"  # a poll the account voted in or wrote has ended
 
 
 class Notification(SnowflakeIdMixin, CreatedAtMixin, Base):

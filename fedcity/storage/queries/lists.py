@@ -3,21 +3,23 @@ block, a favourite), newest first, as Mastodon pages them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVarTuple
 
-from sqlalchemy import Select
+from sqlalchemy import Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from fedcity.storage.queries.posts import Page
 
+Ts = TypeVarTuple("Ts")
+
 
 async def paged_rows(
     session: AsyncSession,
-    stmt: Select[Any],
+    stmt: Select[*Ts],
     key: InstrumentedAttribute[int],
     page: Page,
-) -> list[Any]:
+) -> list[Row[*Ts]]:
     """Rows of `stmt` paged on `key`: max_id/since_id newest first, min_id after it."""
     if page.max_id is not None:
         stmt = stmt.where(key < page.max_id)

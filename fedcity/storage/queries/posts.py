@@ -21,6 +21,7 @@ from fedcity.storage.models import (
     Tag,
     Visibility,
 )
+from fedcity.storage.queries import feeds
 
 
 @dataclass(frozen=True)
@@ -165,18 +166,34 @@ def home_filter(viewer_id: int) -> ColumnElement[bool]:
         Follow.actor_id == viewer_id, Follow.show_reblogs.is_(False)
     )
     mentioned = select(Mention.post_id).where(Mention.actor_id == viewer_id)
+    # Muted, blocked and domain-blocked accounts leave home (one's own posts stay);
+    # members of exclusive lists are read in their list instead; public posts with
+    # a followed hashtag join in.
     return or_(
         Post.actor_id == viewer_id,
         and_(
-            Post.actor_id.in_(followed),
-            Post.visibility != Visibility.DIRECT,
-            or_(Post.reblog_of_id.is_(None), Post.actor_id.not_in(boosts_hidden)),
+            feeds.not_silenced(viewer_id),
+            or_(
+                and_(
+                    Post.actor_id.in_(followed),
+                    Post.actor_id.not_in(feeds.exclusive_list_members(viewer_id)),
+                    Post.visibility != Visibility.DIRECT,
+                    or_(
+                        Post.reblog_of_id.is_(None),
+                        Post.actor_id.not_in(boosts_hidden),
+                    ),
+                ),
+                Post.id.in_(mentioned),
+                and_(
+                    Post.visibility == Visibility.PUBLIC,
+                    Post.id.in_(feeds.followed_tag_post_ids(viewer_id)),
+                ),
+            ),
         ),
-        Post.id.in_(mentioned),
     )
 
 
-def paged(stmt: Select[tuple[Post]], page: Page) -> Select[tuple[Post]]:
+def paged(stmt: Select[Post], page: Page) -> Select[Post]:
     """Mastodon paging: max_id/since_id newest first; min_id oldest first after it."""
     stmt = stmt.where(Post.deleted_at.is_(None))
     if page.max_id is not None:
@@ -191,7 +208,7 @@ def paged(stmt: Select[tuple[Post]], page: Page) -> Select[tuple[Post]]:
 
 
 async def list_page(
-    session: AsyncSession, stmt: Select[tuple[Post]], page: Page
+    session: AsyncSession, stmt: Select[Post], page: Page
 ) -> list[Post]:
     posts = list((await session.scalars(paged(stmt, page))).all())
     if page.min_id is not None:
@@ -199,7 +216,7 @@ async def list_page(
     return posts
 
 
-def timeline_select(*conditions: ColumnElement[bool]) -> Select[tuple[Post]]:
+def timeline_select(*conditions: ColumnElement[bool]) -> Select[Post]:
     return (
         select(Post).where(*conditions) if conditions else select(Post).where(false())
     )

@@ -1,0 +1,300 @@
+"""What every benchmark shares: the machine description, a scratch database, and a
+real `fedcity serve` process started the way an operator starts one.
+
+Benchmarks are not tests: they print figures, they assert nothing about speed.
+Everything listens on and talks to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FEDCITY = [sys.executable, "-m", "fedcity"]
+SERVER_CORE = 0  # the fedcity server gets core 0: the targets are per core
+LOAD_CORE = 1  # load generators, peers and sinks share the other one
+
+
+# --- the machine ---------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def database_version(url: str) -> str:
+    if not url.startswith("postgresql"):
+        return f"SQLite {sqlite3.sqlite_version}"
+    import asyncpg
+
+    async def query() -> str:
+        conn = await asyncpg.connect(_asyncpg_url(url))
+        try:
+            return str(await conn.fetchval("SHOW server_version"))
+        finally:
+            await conn.close()
+
+    return f"PostgreSQL {asyncio.run(query())}"
+
+
+def print_machine(db_url: str, pinned: bool) -> None:
+    import aiohttp
+    import sqlalchemy
+
+    print("machine:")
+    print(f"  cpu:       {cpu_model()}")
+    print(
+        f"  cores:     {os.cpu_count()} (server pinned to core {SERVER_CORE})"
+        if pinned
+        else f"  cores:     {os.cpu_count()} (not pinned)"
+    )
+    print(
+        f"  python:    {platform.python_implementation()} {platform.python_version()}"
+    )
+    print(f"  os:        {platform.system()} {platform.release()}")
+    print(f"  database:  {database_version(db_url)}")
+    # Other work on the machine skews every figure; say how much there was.
+    print(f"  load avg:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(
+        f"  libraries: aiohttp {aiohttp.__version__}, SQLAlchemy {sqlalchemy.__version__}"
+    )
+    print()
+
+
+def can_pin() -> bool:
+    return shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
+
+
+def pin_self(core: int) -> None:
+    """Keep this process (and what it forks) off the server's core."""
+    if can_pin():
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(0, {core})
+
+
+# --- databases -----------------------------------------------------------------
+
+
+def _asyncpg_url(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+@contextlib.contextmanager
+def scratch_database(root: Path, server_url: str | None) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file under `root`, or a new database on the
+    PostgreSQL server `server_url` names (created here, dropped afterwards)."""
+    if server_url is None:
+        yield f"sqlite+aiosqlite:///{root / 'fedcity.db'}"
+        return
+    import asyncpg
+
+    name = f"fedcity_bench_{uuid.uuid4().hex[:10]}"
+    admin = _asyncpg_url(server_url)
+
+    async def run(sql: str) -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    try:
+        base = server_url.rsplit("/", 1)[0]
+        if base.startswith("postgresql://"):
+            base = base.replace("postgresql://", "postgresql+asyncpg://", 1)
+        yield f"{base}/{name}"
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextlib.contextmanager
+def temp_root(prefix: str) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix=prefix) as path:
+        yield Path(path)
+
+
+# --- a fedcity server ----------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """One `fedcity serve` process on 127.0.0.1 with its own config and database."""
+
+    root: Path
+    db_url: str
+    worker: bool = True
+    pin: bool = True
+    extra_config: str = ""
+
+    def __post_init__(self) -> None:
+        self.port = free_port()
+        self.domain = f"127.0.0.1:{self.port}"
+        self.base_url = f"http://{self.domain}"
+        self.config = self.root / "fedcity.toml"
+        self.log = self.root / "serve.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.config.write_text(
+            f"""
+[instance]
+domain = "{self.domain}"
+scheme = "http"
+name = "bench"
+
+[server]
+host = "127.0.0.1"
+port = {self.port}
+
+[database]
+url = "{self.db_url}"
+
+[federation]
+allow_private_addresses = true
+
+[worker]
+in_process = {"true" if self.worker else "false"}
+poll_interval_seconds = 0.5
+{self.extra_config}
+"""
+        )
+
+    @property
+    def pinned(self) -> bool:
+        return self.pin and can_pin()
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run(
+            [*FEDCITY, "-c", str(self.config), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+            cwd=self.root,
+            env=_env(),
+        )
+        return done.stdout.strip()
+
+    def command(self) -> list[str]:
+        prefix = ["taskset", "-c", str(SERVER_CORE)] if self.pinned else []
+        return [*prefix, *FEDCITY, "-c", str(self.config), "serve"]
+
+    def start(self, timeout: float = 30.0) -> float:
+        """Start the process; returns seconds from spawn to the first 200."""
+        with self.log.open("ab") as log:
+            started = time.monotonic()
+            self.process = subprocess.Popen(
+                self.command(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.root,
+                env=_env(),
+            )
+        url = f"{self.base_url}/api/v1/instance"
+        deadline = started + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"fedcity serve exited; see {self.log}")
+            if answers(url):
+                return time.monotonic() - started
+            time.sleep(0.005)
+        self.stop()
+        raise RuntimeError(
+            f"fedcity serve did not answer in {timeout}s; see {self.log}"
+        )
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "FEDCITY_LOG_LEVEL": "WARNING"}
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 (loopback)
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process, from /proc/<pid>/status (VmRSS)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+# --- figures -------------------------------------------------------------------
+
+
+def percentile(sorted_values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile of already sorted values."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(0, min(len(sorted_values) - 1, round(fraction * len(sorted_values)) - 1))
+    return sorted_values[rank]
+
+
+def scalar(db_url: str, sql: str) -> int:
+    """One integer from the benchmark's database (row counts after a run)."""
+    if db_url.startswith("sqlite"):
+        path = db_url.split(":///", 1)[1]
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            return int(conn.execute(sql).fetchone()[0])
+    import asyncpg
+
+    async def query() -> int:
+        conn = await asyncpg.connect(_asyncpg_url(db_url))
+        try:
+            return int(await conn.fetchval(sql))
+        finally:
+            await conn.close()
+
+    return asyncio.run(query())
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

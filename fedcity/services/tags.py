@@ -1,0 +1,126 @@
+"""Hashtags: following them, and their timelines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.errors import NotFound, Unprocessable
+from fedcity.storage.models import Actor, Post, Tag, TagFollow, Visibility
+from fedcity.storage.queries import feeds
+from fedcity.storage.queries import posts as post_q
+from fedcity.storage.queries.lists import paged_rows
+from fedcity.storage.queries.posts import Page
+from fedcity.text import normalize_hashtag
+
+
+def tag_name(raw: str) -> str:
+    """The stored form of a hashtag given with or without '#'.
+
+    Raises:
+        Unprocessable: nothing is left of the name.
+    """
+    name = normalize_hashtag(raw.strip().lstrip("#")).lower()[:255]
+    if not name:
+        raise Unprocessable("Validation failed: Name is invalid")
+    return name
+
+
+async def get_tag(session: AsyncSession, raw: str) -> Tag:
+    """A known hashtag.
+
+    Raises:
+        NotFound: no post has used it and nobody follows it.
+    """
+    tag = await session.scalar(select(Tag).where(Tag.name == tag_name(raw)))
+    if tag is None:
+        raise NotFound("Record not found")
+    return tag
+
+
+async def is_following(session: AsyncSession, actor: Actor, tag: Tag) -> bool:
+    row = await session.scalar(
+        select(TagFollow.id).where(
+            TagFollow.actor_id == actor.id, TagFollow.tag_id == tag.id
+        )
+    )
+    return row is not None
+
+
+async def follow_tag(session: AsyncSession, actor: Actor, raw: str) -> Tag:
+    """Follow a hashtag (created if unknown, as Mastodon does); idempotent."""
+    name = tag_name(raw)
+    tag = await session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None:
+        tag = Tag(name=name)
+        session.add(tag)
+        await session.flush()
+    if not await is_following(session, actor, tag):
+        session.add(TagFollow(actor_id=actor.id, tag_id=tag.id))
+        await session.flush()
+    return tag
+
+
+async def unfollow_tag(session: AsyncSession, actor: Actor, raw: str) -> Tag:
+    """Stop following a hashtag; idempotent.
+
+    Raises:
+        NotFound: the hashtag is unknown.
+    """
+    tag = await get_tag(session, raw)
+    row = await session.scalar(
+        select(TagFollow).where(
+            TagFollow.actor_id == actor.id, TagFollow.tag_id == tag.id
+        )
+    )
+    if row is not None:
+        await session.delete(row)
+        await session.flush()
+    return tag
+
+
+async def followed_tags_page(
+    session: AsyncSession, actor: Actor, page: Page
+) -> list[tuple[int, Tag]]:
+    """(follow id, tag) pairs, most recently followed first."""
+    stmt = (
+        select(TagFollow.id, Tag)
+        .join(Tag, Tag.id == TagFollow.tag_id)
+        .where(TagFollow.actor_id == actor.id)
+    )
+    return [(i, t) for i, t in await paged_rows(session, stmt, TagFollow.id, page)]
+
+
+async def timeline(
+    session: AsyncSession,
+    viewer: Actor | None,
+    page: Page,
+    *,
+    any_of: Sequence[str],
+    all_of: Sequence[str] = (),
+    none_of: Sequence[str] = (),
+    local: bool = False,
+    remote: bool = False,
+    only_media: bool = False,
+) -> list[Post]:
+    """Public posts (no boosts) with the hashtags asked for, newest first."""
+    conditions = [
+        Post.visibility == Visibility.PUBLIC,
+        Post.reblog_of_id.is_(None),
+        feeds.tag_filter(
+            [tag_name(n) for n in any_of],
+            [tag_name(n) for n in all_of],
+            [tag_name(n) for n in none_of],
+        ),
+    ]
+    if local:
+        conditions.append(Post.local.is_(True))
+    if remote:
+        conditions.append(Post.local.is_(False))
+    if only_media:
+        conditions.append(feeds.has_media())
+    if viewer is not None:
+        conditions.append(feeds.not_silenced(viewer.id))
+    return await post_q.list_page(session, post_q.timeline_select(*conditions), page)

@@ -1,0 +1,167 @@
+"""Mastodon's stream names, and which streams a post belongs to for which viewer.
+
+The rules follow the REST timelines, so a stream shows what a refresh would show:
+- `user`: whatever `storage.queries.posts.home_filter` lets into the viewer's home
+  timeline (own posts, followed accounts, mentions, …); plus notifications and
+  `filters_changed`.
+- `public`, `public:local`, `public:remote` (and `:media` variants): public posts that
+  are not boosts (`services.timelines.public`).
+- `hashtag`, `hashtag:local`: public posts with the tag.
+- `direct`: direct posts the viewer wrote or is mentioned in.
+- `list`: accepted, but fedcity has no lists yet, so nothing is ever sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import BigInteger, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.errors import BadRequest
+from fedcity.storage.models import Post, Visibility
+from fedcity.storage.queries import posts as post_q
+
+USER = "user"
+NOTIFICATION = "user:notification"
+DIRECT = "direct"
+HASHTAG = "hashtag"
+HASHTAG_LOCAL = "hashtag:local"
+LIST = "list"
+PUBLIC_STREAMS = frozenset(
+    {
+        "public",
+        "public:media",
+        "public:local",
+        "public:local:media",
+        "public:remote",
+        "public:remote:media",
+    }
+)
+# Viewers checked against home_filter per query (one UNION ALL branch each).
+HOME_CHECK_CHUNK = 50
+STREAM_NAMES = PUBLIC_STREAMS | {
+    USER,
+    NOTIFICATION,
+    DIRECT,
+    HASHTAG,
+    HASHTAG_LOCAL,
+    LIST,
+}
+
+
+@dataclass(frozen=True, order=True)
+class StreamKey:
+    """One subscription: a stream name and, for hashtag and list, its parameter."""
+
+    name: str
+    param: str | None = None
+
+    def as_list(self) -> list[str]:
+        """The `stream` array of Mastodon's WebSocket messages."""
+        return [self.name] if self.param is None else [self.name, self.param]
+
+
+def parse_stream(
+    name: str, *, tag: str | None = None, list_id: str | None = None
+) -> StreamKey:
+    """A StreamKey from Mastodon's parameters; BadRequest for what Mastodon refuses."""
+    if name not in STREAM_NAMES:
+        raise BadRequest("Unknown stream type")
+    if name in (HASHTAG, HASHTAG_LOCAL):
+        tag = (tag or "").strip().lstrip("#").lower()
+        if not tag:
+            raise BadRequest("No tag for stream provided")
+        return StreamKey(name, tag)
+    if name == LIST:
+        if not list_id:
+            raise BadRequest("No list for stream provided")
+        return StreamKey(name, str(list_id))
+    return StreamKey(name)
+
+
+def required_scope(key: StreamKey) -> str | None:
+    """The OAuth scope a stream needs; None for the public streams (no token needed)."""
+    if key.name in PUBLIC_STREAMS or key.name in (HASHTAG, HASHTAG_LOCAL):
+        return None
+    if key.name == NOTIFICATION:
+        return "read:notifications"
+    return "read:statuses"
+
+
+@dataclass(frozen=True)
+class PostAudience:
+    """Where one post shows: public streams for everyone, user and direct per viewer."""
+
+    public: frozenset[StreamKey]
+    home: frozenset[int]
+    direct: frozenset[int]
+
+    def keys_for(self, viewer_id: int | None) -> set[StreamKey]:
+        keys = set(self.public)
+        if viewer_id is not None:
+            if viewer_id in self.home:
+                keys.add(StreamKey(USER))
+            if viewer_id in self.direct:
+                keys.add(StreamKey(DIRECT))
+        return keys
+
+
+async def post_audience(
+    session: AsyncSession, post: Post, viewer_ids: Collection[int]
+) -> PostAudience:
+    """The streams `post` belongs to, among the given (connected) viewers."""
+    tags = (await post_q.list_tags(session, [post.id])).get(post.id, [])
+    public = _public_keys(post, tags)
+    if not viewer_ids:
+        return PostAudience(public, frozenset(), frozenset())
+    home = await _home_audience(session, post, viewer_ids)
+    direct: frozenset[int] = frozenset()
+    if post.visibility == Visibility.DIRECT and post.reblog_of_id is None:
+        mentioned = (await post_q.list_mentions(session, [post.id])).get(post.id, [])
+        direct = frozenset(({post.actor_id} | set(mentioned)) & set(viewer_ids))
+    return PostAudience(public, home, direct)
+
+
+def _public_keys(post: Post, tags: Collection[str]) -> frozenset[StreamKey]:
+    if post.visibility != Visibility.PUBLIC or post.reblog_of_id is not None:
+        return frozenset()
+    where = "local" if post.local else "remote"
+    names = ["public", f"public:{where}"]
+    if post.attachments:
+        names += ["public:media", f"public:{where}:media"]
+    keys = {StreamKey(n) for n in names}
+    for tag in tags:
+        keys.add(StreamKey(HASHTAG, tag.lower()))
+        if post.local:
+            keys.add(StreamKey(HASHTAG_LOCAL, tag.lower()))
+    return frozenset(keys)
+
+
+async def _home_audience(
+    session: AsyncSession, post: Post, viewer_ids: Collection[int]
+) -> frozenset[int]:
+    """Which of `viewer_ids` have `post` in their home timeline.
+
+    Asks `storage.queries.posts.home_filter` itself, one viewer per branch of a
+    UNION ALL, so that the stream never drifts from what the home timeline shows.
+    """
+    home: set[int] = set()
+    ordered = sorted(viewer_ids)
+    for start in range(0, len(ordered), HOME_CHECK_CHUNK):
+        branches = [
+            select(literal(viewer_id, BigInteger)).where(
+                Post.id == post.id, post_q.home_filter(viewer_id)
+            )
+            for viewer_id in ordered[start : start + HOME_CHECK_CHUNK]
+        ]
+        stmt = branches[0] if len(branches) == 1 else union_all(*branches)
+        home.update(int(v) for v in await session.scalars(stmt))
+    return frozenset(home)
+
+
+async def boost_ids(session: AsyncSession, post_id: int) -> list[int]:
+    """Ids of every boost of `post_id` (a deleted post takes its boosts with it)."""
+    rows = await session.scalars(select(Post.id).where(Post.reblog_of_id == post_id))
+    return list(rows)

@@ -1,0 +1,424 @@
+"""The streaming API: WebSocket and server-sent events, driven by real clients
+(aiohttp, Mastodon.py) against a live instance; and two `fedcity serve` processes
+on one PostgreSQL database, where events cross processes by LISTEN/NOTIFY."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from typing import Any
+
+import aiohttp
+import pytest
+from mastodon import Mastodon, StreamListener
+
+from fedcity.services.events import record
+from tests.support.http import Http, account_id, follow, post_status
+from tests.support.processes import CliInstance
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+TIMEOUT = 10.0
+
+
+def ws_url(base_url: str, query: str = "") -> str:
+    return base_url.replace("http", "ws", 1) + "/api/v1/streaming" + query
+
+
+async def next_message(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
+    message = await asyncio.wait_for(ws.receive_json(), TIMEOUT)
+    assert isinstance(message, dict)
+    return message
+
+
+async def next_event(ws: aiohttp.ClientWebSocketResponse, event: str) -> Any:
+    """The payload of the next message of type `event`, decoded (skips others)."""
+    while True:
+        message = await next_message(ws)
+        if message.get("event") == event:
+            return json.loads(message["payload"]), message["stream"]
+
+
+async def next_events(
+    ws: aiohttp.ClientWebSocketResponse, *events: str
+) -> dict[str, tuple[Any, list[str]]]:
+    """The first message of each of `events`, whatever order they come in."""
+    found: dict[str, tuple[Any, list[str]]] = {}
+    while len(found) < len(events):
+        message = await next_message(ws)
+        if message.get("event") in events and message["event"] not in found:
+            found[message["event"]] = (
+                json.loads(message["payload"]),
+                message["stream"],
+            )
+    return found
+
+
+async def subscribe(ws: aiohttp.ClientWebSocketResponse, **fields: str) -> None:
+    """Subscribe, then wait until the server has read it: commands are handled in
+    order, so the error for a bogus command proves the subscription is in place."""
+    await ws.send_json({"type": "subscribe", **fields})
+    await ws.send_json({"type": "bogus"})
+    reply = await next_message(ws)
+    assert reply == {"error": "Unknown message", "status": 400}
+
+
+async def test_user_stream_hears_followed_posts_and_mentions(instance, http):
+    # Given a resident who follows the mayor, listening on the user stream
+    await instance.create_account("mayor")
+    await instance.create_account("resident")
+    await follow(instance, http, "resident", "mayor")
+    token = await instance.token("resident")
+    async with http.session.ws_connect(
+        ws_url(instance.base_url, "?stream=user"),
+        headers={"Authorization": f"Bearer {token}"},
+    ) as ws:
+        # When the mayor posts
+        posted = await post_status(instance, http, "mayor", "Council meets at six")
+        # Then the resident hears the update on the user stream
+        status, stream = await next_event(ws, "update")
+        assert stream == ["user"]
+        assert status["id"] == posted["id"]
+        assert "Council meets at six" in status["content"]
+        assert status["favourited"] is False  # serialised for the viewer
+        # When the mayor mentions the resident
+        await post_status(instance, http, "mayor", "@resident thanks for coming")
+        # Then a mention notification arrives too
+        notification, stream = await next_event(ws, "notification")
+        assert stream == ["user"]
+        assert notification["type"] == "mention"
+        assert notification["account"]["acct"] == "mayor"
+        assert "thanks for coming" in notification["status"]["content"]
+
+
+async def test_followers_only_posts_stay_off_public_streams(instance, http):
+    # Given an anonymous public:local listener and a follower's user stream
+    await instance.create_account("mayor")
+    await instance.create_account("resident")
+    await follow(instance, http, "resident", "mayor")
+    token = await instance.token("resident")
+    async with (
+        http.session.ws_connect(
+            ws_url(instance.base_url, "?stream=public:local")
+        ) as pub,
+        http.session.ws_connect(
+            ws_url(instance.base_url, f"?stream=user&access_token={token}")
+        ) as home,
+    ):
+        # When the mayor posts to followers only, then publicly
+        private = await post_status(
+            instance, http, "mayor", "For followers", visibility="private"
+        )
+        public = await post_status(instance, http, "mayor", "For everyone")
+        # Then the follower sees both, and the public stream only the public one
+        first, _ = await next_event(home, "update")
+        second, _ = await next_event(home, "update")
+        assert [first["id"], second["id"]] == [private["id"], public["id"]]
+        seen, stream = await next_event(pub, "update")
+        assert stream == ["public:local"]
+        assert seen["id"] == public["id"]
+
+
+async def test_token_in_websocket_protocol_and_hashtag_subscription(instance, http):
+    # Given a client that passes its token as the WebSocket protocol
+    await instance.create_account("mayor")
+    await instance.create_account("resident")
+    token = await instance.token("resident")
+    async with http.session.ws_connect(
+        ws_url(instance.base_url), protocols=(token,)
+    ) as ws:
+        # Then the server echoes the protocol back
+        assert ws.protocol == token
+        # When it subscribes to a hashtag on the multiplexed socket
+        await subscribe(ws, stream="hashtag", tag="OjaiBudget")
+        await post_status(instance, http, "mayor", "No tag here")
+        tagged = await post_status(instance, http, "mayor", "Vote on #OjaiBudget")
+        # Then only the tagged public post arrives, labelled with its stream
+        status, stream = await next_event(ws, "update")
+        assert stream == ["hashtag", "ojaibudget"]
+        assert status["id"] == tagged["id"]
+        # And after unsubscribing, a tagged post is no longer sent
+        await ws.send_json(
+            {"type": "unsubscribe", "stream": "hashtag", "tag": "ojaibudget"}
+        )
+        await subscribe(ws, stream="public:local")
+        later = await post_status(instance, http, "mayor", "Again #OjaiBudget")
+        message = await next_message(ws)
+        assert message["stream"] == ["public:local"]
+        assert json.loads(message["payload"])["id"] == later["id"]
+
+
+async def test_delete_and_edit_reach_the_stream(instance, http):
+    # Given an anonymous public:local listener and a post it has seen
+    await instance.create_account("mayor")
+    token = await instance.token("mayor")
+    async with http.session.ws_connect(
+        ws_url(instance.base_url, "?stream=public:local")
+    ) as ws:
+        posted = await post_status(instance, http, "mayor", "Parade on Sunday")
+        await next_event(ws, "update")
+        # When the mayor edits it
+        reply = await http.request(
+            "PUT",
+            f"/api/v1/statuses/{posted['id']}",
+            token=token,
+            json={"status": "Parade on Saturday"},
+        )
+        assert reply.status == 200, reply.text
+        # Then status.update carries the new text
+        edited, stream = await next_event(ws, "status.update")
+        assert stream == ["public:local"]
+        assert "Parade on Saturday" in edited["content"]
+        assert edited["edited_at"] is not None
+        # When the mayor deletes it
+        reply = await http.request(
+            "DELETE", f"/api/v1/statuses/{posted['id']}", token=token
+        )
+        assert reply.status == 200, reply.text
+        # Then delete carries its id as a string
+        message = await next_message(ws)
+        assert message == {
+            "stream": ["public:local"],
+            "event": "delete",
+            "payload": posted["id"],
+        }
+
+
+async def test_direct_stream_gets_conversations_for_participants(instance, http):
+    # Given the resident listening on direct and user:notification
+    await instance.create_account("mayor")
+    await instance.create_account("resident")
+    token = await instance.token("resident")
+    async with http.session.ws_connect(
+        ws_url(instance.base_url), headers={"Authorization": f"Bearer {token}"}
+    ) as ws:
+        await subscribe(ws, stream="direct")
+        await subscribe(ws, stream="list", list="1")  # accepted; lists send nothing
+        # When the mayor writes to the resident directly
+        sent = await post_status(
+            instance, http, "mayor", "@resident a word, privately", visibility="direct"
+        )
+        # Then the direct stream carries a Conversation with the mayor in it
+        conversation, stream = await next_event(ws, "conversation")
+        assert stream == ["direct"]
+        assert conversation["last_status"]["id"] == sent["id"]
+        assert [a["acct"] for a in conversation["accounts"]] == ["mayor"]
+        assert conversation["unread"] is True
+
+
+async def test_filters_changed_reaches_the_user_stream(instance, http):
+    # Given the resident listening on the user stream
+    resident = await instance.create_account("resident")
+    token = await instance.token("resident")
+    async with http.session.ws_connect(
+        ws_url(instance.base_url, "?stream=user"), protocols=(token,)
+    ) as ws:
+        # When a transaction records that the resident's filters changed
+        async with instance.db.session() as session:
+            record(session, "filters_changed", account_id=resident.id)
+        # Then the stream says so, with no payload (as Mastodon does)
+        assert await next_message(ws) == {
+            "stream": ["user"],
+            "event": "filters_changed",
+        }
+
+
+async def _record_then_fail(instance, kind: str, **data) -> None:
+    async with instance.db.session() as session:
+        record(session, kind, **data)
+        raise RuntimeError("rolled back")
+
+
+async def test_rolled_back_events_are_not_streamed(instance, http):
+    # Given an earlier post, and an anonymous public:local listener
+    await instance.create_account("mayor")
+    earlier = await post_status(instance, http, "mayor", "Earlier news")
+    async with http.session.ws_connect(
+        ws_url(instance.base_url, "?stream=public:local")
+    ) as ws:
+        # When a transaction recording an event about it is rolled back
+        with pytest.raises(RuntimeError):
+            await _record_then_fail(
+                instance, "status.created", post_id=int(earlier["id"])
+            )
+        # Then nothing of it is streamed: the next message is the next real post
+        posted = await post_status(instance, http, "mayor", "The real one")
+        status, _ = await next_event(ws, "update")
+        assert status["id"] == posted["id"]
+
+
+async def test_sse_public_local_stream(instance, http):
+    # Given an SSE client on /api/v1/streaming/public/local
+    await instance.create_account("mayor")
+    async with http.session.get(
+        instance.base_url + "/api/v1/streaming/public/local"
+    ) as response:
+        assert response.status == 200
+        assert response.content_type == "text/event-stream"
+        # When the mayor posts
+        posted = await post_status(instance, http, "mayor", "Farmers market today")
+        # Then an `update` event with the Status as data arrives
+        event, data = await _read_sse_event(response)
+        assert event == "update"
+        assert json.loads(data)["id"] == posted["id"]
+
+
+async def _read_sse_event(response: aiohttp.ClientResponse) -> tuple[str, str]:
+    fields: dict[str, str] = {}
+    while True:
+        raw = await asyncio.wait_for(response.content.readline(), TIMEOUT)
+        line = raw.decode().rstrip("\n")
+        if line.startswith(":"):
+            continue  # comments: the greeting and heartbeats
+        if not line and fields:
+            return fields["event"], fields["data"]
+        if line:
+            key, value = line.split(": ", 1)
+            fields[key] = value
+
+
+async def test_user_stream_needs_a_token_with_the_right_scope(instance, http):
+    # Given an account whose token may only write
+    await instance.create_account("resident")
+    write_only = await instance.token("resident", scopes="write")
+    # Then the SSE user stream refuses anonymous and under-scoped clients
+    anonymous = await http.get("/api/v1/streaming/user")
+    assert anonymous.status == 401
+    assert anonymous.json() == {"error": "Missing access token"}
+    scoped = await http.get("/api/v1/streaming/user", token=write_only)
+    assert scoped.status == 401
+    bad = await http.get("/api/v1/streaming/user", token="not-a-token")
+    assert bad.status == 401
+    # And the WebSocket handshake is refused too
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await http.session.ws_connect(ws_url(instance.base_url, "?stream=user"))
+    assert refused.value.status == 401
+    # And a subscription over an anonymous socket is answered with an error
+    async with http.session.ws_connect(ws_url(instance.base_url)) as ws:
+        await ws.send_json({"type": "subscribe", "stream": "user:notification"})
+        assert await next_message(ws) == {
+            "error": "Missing access token",
+            "status": 401,
+        }
+
+
+async def test_health_and_unknown_streams(instance, http):
+    health = await http.get("/api/v1/streaming/health")
+    assert health.status == 200
+    assert health.content_type == "text/plain"
+    assert health.text == "OK"
+    unknown = await http.get("/api/v1/streaming?stream=nonsense")
+    assert unknown.status == 400
+    no_tag = await http.get("/api/v1/streaming/hashtag")
+    assert no_tag.status == 400
+    assert no_tag.json() == {"error": "No tag for stream provided"}
+
+
+class _Collector(StreamListener):
+    def __init__(self) -> None:
+        self.updates: list[Any] = []
+        self.notifications: list[Any] = []
+
+    def on_update(self, status: Any) -> None:
+        self.updates.append(status)
+
+    def on_notification(self, notification: Any) -> None:
+        self.notifications.append(notification)
+
+
+def _wait(check: Any, what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+async def test_mastodon_py_stream_user(instance, http):
+    # Given Mastodon.py streaming the user stream (over SSE) in a thread
+    await instance.create_account("mayor")
+    await instance.create_account("resident")
+    await follow(instance, http, "resident", "mayor")
+    client = Mastodon(
+        access_token=await instance.token("resident"), api_base_url=instance.base_url
+    )
+    listener = _Collector()
+    handle = await asyncio.to_thread(client.stream_user, listener, run_async=True)
+    try:
+        await asyncio.to_thread(_wait, handle.is_receiving, "the stream to open")
+        # When the mayor posts and mentions the resident
+        posted = await post_status(instance, http, "mayor", "@resident see you there")
+        # Then the listener gets the status and the notification
+        await asyncio.to_thread(_wait, lambda: listener.updates, "an update")
+        await asyncio.to_thread(_wait, lambda: listener.notifications, "a mention")
+        assert str(listener.updates[0]["id"]) == posted["id"]
+        assert listener.notifications[0]["type"] == "mention"
+    finally:
+        # close() waits for the reading thread, which is blocked until the server
+        # sends something or ends the stream (at teardown): close from a thread.
+        threading.Thread(target=handle.close, daemon=True).start()
+
+
+async def test_events_cross_processes_on_postgresql(backend, make_db_url, tmp_path):
+    if backend != "postgres":
+        pytest.skip(
+            "cross-process streaming uses PostgreSQL LISTEN/NOTIFY; "
+            "SQLite deployments run one process"
+        )
+    # Given two `fedcity serve` processes of one instance on one database
+    db_url = await make_db_url()
+    a = CliInstance(tmp_path, "a", db_url)
+    b = CliInstance(tmp_path, "b", db_url)
+    b.config.write_text(
+        b.config.read_text().replace(f'domain = "{b.domain}"', f'domain = "{a.domain}"')
+    )
+    await asyncio.to_thread(a.cli, "migrate")
+    try:
+        await asyncio.to_thread(a.start)
+        await asyncio.to_thread(b.start)
+        resident = await asyncio.to_thread(a.account, "resident")
+        mayor = await asyncio.to_thread(a.account, "mayor")
+        async with aiohttp.ClientSession() as session:
+            # And a resident listening through process A
+            async with session.ws_connect(
+                f"ws://127.0.0.1:{a.port}/api/v1/streaming?stream=user",
+                protocols=(resident,),
+            ) as ws:
+                await subscribe(ws, stream="public:local")
+                # When the mayor posts through process B
+                async with session.post(
+                    f"http://127.0.0.1:{b.port}/api/v1/statuses",
+                    headers={"Authorization": f"Bearer {mayor}"},
+                    json={"status": "@resident posted through B"},
+                ) as reply:
+                    assert reply.status == 200, await reply.text()
+                    posted = await reply.json()
+                # Then process A streams the update and the notification
+                heard = await next_events(ws, "update", "notification")
+                status, stream = heard["update"]
+                assert stream == ["public:local"]
+                assert status["id"] == posted["id"]
+                notification, stream = heard["notification"]
+                assert stream == ["user"]
+                assert notification["status"]["id"] == posted["id"]
+            # And the account is the same one whichever process is asked
+            assert posted["account"]["id"] == await account_id(
+                Http(session, f"http://127.0.0.1:{a.port}"), "mayor"
+            )
+            # And a server with an open stream still stops promptly
+            async with session.ws_connect(
+                f"ws://127.0.0.1:{b.port}/api/v1/streaming?stream=public"
+            ) as open_ws:
+                started = time.monotonic()
+                await asyncio.to_thread(b.stop)
+                assert time.monotonic() - started < 5
+                closing = await asyncio.wait_for(open_ws.receive(), TIMEOUT)
+                assert closing.type in (
+                    aiohttp.WSMsgType.CLOSE,
+                    aiohttp.WSMsgType.CLOSED,
+                    aiohttp.WSMsgType.CLOSING,
+                )
+    finally:
+        await asyncio.to_thread(b.stop)
+        await asyncio.to_thread(a.stop)
