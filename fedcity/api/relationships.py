@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
 from fedcity.api.accounts import account_page, load_account, relationship_of
@@ -28,28 +31,26 @@ async def follow_requests(request: web.Request) -> web.Response:
 
 
 async def authorize_follow_request(request: web.Request) -> web.Response:
-    async with api_session(request) as session:
-        me = await require_account(request, session, "write:follows")
-        follower = await load_account(session, request)
-        await follows.authorize_request(session, me, follower)
-        body = await relationship_of(session, me, follower)
-    return web.json_response(body)
+    return await _answer_follower(request, follows.authorize_request)
 
 
 async def reject_follow_request(request: web.Request) -> web.Response:
-    async with api_session(request) as session:
-        me = await require_account(request, session, "write:follows")
-        follower = await load_account(session, request)
-        await follows.reject_request(session, me, follower)
-        body = await relationship_of(session, me, follower)
-    return web.json_response(body)
+    return await _answer_follower(request, follows.reject_request)
 
 
 async def remove_from_followers(request: web.Request) -> web.Response:
+    # Mastodon answers a removed follower's server with Reject, as for a request.
+    return await _answer_follower(request, follows.reject_request)
+
+
+async def _answer_follower(
+    request: web.Request,
+    answer: Callable[[AsyncSession, Actor, Actor], Awaitable[object]],
+) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "write:follows")
         follower = await load_account(session, request)
-        await follows.reject_request(session, me, follower)
+        await answer(session, me, follower)
         body = await relationship_of(session, me, follower)
     return web.json_response(body)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
@@ -13,16 +12,14 @@ from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import (
     Entity,
     serialize_one_status,
-    serialize_statuses,
     timestamp,
 )
-from fedcity.api.pagination import paged_response
+from fedcity.api.statuses import marked_statuses
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import NotFound
 from fedcity.services import bookmarks, conversation_mutes, pins, posts
 from fedcity.storage.models import Actor, Bookmark, Post
 from fedcity.storage.queries import status_extras as q
-from fedcity.storage.queries.lists import paged_rows
 
 Action = Callable[[AsyncSession, Actor, Post], Awaitable[None]]
 
@@ -132,15 +129,4 @@ async def unmute(request: web.Request) -> web.Response:
 
 async def bookmarks_list(request: web.Request) -> web.Response:
     """The signed-in account's bookmarks, newest bookmark first (paged on its id)."""
-    p = await params.read_params(request)
-    urls = request.app[FEDERATION].urls
-    async with api_session(request) as session:
-        me = await require_account(request, session, "read:bookmarks")
-        stmt = (
-            select(Bookmark.id, Post)
-            .join(Post, Post.id == Bookmark.post_id)
-            .where(Bookmark.actor_id == me.id, Post.deleted_at.is_(None))
-        )
-        rows = await paged_rows(session, stmt, Bookmark.id, params.page(p))
-        items = await serialize_statuses(session, [post for _, post in rows], me, urls)
-    return paged_response(request, items, [bookmark_id for bookmark_id, _ in rows])
+    return await marked_statuses(request, Bookmark, "read:bookmarks")

@@ -22,7 +22,7 @@ from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, Unprocessable
 from fedcity.federation.actors import resolve_handle
 from fedcity.services import idempotency, interactions, polls, posts, timelines
-from fedcity.storage.models import Actor, Favourite, Post, Visibility
+from fedcity.storage.models import Actor, Bookmark, Favourite, Post, Visibility
 from fedcity.storage.queries import actors as q
 from fedcity.storage.queries.lists import paged_rows
 
@@ -226,15 +226,23 @@ async def _who(
 
 async def favourites(request: web.Request) -> web.Response:
     """The signed-in account's favourites, newest favourite first."""
+    return await marked_statuses(request, Favourite, "read:favourites")
+
+
+async def marked_statuses(
+    request: web.Request, mark: type[Favourite | Bookmark], scope: str
+) -> web.Response:
+    """Statuses the signed-in account marked (favourites, bookmarks): paged on the
+    mark's id, as Mastodon pages them, so order is when they were marked."""
     p = await params.read_params(request)
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
-        me = await require_account(request, session, "read:favourites")
+        me = await require_account(request, session, scope)
         stmt = (
-            select(Favourite.id, Post)
-            .join(Post, Post.id == Favourite.post_id)
-            .where(Favourite.actor_id == me.id, Post.deleted_at.is_(None))
+            select(mark.id, Post)
+            .join(Post, Post.id == mark.post_id)
+            .where(mark.actor_id == me.id, Post.deleted_at.is_(None))
         )
-        rows = await paged_rows(session, stmt, Favourite.id, params.page(p))
+        rows = await paged_rows(session, stmt, mark.id, params.page(p))
         items = await serialize_statuses(session, [post for _, post in rows], me, urls)
-    return paged_response(request, items, [fav_id for fav_id, _ in rows])
+    return paged_response(request, items, [mark_id for mark_id, _ in rows])
