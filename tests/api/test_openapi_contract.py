@@ -3,72 +3,12 @@ schemas are JSON Schema 2020-12; `$ref`s resolve inside the one document)."""
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
-from functools import cache
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from tests.support.http import account_id, follow, post_status
+from tests.support.openapi import MISSING_SPEC, SPEC_PATH, check
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-SPEC_PATH = DATA / "mastodon-openapi" / "schema.json"
-SPEC_URI = "urn:mastodon-openapi"
-
-pytestmark = pytest.mark.skipif(
-    not SPEC_PATH.exists(),
-    reason=f"{SPEC_PATH} is missing: the Mastodon OpenAPI description lives in "
-    "the shared reference data beside the project",
-)
-
-formats = FormatChecker(formats=())
-
-
-@formats.checks("date-time", raises=ValueError)
-def _date_time(value: object) -> bool:
-    # RFC 3339: a full date, a time and an offset or Z (what Mastodon sends).
-    if not isinstance(value, str):
-        return True
-    return "T" in value and datetime.fromisoformat(value).tzinfo is not None
-
-
-@formats.checks("date", raises=ValueError)
-def _date(value: object) -> bool:
-    return not isinstance(value, str) or bool(date.fromisoformat(value))
-
-
-@formats.checks("uri")
-def _uri(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    parts = urlsplit(value)
-    return bool(parts.scheme and (parts.netloc or parts.scheme in ("urn", "mailto")))
-
-
-@cache
-def registry() -> Registry:
-    spec = json.loads(SPEC_PATH.read_text())
-    resource = Resource.from_contents(spec, default_specification=DRAFT202012)
-    return Registry().with_resource(SPEC_URI, resource)
-
-
-def check(entity: object, schema: str) -> None:
-    """Fail with every violation of `#/components/schemas/<schema>`, not just one."""
-    validator = Draft202012Validator(
-        {"$ref": f"{SPEC_URI}#/components/schemas/{schema}"},
-        registry=registry(),
-        format_checker=formats,
-    )
-    errors = sorted(validator.iter_errors(entity), key=lambda e: list(e.path))
-    assert not errors, f"{schema} violations:\n" + "\n".join(
-        f"  {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
-        for e in errors
-    )
+pytestmark = pytest.mark.skipif(not SPEC_PATH.exists(), reason=MISSING_SPEC)
 
 
 def test_the_checker_catches_a_bad_account():

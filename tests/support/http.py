@@ -9,6 +9,8 @@ from typing import Any
 import aiohttp
 from multidict import CIMultiDictProxy
 
+from tests.support.openapi import check_reply
+
 AS2 = "application/activity+json"
 LD_AS2 = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 
@@ -31,9 +33,12 @@ class Reply:
 class Http:
     """Requests relative to one instance's base URL (absolute URLs pass through)."""
 
-    def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, base_url: str, *, contract: bool = True
+    ) -> None:
         self.session = session
         self.base_url = base_url
+        self.contract = contract
 
     async def request(
         self,
@@ -58,7 +63,11 @@ class Http:
                 str(link.get("rel")): str(link.get("url"))
                 for link in resp.links.values()
             }
-            return Reply(resp.status, resp.headers, await resp.text(), links)
+            reply = Reply(resp.status, resp.headers, await resp.text(), links)
+        if self.contract and reply.content_type == "application/json":
+            # Every client-API answer is held to Mastodon's published shapes.
+            check_reply(method, resp.url.path, reply.status, reply.text)
+        return reply
 
     async def get(self, path: str, **kw: Any) -> Reply:
         return await self.request("GET", path, **kw)

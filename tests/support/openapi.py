@@ -1,0 +1,165 @@
+"""Check fedcity's client-API answers against the Mastodon OpenAPI description.
+
+Every JSON answer a test reads through `tests.support.http.Http` from a path the
+description knows is validated against the schema of that operation and status
+(`check_reply`), and the operation is recorded in `VALIDATED`, so that a contract
+test can tell which implemented endpoints were never checked. The component schemas
+are JSON Schema 2020-12; `$ref`s resolve inside the one document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SPEC_PATH = DATA / "mastodon-openapi" / "schema.json"
+SPEC_URI = "urn:mastodon-openapi"
+MISSING_SPEC = (
+    f"{SPEC_PATH} is missing: the Mastodon OpenAPI description lives in "
+    "the shared reference data beside the project"
+)
+
+# (METHOD, spec path template) of every operation whose answer was validated.
+VALIDATED: set[tuple[str, str]] = set()
+
+formats = FormatChecker(formats=())
+
+
+@formats.checks("date-time", raises=ValueError)
+def _date_time(value: object) -> bool:
+    # RFC 3339: a full date, a time and an offset or Z (what Mastodon sends).
+    if not isinstance(value, str):
+        return True
+    return "T" in value and datetime.fromisoformat(value).tzinfo is not None
+
+
+@formats.checks("date", raises=ValueError)
+def _date(value: object) -> bool:
+    return not isinstance(value, str) or bool(date.fromisoformat(value))
+
+
+@formats.checks("uri")
+def _uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    return bool(parts.scheme and (parts.netloc or parts.scheme in ("urn", "mailto")))
+
+
+@cache
+def spec() -> dict[str, Any]:
+    return dict(json.loads(SPEC_PATH.read_text()))
+
+
+@cache
+def registry() -> Registry:
+    resource = Resource.from_contents(spec(), default_specification=DRAFT202012)
+    return Registry().with_resource(SPEC_URI, resource)
+
+
+def errors_for(entity: object, schema: dict[str, Any]) -> list[str]:
+    validator = Draft202012Validator(
+        schema, registry=registry(), format_checker=formats
+    )
+    errors = sorted(validator.iter_errors(entity), key=lambda e: list(e.path))
+    return [
+        f"  {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+        for e in errors
+    ]
+
+
+def check(entity: object, schema: str) -> None:
+    """Fail with every violation of `#/components/schemas/<schema>`, not just one."""
+    errors = errors_for(entity, {"$ref": f"{SPEC_URI}#/components/schemas/{schema}"})
+    assert not errors, f"{schema} violations:\n" + "\n".join(errors)
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    template: str
+    pattern: re.Pattern[str]
+    responses: dict[str, Any]
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}]+\})", template)
+    regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+    return re.compile(regex + "/?")
+
+
+@cache
+def operations() -> tuple[Operation, ...]:
+    """Every operation of the description; fixed paths before templated ones, so
+    that `/api/v1/accounts/lookup` wins over `/api/v1/accounts/{id}`."""
+    found = [
+        Operation(method.upper(), template, _pattern(template), op["responses"])
+        for template, ops in spec()["paths"].items()
+        for method, op in ops.items()
+        if isinstance(op, dict) and "responses" in op
+    ]
+    return tuple(sorted(found, key=lambda o: (o.template.count("{"), o.template)))
+
+
+def find_operation(method: str, path: str) -> Operation | None:
+    for op in operations():
+        if op.method == method.upper() and op.pattern.fullmatch(path):
+            return op
+    return None
+
+
+ERROR_SCHEMA = {"$ref": f"{SPEC_URI}#/components/schemas/Error"}
+
+
+def response_schema(op: Operation, status: int) -> dict[str, Any] | None:
+    """The schema of a JSON answer. Every error is held to `Error`: the description
+    asks `details` of some 422s, which Mastodon itself sends only when an account
+    registration fails."""
+    if status >= 400:
+        return ERROR_SCHEMA
+    response = op.responses.get(str(status))
+    if response is None:
+        return None
+    content = (response.get("content") or {}).get("application/json")
+    if not content or "schema" not in content:
+        return None
+    return _resolve_refs_for_registry(content["schema"])
+
+
+def _resolve_refs_for_registry(schema: dict[str, Any]) -> dict[str, Any]:
+    # Local refs ("#/components/…") must point into the registered document.
+    text = json.dumps(schema).replace('"$ref": "#/', f'"$ref": "{SPEC_URI}#/')
+    return dict(json.loads(text))
+
+
+def check_reply(method: str, path: str, status: int, body: str) -> None:
+    """Validate one JSON answer against its operation's schema for that status.
+
+    Answers to paths the description does not know, and statuses it gives no JSON
+    schema for, pass unchecked (and unrecorded)."""
+    if not SPEC_PATH.exists():
+        return
+    op = find_operation(method, path)
+    if op is None:
+        return
+    schema = response_schema(op, status)
+    if schema is None:
+        return
+    errors = errors_for(json.loads(body), schema)
+    assert not errors, (
+        f"{method} {path} answered {status} against {op.method} {op.template}:\n"
+        + "\n".join(errors)
+    )
+    if 200 <= status < 300:
+        VALIDATED.add((op.method, op.template))
