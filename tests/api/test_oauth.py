@@ -5,42 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
-import re
-import secrets
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
-import requests
 from mastodon import Mastodon
+
+from tests.support.browser import (
+    OOB,
+    Browser,
+    authorization_code,
+    form_fields,
+    pkce_pair,
+)
 
 pytestmark = pytest.mark.usefixtures("backend")
 
-OOB = "urn:ietf:wg:oauth:2.0:oob"
 IVORY = "com.tapbots.Ivory.1234:/request_token"
 PASSWORD = "correct horse battery"
-
-
-def _form_fields(html: str) -> dict[str, str]:
-    return dict(
-        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
-    )
-
-
-def _sign_in_like_a_browser(
-    url: str, username: str, decision: str = "approve"
-) -> requests.Response:
-    """What a person does on the consent page: open it, type, press a button."""
-    browser = requests.Session()
-    page = browser.get(url, timeout=10)
-    assert page.status_code == 200
-    fields = _form_fields(page.text)
-    fields.update(username=username, password=PASSWORD, decision=decision)
-    base = url.split("/oauth/")[0]
-    return browser.post(
-        f"{base}/oauth/authorize", data=fields, allow_redirects=False, timeout=10
-    )
 
 
 async def test_mastodon_py_logs_in_with_the_out_of_band_flow(instance):
@@ -62,10 +44,7 @@ async def test_mastodon_py_logs_in_with_the_out_of_band_flow(instance):
         )
         url = api.auth_request_url(scopes=scopes, allow_http=True)
         # When the official signs in on the consent page and copies the code
-        page = _sign_in_like_a_browser(url, "mayor")
-        code = re.search(r'id="oauth-code" readonly value="([^"]+)"', page.text).group(
-            1
-        )
+        code = authorization_code(Browser().authorize(url, "mayor", PASSWORD))
         api.log_in(code=code, scopes=scopes, allow_http=True)
         me = api.account_verify_credentials()
         posted = api.status_post("Signed in from my app")
@@ -112,7 +91,7 @@ async def _consent(
         query.update(code_challenge=challenge, code_challenge_method="S256")
     async with session.get(f"{base}/oauth/authorize/", params=query) as page:
         assert page.status == 200
-        fields = _form_fields(await page.text())
+        fields = form_fields(await page.text())
     fields.update(username=username, password=password, decision=decision)
     async with session.post(
         f"{base}/oauth/authorize", data=fields, allow_redirects=False
@@ -127,12 +106,6 @@ async def _consent(
 def _browser() -> aiohttp.ClientSession:
     # Cookies for an IP-address host are refused by default; the tests run on 127.0.0.1.
     return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-
-
-def _pkce() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(48)
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 async def _exchange(session, base, app, code, verifier=None):
@@ -152,7 +125,7 @@ async def _exchange(session, base, app, code, verifier=None):
 async def test_pkce_code_flow_with_custom_scheme_redirect(instance):
     # Given a mobile app registered with a custom-scheme redirect and a PKCE challenge
     await instance.create_account("mayor")
-    verifier, challenge = _pkce()
+    verifier, challenge = pkce_pair()
     async with _browser() as session:
         app = await _register(session, instance.base_url, IVORY)
         # When the official approves
@@ -184,7 +157,7 @@ async def test_pkce_code_flow_with_custom_scheme_redirect(instance):
 async def test_wrong_verifier_is_refused(instance):
     # Given a code issued against a PKCE challenge
     await instance.create_account("mayor")
-    _, challenge = _pkce()
+    _, challenge = pkce_pair()
     async with _browser() as session:
         app = await _register(session, instance.base_url, IVORY)
         _, location, _ = await _consent(

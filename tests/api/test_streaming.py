@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 from typing import Any
 
 import aiohttp
 import pytest
-from mastodon import Mastodon, StreamListener
+from mastodon import Mastodon
 
 from fedcity.services.events import record
 from tests.support.http import Http, account_id, follow, post_status
-from tests.support.processes import CliInstance
+from tests.support.processes import CliInstance, wait_for
+from tests.support.streams import close_stream, open_user_stream
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -316,25 +316,6 @@ async def test_health_and_unknown_streams(instance, http):
     assert no_tag.json() == {"error": "No tag for stream provided"}
 
 
-class _Collector(StreamListener):
-    def __init__(self) -> None:
-        self.updates: list[Any] = []
-        self.notifications: list[Any] = []
-
-    def on_update(self, status: Any) -> None:
-        self.updates.append(status)
-
-    def on_notification(self, notification: Any) -> None:
-        self.notifications.append(notification)
-
-
-def _wait(check: Any, what: str) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
 async def test_mastodon_py_stream_user(instance, http):
     # Given Mastodon.py streaming the user stream (over SSE) in a thread
     await instance.create_account("mayor")
@@ -343,21 +324,21 @@ async def test_mastodon_py_stream_user(instance, http):
     client = Mastodon(
         access_token=await instance.token("resident"), api_base_url=instance.base_url
     )
-    listener = _Collector()
-    handle = await asyncio.to_thread(client.stream_user, listener, run_async=True)
+    handle, listener = await asyncio.to_thread(open_user_stream, client)
     try:
-        await asyncio.to_thread(_wait, handle.is_receiving, "the stream to open")
         # When the mayor posts and mentions the resident
         posted = await post_status(instance, http, "mayor", "@resident see you there")
         # Then the listener gets the status and the notification
-        await asyncio.to_thread(_wait, lambda: listener.updates, "an update")
-        await asyncio.to_thread(_wait, lambda: listener.notifications, "a mention")
+        await asyncio.to_thread(
+            wait_for, lambda: listener.updates, TIMEOUT, "an update"
+        )
+        await asyncio.to_thread(
+            wait_for, lambda: listener.notifications, TIMEOUT, "a mention"
+        )
         assert str(listener.updates[0]["id"]) == posted["id"]
         assert listener.notifications[0]["type"] == "mention"
     finally:
-        # close() waits for the reading thread, which is blocked until the server
-        # sends something or ends the stream (at teardown): close from a thread.
-        threading.Thread(target=handle.close, daemon=True).start()
+        close_stream(handle)
 
 
 async def test_events_cross_processes_on_postgresql(backend, make_db_url, tmp_path):

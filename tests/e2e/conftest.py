@@ -1,4 +1,5 @@
-"""Two (or three) fedcity instances started with the CLI, each with its own database."""
+"""fedcity instances started with the CLI, each with its own database: two (or three)
+per test for federation, or one per module for the client-compatibility tests."""
 
 from __future__ import annotations
 
@@ -17,36 +18,74 @@ from tests.conftest import (
 )
 from tests.support.processes import CliInstance
 
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def e2e_backend(request: pytest.FixtureRequest) -> str:
+
+def _checked_backend(request: pytest.FixtureRequest) -> str:
     if request.param == "postgres" and (reason := postgres_skip_reason()):
         pytest.skip(reason)
     return str(request.param)
 
 
-@pytest.fixture
-def cli_instances(tmp_path: Path, e2e_backend: str) -> Iterator[list[CliInstance]]:
-    started: list[CliInstance] = []
-    databases: list[str] = []
+@pytest.fixture(params=BACKENDS)
+def e2e_backend(request: pytest.FixtureRequest) -> str:
+    return _checked_backend(request)
 
-    def db_url(name: str) -> str:
-        if e2e_backend == "sqlite":
-            return f"sqlite+aiosqlite:///{tmp_path / name / 'fedcity.db'}"
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def e2e_module_backend(request: pytest.FixtureRequest) -> str:
+    return _checked_backend(request)
+
+
+class _Servers:
+    """Starts instances under `root` on `backend` and tears them all down."""
+
+    def __init__(self, root: Path, backend: str) -> None:
+        self.root, self.backend = root, backend
+        self.started: list[CliInstance] = []
+        self.databases: list[str] = []
+
+    def start(self, name: str) -> CliInstance:
+        instance = CliInstance(self.root, name, self._db_url(name))
+        instance.cli("migrate")
+        self.started.append(instance)
+        instance.start()
+        return instance
+
+    def _db_url(self, name: str) -> str:
+        if self.backend == "sqlite":
+            return f"sqlite+aiosqlite:///{self.root / name / 'fedcity.db'}"
         database = asyncio.run(_create_pg_database())
-        databases.append(database)
+        self.databases.append(database)
         return _pg_url(database)
 
-    for name in ("ojai", "ventura"):
-        instance = CliInstance(tmp_path, name, db_url(name))
-        instance.cli("migrate")
-        instance.start()
-        started.append(instance)
-    yield started
-    for instance in started:
-        instance.stop()
-    for database in databases:
-        asyncio.run(_drop_pg_database(database))
+    def stop(self) -> None:
+        for instance in self.started:
+            instance.stop()
+        for database in self.databases:
+            asyncio.run(_drop_pg_database(database))
+
+
+@pytest.fixture
+def cli_instances(tmp_path: Path, e2e_backend: str) -> Iterator[list[CliInstance]]:
+    servers = _Servers(tmp_path, e2e_backend)
+    try:
+        yield [servers.start(name) for name in ("ojai", "ventura")]
+    finally:
+        servers.stop()
+
+
+@pytest.fixture(scope="module")
+def cli_instance(
+    tmp_path_factory: pytest.TempPathFactory, e2e_module_backend: str
+) -> Iterator[CliInstance]:
+    """One `fedcity serve` shared by a module's tests (each uses its own accounts):
+    client tests are slow, so the server starts once per module and backend."""
+    servers = _Servers(tmp_path_factory.mktemp("server"), e2e_module_backend)
+    try:
+        yield servers.start("city")
+    finally:
+        servers.stop()
 
 
 def client(instance: CliInstance, token: str) -> Mastodon:

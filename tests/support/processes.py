@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from tests.support.instances import free_port
 
 T = TypeVar("T")
+PASSWORD = "correct horse battery"
 
 
 class CliInstance:
@@ -89,9 +90,13 @@ poll_interval_seconds = 0.1
             self.process.wait()
         self.process = None
 
-    def account(self, name: str, password: str = "correct horse battery") -> str:  # noqa: S107
-        """Create an account and return a bearer token for it."""
+    def create_account(self, name: str, password: str = PASSWORD) -> None:
+        """Create an account that signs in with `password` (as on the consent page)."""
         self.cli("account", "create", name, "--password", password)
+
+    def account(self, name: str, password: str = PASSWORD) -> str:
+        """Create an account and return a bearer token for it."""
+        self.create_account(name, password)
         return self.cli("token", "create", name).stdout.strip()
 
 
