@@ -78,10 +78,22 @@ async def test_the_vapid_key_is_the_same_everywhere_and_a_p256_point(instance, h
         "/api/v1/apps",
         json={"client_name": "pushy", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"},
     )
+    registered = app.json()
+    grant = await http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": registered["client_id"],
+            "client_secret": registered["client_secret"],
+        },
+    )
+    token = grant.json()["access_token"]
     # When its vapid_key is compared with the instance's configuration
     key = await vapid_key(http)
+    verified = await http.get("/api/v1/apps/verify_credentials", token=token)
     # Then they are the one uncompressed P-256 point (65 bytes, 0x04 first)
-    assert app.json()["vapid_key"] == key
+    assert registered["vapid_key"] == key
+    assert verified.json()["vapid_key"] == key
     raw = b64decode(key)
     assert len(raw) == 65
     assert raw[0] == 4
