@@ -29,7 +29,9 @@ from fedcity.federation.signatures import generate_private_key_pem, load_private
 from fedcity.federation.transport import AiohttpTransport, HttpTransport
 from fedcity.jobs.registry import job_handlers
 from fedcity.jobs.worker import Worker
+from fedcity.push.crypto import generate_vapid_key, load_vapid_key
 from fedcity.services.accounts import ensure_instance_actor
+from fedcity.services.push import ensure_vapid_key
 from fedcity.storage.db import Database
 from fedcity.storage.migrate import is_up_to_date
 from fedcity.urls import Urls
@@ -75,13 +77,19 @@ async def build_federation(
             session, urls, settings.instance.domain, generate_private_key_pem
         )
         unavailable = await load_unavailable(session)
+        vapid = await ensure_vapid_key(session, generate_vapid_key)
     assert instance_actor.key_id
     assert instance_actor.private_key_pem
     key = SigningKey(
         instance_actor.key_id, load_private_key(instance_actor.private_key_pem)
     )
     fed = Federation(
-        settings=settings, urls=urls, db=db, transport=transport, instance_key=key
+        settings=settings,
+        urls=urls,
+        db=db,
+        transport=transport,
+        instance_key=key,
+        vapid=load_vapid_key(vapid.private_key_pem),
     )
     fed.unavailable_origins.update(unavailable)
     return fed

@@ -86,6 +86,17 @@ class MediaSettings:
 
 
 @dataclass(frozen=True)
+class PushSettings:
+    # The VAPID `sub` claim (RFC 8292): a mailto: or https: URI push services can use
+    # to reach the operator. Empty: mailto: the instance's contact_email if set, else
+    # the instance's URL.
+    subject: str = ""
+    # Tries per notification and subscription; Mastodon gives up after 6 (1 + 5
+    # retries): a notification days late is worth less than a quiet queue.
+    max_attempts: int = 6
+
+
+@dataclass(frozen=True)
 class Settings:
     instance: InstanceSettings = field(default_factory=InstanceSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -94,6 +105,7 @@ class Settings:
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     oauth: OAuthSettings = field(default_factory=OAuthSettings)
     media: MediaSettings = field(default_factory=MediaSettings)
+    push: PushSettings = field(default_factory=PushSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -104,6 +116,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "worker": WorkerSettings,
     "oauth": OAuthSettings,
     "media": MediaSettings,
+    "push": PushSettings,
 }
 
 
@@ -231,6 +244,7 @@ def _validate(settings: Settings) -> None:
     if not 0 < settings.server.port < 65536:
         raise ConfigError("[server] port must be between 1 and 65535")
     _validate_media(settings.media)
+    _validate_push(settings.push)
 
 
 def _validate_media(media: MediaSettings) -> None:
@@ -241,3 +255,10 @@ def _validate_media(media: MediaSettings) -> None:
     for key in ("max_image_bytes", "max_video_bytes", "image_max_pixels"):
         if getattr(media, key) <= 0:
             raise ConfigError(f"[media] {key} must be positive")
+
+
+def _validate_push(push: PushSettings) -> None:
+    if push.subject and not push.subject.startswith(("mailto:", "https://")):
+        raise ConfigError('[push] subject must be a "mailto:" or "https://" URI')
+    if push.max_attempts <= 0:
+        raise ConfigError("[push] max_attempts must be positive")

@@ -78,6 +78,12 @@ class FetchError(BadGateway):
     default_message = "Remote fetch failed"
 
 
+class AddressRefused(FetchError):
+    """The SSRF guard refused the address: retrying cannot help."""
+
+    default_message = "refused"
+
+
 class ConfigError(FedcityError):
     """The configuration file is missing, unreadable or invalid."""
 

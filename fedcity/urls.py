@@ -61,6 +61,10 @@ class Urls:
             return f"{self.base}/media_proxy/{attachment_id}"
         return remote_url
 
+    def avatar(self, avatar_url: str | None) -> str:
+        """An account's avatar, or the default image for accounts without one."""
+        return avatar_url or f"{self.base}/static/avatar.png"
+
     @property
     def shared_inbox(self) -> str:
         return f"{self.base}/inbox"

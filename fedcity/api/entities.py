@@ -36,7 +36,7 @@ def acct_of(actor: Actor) -> str:
 
 
 def serialize_account(actor: Actor, urls: Urls) -> Entity:
-    avatar = actor.avatar_url or f"{urls.base}/static/avatar.png"
+    avatar = urls.avatar(actor.avatar_url)
     header = actor.header_url or f"{urls.base}/static/header.png"
     created = actor.published_at or actor.created_at
     return {

@@ -88,7 +88,7 @@ async def instance_v2(request: web.Request) -> web.Response:
         "languages": ["en"],
         "configuration": {
             "urls": {"streaming": base.replace("http", "ws", 1), "status": None},
-            "vapid": {"public_key": ""},
+            "vapid": {"public_key": request.app[FEDERATION].vapid.server_key},
             "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
             "statuses": {
                 "max_characters": MAX_CHARACTERS,

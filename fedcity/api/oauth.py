@@ -65,7 +65,7 @@ def oauth_errors(handler: OAuthHandler) -> OAuthHandler:
 # --- apps -----------------------------------------------------------------------------
 
 
-def serialize_app(app: OAuthApp, with_secret: bool) -> dict[str, Any]:
+def serialize_app(app: OAuthApp, with_secret: bool, vapid_key: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": str(app.id),
         "name": app.name,
@@ -73,7 +73,7 @@ def serialize_app(app: OAuthApp, with_secret: bool) -> dict[str, Any]:
         "scopes": app.scopes.split(),
         "redirect_uri": app.redirect_uris,
         "redirect_uris": app.redirect_uri_list,
-        "vapid_key": "",
+        "vapid_key": vapid_key,  # the instance's Web Push key (Mastodon's server_key)
     }
     if with_secret:
         body.update(
@@ -96,7 +96,9 @@ async def apps_create(request: web.Request) -> web.Response:
             parse_scopes(str(p.get("scopes") or "read")),
             str(p.get("website") or "") or None,
         )
-        body = serialize_app(app, with_secret=True)
+        body = serialize_app(
+            app, with_secret=True, vapid_key=request.app[FEDERATION].vapid.server_key
+        )
     return web.json_response(body)
 
 
@@ -110,7 +112,9 @@ async def apps_verify_credentials(request: web.Request) -> web.Response:
         )
         if app is None:
             raise Forbidden("This token does not belong to an application")
-        body = serialize_app(app, with_secret=False)
+        body = serialize_app(
+            app, with_secret=False, vapid_key=request.app[FEDERATION].vapid.server_key
+        )
     return web.json_response(body)
 
 
@@ -419,7 +423,7 @@ async def userinfo(request: web.Request) -> web.Response:
             "name": actor.display_name or actor.username,
             "preferred_username": actor.username,
             "profile": actor.url or actor.uri,
-            "picture": actor.avatar_url or f"{urls.base}/static/avatar.png",
+            "picture": urls.avatar(actor.avatar_url),
         }
     )
 

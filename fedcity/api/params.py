@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -42,9 +43,43 @@ def boolean(params: MultiDict[Any], key: str, default: bool = False) -> bool:
     value = params.get(key)
     if value is None or value == "":
         return default
+    return truthy(value)
+
+
+def truthy(value: Any) -> bool:
+    """A JSON boolean, or a form value such as "1", "true" or "on"."""
     if isinstance(value, bool):
         return value
     return str(value).lower() in ("1", "true", "t", "on", "yes")
+
+
+def nested(params: MultiDict[Any], key: str) -> dict[str, Any]:
+    """`key[a][b]=v` form fields and a JSON body's `{"key": {"a": {"b": v}}}` read
+    alike, as one nested dict (Rails' nested parameters)."""
+    found: dict[str, Any] = {}
+    value = params.get(key)
+    if isinstance(value, Mapping):
+        found.update(value)
+    for name, item in params.items():
+        path = _bracketed(name, key)
+        if not path:
+            continue
+        node = found
+        for part in path[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[path[-1]] = item
+    return found
+
+
+def _bracketed(name: str, key: str) -> list[str]:
+    """["a", "b"] for "key[a][b]"; [] for anything else (including "key[]")."""
+    if not name.startswith(key + "[") or not name.endswith("]"):
+        return []
+    parts = name[len(key) + 1 : -1].split("][")
+    return parts if all(parts) else []
 
 
 def optional_int(params: MultiDict[Any], key: str) -> int | None:

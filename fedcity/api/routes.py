@@ -16,6 +16,7 @@ from fedcity.api import (
     mutes,
     oauth,
     polls,
+    push,
     relationships,
     scheduled,
     search,
@@ -196,3 +197,8 @@ def add_routes(app: web.Application) -> None:
     get("/api/v2/search", search.search_v2)
     # default images referenced by Account entities
     get("/static/{name}", static.image)
+    # Web Push subscriptions (one per access token)
+    get("/api/v1/push/subscription", push.show)
+    post("/api/v1/push/subscription", push.create)
+    put("/api/v1/push/subscription", push.update)
+    delete("/api/v1/push/subscription", push.delete)

@@ -90,20 +90,27 @@ async def deliver(fed: Federation, payload: dict[str, Any], attempts: int) -> Ou
     try:
         response = await fed.transport.post(inbox, headers, prepared.body)
     except FetchError as exc:
-        return _retry_or_fail(fed, attempts, str(exc), None)
+        return retry_or_fail(fed, attempts, str(exc), None)
     if 200 <= response.status < 300:
         return DONE
     error = f"{inbox} answered {response.status}"
     if response.status in (408, 429) or response.status >= 500:
-        return _retry_or_fail(fed, attempts, error, response.headers.get("Retry-After"))
+        return retry_or_fail(fed, attempts, error, response.headers.get("Retry-After"))
     return Outcome("failed", error=error)
 
 
-def _retry_or_fail(
-    fed: Federation, attempts: int, error: str, retry_after: str | None
+def retry_or_fail(
+    fed: Federation,
+    attempts: int,
+    error: str,
+    retry_after: str | None,
+    *,
+    max_attempts: int | None = None,
 ) -> Outcome:
+    """Retry on the backoff schedule (later if `Retry-After` asks), or give up after
+    `max_attempts` (by default `max_delivery_attempts`)."""
     settings = fed.settings.federation
-    if attempts >= settings.max_delivery_attempts:
+    if attempts >= (max_attempts or settings.max_delivery_attempts):
         return Outcome("failed", error=f"gave up after {attempts} attempts: {error}")
     delay = backoff_delay(attempts, settings.retry_backoff_scale)
     asked = _retry_after(retry_after)

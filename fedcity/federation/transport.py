@@ -18,7 +18,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 from yarl import URL
 
-from fedcity.errors import FetchError
+from fedcity.errors import AddressRefused, FetchError
 
 USER_AGENT = "fedcity/0.1 (+https://fedcity.org)"
 MAX_REDIRECTS = 3
@@ -67,7 +67,7 @@ class GuardedResolver(AbstractResolver):
         results = await self._inner.resolve(host, port, family)
         allowed = [r for r in results if is_public_address(r["host"])]
         if not allowed:
-            raise FetchError(
+            raise AddressRefused(
                 "refused", detail=f"{host} resolves only to non-public addresses"
             )
         return allowed
@@ -142,7 +142,7 @@ class AiohttpTransport:
         except ValueError:
             return  # a name: the guarded resolver checks what it resolves to
         if not is_public_address(str(literal)):
-            raise FetchError("refused", detail=f"{host} is not a public address")
+            raise AddressRefused("refused", detail=f"{host} is not a public address")
 
     async def _send(
         self,

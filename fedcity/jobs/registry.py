@@ -1,4 +1,4 @@
-"""Job kind → handler. Composition only: the handlers live in federation/."""
+"""Job kind → handler. Composition only: the handlers live in federation/ and push/."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from fedcity.federation.dispatch import load_handlers, process_inbox
 from fedcity.federation.outbox import federate
 from fedcity.federation.polls import close_poll
 from fedcity.jobs.worker import JobHandler
-from fedcity.services import scheduled
+from fedcity.push.sender import send_web_push
+from fedcity.services import push, scheduled
 
 
 async def _inbox(
@@ -51,4 +52,5 @@ def job_handlers() -> dict[str, JobHandler]:
         "deliver": deliver,
         scheduled.JOB_KIND: _publish_scheduled,
         "close_poll": _close_poll,
+        push.JOB_KIND: send_web_push,
     }

@@ -28,7 +28,7 @@ JobHandler = Callable[[Federation, dict[str, Any], int], Awaitable[Outcome | Non
 
 PEER_SYNC_SECONDS = 30.0
 SEQUENTIAL_KINDS = ("inbox", "federate", "publish_scheduled", "close_poll")
-CONCURRENT_KINDS = ("deliver",)
+CONCURRENT_KINDS = ("deliver", "web_push")
 
 
 @dataclass(frozen=True)

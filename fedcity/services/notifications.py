@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.ids import new_id
 from fedcity.services.events import record
+from fedcity.services.push import enqueue_web_push
 from fedcity.storage.models import (
     Actor,
     Follow,
@@ -48,6 +49,7 @@ async def notify(
             post_id=post_id,
         )
     )
+    await enqueue_web_push(session, recipient, sender, kind, notification_id)
     record(
         session,
         "notification",

@@ -214,6 +214,8 @@ def test_wrong_type_is_refused_not_coerced(tmp_path, toml, message):
         ('[database]\nurl = "postgresql://u@h/db"\n', "[database] url must start with"),
         ("[server]\nport = 0\n", "[server] port must be between 1 and 65535"),
         ("[server]\nport = 70000\n", "[server] port must be between 1 and 65535"),
+        ('[push]\nsubject = "ops@city.example"\n', "[push] subject must be"),
+        ("[push]\nmax_attempts = 0\n", "[push] max_attempts must be positive"),
     ],
 )
 def test_invalid_value_is_refused(tmp_path, toml, message):

@@ -34,6 +34,7 @@ from fedcity.storage.models.preferences import (
     Marker,
     Mute,
 )
+from fedcity.storage.models.push import InstanceKey, WebPushSubscription
 from fedcity.storage.models.social import (
     Block,
     Favourite,
@@ -70,6 +71,7 @@ __all__ = [
     "Follow",
     "FollowState",
     "IdempotencyKey",
+    "InstanceKey",
     "Job",
     "JobState",
     "ListMember",
@@ -96,4 +98,5 @@ __all__ = [
     "User",
     "UserList",
     "Visibility",
+    "WebPushSubscription",
 ]

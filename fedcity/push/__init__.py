@@ -1,0 +1,2 @@
+"""Web Push to apps: encryption and VAPID (`crypto`), Mastodon's payload
+(`payload`) and the `web_push` job (`sender`)."""
