@@ -61,6 +61,12 @@ class Urls:
             return f"{self.base}/media_proxy/{attachment_id}"
         return remote_url
 
+    def card_image(self, card_id: int, remote_url: str) -> str:
+        """A link preview card's image: the remote URL, or through the proxy."""
+        if self.proxy_remote_media:
+            return f"{self.base}/media_proxy/cards/{card_id}"
+        return remote_url
+
     @property
     def shared_inbox(self) -> str:
         return f"{self.base}/inbox"

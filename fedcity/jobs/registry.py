@@ -7,10 +7,11 @@ from typing import Any
 from fedcity.federation.context import Federation
 from fedcity.federation.delivery import Outcome, deliver
 from fedcity.federation.dispatch import load_handlers, process_inbox
+from fedcity.federation.link_cards import fetch_card
 from fedcity.federation.outbox import federate
 from fedcity.federation.polls import close_poll
 from fedcity.jobs.worker import JobHandler
-from fedcity.services import scheduled
+from fedcity.services import link_cards, scheduled
 
 
 async def _inbox(
@@ -43,6 +44,13 @@ async def _close_poll(
     return None
 
 
+async def _fetch_card(
+    fed: Federation, payload: dict[str, Any], attempts: int
+) -> Outcome | None:
+    await fetch_card(fed, payload)
+    return None
+
+
 def job_handlers() -> dict[str, JobHandler]:
     load_handlers()
     return {
@@ -51,4 +59,5 @@ def job_handlers() -> dict[str, JobHandler]:
         "deliver": deliver,
         scheduled.JOB_KIND: _publish_scheduled,
         "close_poll": _close_poll,
+        link_cards.JOB_KIND: _fetch_card,
     }
