@@ -135,6 +135,16 @@ async def update(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
+async def delete(request: web.Request) -> web.Response:
+    """DELETE /api/v1/media/:id: own media that no status uses (422 otherwise)."""
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:media")
+        await media.delete_media(
+            session, _storage(request), me, params.path_id(request)
+        )
+    return web.json_response({})
+
+
 # --- files ---------------------------------------------------------------------
 
 

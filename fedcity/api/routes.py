@@ -11,6 +11,7 @@ from fedcity.api import (
     cards,
     conversations,
     filters,
+    filters_v1,
     instance,
     instance_texts,
     lists,
@@ -18,6 +19,7 @@ from fedcity.api import (
     media,
     mutes,
     oauth,
+    oembed,
     polls,
     relationships,
     reports,
@@ -213,6 +215,10 @@ def add_routes(app: web.Application) -> None:
     )
     get("/api/v1/instance/domain_blocks", instance_texts.domain_blocks)
     post("/api/v1/reports", reports.create)
+    post("/api/v1/filters", filters_v1.create)
+    get("/api/v1/filters/{id}", filters_v1.show)
+    add_route(app, "PUT", "/api/v1/filters/{id}", filters_v1.update)
+    add_route(app, "DELETE", "/api/v1/filters/{id}", filters_v1.delete)
     post("/api/v1/announcements/{id}/dismiss", announcements.dismiss)
     add_route(
         app, "PUT", "/api/v1/announcements/{id}/reactions/{name}", announcements.react
@@ -223,5 +229,7 @@ def add_routes(app: web.Application) -> None:
         "/api/v1/announcements/{id}/reactions/{name}",
         announcements.unreact,
     )
+    add_route(app, "DELETE", "/api/v1/media/{id}", media.delete)
     get("/api/v1/timelines/link", cards.link_timeline)
     get("/media_proxy/cards/{id}", media.card_image)
+    get("/api/oembed", oembed.oembed)

@@ -54,6 +54,8 @@ class NewPost:
     # Own, unattached media to attach, in order (at most 4). On an edit, None keeps
     # the post's media as they are; a tuple replaces them.
     media_ids: tuple[int, ...] | None = None
+    # On an edit: new descriptions or focus points of the post's media.
+    media_edits: tuple[media_service.MediaEdit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ async def edit_local_post(
     _require_author(author, post)
     if cmd.media_ids is not None:
         await media_service.set_post_media(session, author, post, cmd.media_ids)
+    await media_service.apply_media_edits(session, post, cmd.media_edits)
     has_media = await media_service.count_post_media(session, post.id) > 0
     _validate_text(cmd.text, cmd.spoiler_text, has_media=has_media)
     _keep_version(session, post)
