@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
@@ -108,7 +108,7 @@ async def test_terms_in_force_name_their_successor_and_versions_by_date(
     old, new = tmp_path / "tos-old.md", tmp_path / "tos-new.md"
     old.write_text("Old terms")
     new.write_text("New terms")
-    today = date.today()
+    today = datetime.now(UTC).date()
     last_year = today - timedelta(days=365)
     next_month = today + timedelta(days=30)
     versions = (TermsVersion(last_year, str(old)), TermsVersion(next_month, str(new)))
