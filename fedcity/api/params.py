@@ -87,6 +87,14 @@ def list_param(params: MultiDict[Any], key: str) -> list[str]:
     ]
 
 
+def id_list(params: MultiDict[Any], key: str) -> list[int]:
+    """`key[]` (form) or `key` (JSON array) as integer ids; empty values skipped."""
+    try:
+        return [int(v) for v in list_param(params, key) if v != ""]
+    except ValueError:
+        raise Unprocessable(f"{key} must be ids") from None
+
+
 def attribute_list(params: MultiDict[Any], key: str) -> list[dict[str, Any]]:
     """Rails-style nested attributes (`keywords_attributes`, `media_attributes`): a
     JSON array of objects, or form fields `key[][name]=…` (a repeated name starts

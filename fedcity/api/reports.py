@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
-from multidict import MultiDict
 
 from fedcity.api import params
 from fedcity.api.auth import api_session, require_account
@@ -34,13 +31,6 @@ def serialize_report(report: Report, target: Actor, urls: Urls) -> Entity:
     }
 
 
-def _ids(p: MultiDict[Any], key: str) -> list[int]:
-    try:
-        return [int(v) for v in params.list_param(p, key) if v != ""]
-    except ValueError:
-        raise Unprocessable(f"{key} must be ids") from None
-
-
 async def create(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     urls = request.app[FEDERATION].urls
@@ -50,7 +40,7 @@ async def create(request: web.Request) -> web.Response:
         raise Unprocessable("Validation failed: Target account must exist")
     cmd = reports.NewReport(
         target_id=target_id,
-        status_ids=_ids(p, "status_ids"),
+        status_ids=params.id_list(p, "status_ids"),
         comment=str(p.get("comment") or ""),
         category=str(p["category"]) if p.get("category") else None,
         rule_ids=[r for r in params.list_param(p, "rule_ids") if r],

@@ -79,10 +79,7 @@ def _media_ids(p: MultiDict[Any]) -> tuple[int, ...] | None:
     """`media_ids[]` (form) or `media_ids` (JSON array); None when not sent."""
     if "media_ids[]" not in p and "media_ids" not in p:
         return None
-    try:
-        return tuple(int(v) for v in params.list_param(p, "media_ids") if v != "")
-    except ValueError:
-        raise Unprocessable("media_ids must be ids") from None
+    return tuple(params.id_list(p, "media_ids"))
 
 
 async def create(request: web.Request) -> web.Response:
