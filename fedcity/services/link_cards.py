@@ -15,9 +15,12 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.jobs.queue import enqueue
+from fedcity.storage.db import dialect_of
 from fedcity.storage.models import Post, PostCard, PreviewCard
 from fedcity.storage.queries import cards as card_q
 from fedcity.storage.types import utcnow
@@ -110,11 +113,16 @@ class CardData:
 
 
 async def save_card(session: AsyncSession, url: str, data: CardData) -> PreviewCard:
-    """Create or refresh the card of `url`."""
+    """Create or refresh the card of `url`. Jobs for two posts linking one page may
+    run at once: the row is inserted with ON CONFLICT DO NOTHING, then updated."""
+    insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(PreviewCard)
+        .values(url=url)
+        .on_conflict_do_nothing(index_elements=["url"])
+    )
     card = await card_q.get_card_by_url(session, url)
-    if card is None:
-        card = PreviewCard(url=url)
-        session.add(card)
+    assert card is not None
     fields: dict[str, Any] = {
         "type": data.type,
         "title": data.title[:2000],
@@ -139,12 +147,13 @@ async def save_card(session: AsyncSession, url: str, data: CardData) -> PreviewC
 
 async def attach_card(session: AsyncSession, post_id: int, card: PreviewCard) -> None:
     """Make `card` the post's card (an edit that changed the link replaces it)."""
-    row = await session.get(PostCard, post_id)
-    if row is None:
-        session.add(PostCard(post_id=post_id, card_id=card.id))
-    else:
-        row.card_id = card.id
-    await session.flush()
+    insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    stmt = insert(PostCard).values(post_id=post_id, card_id=card.id)
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["post_id"], set_={"card_id": stmt.excluded.card_id}
+        )
+    )
 
 
 async def detach_card(session: AsyncSession, post_id: int) -> None:
