@@ -100,6 +100,7 @@ def open_transport(settings: Settings) -> HttpTransport:
         allow_private_addresses=settings.federation.allow_private_addresses,
         timeout_seconds=settings.federation.fetch_timeout_seconds,
         max_connections=max(10, settings.federation.max_concurrent_deliveries),
+        blocked_domains=settings.federation.blocked_domains,
     )
 
 

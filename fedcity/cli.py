@@ -1,4 +1,5 @@
-"""The command line: migrate | serve | worker | account create | token create.
+"""The command line: migrate | serve | worker | account create | token create |
+report list | announcement create/list/delete.
 
 Every failure an operator can cause (bad configuration, unreachable or missing
 database, wrong credentials) ends in one line on stderr and a non-zero exit.
@@ -13,6 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -56,7 +58,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     token_create.add_argument("name")
     token_create.add_argument("--scopes", default="read write follow push")
+    report = sub.add_parser("report", help="read reports").add_subparsers(
+        dest="action", required=True
+    )
+    report.add_parser("list", help="list reports, newest first, one per line")
+    notice = sub.add_parser(
+        "announcement", help="manage announcements shown in apps"
+    ).add_subparsers(dest="action", required=True)
+    notice_create = notice.add_parser(
+        "create", help="publish an announcement; prints its id"
+    )
+    notice_create.add_argument("text")
+    notice_create.add_argument("--starts-at", type=_moment, default=None)
+    notice_create.add_argument("--ends-at", type=_moment, default=None)
+    notice_create.add_argument("--all-day", action="store_true")
+    notice.add_parser("list", help="list announcements, one per line")
+    notice_delete = notice.add_parser("delete", help="withdraw an announcement")
+    notice_delete.add_argument("id", type=int)
     return parser
+
+
+def _moment(value: str) -> datetime:
+    """An ISO 8601 date or date and time; UTC when no offset is given."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 date or time: {value!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -268,10 +298,78 @@ def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_line_text(value: str, width: int = 60) -> str:
+    flat = " ".join(value.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    """`report list`: id, date, reporter, reported account, category, forwarded,
+    reported status ids, cited rules and comment, tab-separated."""
+    from fedcity.api.entities import acct_of
+    from fedcity.services.reports import list_reports
+
+    async def run(db: Database) -> list[str]:
+        await _require_schema(db)
+        async with db.session() as session:
+            rows = await list_reports(session)
+        return [
+            "\t".join(
+                [
+                    str(r.id),
+                    r.created_at.strftime("%Y-%m-%d %H:%M"),
+                    acct_of(reporter),
+                    acct_of(target),
+                    r.category,
+                    "forwarded" if r.forwarded else "-",
+                    ",".join(map(str, r.status_ids)) or "-",
+                    ",".join(r.rule_ids or []) or "-",
+                    _one_line_text(r.comment) or "-",
+                ]
+            )
+            for r, reporter, target in rows
+        ]
+
+    for line in _run(lambda: _with_db(settings, run)):
+        print(line)
+    return 0
+
+
+def cmd_announcement(settings: Settings, args: argparse.Namespace) -> int:
+    from fedcity.services import announcements
+    from fedcity.urls import Urls
+
+    async def run(db: Database) -> list[str]:
+        await _require_schema(db)
+        async with db.session() as session:
+            if args.action == "create":
+                cmd = announcements.NewAnnouncement(
+                    args.text, args.starts_at, args.ends_at, args.all_day
+                )
+                row = await announcements.create(
+                    session, Urls(settings.instance.base_url), cmd
+                )
+                return [str(row.id)]
+            if args.action == "delete":
+                await announcements.delete(session, args.id)
+                return []
+            return [
+                f"{row.id}\t{row.published_at:%Y-%m-%d %H:%M}\t"
+                f"{_one_line_text(row.text)}"
+                for row in await announcements.list_all(session)
+            ]
+
+    for line in _run(lambda: _with_db(settings, run)):
+        print(line)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "migrate": cmd_migrate,
     "serve": cmd_serve,
     "worker": cmd_worker,
     "account": cmd_account,
     "token": cmd_token,
+    "report": cmd_report,
+    "announcement": cmd_announcement,
 }

@@ -8,13 +8,32 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from fedcity.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/fedcity.db"
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """One server rule; its id is its 1-based position in `[instance] rules`."""
+
+    text: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class TermsVersion:
+    """A version of the terms of service: a Markdown or HTML file in force from
+    `effective_date` on."""
+
+    effective_date: date
+    file: str
 
 
 @dataclass(frozen=True)
@@ -25,6 +44,11 @@ class InstanceSettings:
     kind: Literal["city", "league"] = "city"
     description: str = "A fedcity instance"
     contact_email: str = ""
+    rules: tuple[RuleSetting, ...] = ()
+    # Paths of Markdown (.md) or HTML (.html) files; "" when there is none.
+    extended_description: str = ""
+    privacy_policy: str = ""
+    terms_of_service: tuple[TermsVersion, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -58,6 +82,12 @@ class FederationSettings:
         1.0  # tests shrink Mastodon's schedule; keep 1.0 in production
     )
     unavailable_after_days: int = 7
+    # Instance-level blocklist: no activity is accepted from these domains (or
+    # their subdomains), nothing is fetched from or delivered to them.
+    blocked_domains: tuple[str, ...] = ()
+    # Who may read GET /api/v1/instance/domain_blocks: "all", "users" (signed-in
+    # accounts) or "disabled" (404, Mastodon's default).
+    show_blocked_domains: Literal["all", "users", "disabled"] = "disabled"
 
 
 @dataclass(frozen=True)
@@ -166,8 +196,83 @@ def _section(cls: type[Any], name: str, values: dict[str, Any]) -> Any:
     for key, value in values.items():
         if key not in known:
             raise ConfigError(f"unknown key {key!r} in [{name}]")
-        kwargs[key] = _coerce(name, key, value, type(getattr(cls(), key)))
+        structured = _STRUCTURED.get((name, key))
+        if structured is not None:
+            kwargs[key] = structured(value)
+        else:
+            kwargs[key] = _coerce(name, key, value, type(getattr(cls(), key)))
     return cls(**kwargs)
+
+
+def _rules(value: Any) -> tuple[RuleSetting, ...]:
+    """`rules = ["text", {text = "…", hint = "…"}, …]`."""
+    problem = ConfigError(
+        '[instance] rules must be a list of texts or of {text = "…", hint = "…"}'
+    )
+    if not isinstance(value, list):
+        raise problem
+    rules = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            rules.append(RuleSetting(item.strip()))
+        elif (
+            isinstance(item, dict)
+            and set(item) <= {"text", "hint"}
+            and isinstance(item.get("text"), str)
+            and item["text"].strip()
+            and isinstance(item.get("hint", ""), str)
+        ):
+            rules.append(
+                RuleSetting(item["text"].strip(), item.get("hint", "").strip())
+            )
+        else:
+            raise problem
+    return tuple(rules)
+
+
+def _terms(value: Any) -> tuple[TermsVersion, ...]:
+    """`[[instance.terms_of_service]]` tables with `effective_date` and `file`."""
+    problem = ConfigError(
+        "[instance] terms_of_service must be a list of tables with "
+        "effective_date (YYYY-MM-DD) and file"
+    )
+    if not isinstance(value, list):
+        raise problem
+    versions = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"effective_date", "file"}:
+            raise problem
+        when, path = item["effective_date"], item["file"]
+        try:
+            day = when if isinstance(when, date) else date.fromisoformat(str(when))
+        except ValueError:
+            raise problem from None
+        if not isinstance(path, str) or not path.strip():
+            raise problem
+        versions.append(TermsVersion(day, path))
+    if len({v.effective_date for v in versions}) != len(versions):
+        raise ConfigError("[instance] terms_of_service has two versions for one date")
+    return tuple(sorted(versions, key=lambda v: v.effective_date))
+
+
+def _domains(value: Any) -> tuple[str, ...]:
+    """A list of host names (a comma-separated string from the environment)."""
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
+        raise ConfigError("[federation] blocked_domains must be a list of domains")
+    domains = tuple(dict.fromkeys(d.strip().lower().rstrip(".") for d in value))
+    if any(not d or "/" in d or " " in d for d in domains):
+        raise ConfigError("[federation] blocked_domains must hold host names only")
+    return domains
+
+
+# Keys holding lists or tables rather than one scalar value.
+_STRUCTURED: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("instance", "rules"): _rules,
+    ("instance", "terms_of_service"): _terms,
+    ("federation", "blocked_domains"): _domains,
+}
 
 
 _KINDS: dict[type[Any], str] = {
@@ -213,7 +318,11 @@ def _apply_env(settings: Settings, env: dict[str, str]) -> Settings:
         changes = {}
         for f in fields(cls):
             var = f"FEDCITY_{section_name.upper()}_{f.name.upper()}"
-            if var in env:
+            if var not in env:
+                continue
+            if (section_name, f.name) == ("federation", "blocked_domains"):
+                changes[f.name] = _domains(env[var])
+            elif (section_name, f.name) not in _STRUCTURED:  # lists: the file only
                 changes[f.name] = _coerce(
                     section_name,
                     f.name,
@@ -243,8 +352,32 @@ def _validate(settings: Settings) -> None:
         )
     if not 0 < settings.server.port < 65536:
         raise ConfigError("[server] port must be between 1 and 65535")
+    if settings.federation.show_blocked_domains not in ("all", "users", "disabled"):
+        raise ConfigError(
+            '[federation] show_blocked_domains must be "all", "users" or "disabled"'
+        )
+    _validate_texts(inst)
     _validate_media(settings.media)
     _validate_push(settings.push)
+
+
+TEXT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+
+
+def _validate_texts(inst: InstanceSettings) -> None:
+    """The instance's text files must exist and be Markdown or HTML."""
+    named = [
+        ("extended_description", inst.extended_description),
+        ("privacy_policy", inst.privacy_policy),
+        *(("terms_of_service", v.file) for v in inst.terms_of_service),
+    ]
+    for key, path in named:
+        if not path:
+            continue
+        if not path.lower().endswith(TEXT_SUFFIXES):
+            raise ConfigError(f"[instance] {key} must be a .md or .html file: {path}")
+        if not Path(path).is_file():
+            raise ConfigError(f"[instance] {key} file not found: {path}")
 
 
 def _validate_media(media: MediaSettings) -> None:

@@ -115,12 +115,21 @@ async def make_instance(
     Each keeps its uploaded media in the test's temporary folder."""
 
     async def make(
-        name: str = "city", media: MediaSettings | None = None, **federation: object
+        name: str = "city",
+        media: MediaSettings | None = None,
+        instance: dict[str, object] | None = None,
+        **federation: object,
     ) -> LiveInstance:
+        """`instance` holds extra `[instance]` settings (rules, texts)."""
         root = str(tmp_path / f"media-{name}-{uuid.uuid4().hex[:6]}")
         media = replace(media or MediaSettings(), root=root)
         return await start_instance(
-            aiohttp_server, await make_db_url(), name=name, media=media, **federation
+            aiohttp_server,
+            await make_db_url(),
+            name=name,
+            media=media,
+            instance=instance,
+            **federation,
         )
 
     return make

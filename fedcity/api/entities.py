@@ -8,27 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.api.card_entities import serialize_card
+from fedcity.api.formats import Entity, timestamp
 from fedcity.services.polls import is_expired
 from fedcity.storage.models import Actor, MediaAttachment, Notification, Poll, Post
+from fedcity.storage.models.cards import PreviewCard
 from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import cards as card_q
 from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries import status_extras as extras_q
 from fedcity.urls import Urls
-
-Entity = dict[str, Any]
-
-
-def timestamp(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def acct_of(actor: Actor) -> str:
@@ -123,6 +118,7 @@ class StatusBatch:
     muted: set[int] = field(default_factory=set)
     polls: dict[int, Poll] = field(default_factory=dict)  # by post id
     own_votes: dict[int, list[int]] = field(default_factory=dict)  # by poll id
+    cards: dict[int, PreviewCard] = field(default_factory=dict)  # by post id
 
 
 async def load_batch(
@@ -136,6 +132,7 @@ async def load_batch(
     batch.tags = await post_q.list_tags(session, ids)
     batch.media = await media_q.list_media_for_posts(session, ids)
     batch.polls = await poll_q.list_polls_for_posts(session, ids)
+    batch.cards = await card_q.list_cards_for_posts(session, ids)
     actor_ids = {p.actor_id for p in batch.posts.values()}
     actor_ids.update(a for ms in batch.mentions.values() for a in ms)
     batch.actors = await actor_q.list_actors_by_ids(session, list(actor_ids))
@@ -200,7 +197,11 @@ def serialize_status(
             if (poll := batch.polls.get(post.id)) is not None
             else None
         ),
-        "card": None,
+        "card": (
+            serialize_card(card, urls)
+            if original is None and (card := batch.cards.get(post.id)) is not None
+            else None
+        ),
         "language": post.language,
         "edited_at": timestamp(post.edited_at),
         "filtered": [],

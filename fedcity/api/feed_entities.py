@@ -72,21 +72,22 @@ def serialize_filter(loaded: LoadedFilter) -> Entity:
     }
 
 
+def serialize_v1_filter(loaded: LoadedFilter, keyword: FilterKeyword) -> Entity:
+    """One keyword of a v2 filter in v1 shape (Mastodon maps them the same way);
+    `irreversible` stands for the hide action."""
+    return {
+        "id": str(keyword.id),
+        "phrase": keyword.keyword,
+        "context": list(loaded.filter.contexts),
+        "whole_word": keyword.whole_word,
+        "expires_at": timestamp(loaded.filter.expires_at),
+        "irreversible": loaded.filter.action == "hide",
+    }
+
+
 def serialize_v1_filters(loaded: Sequence[LoadedFilter]) -> list[Entity]:
-    """The v2 filters in v1 shape: one v1 filter per keyword (Mastodon does the
-    same); `irreversible` stands for the hide action."""
-    return [
-        {
-            "id": str(k.id),
-            "phrase": k.keyword,
-            "context": list(f.filter.contexts),
-            "whole_word": k.whole_word,
-            "expires_at": timestamp(f.filter.expires_at),
-            "irreversible": f.filter.action == "hide",
-        }
-        for f in loaded
-        for k in f.keywords
-    ]
+    """The v2 filters in v1 shape: one v1 filter per keyword."""
+    return [serialize_v1_filter(f, k) for f in loaded for k in f.keywords]
 
 
 def serialize_filter_result(match: Match) -> Entity:

@@ -49,7 +49,7 @@ async def filtered_page(
 # --- parameters ---------------------------------------------------------------------
 
 
-def _expires_in(p: MultiDict[Any]) -> int | None:
+def expires_in(p: MultiDict[Any]) -> int | None:
     if "expires_in" not in p:
         return None
     value = p.get("expires_in")
@@ -62,27 +62,7 @@ def _expires_in(p: MultiDict[Any]) -> int | None:
 
 
 def _keyword_changes(p: MultiDict[Any]) -> list[filters.KeywordChange]:
-    """keywords_attributes as JSON objects, or Rails-style form fields:
-    keywords_attributes[][keyword]=… or keywords_attributes[0][keyword]=…"""
-    items: list[dict[str, Any]] = [
-        dict(v) for v in p.getall("keywords_attributes[]", []) if isinstance(v, dict)
-    ]
-    indexed: dict[str, dict[str, Any]] = {}
-    for key, value in p.items():
-        if not key.startswith("keywords_attributes[") or key.endswith("[]"):
-            continue
-        parts = key.replace("]", "").split("[")
-        if len(parts) != 3:
-            continue
-        _, index, name = parts
-        if index == "":
-            if not items or name in items[-1]:
-                items.append({})
-            items[-1][name] = value
-        else:
-            indexed.setdefault(index, {})[name] = value
-    items += [indexed[k] for k in sorted(indexed, key=lambda k: (len(k), k))]
-    return [_keyword_change(item) for item in items]
+    return [_keyword_change(i) for i in params.attribute_list(p, "keywords_attributes")]
 
 
 def _truthy(value: Any) -> bool:
@@ -107,7 +87,7 @@ def _fields(p: MultiDict[Any]) -> filters.FilterFields:
         title=str(p["title"]) if "title" in p else None,
         contexts=contexts if contexts else None,
         action=str(p["filter_action"]) if p.get("filter_action") else None,
-        expires_in=_expires_in(p),
+        expires_in=expires_in(p),
         keywords=_keyword_changes(p),
     )
 

@@ -8,6 +8,7 @@ from fedcity import __version__
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import serialize_account, serialize_statuses, serialize_tag
+from fedcity.api.instance_texts import serialize_rules
 from fedcity.api.media import media_configuration
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.services import instance as instance_service
@@ -62,7 +63,7 @@ async def instance_v1(request: web.Request) -> web.Response:
             },
         },
         "contact_account": contact_entity,
-        "rules": [],
+        "rules": serialize_rules(settings),
     }
     return web.json_response(body)
 
@@ -110,7 +111,7 @@ async def instance_v2(request: web.Request) -> web.Response:
             "email": settings.instance.contact_email,
             "account": contact_entity,
         },
-        "rules": [],
+        "rules": serialize_rules(settings),
     }
     return web.json_response(body)
 
@@ -136,20 +137,8 @@ async def activity(request: web.Request) -> web.Response:
     )
 
 
-async def rules(request: web.Request) -> web.Response:
-    """No server rules can be set yet, so there are none to list."""
-    return web.json_response([])
-
-
 async def custom_emojis(request: web.Request) -> web.Response:
     """fedcity has no custom emoji yet; the list is truly empty."""
-    return web.json_response([])
-
-
-async def announcements(request: web.Request) -> web.Response:
-    """Server announcements are not supported yet; there are none to show."""
-    async with api_session(request) as session:
-        await require_account(request, session, "read")
     return web.json_response([])
 
 
@@ -201,8 +190,3 @@ async def trends_statuses(request: web.Request) -> web.Response:
             session, found, viewer, request.app[FEDERATION].urls
         )
     return web.json_response(body)
-
-
-async def trends_links(request: web.Request) -> web.Response:
-    """fedcity makes no link preview cards yet, so no links can trend."""
-    return web.json_response([])

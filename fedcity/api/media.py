@@ -18,7 +18,7 @@ from fedcity.api.entities import serialize_media
 from fedcity.appkeys import DB, FEDERATION, SETTINGS
 from fedcity.errors import BadGateway, BadRequest, FetchError, Unprocessable
 from fedcity.services import imaging, media
-from fedcity.storage.models import Post
+from fedcity.storage.models import Post, PreviewCard
 
 CHUNK = 65_536
 MAX_FIELD_BYTES = 8_192  # description (1,500 characters) and focus
@@ -135,6 +135,16 @@ async def update(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
+async def delete(request: web.Request) -> web.Response:
+    """DELETE /api/v1/media/:id: own media that no status uses (422 otherwise)."""
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:media")
+        await media.delete_media(
+            session, _storage(request), me, params.path_id(request)
+        )
+    return web.json_response({})
+
+
 # --- files ---------------------------------------------------------------------
 
 
@@ -155,8 +165,7 @@ async def serve_file(request: web.Request) -> web.StreamResponse:
 async def proxy(request: web.Request) -> web.Response:
     """GET /media_proxy/ID: a remote post's attachment, fetched through the guarded
     transport. The ID is the attachment's entity id (post id and index)."""
-    settings = request.app[SETTINGS].media
-    if settings.remote != "proxy":
+    if request.app[SETTINGS].media.remote != "proxy":
         raise web.HTTPNotFound()
     try:
         post_id, index = divmod(int(request.match_info["id"]), 100)
@@ -171,7 +180,24 @@ async def proxy(request: web.Request) -> web.Response:
         or index >= len(post.attachments)
     ):
         raise web.HTTPNotFound()
-    url = str(post.attachments[index].get("url") or "")
+    return await _proxied(request, str(post.attachments[index].get("url") or ""))
+
+
+async def card_image(request: web.Request) -> web.Response:
+    """GET /media_proxy/cards/ID: a link preview card's image, proxied like remote
+    attachments when `[media] remote = "proxy"`."""
+    if request.app[SETTINGS].media.remote != "proxy":
+        raise web.HTTPNotFound()
+    async with request.app[DB].session() as session:
+        card = await session.get(PreviewCard, params.path_id(request))
+    if card is None or not card.image_url:
+        raise web.HTTPNotFound()
+    return await _proxied(request, card.image_url)
+
+
+async def _proxied(request: web.Request, url: str) -> web.Response:
+    """The remote file at `url` if it is an image, video or audio file."""
+    settings = request.app[SETTINGS].media
     try:
         response = await request.app[FEDERATION].transport.get(
             url,

@@ -122,6 +122,39 @@ def list_param(params: MultiDict[Any], key: str) -> list[str]:
     ]
 
 
+def id_list(params: MultiDict[Any], key: str) -> list[int]:
+    """`key[]` (form) or `key` (JSON array) as integer ids; empty values skipped."""
+    try:
+        return [int(v) for v in list_param(params, key) if v != ""]
+    except ValueError:
+        raise Unprocessable(f"{key} must be ids") from None
+
+
+def attribute_list(params: MultiDict[Any], key: str) -> list[dict[str, Any]]:
+    """Rails-style nested attributes (`keywords_attributes`, `media_attributes`): a
+    JSON array of objects, or form fields `key[][name]=…` (a repeated name starts
+    the next item) or `key[0][name]=…`."""
+    items: list[dict[str, Any]] = [
+        dict(v) for v in params.getall(f"{key}[]", []) if isinstance(v, dict)
+    ]
+    indexed: dict[str, dict[str, Any]] = {}
+    for name, value in params.items():
+        if not name.startswith(f"{key}[") or name.endswith("[]"):
+            continue
+        parts = name.replace("]", "").split("[")
+        if len(parts) != 3:
+            continue
+        _, index, field = parts
+        if index == "":
+            if not items or field in items[-1]:
+                items.append({})
+            items[-1][field] = value
+        else:
+            indexed.setdefault(index, {})[field] = value
+    items += [indexed[k] for k in sorted(indexed, key=lambda k: (len(k), k))]
+    return items
+
+
 def path_id(request: web.Request, name: str = "id") -> int:
     try:
         return int(request.match_info[name])

@@ -7,17 +7,23 @@ from aiohttp.typedefs import Handler
 
 from fedcity.api import (
     accounts,
+    announcements,
+    cards,
     conversations,
     filters,
+    filters_v1,
     instance,
+    instance_texts,
     lists,
     markers,
     media,
     mutes,
     oauth,
+    oembed,
     polls,
     push,
     relationships,
+    reports,
     scheduled,
     search,
     static,
@@ -52,14 +58,14 @@ def add_routes(app: web.Application) -> None:
     get("/api/v2/instance", instance.instance_v2)
     get("/api/v1/instance/peers", instance.peers)
     get("/api/v1/instance/activity", instance.activity)
-    get("/api/v1/instance/rules", instance.rules)
+    get("/api/v1/instance/rules", instance_texts.rules)
     get("/api/v1/custom_emojis", instance.custom_emojis)
-    get("/api/v1/announcements", instance.announcements)
+    get("/api/v1/announcements", announcements.index)
     get("/api/v1/preferences", instance.preferences)
     get("/api/v1/trends", instance.trends_tags)
     get("/api/v1/trends/tags", instance.trends_tags)
     get("/api/v1/trends/statuses", instance.trends_statuses)
-    get("/api/v1/trends/links", instance.trends_links)
+    get("/api/v1/trends/links", cards.trends_links)
     # accounts
     get("/api/v1/accounts/verify_credentials", accounts.verify_credentials)
     get("/api/v1/accounts/relationships", accounts.relationships)
@@ -202,3 +208,34 @@ def add_routes(app: web.Application) -> None:
     post("/api/v1/push/subscription", push.create)
     put("/api/v1/push/subscription", push.update)
     delete("/api/v1/push/subscription", push.delete)
+
+    # instance texts, reports, announcements, v1 filters, link cards, oEmbed
+    get("/health", streaming.health)
+    get("/api/v1/instance/extended_description", instance_texts.extended_description)
+    get("/api/v1/instance/privacy_policy", instance_texts.privacy_policy)
+    get("/api/v1/instance/terms_of_service", instance_texts.terms_of_service)
+    get("/api/v1/instance/terms_of_service/{date}", instance_texts.terms_of_service)
+    get(
+        "/api/v1/instance/translation_languages",
+        instance_texts.translation_languages,
+    )
+    get("/api/v1/instance/domain_blocks", instance_texts.domain_blocks)
+    post("/api/v1/reports", reports.create)
+    post("/api/v1/filters", filters_v1.create)
+    get("/api/v1/filters/{id}", filters_v1.show)
+    add_route(app, "PUT", "/api/v1/filters/{id}", filters_v1.update)
+    add_route(app, "DELETE", "/api/v1/filters/{id}", filters_v1.delete)
+    post("/api/v1/announcements/{id}/dismiss", announcements.dismiss)
+    add_route(
+        app, "PUT", "/api/v1/announcements/{id}/reactions/{name}", announcements.react
+    )
+    add_route(
+        app,
+        "DELETE",
+        "/api/v1/announcements/{id}/reactions/{name}",
+        announcements.unreact,
+    )
+    add_route(app, "DELETE", "/api/v1/media/{id}", media.delete)
+    get("/api/v1/timelines/link", cards.link_timeline)
+    get("/media_proxy/cards/{id}", media.card_image)
+    get("/api/oembed", oembed.oembed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -21,7 +22,15 @@ from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, Unprocessable
 from fedcity.federation.actors import resolve_handle
-from fedcity.services import idempotency, interactions, polls, posts, timelines
+from fedcity.services import (
+    idempotency,
+    interactions,
+    media,
+    poll_edits,
+    polls,
+    posts,
+    timelines,
+)
 from fedcity.storage.models import Actor, Bookmark, Favourite, Post, Visibility
 from fedcity.storage.queries import actors as q
 from fedcity.storage.queries.lists import paged_rows
@@ -70,10 +79,7 @@ def _media_ids(p: MultiDict[Any]) -> tuple[int, ...] | None:
     """`media_ids[]` (form) or `media_ids` (JSON array); None when not sent."""
     if "media_ids[]" not in p and "media_ids" not in p:
         return None
-    try:
-        return tuple(int(v) for v in params.list_param(p, "media_ids") if v != "")
-    except ValueError:
-        raise Unprocessable("media_ids must be ids") from None
+    return tuple(params.id_list(p, "media_ids"))
 
 
 async def create(request: web.Request) -> web.Response:
@@ -107,15 +113,38 @@ async def show(request: web.Request) -> web.Response:
 
 
 async def edit(request: web.Request) -> web.Response:
+    """An edit carries the whole status again: a poll that is not sent is removed
+    (as Mastodon does); `media_attributes[]` describe or refocus its media."""
     p = await params.read_params(request)
     urls = request.app[FEDERATION].urls
+    poll = poll_params.new_poll(p)
     async with api_session(request) as session:
         me = await require_account(request, session, "write:statuses")
         post = await posts.get_visible_post(session, me, params.path_id(request))
         cmd = await _command(request, session, p, Visibility(post.visibility))
+        cmd = replace(cmd, media_edits=_media_edits(p))
         await posts.edit_local_post(session, urls, me, post, cmd)
+        await poll_edits.replace_poll(session, post, poll)
         body = await serialize_one_status(session, post, me, urls)
     return web.json_response(body)
+
+
+def _media_edits(p: MultiDict[Any]) -> tuple[media.MediaEdit, ...]:
+    edits = []
+    for item in params.attribute_list(p, "media_attributes"):
+        try:
+            media_id = int(item.get("id") or "")
+        except ValueError:
+            raise Unprocessable("media_attributes must name media ids") from None
+        description, focus = item.get("description"), item.get("focus")
+        edits.append(
+            media.MediaEdit(
+                media_id,
+                None if description is None else str(description),
+                None if focus is None else str(focus),
+            )
+        )
+    return tuple(edits)
 
 
 async def delete(request: web.Request) -> web.Response:

@@ -68,6 +68,7 @@ def load_handlers() -> None:
         create,
         follow,
         interactions,
+        moderation,
     )
 
 

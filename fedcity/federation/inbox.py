@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from fedcity.domains import is_blocked
 from fedcity.errors import (
     BadRequest,
     FedcityError,
@@ -59,8 +60,12 @@ async def receive(
     """Verify and store one inbound activity; False if it was a duplicate."""
     info = parse_signature(request.method, request.path_qs, request.headers)
     doc = _decode(request.body)
-    signer = await verify_request(fed, info, request)
     actor = get_id(doc.get("actor"))
+    if actor is not None and is_blocked(actor, fed.settings.federation.blocked_domains):
+        # Dropped before any key is fetched from there; 202 all the same (Takahē, GTS).
+        log.info("dropped %s from blocked domain %s", get_type(doc), actor)
+        return False
+    signer = await verify_request(fed, info, request)
     if actor is None:
         raise BadRequest("activity has no actor")
     origin = origin_of(actor)  # parsed once: URL parsing adds up at this rate

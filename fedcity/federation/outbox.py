@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.domains import is_blocked
 from fedcity.federation import render
 from fedcity.federation.context import Federation
 from fedcity.federation.vocab import AS_PUBLIC, Document, origin_of
@@ -78,8 +79,12 @@ async def publish(
     )
     session.add(row)
     await session.flush()
-    own = fed.origin
-    inboxes = sorted(i for i in outgoing.inboxes if i and origin_of(i) != own)
+    own, blocked = fed.origin, fed.settings.federation.blocked_domains
+    inboxes = sorted(
+        i
+        for i in outgoing.inboxes
+        if i and origin_of(i) != own and not is_blocked(i, blocked)
+    )
     await enqueue_many(
         session,
         [

@@ -18,6 +18,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 from yarl import URL
 
+from fedcity.domains import is_blocked
 from fedcity.errors import AddressRefused, FetchError
 
 USER_AGENT = "fedcity/0.1 (+https://fedcity.org)"
@@ -83,8 +84,10 @@ class AiohttpTransport:
         allow_private_addresses: bool,
         timeout_seconds: float,
         max_connections: int = 100,
+        blocked_domains: tuple[str, ...] = (),
     ) -> None:
         self._allow_private = allow_private_addresses
+        self._blocked = blocked_domains
         resolver: AbstractResolver | None = (
             None if allow_private_addresses else GuardedResolver()
         )
@@ -134,6 +137,8 @@ class AiohttpTransport:
         raise FetchError("too many redirects", detail=url)
 
     def _check_host(self, url: str) -> None:
+        if is_blocked(url, self._blocked):
+            raise AddressRefused("refused", detail=f"{url} is on a blocked domain")
         if self._allow_private:
             return
         host = URL(url).host or ""

@@ -7,11 +7,12 @@ from typing import Any
 from fedcity.federation.context import Federation
 from fedcity.federation.delivery import Outcome, deliver
 from fedcity.federation.dispatch import load_handlers, process_inbox
+from fedcity.federation.link_cards import fetch_card
 from fedcity.federation.outbox import federate
 from fedcity.federation.polls import close_poll
 from fedcity.jobs.worker import JobHandler
 from fedcity.push.sender import send_web_push
-from fedcity.services import push, scheduled
+from fedcity.services import link_cards, push, scheduled
 
 
 async def _inbox(
@@ -44,6 +45,13 @@ async def _close_poll(
     return None
 
 
+async def _fetch_card(
+    fed: Federation, payload: dict[str, Any], attempts: int
+) -> Outcome | None:
+    await fetch_card(fed, payload)
+    return None
+
+
 def job_handlers() -> dict[str, JobHandler]:
     load_handlers()
     return {
@@ -53,4 +61,5 @@ def job_handlers() -> dict[str, JobHandler]:
         scheduled.JOB_KIND: _publish_scheduled,
         "close_poll": _close_poll,
         push.JOB_KIND: send_web_push,
+        link_cards.JOB_KIND: _fetch_card,
     }

@@ -28,7 +28,9 @@ JobHandler = Callable[[Federation, dict[str, Any], int], Awaitable[Outcome | Non
 
 PEER_SYNC_SECONDS = 30.0
 SEQUENTIAL_KINDS = ("inbox", "federate", "publish_scheduled", "close_poll")
-CONCURRENT_KINDS = ("deliver", "web_push")
+# Link preview fetches and Web Push messages wait on other sites, so they run
+# beside deliveries.
+CONCURRENT_KINDS = ("deliver", "web_push", "fetch_card")
 
 
 @dataclass(frozen=True)

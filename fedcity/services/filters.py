@@ -325,3 +325,86 @@ def _matches(filters: Sequence[LoadedFilter], post: Post) -> list[Match]:
         if words or statuses:
             found.append(Match(loaded, words or None, statuses or None))
     return found
+
+
+# --- v1 filters ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class V1Fields:
+    """A v1 filter: one phrase, which Mastodon keeps as a v2 filter of one keyword
+    (titled by the phrase); `irreversible` stands for the `hide` action."""
+
+    phrase: str | None = None
+    contexts: Sequence[str] | None = None
+    irreversible: bool | None = None
+    whole_word: bool | None = None
+    expires_in: int | None = None
+
+    def filter_fields(self, title: str | None) -> FilterFields:
+        action = None
+        if self.irreversible is not None:
+            action = FilterAction.HIDE if self.irreversible else FilterAction.WARN
+        return FilterFields(
+            title=title,
+            contexts=self.contexts,
+            action=action,
+            expires_in=self.expires_in,
+        )
+
+
+async def create_v1(
+    session: AsyncSession, actor: Actor, fields: V1Fields
+) -> tuple[LoadedFilter, FilterKeyword]:
+    """Raises: Unprocessable: no phrase or context."""
+    if not (fields.phrase or "").strip():
+        raise Unprocessable("Validation failed: Keyword can't be blank")
+    phrase = fields.phrase or ""
+    keyword = KeywordChange(keyword=phrase, whole_word=bool(fields.whole_word))
+    base = fields.filter_fields(phrase)
+    loaded = await create_filter(
+        session,
+        actor,
+        FilterFields(
+            title=base.title,
+            contexts=base.contexts,
+            action=base.action or FilterAction.WARN,
+            expires_in=base.expires_in,
+            keywords=[keyword],
+        ),
+    )
+    return loaded, loaded.keywords[0]
+
+
+async def load_v1(
+    session: AsyncSession, actor: Actor, keyword_id: int
+) -> tuple[LoadedFilter, FilterKeyword]:
+    """A v1 filter is a keyword; its id is the keyword's. Raises: NotFound."""
+    item = await get_keyword(session, actor, keyword_id)
+    return await load_filter(session, actor, item.filter_id), item
+
+
+async def update_v1(
+    session: AsyncSession, loaded: LoadedFilter, item: FilterKeyword, fields: V1Fields
+) -> None:
+    """Change the phrase, and the filter's contexts, action and expiry. Like
+    Mastodon, refuse to change a filter shared by several keywords this way.
+
+    Raises: Unprocessable: such a change, or an invalid value.
+    """
+    update_keyword(item, fields.phrase, fields.whole_word)
+    row = loaded.filter
+    shared = len(loaded.keywords) > 1
+    changes = fields.filter_fields(None if shared else fields.phrase)
+    changed = (
+        (changes.contexts is not None and list(changes.contexts) != row.contexts)
+        or (changes.action is not None and changes.action != row.action)
+        or changes.expires_in is not None
+    )
+    if shared and changed:
+        raise Unprocessable(
+            "These parameters cannot be changed from this application because they "
+            "apply to more than one filter keyword. Use a more recent application."
+        )
+    _apply_fields(row, changes)
+    await session.flush()

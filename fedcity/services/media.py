@@ -260,6 +260,53 @@ async def update_media(
     return row
 
 
+async def delete_media(
+    session: AsyncSession, storage: MediaStorage, actor: Actor, media_id: int
+) -> None:
+    """Delete own media that no live status uses, and its files (Mastodon 4.4's
+    DELETE /api/v1/media/:id).
+
+    Raises: NotFound: not the actor's; Unprocessable: a status uses it.
+    """
+    row = await get_own_media(session, actor, media_id)
+    if not await _is_free(session, row, None):
+        raise Unprocessable("Media attachment is currently used by a status")
+    paths = [p for p in (row.file_path, row.thumbnail_path) if p]
+    await session.delete(row)
+    await session.flush()
+    for relative in paths:
+        found = storage.stored_file(relative)
+        if found is not None:
+            await asyncio.to_thread(found[0].unlink, missing_ok=True)
+
+
+@dataclass(frozen=True)
+class MediaEdit:
+    """One of a status edit's `media_attributes[]`: new description or focus of an
+    attachment; None leaves that field as it is."""
+
+    id: int
+    description: str | None = None
+    focus: str | None = None
+
+
+async def apply_media_edits(
+    session: AsyncSession, post: Post, edits: Sequence[MediaEdit]
+) -> None:
+    """Describe or refocus the post's own attachments; edits of media the post
+    does not hold are ignored, as Mastodon ignores them."""
+    rows = {row.id: row for row in await q.list_media_for_post(session, post.id)}
+    for edit in edits:
+        row = rows.get(edit.id)
+        if row is None:
+            continue
+        if edit.description is not None:
+            row.description = _description(edit.description)
+        if edit.focus is not None:
+            row.focus_x, row.focus_y = parse_focus(edit.focus)
+    await session.flush()
+
+
 # --- attaching to posts ------------------------------------------------------------
 
 

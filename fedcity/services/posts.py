@@ -21,6 +21,7 @@ from fedcity.jobs.queue import enqueue
 from fedcity.services import media as media_service
 from fedcity.services.counters import bump_actor, bump_post
 from fedcity.services.events import record
+from fedcity.services.link_cards import queue_card_fetch
 from fedcity.services.notifications import notify, notify_subscribers
 from fedcity.storage.models import (
     Actor,
@@ -53,6 +54,8 @@ class NewPost:
     # Own, unattached media to attach, in order (at most 4). On an edit, None keeps
     # the post's media as they are; a tuple replaces them.
     media_ids: tuple[int, ...] | None = None
+    # On an edit: new descriptions or focus points of the post's media.
+    media_edits: tuple[media_service.MediaEdit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ async def create_local_post(
         await notify(session, actor, author, NotificationType.MENTION, post.id)
     await notify_subscribers(session, author, post)
     await enqueue(session, "federate", {"verb": "Create", "post_id": post.id})
+    await queue_card_fetch(session, post)
     record(session, "status.created", post_id=post.id)
     return post
 
@@ -131,6 +135,7 @@ async def edit_local_post(
     _require_author(author, post)
     if cmd.media_ids is not None:
         await media_service.set_post_media(session, author, post, cmd.media_ids)
+    await media_service.apply_media_edits(session, post, cmd.media_edits)
     has_media = await media_service.count_post_media(session, post.id) > 0
     _validate_text(cmd.text, cmd.spoiler_text, has_media=has_media)
     _keep_version(session, post)
@@ -147,6 +152,7 @@ async def edit_local_post(
         text.extract_hashtags(cmd.text),
     )
     await enqueue(session, "federate", {"verb": "Update", "post_id": post.id})
+    await queue_card_fetch(session, post, edited=True)
     record(session, "status.updated", post_id=post.id)
     return post
 
@@ -349,6 +355,7 @@ async def store_remote_post(
     for actor in mentioned:
         await notify(session, actor, author, NotificationType.MENTION, post.id)
     await notify_subscribers(session, author, post)
+    await queue_card_fetch(session, post)
     record(session, "status.created", post_id=post.id)
     return post
 
@@ -386,6 +393,7 @@ async def update_remote_post(
     post.raw = data.raw
     mentioned = await _known_actors(session, data.mentioned_uris)
     await _replace_mentions_and_tags(session, post, mentioned, data.tags)
+    await queue_card_fetch(session, post, edited=True)
     record(session, "status.updated", post_id=post.id)
     boosters = await session.scalars(
         select(Actor)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.services.posts import can_view
-from fedcity.storage.models import Actor, Notification, Post, Visibility
+from fedcity.storage.models import Actor, Notification, Post, PostCard, Visibility
 from fedcity.storage.queries import feeds
 from fedcity.storage.queries import posts as q
 from fedcity.storage.queries.posts import Page
@@ -25,10 +25,16 @@ async def public(
     local: bool = False,
     remote: bool = False,
     viewer_id: int | None = None,
+    card_id: int | None = None,
 ) -> list[Post]:
     """Public posts, no boosts; for a signed-in viewer, without the accounts it
-    muted, blocked or domain-blocked."""
+    muted, blocked or domain-blocked. With `card_id`, only posts with that link
+    preview card (the link timeline)."""
     conditions = [Post.visibility == Visibility.PUBLIC, Post.reblog_of_id.is_(None)]
+    if card_id is not None:
+        conditions.append(
+            Post.id.in_(select(PostCard.post_id).where(PostCard.card_id == card_id))
+        )
     if viewer_id is not None:
         conditions.append(feeds.not_silenced(viewer_id))
     if local:

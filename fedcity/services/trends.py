@@ -1,14 +1,21 @@
-"""Trending hashtags and posts, counted from what this instance has seen."""
+"""Trending hashtags, links and posts, counted from what this instance has seen."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.storage.models import Post, PostTag, Tag, Visibility
+from fedcity.storage.models import (
+    Post,
+    PostCard,
+    PostTag,
+    PreviewCard,
+    Tag,
+    Visibility,
+)
 from fedcity.storage.types import utcnow
 
 TAG_WINDOW_DAYS = 7
@@ -55,21 +62,65 @@ async def trending_tags(
         .limit(limit)
     )
     return [
-        TrendingTag(tag, await _history(session, tag, today)) for tag, _ in ranked.all()
+        TrendingTag(
+            tag,
+            await _history(
+                session, today, select(PostTag.post_id).where(PostTag.tag_id == tag.id)
+            ),
+        )
+        for tag, _ in ranked.all()
     ]
 
 
-async def _history(session: AsyncSession, tag: Tag, today: datetime) -> list[TagDay]:
+@dataclass(frozen=True)
+class TrendingLink:
+    card: PreviewCard
+    history: list[TagDay]
+
+
+async def trending_links(
+    session: AsyncSession, limit: int, offset: int = 0
+) -> list[TrendingLink]:
+    """Link cards ranked by how many accounts shared the link in public posts this
+    week, as tags are (Mastodon adds a moderators' review, which fedcity lacks)."""
+    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    since = today - timedelta(days=TAG_WINDOW_DAYS - 1)
+    accounts = func.count(func.distinct(Post.actor_id))
+    ranked = await session.execute(
+        select(PreviewCard, accounts)
+        .join(PostCard, PostCard.card_id == PreviewCard.id)
+        .join(Post, Post.id == PostCard.post_id)
+        .where(*_public_since(since))
+        .group_by(PreviewCard.id)
+        .order_by(accounts.desc(), PreviewCard.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [
+        TrendingLink(
+            card,
+            await _history(
+                session,
+                today,
+                select(PostCard.post_id).where(PostCard.card_id == card.id),
+            ),
+        )
+        for card, _ in ranked.all()
+    ]
+
+
+async def _history(
+    session: AsyncSession, today: datetime, post_ids: Select[tuple[int]]
+) -> list[TagDay]:
+    """Uses and distinct accounts per day of the window, today first, among the
+    public posts `post_ids` selects."""
     days = []
     for n in range(TAG_WINDOW_DAYS):
         start = today - timedelta(days=n)
         row = (
             await session.execute(
-                select(func.count(), func.count(func.distinct(Post.actor_id)))
-                .select_from(Post)
-                .join(PostTag, PostTag.post_id == Post.id)
-                .where(
-                    PostTag.tag_id == tag.id,
+                select(func.count(), func.count(func.distinct(Post.actor_id))).where(
+                    Post.id.in_(post_ids),
                     *_public_since(start),
                     Post.created_at < start + timedelta(days=1),
                 )

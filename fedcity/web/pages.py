@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 from aiohttp import web
 
 from fedcity.appkeys import SETTINGS
 from fedcity.services.polls import is_expired
-from fedcity.storage.models import Actor, Poll, Post
+from fedcity.storage.models import Actor, Poll, Post, Visibility
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -31,6 +32,13 @@ def render_page(title: str, body: str, head: str = "") -> web.Response:
 def _alternate(uri: str) -> str:
     link = '<link rel="alternate" type="application/activity+json"'
     return f'\n{link} href="{escape(uri)}">'
+
+
+def _oembed_link(base_url: str, status_page: str) -> str:
+    """The oEmbed discovery link of a public status (answered by /api/oembed)."""
+    href = f"{base_url}/api/oembed?url={quote(status_page, safe='')}"
+    link = '<link rel="alternate" type="application/json+oembed"'
+    return f'\n{link} href="{escape(href)}">'
 
 
 async def profile(request: web.Request, actor: Actor) -> web.Response:
@@ -86,9 +94,11 @@ async def status(
         + _poll_html(poll)
         + f'<p class="meta">{(post.published_at or post.created_at).isoformat()}</p>'
     )
-    return render_page(
-        f"{actor.display_name or actor.username}", body, _alternate(post.uri)
-    )
+    head = _alternate(post.uri)
+    if post.visibility in (Visibility.PUBLIC, Visibility.UNLISTED):
+        base = request.app[SETTINGS].instance.base_url
+        head += _oembed_link(base, post.url or post.uri)
+    return render_page(f"{actor.display_name or actor.username}", body, head)
 
 
 async def home(request: web.Request) -> web.Response:

@@ -45,6 +45,7 @@ def make_settings(
     name: str = "city",
     password_grant: bool = False,
     media: MediaSettings | None = None,
+    instance: dict[str, Any] | None = None,
     **federation: Any,
 ) -> Settings:
     fed = replace(
@@ -52,7 +53,9 @@ def make_settings(
         **federation,
     )
     return Settings(
-        instance=InstanceSettings(domain=f"127.0.0.1:{port}", scheme="http", name=name),
+        instance=InstanceSettings(
+            domain=f"127.0.0.1:{port}", scheme="http", name=name, **(instance or {})
+        ),
         server=ServerSettings(host="127.0.0.1", port=port),
         database=DatabaseSettings(url=db_url),
         federation=fed,
@@ -109,10 +112,13 @@ async def start_instance(
     db_url: str,
     name: str = "city",
     media: MediaSettings | None = None,
+    instance: dict[str, Any] | None = None,
     **federation: Any,
 ) -> LiveInstance:
     port = free_port()
-    settings = make_settings(port, db_url, name, media=media, **federation)
+    settings = make_settings(
+        port, db_url, name, media=media, instance=instance, **federation
+    )
     db = Database(db_url)
     await upgrade_to_head(db)
     await db.dispose()

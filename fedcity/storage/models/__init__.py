@@ -1,7 +1,13 @@
 """All models, imported here so that `Base.metadata` knows every table."""
 
 from fedcity.storage.models.actors import AccessToken, Actor, User
+from fedcity.storage.models.announcements import (
+    Announcement,
+    AnnouncementDismissal,
+    AnnouncementReaction,
+)
 from fedcity.storage.models.base import Base
+from fedcity.storage.models.cards import PostCard, PreviewCard
 from fedcity.storage.models.federation import (
     JOB_TRANSITIONS,
     Job,
@@ -18,6 +24,7 @@ from fedcity.storage.models.filters import (
 )
 from fedcity.storage.models.lists import ListMember, RepliesPolicy, TagFollow, UserList
 from fedcity.storage.models.media import MediaAttachment, MediaType
+from fedcity.storage.models.moderation import REPORT_CATEGORIES, Report
 from fedcity.storage.models.oauth import AuthorizationCode, OAuthApp
 from fedcity.storage.models.polls import Poll, PollVote
 from fedcity.storage.models.posts import (
@@ -54,9 +61,13 @@ from fedcity.storage.models.statuses_extra import (
 __all__ = [
     "FILTER_CONTEXTS",
     "JOB_TRANSITIONS",
+    "REPORT_CATEGORIES",
     "AccessToken",
     "AccountDomainBlock",
     "Actor",
+    "Announcement",
+    "AnnouncementDismissal",
+    "AnnouncementReaction",
     "AuthorizationCode",
     "Base",
     "Block",
@@ -89,9 +100,12 @@ __all__ = [
     "Poll",
     "PollVote",
     "Post",
+    "PostCard",
     "PostEdit",
     "PostTag",
+    "PreviewCard",
     "RepliesPolicy",
+    "Report",
     "ScheduledStatus",
     "Tag",
     "TagFollow",

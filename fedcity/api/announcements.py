@@ -1,0 +1,83 @@
+"""/api/v1/announcements: the admins' announcements, dismissals and reactions."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from fedcity import text
+from fedcity.api import params
+from fedcity.api.auth import api_session, require_account
+from fedcity.api.entities import acct_of
+from fedcity.api.formats import Entity, timestamp
+from fedcity.appkeys import FEDERATION
+from fedcity.services import announcements
+from fedcity.urls import Urls
+
+
+def serialize_announcement(shown: announcements.Shown, urls: Urls) -> Entity:
+    row = shown.announcement
+    return {
+        "id": str(row.id),
+        "content": row.content,
+        "starts_at": timestamp(row.starts_at),
+        "ends_at": timestamp(row.ends_at),
+        "all_day": row.all_day,
+        "published_at": timestamp(row.published_at),
+        "updated_at": timestamp(row.updated_at),
+        "read": shown.read,
+        "mentions": [
+            {
+                "id": str(a.id),
+                "username": a.username,
+                "url": a.url or a.uri,
+                "acct": acct_of(a),
+            }
+            for a in shown.mentions
+        ],
+        "statuses": [],
+        "tags": [
+            {"name": name, "url": urls.tag(name)}
+            for name in dict.fromkeys(text.extract_hashtags(row.text))
+        ],
+        "emojis": [],
+        "reactions": [
+            {"name": r.name, "count": r.count, "me": r.me} for r in shown.reactions
+        ],
+    }
+
+
+async def index(request: web.Request) -> web.Response:
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        me = await require_account(request, session, "read")
+        shown = await announcements.list_for(session, me)
+    return web.json_response([serialize_announcement(s, urls) for s in shown])
+
+
+async def dismiss(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:accounts")
+        await announcements.dismiss(session, me, params.path_id(request))
+    return web.json_response({})
+
+
+def _name(request: web.Request) -> str:
+    return request.match_info["name"]  # aiohttp has percent-decoded it
+
+
+async def react(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:favourites")
+        await announcements.add_reaction(
+            session, me, params.path_id(request), _name(request)
+        )
+    return web.json_response({})
+
+
+async def unreact(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:favourites")
+        await announcements.remove_reaction(
+            session, me, params.path_id(request), _name(request)
+        )
+    return web.json_response({})

@@ -1,0 +1,103 @@
+"""The instance's texts from `[instance]`: rules, extended description, privacy policy
+and the versions of the terms of service.
+
+The long texts are files an operator edits (Markdown or HTML); they are read when
+asked for, so an edit shows without a restart, and a file's modification time is
+the text's `updated_at`. Both kinds are sanitised to a document allow-list: clients
+show the HTML in web views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Final
+
+import nh3
+from markdown_it import MarkdownIt
+
+from fedcity.config import InstanceSettings, RuleSetting, TermsVersion
+
+_DOCUMENT_TAGS: Final = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "b", "em",
+    "i", "u", "s", "del", "code", "pre", "blockquote", "ul", "ol", "li", "dl", "dt",
+    "dd", "table", "thead", "tbody", "tr", "th", "td", "abbr", "sub", "sup", "span",
+}  # fmt: skip
+_DOCUMENT_ATTRIBUTES: Final = {"a": {"href", "title"}, "abbr": {"title"}}
+# Raw HTML inside Markdown is not rendered: an .html file is the way to write HTML.
+_MARKDOWN: Final = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    text: str
+    hint: str
+
+
+def rules(settings: InstanceSettings) -> list[Rule]:
+    """Rules in their configured order; a rule's id is its position (from 1), so
+    new rules go at the end to keep the ids that reports cite."""
+    return [_rule(i, r) for i, r in enumerate(settings.rules, start=1)]
+
+
+def _rule(position: int, rule: RuleSetting) -> Rule:
+    return Rule(str(position), rule.text, rule.hint)
+
+
+@dataclass(frozen=True)
+class Document:
+    content: str  # sanitised HTML
+    updated_at: datetime
+
+
+def render(source: str, markdown: bool) -> str:
+    html = _MARKDOWN.render(source) if markdown else source
+    return nh3.clean(
+        html,
+        tags=set(_DOCUMENT_TAGS),
+        attributes=_DOCUMENT_ATTRIBUTES,
+        link_rel="nofollow noopener noreferrer",
+    )
+
+
+def read_document(path: str) -> Document | None:
+    """The file at `path` rendered to HTML; None if there is none (any more).
+    Blocking: call it in a thread."""
+    if not path:
+        return None
+    file = Path(path)
+    try:
+        source = file.read_text(encoding="utf-8")
+        modified = file.stat().st_mtime
+    except (OSError, UnicodeDecodeError):
+        return None
+    markdown = file.suffix.lower() in (".md", ".markdown")
+    return Document(render(source, markdown), datetime.fromtimestamp(modified, UTC))
+
+
+@dataclass(frozen=True)
+class Terms:
+    version: TermsVersion
+    effective: bool
+    succeeded_by: date | None
+
+
+def terms_of_service(
+    settings: InstanceSettings, today: date, on: date | None = None
+) -> Terms | None:
+    """The version in force `today` (else the newest, when none is in force yet, as
+    Mastodon), or the version effective `on` that date; None if there is none."""
+    versions = settings.terms_of_service  # sorted by effective date
+    if on is not None:
+        chosen = next((v for v in versions if v.effective_date == on), None)
+    else:
+        in_force = [v for v in versions if v.effective_date <= today]
+        chosen = in_force[-1] if in_force else (versions[-1] if versions else None)
+    if chosen is None:
+        return None
+    later = [
+        v.effective_date for v in versions if v.effective_date > chosen.effective_date
+    ]
+    return Terms(chosen, chosen.effective_date <= today, later[0] if later else None)
