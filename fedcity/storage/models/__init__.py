@@ -18,6 +18,12 @@ from fedcity.storage.models.filters import (
 )
 from fedcity.storage.models.lists import ListMember, RepliesPolicy, TagFollow, UserList
 from fedcity.storage.models.media import MediaAttachment, MediaType
+from fedcity.storage.models.notification_policies import (
+    NotificationPermission,
+    NotificationPolicy,
+    NotificationRequest,
+    PolicyAction,
+)
 from fedcity.storage.models.oauth import AuthorizationCode, OAuthApp
 from fedcity.storage.models.polls import Poll, PollVote
 from fedcity.storage.models.posts import (
@@ -79,11 +85,15 @@ __all__ = [
     "Mention",
     "Mute",
     "Notification",
+    "NotificationPermission",
+    "NotificationPolicy",
+    "NotificationRequest",
     "NotificationType",
     "OAuthApp",
     "OutboxActivity",
     "PeerInstance",
     "Pin",
+    "PolicyAction",
     "Poll",
     "PollVote",
     "Post",
