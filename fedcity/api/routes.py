@@ -9,11 +9,14 @@ from fedcity.api import (
     accounts,
     conversations,
     filters,
+    grouped_notifications,
     instance,
     lists,
     markers,
     media,
     mutes,
+    notification_requests,
+    notifications,
     oauth,
     polls,
     relationships,
@@ -121,10 +124,9 @@ def add_routes(app: web.Application) -> None:
     # polls
     get("/api/v1/polls/{id}", polls.show)
     post("/api/v1/polls/{id}/votes", polls.vote)
-    # timelines and notifications
+    # timelines
     get("/api/v1/timelines/home", timelines.home)
     get("/api/v1/timelines/public", timelines.public)
-    get("/api/v1/notifications", timelines.notifications)
     # streaming: a WebSocket, and server-sent events per stream
     get("/api/v1/streaming", streaming.websocket)
     get("/api/v1/streaming/health", streaming.health)
@@ -196,3 +198,32 @@ def add_routes(app: web.Application) -> None:
     get("/api/v2/search", search.search_v2)
     # default images referenced by Account entities
     get("/static/{name}", static.image)
+
+    # notifications: v1, grouped (v2), policy and requests. Fixed paths come before
+    # /{id} and /{group_key}, which would otherwise match them.
+    def patch(path: str, handler: Handler) -> None:
+        add_route(app, "PATCH", path, handler)
+
+    get("/api/v1/notifications", notifications.index)
+    get("/api/v1/notifications/unread_count", notifications.unread_count)
+    post("/api/v1/notifications/clear", notifications.clear)
+    get("/api/v1/notifications/policy", notification_requests.policy_show_v1)
+    put("/api/v1/notifications/policy", notification_requests.policy_update_v1)
+    patch("/api/v1/notifications/policy", notification_requests.policy_update_v1)
+    get("/api/v1/notifications/requests", notification_requests.index)
+    get("/api/v1/notifications/requests/merged", notification_requests.merged)
+    post("/api/v1/notifications/requests/accept", notification_requests.accept_many)
+    post("/api/v1/notifications/requests/dismiss", notification_requests.dismiss_many)
+    get("/api/v1/notifications/requests/{id}", notification_requests.show)
+    post("/api/v1/notifications/requests/{id}/accept", notification_requests.accept)
+    post("/api/v1/notifications/requests/{id}/dismiss", notification_requests.dismiss)
+    get("/api/v1/notifications/{id}", notifications.show)
+    post("/api/v1/notifications/{id}/dismiss", notifications.dismiss)
+    get("/api/v2/notifications", grouped_notifications.index)
+    get("/api/v2/notifications/unread_count", grouped_notifications.unread_count)
+    get("/api/v2/notifications/policy", notification_requests.policy_show)
+    put("/api/v2/notifications/policy", notification_requests.policy_update)
+    patch("/api/v2/notifications/policy", notification_requests.policy_update)
+    get("/api/v2/notifications/{group_key}", grouped_notifications.show)
+    get("/api/v2/notifications/{group_key}/accounts", grouped_notifications.accounts)
+    post("/api/v2/notifications/{group_key}/dismiss", grouped_notifications.dismiss)

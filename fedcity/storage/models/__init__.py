@@ -19,6 +19,7 @@ from fedcity.storage.models.filters import (
 from fedcity.storage.models.lists import ListMember, RepliesPolicy, TagFollow, UserList
 from fedcity.storage.models.media import MediaAttachment, MediaType
 from fedcity.storage.models.notification_policies import (
+    POLICY_DEFAULTS,
     NotificationPermission,
     NotificationPolicy,
     NotificationRequest,
@@ -59,6 +60,7 @@ from fedcity.storage.models.statuses_extra import (
 __all__ = [
     "FILTER_CONTEXTS",
     "JOB_TRANSITIONS",
+    "POLICY_DEFAULTS",
     "AccessToken",
     "AccountDomainBlock",
     "Actor",

@@ -20,29 +20,33 @@ class PolicyAction(StrEnum):
     DROP = "drop"  # never stored
 
 
+# Mastodon's defaults: strangers' private mentions and limited accounts filtered.
+POLICY_DEFAULTS: dict[str, PolicyAction] = {
+    "for_not_following": PolicyAction.ACCEPT,
+    "for_not_followers": PolicyAction.ACCEPT,
+    "for_new_accounts": PolicyAction.ACCEPT,
+    "for_private_mentions": PolicyAction.FILTER,
+    "for_limited_accounts": PolicyAction.FILTER,
+}
+
+
+def _policy_column() -> Mapped[str]:
+    return mapped_column(String(8))
+
+
 class NotificationPolicy(SnowflakeIdMixin, CreatedAtMixin, Base):
-    """One account's policy; an account without a row has Mastodon's defaults."""
+    """One account's policy; an account without a row has `POLICY_DEFAULTS`."""
 
     __tablename__ = "notification_policies"
 
     actor_id: Mapped[int] = mapped_column(
         ForeignKey("actors.id", ondelete="CASCADE"), unique=True
     )
-    for_not_following: Mapped[str] = mapped_column(
-        String(8), default=PolicyAction.ACCEPT
-    )
-    for_not_followers: Mapped[str] = mapped_column(
-        String(8), default=PolicyAction.ACCEPT
-    )
-    for_new_accounts: Mapped[str] = mapped_column(
-        String(8), default=PolicyAction.ACCEPT
-    )
-    for_private_mentions: Mapped[str] = mapped_column(
-        String(8), default=PolicyAction.FILTER
-    )
-    for_limited_accounts: Mapped[str] = mapped_column(
-        String(8), default=PolicyAction.FILTER
-    )
+    for_not_following: Mapped[str] = _policy_column()
+    for_not_followers: Mapped[str] = _policy_column()
+    for_new_accounts: Mapped[str] = _policy_column()
+    for_private_mentions: Mapped[str] = _policy_column()
+    for_limited_accounts: Mapped[str] = _policy_column()
 
 
 class NotificationRequest(SnowflakeIdMixin, CreatedAtMixin, Base):
