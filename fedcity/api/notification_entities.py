@@ -1,6 +1,6 @@
 """Mastodon entities of the notification APIs: Notification lists with the viewer's
 filters applied, GroupedNotificationsResults (with NotificationGroup and
-PartialAccountWithAvatar), NotificationPolicy (v2 and v1) and NotificationRequest.
+PartialAccountWithAvatar), NotificationPolicy and NotificationRequest.
 (The Notification entity itself is built by `entities.serialize_notifications`.)"""
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from fedcity.storage.models import (
     Notification,
     NotificationPolicy,
     NotificationRequest,
-    PolicyAction,
 )
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as post_q
@@ -167,17 +166,6 @@ def serialize_policy(row: NotificationPolicy, summary: PolicySummary) -> Entity:
     """NotificationPolicy as the v2 API shows it: accept, filter or drop each."""
     return {
         **{name: getattr(row, name) for name in POLICY_FIELDS},
-        "summary": _summary(summary),
-    }
-
-
-def serialize_policy_v1(row: NotificationPolicy, summary: PolicySummary) -> Entity:
-    """The v1 shape (Mastodon 4.2): a boolean per policy, true unless it accepts."""
-    return {
-        "filter_not_following": row.for_not_following != PolicyAction.ACCEPT,
-        "filter_not_followers": row.for_not_followers != PolicyAction.ACCEPT,
-        "filter_new_accounts": row.for_new_accounts != PolicyAction.ACCEPT,
-        "filter_private_mentions": row.for_private_mentions != PolicyAction.ACCEPT,
         "summary": _summary(summary),
     }
 

@@ -1,6 +1,5 @@
-"""The notification policy (/api/v2/notifications/policy, and the v1 shape at
-/api/v1/notifications/policy) and notification requests
-(/api/v1/notifications/requests…)."""
+"""The notification policy (/api/v2/notifications/policy) and notification
+requests (/api/v1/notifications/requests…)."""
 
 from __future__ import annotations
 
@@ -10,23 +9,14 @@ from fedcity.api import params
 from fedcity.api.auth import api_session, require_account
 from fedcity.api.notification_entities import (
     serialize_policy,
-    serialize_policy_v1,
     serialize_requests,
 )
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable
 from fedcity.services import notification_policy, notification_requests
-from fedcity.storage.models import PolicyAction
 
 REQUESTS_LIMIT = (40, 80)
-# v1 booleans → v2 policies (filter_bots, a later addition, is not offered).
-V1_FIELDS = {
-    "filter_not_following": "for_not_following",
-    "filter_not_followers": "for_not_followers",
-    "filter_new_accounts": "for_new_accounts",
-    "filter_private_mentions": "for_private_mentions",
-}
 
 
 async def policy_show(request: web.Request) -> web.Response:
@@ -47,28 +37,6 @@ async def policy_update(request: web.Request) -> web.Response:
         row = await notification_policy.update_policy(session, me, changes)
         summary = await notification_policy.summarize(session, me)
     return web.json_response(serialize_policy(row, summary))
-
-
-async def policy_show_v1(request: web.Request) -> web.Response:
-    async with api_session(request) as session:
-        me = await require_account(request, session, "read:notifications")
-        row = await notification_policy.get_policy(session, me)
-        summary = await notification_policy.summarize(session, me)
-    return web.json_response(serialize_policy_v1(row, summary))
-
-
-async def policy_update_v1(request: web.Request) -> web.Response:
-    p = await params.read_params(request)
-    changes = {
-        field: PolicyAction.FILTER if params.boolean(p, name) else PolicyAction.ACCEPT
-        for name, field in V1_FIELDS.items()
-        if name in p
-    }
-    async with api_session(request) as session:
-        me = await require_account(request, session, "write:notifications")
-        row = await notification_policy.update_policy(session, me, changes)
-        summary = await notification_policy.summarize(session, me)
-    return web.json_response(serialize_policy_v1(row, summary))
 
 
 async def index(request: web.Request) -> web.Response:
