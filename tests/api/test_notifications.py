@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.test_streaming import next_event, subscribe, ws_url
 from tests.support.http import account_id, follow, post_status
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -246,3 +247,20 @@ async def test_a_filter_of_another_context_leaves_notifications_alone(instance, 
     # Then the notification is shown unfiltered
     assert len(reply.json()) == len(listed) + 1
     assert reply.json()[0]["status"]["filtered"] == []
+
+
+@pytest.mark.usefixtures("people")
+async def test_a_hidden_notification_is_not_streamed(instance, http):
+    # Given alice hides "parking" in notifications and listens to her notifications
+    await add_filter(instance, http, "hide", "parking")
+    token = await instance.token("alice")
+    async with http.session.ws_connect(
+        ws_url(instance.base_url), headers={"Authorization": f"Bearer {token}"}
+    ) as ws:
+        await subscribe(ws, stream="user:notification")
+        # When bob mentions parking, then the budget
+        await post_status(instance, http, "bob", "@alice about parking")
+        await post_status(instance, http, "bob", "@alice about the budget")
+        # Then the first notification she hears is about the budget
+        notification, _ = await next_event(ws, "notification")
+        assert "budget" in notification["status"]["content"]
