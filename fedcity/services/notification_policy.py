@@ -124,24 +124,30 @@ async def judge(
     if kind not in FILTERABLE:
         return Verdict.ACCEPT
     policy = await get_policy(session, recipient)
-    wanted = {name: getattr(policy, name) for name in POLICY_FIELDS}
-    if all(value == PolicyAction.ACCEPT for value in wanted.values()):
-        return Verdict.ACCEPT
-    if await _permitted(session, recipient, sender):
-        return Verdict.ACCEPT
-    if kind == NotificationType.MENTION and await _from_staff(
-        session, recipient, sender
-    ):
-        return Verdict.ACCEPT
+    wanted = {
+        name: action
+        for name in POLICY_FIELDS
+        if (action := getattr(policy, name)) != PolicyAction.ACCEPT
+    }
     facts = _Facts(session, recipient, sender, kind, post_id)
-    votes = [
-        action
-        for name, action in wanted.items()
-        if action != PolicyAction.ACCEPT and await _CONDITIONS[name](facts)
-    ]
-    if PolicyAction.DROP in votes:
-        return Verdict.DROP
-    return Verdict.FILTER if votes else Verdict.ACCEPT
+    votes = {
+        action for name, action in wanted.items() if await _CONDITIONS[name](facts)
+    }
+    if not votes or await _exempt(session, recipient, sender, kind):
+        return Verdict.ACCEPT
+    return Verdict.DROP if PolicyAction.DROP in votes else Verdict.FILTER
+
+
+async def _exempt(
+    session: AsyncSession, recipient: Actor, sender: Actor, kind: str
+) -> bool:
+    """Senders the policy lets through whatever it says: one whose request the
+    recipient accepted, and staff mentioning a lower-ranked account."""
+    if await _permitted(session, recipient, sender):
+        return True
+    return kind == NotificationType.MENTION and await _from_staff(
+        session, recipient, sender
+    )
 
 
 async def _permitted(session: AsyncSession, recipient: Actor, sender: Actor) -> bool:

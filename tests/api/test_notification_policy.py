@@ -220,6 +220,44 @@ async def test_a_reply_to_her_own_private_mention_is_not_filtered(instance, http
     assert [n["type"] for n in listed] == ["mention"]
 
 
+async def test_a_moderators_mention_is_never_filtered(instance, http):
+    # Given alice filters accounts she does not follow, and a moderator
+    await instance.create_account("alice")
+    await instance.create_account("mod", role="moderator")
+    await set_policy(instance, http, for_not_following="filter")
+    # When the moderator mentions her
+    await post_status(instance, http, "mod", "@alice a note from the moderators")
+    # Then the mention is in her list
+    listed = await alices(instance, http, "/api/v1/notifications")
+    assert [n["account"]["acct"] for n in listed] == ["mod"]
+
+
+@pytest.mark.usefixtures("people")
+async def test_a_follower_of_less_than_three_days_counts_as_none(instance, http):
+    # Given alice filters accounts that do not follow her, and bob just followed
+    await set_policy(instance, http, for_not_followers="filter")
+    await follow(instance, http, "bob", "alice")
+    # When bob mentions her
+    await post_status(instance, http, "bob", "@alice hi, new here")
+    # Then the mention is filtered (so is his follow notification), as in Mastodon
+    assert await alices(instance, http, "/api/v1/notifications") == []
+    (request,) = await requests_of_alice(instance, http)
+    assert request["notifications_count"] == "1"
+
+
+@pytest.mark.usefixtures("people")
+async def test_new_accounts_are_filtered_unless_followed(instance, http):
+    # Given alice filters new accounts and follows carol (both accounts are new)
+    await set_policy(instance, http, for_new_accounts="filter")
+    await follow(instance, http, "alice", "carol")
+    # When bob and carol mention her
+    await post_status(instance, http, "bob", "@alice from bob")
+    await post_status(instance, http, "carol", "@alice from carol")
+    # Then only carol's mention is shown
+    listed = await alices(instance, http, "/api/v1/notifications")
+    assert [n["account"]["acct"] for n in listed] == ["carol"]
+
+
 # --- accepting and dismissing requests ----------------------------------------------
 
 

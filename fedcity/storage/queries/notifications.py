@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,9 +42,10 @@ class Scope:
         return found
 
 
-def _paged(
-    stmt: Select[tuple[Notification]], page: Page
-) -> Select[tuple[Notification]]:
+Selected = TypeVar("Selected", bound="Select[*tuple[Any, ...]]")
+
+
+def _paged(stmt: Selected, page: Page) -> Selected:
     if page.max_id is not None:
         stmt = stmt.where(Notification.id < page.max_id)
     if page.since_id is not None:
