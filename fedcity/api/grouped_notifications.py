@@ -63,7 +63,9 @@ async def show(request: web.Request) -> web.Response:
         group = await notification_groups.get_group(
             session, me, request.match_info["group_key"]
         )
-        body = await render_grouped(session, [group], me, request.app[FEDERATION].urls)
+        body = await render_grouped(
+            session, [group], me, request.app[FEDERATION].urls, hide=False
+        )
     return web.json_response(body)
 
 

@@ -80,15 +80,17 @@ async def render_grouped(
     urls: Urls,
     *,
     partial_avatars: bool = False,
+    hide: bool = True,
 ) -> Entity:
     """GroupedNotificationsResults: the groups, and each account and status they
     refer to once. The viewer's `notifications` filters apply as in
-    `render_notifications` (a `hide` match leaves its group out). With
+    `render_notifications` (with `hide`, a `hide` match leaves its group out). With
     `partial_avatars`, only each group's newest sender is a full Account; the other
     sample senders are PartialAccountWithAvatar entities."""
     kept, warned = await screen(session, viewer, [g.notification for g in groups])
-    shown_ids = {row.id for row in kept}
-    groups = [g for g in groups if g.notification.id in shown_ids]
+    if hide:
+        shown_ids = {row.id for row in kept}
+        groups = [g for g in groups if g.notification.id in shown_ids]
     posts = await post_q.list_posts_by_ids(session, _status_ids(groups))
     shown = [posts[i] for i in dict.fromkeys(_status_ids(groups)) if i in posts]
     batch = await load_batch(session, shown, viewer)
