@@ -347,7 +347,7 @@ async def serialize_notifications(
                 "id": str(row.id),
                 "type": row.type,
                 "created_at": timestamp(row.created_at),
-                "group_key": f"ungrouped-{row.id}",
+                "group_key": row.group_key or f"ungrouped-{row.id}",
                 "account": serialize_account(sender, urls),
                 "status": serialize_status(post, batch, urls, viewer) if post else None,
             }

@@ -106,7 +106,8 @@ async def instance_v2(request: web.Request) -> web.Response:
             "translation": {"enabled": False},
         },
         "registrations": {"enabled": False, "approval_required": True, "message": None},
-        "api_versions": {"mastodon": 1},
+        # 2: grouped notifications (/api/v2/notifications) are served.
+        "api_versions": {"mastodon": 2},
         "contact": {
             "email": settings.instance.contact_email,
             "account": contact_entity,

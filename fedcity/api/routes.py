@@ -12,12 +12,15 @@ from fedcity.api import (
     conversations,
     filters,
     filters_v1,
+    grouped_notifications,
     instance,
     instance_texts,
     lists,
     markers,
     media,
     mutes,
+    notification_requests,
+    notifications,
     oauth,
     oembed,
     polls,
@@ -128,10 +131,9 @@ def add_routes(app: web.Application) -> None:
     # polls
     get("/api/v1/polls/{id}", polls.show)
     post("/api/v1/polls/{id}/votes", polls.vote)
-    # timelines and notifications
+    # timelines
     get("/api/v1/timelines/home", timelines.home)
     get("/api/v1/timelines/public", timelines.public)
-    get("/api/v1/notifications", timelines.notifications)
     # streaming: a WebSocket, and server-sent events per stream
     get("/api/v1/streaming", streaming.websocket)
     get("/api/v1/streaming/health", streaming.health)
@@ -239,3 +241,29 @@ def add_routes(app: web.Application) -> None:
     get("/api/v1/timelines/link", cards.link_timeline)
     get("/media_proxy/cards/{id}", media.card_image)
     get("/api/oembed", oembed.oembed)
+
+    # notifications: v1, grouped (v2), policy and requests. Fixed paths come before
+    # /{id} and /{group_key}, which would otherwise match them.
+    def patch(path: str, handler: Handler) -> None:
+        add_route(app, "PATCH", path, handler)
+
+    get("/api/v1/notifications", notifications.index)
+    get("/api/v1/notifications/unread_count", notifications.unread_count)
+    post("/api/v1/notifications/clear", notifications.clear)
+    get("/api/v1/notifications/requests", notification_requests.index)
+    get("/api/v1/notifications/requests/merged", notification_requests.merged)
+    post("/api/v1/notifications/requests/accept", notification_requests.accept_many)
+    post("/api/v1/notifications/requests/dismiss", notification_requests.dismiss_many)
+    get("/api/v1/notifications/requests/{id}", notification_requests.show)
+    post("/api/v1/notifications/requests/{id}/accept", notification_requests.accept)
+    post("/api/v1/notifications/requests/{id}/dismiss", notification_requests.dismiss)
+    get("/api/v1/notifications/{id}", notifications.show)
+    post("/api/v1/notifications/{id}/dismiss", notifications.dismiss)
+    get("/api/v2/notifications", grouped_notifications.index)
+    get("/api/v2/notifications/unread_count", grouped_notifications.unread_count)
+    get("/api/v2/notifications/policy", notification_requests.policy_show)
+    put("/api/v2/notifications/policy", notification_requests.policy_update)
+    patch("/api/v2/notifications/policy", notification_requests.policy_update)
+    get("/api/v2/notifications/{group_key}", grouped_notifications.show)
+    get("/api/v2/notifications/{group_key}/accounts", grouped_notifications.accounts)
+    post("/api/v2/notifications/{group_key}/dismiss", grouped_notifications.dismiss)

@@ -115,9 +115,6 @@ async def _tags(session: AsyncSession, query: str, limit: int) -> list[Tag]:
     if not term:
         return []
     rows = await session.scalars(
-        select(Tag)
-        .where(Tag.name.like(f"{term}%"))
-        .order_by(Tag.name)
-        .limit(limit)
+        select(Tag).where(Tag.name.like(f"{term}%")).order_by(Tag.name).limit(limit)
     )
     return list(rows)

@@ -26,9 +26,9 @@ from fedcity.api.auth import bearer_token
 from fedcity.api.entities import (
     Entity,
     serialize_account,
-    serialize_notifications,
     serialize_one_status,
 )
+from fedcity.api.notification_entities import render_notifications
 from fedcity.appkeys import DB, EVENT_BUS, FEDERATION, STREAM_SOCKETS, STREAMING
 from fedcity.errors import BadRequest, FedcityError, Unauthorized
 from fedcity.services import accounts
@@ -127,7 +127,9 @@ class MastodonRenderer:
     async def notification(
         self, session: AsyncSession, row: Notification, viewer: Actor
     ) -> str | None:
-        items = await serialize_notifications(session, [row], viewer, self.urls)
+        # The viewer's notifications filters apply as in the list: a hide match
+        # is not streamed, a warn match fills the status's `filtered`.
+        items = await render_notifications(session, [row], viewer, self.urls)
         return _dumps(items[0]) if items else None
 
 

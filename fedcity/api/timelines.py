@@ -1,4 +1,4 @@
-"""/api/v1/timelines/… and /api/v1/notifications."""
+"""/api/v1/timelines/home and /api/v1/timelines/public."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ from aiohttp import web
 
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
-from fedcity.api.entities import serialize_notifications
 from fedcity.api.filters import filtered_page
-from fedcity.api.pagination import paged_response
-from fedcity.appkeys import FEDERATION
 from fedcity.services import timelines
 
 
@@ -33,18 +30,3 @@ async def public(request: web.Request) -> web.Response:
             viewer_id=viewer.id if viewer else None,
         )
         return await filtered_page(request, session, posts, viewer, "public")
-
-
-async def notifications(request: web.Request) -> web.Response:
-    p = await params.read_params(request)
-    types = frozenset(params.list_param(p, "types")) or None
-    exclude = frozenset(params.list_param(p, "exclude_types"))
-    async with api_session(request) as session:
-        me = await require_account(request, session, "read:notifications")
-        rows = await timelines.notifications(
-            session, me, params.page(p, default_limit=40, max_limit=80), types, exclude
-        )
-        items = await serialize_notifications(
-            session, rows, me, request.app[FEDERATION].urls
-        )
-    return paged_response(request, items, [row.id for row in rows])

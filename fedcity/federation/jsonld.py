@@ -476,7 +476,9 @@ def _pyld_compact(source: dict[str, object], *, base: str) -> dict[str, object]:
         # The base is used only for expansion: compacting with it would make
         # the document's own IRIs relative.
         expanded = _pyld().expand(source, {**options, "base": base})
-        compacted = _pyld().compact(expanded, target, {**options, "skipExpansion": True})
+        compacted = _pyld().compact(
+            expanded, target, {**options, "skipExpansion": True}
+        )
     except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise _pyld().JsonLdError(
             "pyld failed on malformed input", "jsonld.SyntaxError", code="pyld crash"

@@ -9,7 +9,8 @@ Kinds and their data:
 - "status.created" {post_id}: a post or a boost was stored (local or remote)
 - "status.updated" {post_id}: a post was edited
 - "status.deleted" {post_id}: a post or a boost was tombstoned
-- "notification" {notification_id, recipient_id}: a local account was notified
+- "notification" {notification_id, recipient_id}: a local account was notified (not
+  recorded for a notification its notification policy filtered)
 - "filters_changed" {account_id}: a local account's filters changed
 """
 

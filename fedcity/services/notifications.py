@@ -1,4 +1,5 @@
-"""Notifications for local accounts."""
+"""Notifications for local accounts: whether one is created at all, and with what
+group key and policy verdict."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.ids import new_id
+from fedcity.services import notification_requests
 from fedcity.services.events import record
+from fedcity.services.notification_groups import group_key_for
+from fedcity.services.notification_policy import Verdict, judge
 from fedcity.services.push import enqueue_web_push
 from fedcity.storage.models import (
     Actor,
@@ -19,6 +23,7 @@ from fedcity.storage.models import (
 )
 from fedcity.storage.queries.feeds import is_silenced_for_notifications
 from fedcity.storage.queries.status_extras import is_conversation_muted
+from fedcity.storage.types import utcnow
 
 
 async def notify(
@@ -27,35 +32,72 @@ async def notify(
     sender: Actor,
     kind: NotificationType,
     post_id: int | None = None,
-) -> None:
-    """Notify a local recipient; remote recipients and self-actions are not notified,
-    nor is anyone of what an account they muted (with notifications) or a domain they
-    blocked did."""
-    if not recipient.is_local or recipient.id == sender.id:
-        return
+) -> Notification | None:
+    """Notify a local recipient, unless the recipient's mutes, blocks or notification
+    policy say no. A notification the policy filters is stored but not announced;
+    only a shown one is recorded as an event (and so streamed)."""
+    if await _unwanted(session, recipient, sender, kind, post_id):
+        return None
+    verdict = await judge(session, recipient, sender, kind, post_id)
+    if verdict is Verdict.DROP:
+        return None
+    row = await _store(
+        session, recipient, sender, kind, post_id, filtered=verdict is Verdict.FILTER
+    )
+    if row.filtered:
+        await notification_requests.note_filtered(session, row)
+        return row
+    record(session, "notification", notification_id=row.id, recipient_id=recipient.id)
+    await enqueue_web_push(session, recipient, sender, kind, row.id)
+    return row
+
+
+async def _unwanted(
+    session: AsyncSession,
+    recipient: Actor,
+    sender: Actor,
+    kind: NotificationType,
+    post_id: int | None,
+) -> bool:
+    """Remote recipients are not notified, nor anyone of their own actions (except a
+    poll of theirs ending), of a thread they muted, or of what an account they muted
+    (with notifications) or a domain they blocked did."""
+    if not recipient.is_local:
+        return True
+    if recipient.id == sender.id and kind != NotificationType.POLL:
+        return True
     if post_id is not None and await is_conversation_muted(
         session, recipient.id, post_id
     ):
-        return  # the recipient muted this thread
-    if await is_silenced_for_notifications(session, recipient.id, sender):
-        return
-    notification_id = new_id()
-    session.add(
-        Notification(
-            id=notification_id,
-            recipient_id=recipient.id,
-            from_actor_id=sender.id,
-            type=kind,
-            post_id=post_id,
-        )
-    )
-    await enqueue_web_push(session, recipient, sender, kind, notification_id)
-    record(
-        session,
-        "notification",
-        notification_id=notification_id,
+        return True
+    return await is_silenced_for_notifications(session, recipient.id, sender)
+
+
+async def _store(
+    session: AsyncSession,
+    recipient: Actor,
+    sender: Actor,
+    kind: NotificationType,
+    post_id: int | None,
+    *,
+    filtered: bool,
+) -> Notification:
+    now = utcnow()
+    row = Notification(
+        id=new_id(),
         recipient_id=recipient.id,
+        from_actor_id=sender.id,
+        type=kind,
+        post_id=post_id,
+        created_at=now,
+        filtered=filtered,
+        # Filtered notifications stay ungrouped, even once accepted (Mastodon).
+        group_key=None
+        if filtered
+        else await group_key_for(session, recipient.id, kind, post_id, now),
     )
+    session.add(row)
+    return row
 
 
 async def notify_subscribers(session: AsyncSession, author: Actor, post: Post) -> None:

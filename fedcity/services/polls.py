@@ -19,11 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
-from fedcity.services.events import record
+from fedcity.services.notifications import notify
 from fedcity.services.posts import can_view
 from fedcity.storage.models import (
     Actor,
-    Notification,
     NotificationType,
     Poll,
     PollVote,
@@ -279,31 +278,9 @@ async def close_poll(session: AsyncSession, poll_id: int) -> bool:
     if author.is_local:
         recipients.append(author)
     for recipient in recipients:
-        _notify_poll(session, recipient, author, post)
+        # notify lets a poll's end reach its own author too, as Mastodon does.
+        await notify(session, recipient, author, NotificationType.POLL, post.id)
     return True
-
-
-def _notify_poll(
-    session: AsyncSession, recipient: Actor, author: Actor, post: Post
-) -> None:
-    # Not services.notifications.notify: Mastodon notifies the author of their own
-    # poll's end too, and that helper skips self-notifications.
-    notification_id = new_id()
-    session.add(
-        Notification(
-            id=notification_id,
-            recipient_id=recipient.id,
-            from_actor_id=author.id,
-            type=NotificationType.POLL,
-            post_id=post.id,
-        )
-    )
-    record(
-        session,
-        "notification",
-        notification_id=notification_id,
-        recipient_id=recipient.id,
-    )
 
 
 async def _schedule_close(session: AsyncSession, poll: Poll) -> None:

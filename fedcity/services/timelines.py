@@ -1,4 +1,4 @@
-"""Timelines, account statuses, threads and notifications, as one query each."""
+"""Timelines, account statuses and threads, as one query each."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.services.posts import can_view
-from fedcity.storage.models import Actor, Notification, Post, PostCard, Visibility
+from fedcity.storage.models import Actor, Post, PostCard, Visibility
 from fedcity.storage.queries import feeds
 from fedcity.storage.queries import posts as q
 from fedcity.storage.queries.posts import Page
@@ -92,33 +92,3 @@ async def context(
         if await can_view(session, viewer, p)
     ]
     return ancestors, descendants
-
-
-async def notifications(
-    session: AsyncSession,
-    viewer: Actor,
-    page: Page,
-    types: frozenset[str] | None = None,
-    exclude_types: frozenset[str] = frozenset(),
-) -> list[Notification]:
-    stmt = select(Notification).where(Notification.recipient_id == viewer.id)
-    if types:
-        stmt = stmt.where(Notification.type.in_(types))
-    if exclude_types:
-        stmt = stmt.where(Notification.type.not_in(exclude_types))
-    if page.max_id is not None:
-        stmt = stmt.where(Notification.id < page.max_id)
-    if page.since_id is not None:
-        stmt = stmt.where(Notification.id > page.since_id)
-    if page.min_id is not None:
-        stmt = stmt.where(Notification.id > page.min_id).order_by(Notification.id.asc())
-        rows = list((await session.scalars(stmt.limit(page.limit))).all())
-        rows.reverse()
-        return rows
-    return list(
-        (
-            await session.scalars(
-                stmt.order_by(Notification.id.desc()).limit(page.limit)
-            )
-        ).all()
-    )

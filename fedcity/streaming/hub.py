@@ -207,8 +207,8 @@ class Hub:
         self, session: AsyncSession, notification_id: int
     ) -> None:
         row = await session.get(Notification, notification_id)
-        if row is None:
-            return
+        if row is None or row.filtered:
+            return  # gone, or held back by the recipient's notification policy
         wanted = {StreamKey(USER), StreamKey(NOTIFICATION)}
         conns = [
             c

@@ -25,6 +25,13 @@ from fedcity.storage.models.filters import (
 from fedcity.storage.models.lists import ListMember, RepliesPolicy, TagFollow, UserList
 from fedcity.storage.models.media import MediaAttachment, MediaType
 from fedcity.storage.models.moderation import REPORT_CATEGORIES, Report
+from fedcity.storage.models.notification_policies import (
+    POLICY_DEFAULTS,
+    NotificationPermission,
+    NotificationPolicy,
+    NotificationRequest,
+    PolicyAction,
+)
 from fedcity.storage.models.oauth import AuthorizationCode, OAuthApp
 from fedcity.storage.models.polls import Poll, PollVote
 from fedcity.storage.models.posts import (
@@ -61,6 +68,7 @@ from fedcity.storage.models.statuses_extra import (
 __all__ = [
     "FILTER_CONTEXTS",
     "JOB_TRANSITIONS",
+    "POLICY_DEFAULTS",
     "REPORT_CATEGORIES",
     "AccessToken",
     "AccountDomainBlock",
@@ -92,11 +100,15 @@ __all__ = [
     "Mention",
     "Mute",
     "Notification",
+    "NotificationPermission",
+    "NotificationPolicy",
+    "NotificationRequest",
     "NotificationType",
     "OAuthApp",
     "OutboxActivity",
     "PeerInstance",
     "Pin",
+    "PolicyAction",
     "Poll",
     "PollVote",
     "Post",

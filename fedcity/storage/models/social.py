@@ -68,6 +68,12 @@ class NotificationType(StrEnum):
 
 
 class Notification(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """`group_key` is set when the notification is created (Mastodon's
+    `Notification#set_group_key!`: favourites and boosts of one post, and follows,
+    within a span of hours share one); None means the notification stands alone.
+    `filtered` notifications were held back by the recipient's notification policy:
+    kept, but out of the normal list until their request is accepted."""
+
     __tablename__ = "notifications"
 
     recipient_id: Mapped[int] = mapped_column(
@@ -80,5 +86,15 @@ class Notification(SnowflakeIdMixin, CreatedAtMixin, Base):
     post_id: Mapped[int | None] = mapped_column(
         ForeignKey("posts.id", ondelete="CASCADE")
     )
+    group_key: Mapped[str | None] = mapped_column(String(255))
+    filtered: Mapped[bool] = mapped_column(default=False)
 
-    __table_args__ = (Index("ix_notifications_recipient_id_id", "recipient_id", "id"),)
+    __table_args__ = (
+        Index("ix_notifications_recipient_id_id", "recipient_id", "id"),
+        Index("ix_notifications_recipient_id_group_key", "recipient_id", "group_key"),
+        Index(
+            "ix_notifications_recipient_id_from_actor_id",
+            "recipient_id",
+            "from_actor_id",
+        ),
+    )
