@@ -196,3 +196,6 @@ def add_routes(app: web.Application) -> None:
     get("/api/v2/search", search.search_v2)
     # default images referenced by Account entities
     get("/static/{name}", static.image)
+
+    # search, timelines, streams and filters
+    get("/api/v1/timelines/direct", timelines.direct)

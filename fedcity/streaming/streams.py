@@ -21,7 +21,7 @@ from sqlalchemy import BigInteger, ColumnElement, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import BadRequest
-from fedcity.storage.models import Post, UserList, Visibility
+from fedcity.storage.models import MediaAttachment, Post, UserList, Visibility
 from fedcity.storage.queries import posts as post_q
 
 USER = "user"
@@ -127,7 +127,9 @@ async def post_audience(
     """The streams `post` belongs to, among the given (connected) viewers and the
     lists they listen to."""
     tags = (await post_q.list_tags(session, [post.id])).get(post.id, [])
-    public = _public_keys(post, tags)
+    public: frozenset[StreamKey] = frozenset()
+    if post.visibility == Visibility.PUBLIC and post.reblog_of_id is None:
+        public = _public_keys(post, tags, await _has_media(session, post))
     if not viewer_ids:
         return PostAudience(public, frozenset(), frozenset())
     home = await _home_audience(session, post, viewer_ids)
@@ -139,12 +141,24 @@ async def post_audience(
     return PostAudience(public, home, direct, lists)
 
 
-def _public_keys(post: Post, tags: Collection[str]) -> frozenset[StreamKey]:
-    if post.visibility != Visibility.PUBLIC or post.reblog_of_id is not None:
-        return frozenset()
+async def _has_media(session: AsyncSession, post: Post) -> bool:
+    """Remote attachments are kept on the post, local ones in media_attachments
+    (the same rule as the timelines' `only_media`, `feeds.has_media`)."""
+    if post.attachments:
+        return True
+    found = await session.scalar(
+        select(MediaAttachment.id).where(MediaAttachment.post_id == post.id).limit(1)
+    )
+    return found is not None
+
+
+def _public_keys(
+    post: Post, tags: Collection[str], has_media: bool
+) -> frozenset[StreamKey]:
+    """The public and hashtag streams of a public post that is not a boost."""
     where = "local" if post.local else "remote"
     names = ["public", f"public:{where}"]
-    if post.attachments:
+    if has_media:
         names += ["public:media", f"public:{where}:media"]
     keys = {StreamKey(n) for n in names}
     for tag in tags:
