@@ -41,8 +41,11 @@ class StatusSearch:
 async def search_statuses(
     session: AsyncSession, viewer: Actor, search: StatusSearch, local_domain: str
 ) -> list[Post]:
-    """The posts `viewer` may find for `search`, newest first."""
+    """The posts `viewer` may find for `search`, newest first. A query with
+    nothing to search by (only punctuation, say) finds nothing."""
     parsed = parse(search.query)
+    if parsed.is_empty:
+        return []
     conditions = [
         Post.reblog_of_id.is_(None),
         Post.deleted_at.is_(None),

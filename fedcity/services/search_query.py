@@ -53,6 +53,17 @@ class ParsedQuery:
     filters: list[Filter] = field(default_factory=list)
     scope: str | None = None  # `in:library` or `in:public`
 
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.required
+            or self.excluded
+            or self.tags
+            or self.excluded_tags
+            or self.filters
+            or self.scope
+        )
+
 
 def parse(query: str) -> ParsedQuery:
     """Split a search query into the clauses above."""
