@@ -32,7 +32,6 @@ _CLAUSE: Final = re.compile(
     r'(?P<op>[+-])?(?:(?P<prefix>[^\s:"]+):)?'
     r'(?:"(?P<phrase>[^"]*)"?|(?P<term>[^\s"]+))'
 )
-_WORDY: Final = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,9 @@ def parse(query: str) -> ParsedQuery:
 
 
 def _add_words(parsed: ParsedQuery, words: Words, excluded: bool) -> None:
-    if _WORDY.search(words.text):
+    # Without a letter or digit, neither engine has a word to look up ("_" is a
+    # separator to both), and they would disagree on what an empty clause means.
+    if any(char.isalnum() for char in words.text):
         (parsed.excluded if excluded else parsed.required).append(words)
 
 

@@ -117,10 +117,13 @@ def _quote(text: str) -> str:
 
 
 def _fts(words: Words) -> str:
-    """An FTS5 expression: the phrase, or each word of the text (AND)."""
+    """An FTS5 expression: the phrase, or each word of the text (AND). Pieces
+    without a letter or digit are left out, as `plainto_tsquery` leaves them out:
+    to FTS5 an empty string would match nothing."""
     if words.phrase:
         return _quote(words.text)
-    return "(" + " AND ".join(_quote(w) for w in words.text.split()) + ")"
+    pieces = [w for w in words.text.split() if any(c.isalnum() for c in w)]
+    return "(" + " AND ".join(map(_quote, pieces)) + ")"
 
 
 def _fts_ids(expression: str) -> Select[tuple[int]]:

@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import update
 
 from fedcity.storage.models import Post
-from tests.federation.test_inbox_security import note_create
 from tests.support.http import Http, account_id, follow, post_status
 from tests.support.images import jpeg_with_exif
 
@@ -47,6 +46,29 @@ async def set_indexable(instance, http: Http, name: str, value: bool) -> None:
     )
     assert reply.status == 200, reply.text
     assert reply.json()["indexable"] is value
+
+
+def note_activity(remote, actor, verb: str, number: str, html: str) -> dict:
+    """A Create or Update of a public Note by a remote actor."""
+    note = {
+        "id": f"{actor.uri}/statuses/{number}",
+        "type": "Note",
+        "attributedTo": actor.uri,
+        "content": html,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": [f"{actor.uri}/followers"],
+    }
+    if verb == "Update":
+        note["updated"] = datetime.now(UTC).isoformat()
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{remote.base_url}/activities/{verb.lower()}-{number}",
+        "type": verb,
+        "actor": actor.uri,
+        "object": note,
+        "to": note["to"],
+        "cc": note["cc"],
+    }
 
 
 async def reader(instance) -> str:
@@ -377,12 +399,12 @@ async def test_remote_posts_from_the_inbox_are_indexed(instance, http, remote):
     open_actor = remote.add_actor("mayor", indexable=True)
     closed_actor = remote.add_actor("clerk")
     token = await reader(instance)
-    # When each delivers a public post, and the first edits it
-    for actor, suffix in ((open_actor, "1"), (closed_actor, "2")):
+    # When each delivers a public post
+    for actor, number in ((open_actor, "1"), (closed_actor, "2")):
         status, _ = await remote.send(
             f"{instance.base_url}/inbox",
-            note_create(
-                remote, actor, suffix, content="<p>Bridge <em>inspection</em></p>"
+            note_activity(
+                remote, actor, "Create", number, "<p>Bridge <em>inspection</em></p>"
             ),
         )
         assert status == 202
@@ -391,10 +413,7 @@ async def test_remote_posts_from_the_inbox_are_indexed(instance, http, remote):
     ids = await found_ids(http, token, "inspection")
     assert len(ids) == 1
     # When the author edits it
-    edit = note_create(remote, open_actor, "1", content="<p>Bridge repainting</p>")
-    edit["type"] = "Update"
-    edit["id"] = f"{remote.base_url}/activities/update-1"
-    edit["object"]["updated"] = datetime.now(UTC).isoformat()
+    edit = note_activity(remote, open_actor, "Update", "1", "<p>Bridge repainting</p>")
     await remote.send(f"{instance.base_url}/inbox", edit)
     await instance.run_jobs()
     # Then the index follows the edit

@@ -49,7 +49,7 @@ def test_an_unknown_prefix_is_read_as_words():
 
 
 def test_a_query_of_punctuation_is_empty():
-    assert parse(' - !!! "" ').is_empty
+    assert parse(' - !!! "" _ ').is_empty
     assert not parse("in:public").is_empty
 
 
