@@ -20,10 +20,12 @@ config = context.config
 
 # Autogenerate compares against the models; running a revision never needs them.
 target_metadata = None
+include_name = None
 _autogenerate = config.attributes.get("autogenerate") or getattr(
     config.cmd_opts, "autogenerate", False
 )
 if context.is_offline_mode() or _autogenerate:
+    from fedcity.storage.fulltext import include_name
     from fedcity.storage.models import Base
 
     target_metadata = Base.metadata
@@ -35,6 +37,8 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The SQLite full-text table is made by hand, not from the models.
+        include_name=include_name,
     )
     with warnings.catch_warnings(), context.begin_transaction():
         # SQLite batch migrations reflect neighbouring tables through foreign keys;

@@ -16,8 +16,8 @@ from fedcity.api.entities import (
     relationship,
     serialize_account,
     serialize_credential_account,
-    serialize_statuses,
 )
+from fedcity.api.filters import filtered_page
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, NotFound
@@ -98,10 +98,7 @@ async def account_statuses(request: web.Request) -> web.Response:
             posts = await timelines.account_statuses(
                 session, viewer, actor, params.page(p), flt
             )
-        items = await serialize_statuses(
-            session, posts, viewer, request.app[FEDERATION].urls
-        )
-    return paged_response(request, items, [post.id for post in posts])
+        return await filtered_page(request, session, posts, viewer, "account")
 
 
 async def followers(request: web.Request) -> web.Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fedcity.api.formats import Entity, timestamp
+from fedcity.api.formats import Entity, serialize_history, timestamp
 from fedcity.services.trends import TrendingLink
 from fedcity.storage.models import PreviewCard
 from fedcity.urls import Urls
@@ -41,12 +41,5 @@ def serialize_card(card: PreviewCard, urls: Urls) -> Entity:
 
 def serialize_trend(trend: TrendingLink, urls: Urls) -> Entity:
     entity = serialize_card(trend.card, urls)
-    entity["history"] = [
-        {
-            "day": str(int(day.day.timestamp())),
-            "accounts": str(day.accounts),
-            "uses": str(day.uses),
-        }
-        for day in trend.history
-    ]
+    entity["history"] = serialize_history(trend.history)
     return entity

@@ -356,7 +356,8 @@ async def serialize_notifications(
 
 
 def serialize_tag(tag_id: int, name: str, urls: Urls) -> Entity:
-    """A Tag entity (search results, followed tags); statuses carry only name and url."""
+    """A Tag entity without its usage: `api/tag_entities.py` adds `history` (use
+    that to serve Tags); statuses carry only name and url."""
     return {"id": str(tag_id), "name": name, "url": urls.tag(name), "history": []}
 
 

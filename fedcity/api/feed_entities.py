@@ -1,5 +1,5 @@
 """Mastodon entities for how an account shapes its feeds: List, Marker, Filter (v2 and
-v1), FilterKeyword, FilterStatus, FilterResult, Conversation and a followed Tag.
+v1), FilterKeyword, FilterStatus, FilterResult and Conversation.
 (Kept beside `entities.py`, which holds Account, Status and Notification.)"""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from fedcity.api.entities import (
     load_batch,
     serialize_account,
     serialize_status,
-    serialize_tag,
     timestamp,
 )
 from fedcity.services.conversations import Conversation
@@ -23,7 +22,6 @@ from fedcity.storage.models import (
     FilterKeyword,
     FilterStatus,
     Marker,
-    Tag,
     UserList,
 )
 from fedcity.storage.queries import actors as actor_q
@@ -45,10 +43,6 @@ def serialize_marker(row: Marker) -> Entity:
         "version": row.version,
         "updated_at": timestamp(row.updated_at),
     }
-
-
-def serialize_followed_tag(tag: Tag, urls: Urls, *, following: bool | None) -> Entity:
-    return {**serialize_tag(tag.id, tag.name, urls), "following": following}
 
 
 def serialize_filter_keyword(item: FilterKeyword) -> Entity:

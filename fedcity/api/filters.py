@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
 from fedcity.api.auth import api_session, require_account
-from fedcity.api.entities import serialize_statuses
+from fedcity.api.entities import Entity, serialize_statuses
 from fedcity.api.feed_entities import (
     add_filter_results,
     serialize_filter,
@@ -28,6 +28,23 @@ from fedcity.services.posts import get_visible_post
 from fedcity.storage.models import Actor, Post
 
 
+async def filtered_statuses(
+    request: web.Request,
+    session: AsyncSession,
+    posts: Sequence[Post],
+    viewer: Actor | None,
+    context: str,
+) -> list[Entity]:
+    """Status entities with the viewer's filters for `context` applied: `hide`
+    matches are left out, `warn` matches carry `filtered`."""
+    kept, warned = await filters.apply_filters(session, viewer, posts, context)
+    items = await serialize_statuses(
+        session, kept, viewer, request.app[FEDERATION].urls
+    )
+    add_filter_results(items, [p.id for p in kept], warned)
+    return items
+
+
 async def filtered_page(
     request: web.Request,
     session: AsyncSession,
@@ -35,14 +52,9 @@ async def filtered_page(
     viewer: Actor | None,
     context: str,
 ) -> web.Response:
-    """A timeline page with the viewer's filters for `context` applied: `hide`
-    matches are left out, `warn` matches carry `filtered`. The Link header still
-    pages over every post read, so paging goes on past filtered ones."""
-    kept, warned = await filters.apply_filters(session, viewer, posts, context)
-    items = await serialize_statuses(
-        session, kept, viewer, request.app[FEDERATION].urls
-    )
-    add_filter_results(items, [p.id for p in kept], warned)
+    """A timeline page with the viewer's filters for `context` applied. The Link
+    header still pages over every post read, so paging goes on past filtered ones."""
+    items = await filtered_statuses(request, session, posts, viewer, context)
     return paged_response(request, items, [p.id for p in posts])
 
 

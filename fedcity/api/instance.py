@@ -8,6 +8,7 @@ from fedcity import __version__
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import serialize_account, serialize_statuses, serialize_tag
+from fedcity.api.formats import serialize_history
 from fedcity.api.instance_texts import serialize_rules
 from fedcity.api.media import media_configuration
 from fedcity.appkeys import FEDERATION, SETTINGS
@@ -168,14 +169,7 @@ async def trends_tags(request: web.Request) -> web.Response:
     body = []
     for item in trending:
         entity = serialize_tag(item.tag.id, item.tag.name, urls)
-        entity["history"] = [
-            {
-                "day": str(int(d.day.timestamp())),
-                "uses": str(d.uses),
-                "accounts": str(d.accounts),
-            }
-            for d in item.history
-        ]
+        entity["history"] = serialize_history(item.history)
         body.append(entity)
     return web.json_response(body)
 

@@ -267,3 +267,6 @@ def add_routes(app: web.Application) -> None:
     get("/api/v2/notifications/{group_key}", grouped_notifications.show)
     get("/api/v2/notifications/{group_key}/accounts", grouped_notifications.accounts)
     post("/api/v2/notifications/{group_key}/dismiss", grouped_notifications.dismiss)
+
+    # search, timelines, streams and filters
+    get("/api/v1/timelines/direct", timelines.direct)

@@ -1,61 +1,162 @@
-"""/api/v2/search: accounts by handle or name; posts and actors by URL (resolve)."""
+"""/api/v2/search: accounts by handle or name, statuses by full text (signed in),
+hashtags by prefix; posts and actors by URL (fetched with `resolve`)."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, or_, select
+from multidict import MultiDict
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
-from fedcity.api.auth import api_session, optional_account
-from fedcity.api.entities import serialize_account, serialize_statuses, serialize_tag
+from fedcity.api.auth import api_session, authenticate
+from fedcity.api.entities import Entity, serialize_account, serialize_statuses
+from fedcity.api.tag_entities import serialize_tags
 from fedcity.appkeys import FEDERATION, SETTINGS
-from fedcity.errors import FedcityError, Unauthorized
+from fedcity.errors import BadRequest, FedcityError, Forbidden, Unauthorized
 from fedcity.federation.actors import resolve_handle, split_handle
 from fedcity.federation.resolve import resolve_url
 from fedcity.federation.vocab import is_http_url
+from fedcity.services import search, tags
 from fedcity.services.posts import can_view
+from fedcity.services.scopes import has_scope
 from fedcity.storage.models import Actor, Post, Tag
 from fedcity.storage.queries import actors as q
+from fedcity.storage.queries import search as search_q
+from fedcity.text import normalize_hashtag
 
 log = logging.getLogger(__name__)
+
+TYPES = ("accounts", "statuses", "hashtags")
+
+
+@dataclass(frozen=True)
+class _Request:
+    """The search parameters, checked."""
+
+    query: str
+    kind: str | None
+    resolve: bool
+    limit: int
+    offset: int
+    following: bool
+    exclude_unreviewed: bool
+    p: MultiDict[Any]
+
+    def wants(self, kind: str) -> bool:
+        return self.kind is None or self.kind == kind
+
+
+def _read(p: MultiDict[Any], viewer: Actor | None) -> _Request:
+    """Mastodon's rules: `q` is required; `offset` counts only with `type`; without
+    a token, neither `offset` nor `resolve` may be used."""
+    query = str(p.get("q") or "").strip()
+    if not query:
+        raise BadRequest("param is missing or the value is empty: q")
+    resolve = params.boolean(p, "resolve")
+    if viewer is None and p.get("offset") not in (None, ""):
+        raise Unauthorized(
+            "Search queries pagination is not supported without authentication"
+        )
+    if viewer is None and resolve:
+        raise Unauthorized(
+            "Search queries that resolve remote resources are not supported "
+            "without authentication"
+        )
+    kind = str(p["type"]) if p.get("type") else None
+    return _Request(
+        query=query,
+        kind=kind,
+        resolve=resolve,
+        limit=max(1, min(params.optional_int(p, "limit") or 20, params.MAX_LIMIT)),
+        offset=max(0, params.optional_int(p, "offset") or 0) if kind else 0,
+        following=params.boolean(p, "following"),
+        exclude_unreviewed=params.boolean(p, "exclude_unreviewed"),
+        p=p,
+    )
 
 
 async def search_v2(request: web.Request) -> web.Response:
     p = await params.read_params(request)
-    query = str(p.get("q") or "").strip()
-    kind = p.get("type")
-    resolve = params.boolean(p, "resolve")
-    limit = max(1, min(params.optional_int(p, "limit") or 20, 40))
-    accounts: list[Actor] = []
-    posts: list[Post] = []
-    tags: list[Tag] = []
-    urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
-        viewer = await optional_account(request, session)
-        if resolve and viewer is None:
-            raise Unauthorized(
-                "Search queries that resolve remote resources require a token"
-            )
-        if query and is_http_url(query):
-            found = await _by_url(request, session, query, resolve)
-            if isinstance(found, Actor):
-                accounts.append(found)
-            elif isinstance(found, Post) and await can_view(session, viewer, found):
-                posts.append(found)
-        elif query:
-            if kind in (None, "accounts"):
-                accounts = await _accounts(request, session, query, resolve, limit)
-            if kind in (None, "hashtags"):
-                tags = await _tags(session, query, limit)
-        body = {
-            "accounts": [serialize_account(a, urls) for a in accounts],
-            "statuses": await serialize_statuses(session, posts, viewer, urls),
-            "hashtags": [serialize_tag(t.id, t.name, urls) for t in tags],
-        }
+        auth = await authenticate(request, session)
+        if auth is not None and not has_scope(auth.scopes, "read:search"):
+            raise Forbidden("This action is outside the authorized scopes")
+        viewer = auth.account if auth else None
+        req = _read(p, viewer)
+        if is_http_url(req.query):
+            body = await _url_results(request, session, req, viewer)
+        else:
+            body = await _results(request, session, req, viewer)
     return web.json_response(body)
+
+
+async def _results(
+    request: web.Request, session: AsyncSession, req: _Request, viewer: Actor | None
+) -> dict[str, list[Entity]]:
+    urls = request.app[FEDERATION].urls
+    accounts: list[Actor] = []
+    if req.wants("accounts"):
+        accounts = await _accounts(request, session, req, viewer)
+    posts: list[Post] = []
+    if viewer is not None and req.wants("statuses"):
+        posts = await search.search_statuses(
+            session,
+            viewer,
+            search.StatusSearch(
+                query=req.query,
+                limit=req.limit,
+                offset=req.offset,
+                account_id=params.optional_int(req.p, "account_id"),
+                min_id=params.optional_int(req.p, "min_id"),
+                max_id=params.optional_int(req.p, "max_id"),
+            ),
+            request.app[SETTINGS].instance.domain,
+        )
+    found_tags = await _tags(session, req) if req.wants("hashtags") else []
+    followed = (
+        await tags.followed_tag_ids(session, viewer, [t.id for t in found_tags])
+        if viewer is not None
+        else None
+    )
+    return {
+        "accounts": [serialize_account(a, urls) for a in accounts],
+        "statuses": await serialize_statuses(session, posts, viewer, urls),
+        "hashtags": await serialize_tags(
+            session,
+            found_tags,
+            urls,
+            following={i: True for i in followed} if followed is not None else None,
+        ),
+    }
+
+
+# --- by URL -------------------------------------------------------------------
+
+
+async def _url_results(
+    request: web.Request, session: AsyncSession, req: _Request, viewer: Actor | None
+) -> dict[str, list[Entity]]:
+    """The account or status at a URL: known here, or fetched with `resolve`. Not
+    shown past the first page, nor when `type` asks for the other kind."""
+    urls = request.app[FEDERATION].urls
+    body: dict[str, list[Entity]] = {"accounts": [], "statuses": [], "hashtags": []}
+    if req.offset:
+        return body
+    found = await _by_url(request, session, req.query, req.resolve)
+    if isinstance(found, Actor) and req.wants("accounts"):
+        body["accounts"] = [serialize_account(found, urls)]
+    elif (
+        isinstance(found, Post)
+        and req.wants("statuses")
+        and await can_view(session, viewer, found)
+    ):
+        body["statuses"] = await serialize_statuses(session, [found], viewer, urls)
+    return body
 
 
 async def _by_url(
@@ -74,47 +175,67 @@ async def _by_url(
     return found
 
 
+# --- accounts and hashtags ------------------------------------------------------
+
+
 async def _accounts(
-    request: web.Request, session: AsyncSession, query: str, resolve: bool, limit: int
+    request: web.Request, session: AsyncSession, req: _Request, viewer: Actor | None
 ) -> list[Actor]:
-    if "@" in query.lstrip("@"):
-        try:
-            username, domain = split_handle(query)
-        except FedcityError:
-            return []
-        if domain == request.app[SETTINGS].instance.domain.lower():
-            domain = None
-        actor = await q.get_actor_by_handle(session, username, domain)
-        if actor is None and resolve and domain is not None:
-            try:
-                actor = await resolve_handle(
-                    request.app[FEDERATION], session, username, domain
-                )
-            except FedcityError as exc:
-                log.info("resolving %s failed: %s", query, exc)
-        return [actor] if actor is not None and actor.deleted_at is None else []
-    term = f"%{query.lstrip('@').lower()}%"
-    stmt = (
-        select(Actor)
-        .where(
-            or_(
-                func.lower(Actor.username).like(term),
-                func.lower(Actor.display_name).like(term),
-            ),
-            Actor.deleted_at.is_(None),
-            Actor.actor_type != "Application",
+    """A handle (`name@domain`, fetched with `resolve`), or a part of a username
+    or display name; with `following`, only accounts the viewer follows."""
+    followed_by = viewer.id if req.following and viewer is not None else None
+    if "@" not in req.query.lstrip("@"):
+        return await search_q.list_accounts_by_name(
+            session,
+            req.query.lstrip("@"),
+            limit=req.limit,
+            offset=req.offset,
+            followed_by=followed_by,
         )
-        .order_by(Actor.domain.is_not(None), Actor.username)
-        .limit(limit)
-    )
-    return list((await session.scalars(stmt)).all())
-
-
-async def _tags(session: AsyncSession, query: str, limit: int) -> list[Tag]:
-    term = query.lstrip("#").lower()
-    if not term:
+    if req.offset:
+        return []  # one exact match: there is no second page
+    actor = await _by_handle(request, session, req.query, req.resolve)
+    if actor is None or actor.deleted_at is not None:
         return []
-    rows = await session.scalars(
-        select(Tag).where(Tag.name.like(f"{term}%")).order_by(Tag.name).limit(limit)
+    if followed_by is not None and not await q.is_follower(
+        session, followed_by, actor.id
+    ):
+        return []
+    return [actor]
+
+
+async def _by_handle(
+    request: web.Request, session: AsyncSession, handle: str, resolve: bool
+) -> Actor | None:
+    try:
+        username, domain = split_handle(handle)
+    except FedcityError:
+        return None
+    if domain == request.app[SETTINGS].instance.domain.lower():
+        domain = None
+    actor = await q.get_actor_by_handle(session, username, domain)
+    if actor is None and resolve and domain is not None:
+        try:
+            actor = await resolve_handle(
+                request.app[FEDERATION], session, username, domain
+            )
+        except FedcityError as exc:
+            log.info("resolving %s failed: %s", handle, exc)
+    return actor
+
+
+async def _tags(session: AsyncSession, req: _Request) -> list[Tag]:
+    """Hashtags by prefix; with `exclude_unreviewed`, only the exact name (fedcity
+    reviews no hashtags, and Mastodon keeps unreviewed ones but an exact match)."""
+    if "@" in req.query:
+        return []
+    term = normalize_hashtag(req.query.lstrip("#"))
+    if not term or any(c.isspace() for c in term):
+        return []
+    return await search_q.list_tags_by_prefix(
+        session,
+        term,
+        limit=req.limit,
+        offset=req.offset,
+        exact_only=req.exclude_unreviewed,
     )
-    return list(rows)

@@ -18,6 +18,7 @@ from fedcity.api import polls as poll_params
 from fedcity.api.accounts import account_page
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import serialize_one_status, serialize_statuses
+from fedcity.api.filters import filtered_statuses
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, Unprocessable
@@ -162,14 +163,18 @@ async def delete(request: web.Request) -> web.Response:
 
 
 async def context(request: web.Request) -> web.Response:
-    urls = request.app[FEDERATION].urls
+    """The thread around a status, with the viewer's `thread` filters applied."""
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
         post = await posts.get_visible_post(session, viewer, params.path_id(request))
         ancestors, descendants = await timelines.context(session, viewer, post)
         body = {
-            "ancestors": await serialize_statuses(session, ancestors, viewer, urls),
-            "descendants": await serialize_statuses(session, descendants, viewer, urls),
+            "ancestors": await filtered_statuses(
+                request, session, ancestors, viewer, "thread"
+            ),
+            "descendants": await filtered_statuses(
+                request, session, descendants, viewer, "thread"
+            ),
         }
     return web.json_response(body)
 

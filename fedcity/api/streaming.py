@@ -3,8 +3,9 @@ event endpoints under /api/v1/streaming/…, and /api/v1/streaming/health.
 
 Tokens come from `access_token`, `Authorization: Bearer`, or (WebSocket) the
 `Sec-WebSocket-Protocol` header, which is echoed back as the selected protocol.
-Public and hashtag streams need no token; user and direct need `read:statuses`,
-user:notification `read:notifications` (Mastodon's rules).
+Public and hashtag streams need no token; user, list and direct need
+`read:statuses`, user:notification `read:notifications` (Mastodon's rules); a list
+stream only its owner.
 
 Events reach the streams through `fedcity.streaming` (bus → hub); this module only
 authenticates, parses subscriptions, serialises entities and writes to the wire.
@@ -33,12 +34,13 @@ from fedcity.appkeys import DB, EVENT_BUS, FEDERATION, STREAM_SOCKETS, STREAMING
 from fedcity.errors import BadRequest, FedcityError, Unauthorized
 from fedcity.services import accounts
 from fedcity.services.scopes import has_scope
-from fedcity.storage.models import Actor, Notification, Post
+from fedcity.storage.db import Database
+from fedcity.storage.models import Actor, Notification, Post, UserList
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.streaming.bus import open_event_bus, publish_after_commit
 from fedcity.streaming.hub import Connection, Hub
-from fedcity.streaming.streams import StreamKey, parse_stream, required_scope
+from fedcity.streaming.streams import LIST, StreamKey, parse_stream, required_scope
 from fedcity.urls import Urls
 
 SSE_HEARTBEAT_SECONDS = 15.0  # Mastodon's `:thump` interval
@@ -160,7 +162,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     conn = Connection(viewer, scopes, multiplexed=True)
     if "stream" in request.query:
         key = _key_from(request.query["stream"], request.query)
-        _authorize(key, viewer, scopes)
+        await _authorize(request.app[DB], key, viewer, scopes)
         conn.subscriptions.add(key)
     # Subscribed before the handshake answers: a client that has its 101 is
     # already listening.
@@ -172,7 +174,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         hub.remove(conn)
         raise
     request.app[STREAM_SOCKETS].add(ws)
-    reader = asyncio.create_task(_read_commands(ws, conn))
+    reader = asyncio.create_task(_read_commands(ws, conn, request.app[DB]))
     try:
         while (text := await conn.queue.get()) is not None:
             await ws.send_str(text)
@@ -201,7 +203,7 @@ async def _serve_sse(request: web.Request, channel: str) -> web.StreamResponse:
         channel += ":media"
     key = _key_from(channel, request.query)
     viewer, scopes = await _authenticate(request, bearer_token(request))
-    _authorize(key, viewer, scopes)
+    await _authorize(request.app[DB], key, viewer, scopes)
     conn = Connection(viewer, scopes, multiplexed=False, subscriptions={key})
     response = web.StreamResponse(
         headers={
@@ -246,7 +248,9 @@ async def _authenticate(
     return actor, frozenset(row.scopes.split())
 
 
-def _authorize(key: StreamKey, viewer: Actor | None, scopes: frozenset[str]) -> None:
+async def _authorize(
+    db: Database, key: StreamKey, viewer: Actor | None, scopes: frozenset[str]
+) -> None:
     scope = required_scope(key)
     if scope is None:
         return
@@ -256,6 +260,17 @@ def _authorize(key: StreamKey, viewer: Actor | None, scopes: frozenset[str]) -> 
         )
     if not has_scope(scopes, scope):
         raise Unauthorized("Access token does not have the required scopes")
+    if key.name == LIST:
+        await _authorize_list(db, key, viewer)
+
+
+async def _authorize_list(db: Database, key: StreamKey, viewer: Actor) -> None:
+    """Only a list's owner may stream it (Mastodon's `authorizeListAccess`)."""
+    list_id = int(key.param) if key.param and key.param.isdigit() else None
+    async with db.session() as session:
+        row = await session.get(UserList, list_id) if list_id is not None else None
+    if row is None or row.actor_id != viewer.id:
+        raise Unauthorized("Not authorized to stream this list")
 
 
 def _key_from(channel: str, query: Mapping[str, object]) -> StreamKey:
@@ -267,17 +282,19 @@ def _key_from(channel: str, query: Mapping[str, object]) -> StreamKey:
     )
 
 
-async def _read_commands(ws: web.WebSocketResponse, conn: Connection) -> None:
+async def _read_commands(
+    ws: web.WebSocketResponse, conn: Connection, db: Database
+) -> None:
     """{"type": "subscribe" | "unsubscribe", "stream": …, "tag": …, "list": …}."""
     try:
         async for msg in ws:
             if msg.type == WSMsgType.TEXT:
-                _apply_command(conn, msg.data)
+                await _apply_command(conn, msg.data, db)
     finally:
         conn.close()
 
 
-def _apply_command(conn: Connection, raw: str) -> None:
+async def _apply_command(conn: Connection, raw: str, db: Database) -> None:
     try:
         msg = json.loads(raw)
     except ValueError:
@@ -290,7 +307,7 @@ def _apply_command(conn: Connection, raw: str) -> None:
         if msg["type"] == "unsubscribe":
             conn.subscriptions.discard(key)
             return
-        _authorize(key, conn.viewer, conn.scopes)
+        await _authorize(db, key, conn.viewer, conn.scopes)
     except FedcityError as exc:
         conn.push(_dumps({"error": exc.message, "status": exc.status}))
         return

@@ -7,9 +7,9 @@ from aiohttp import web
 
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
-from fedcity.api.feed_entities import serialize_followed_tag
 from fedcity.api.filters import filtered_page
 from fedcity.api.pagination import paged_response
+from fedcity.api.tag_entities import serialize_one_tag, serialize_tags
 from fedcity.appkeys import FEDERATION
 from fedcity.services import tags
 
@@ -23,24 +23,30 @@ async def show(request: web.Request) -> web.Response:
         viewer = await optional_account(request, session)
         tag = await tags.get_tag(session, _name(request))
         following = await tags.is_following(session, viewer, tag) if viewer else None
-    urls = request.app[FEDERATION].urls
-    return web.json_response(serialize_followed_tag(tag, urls, following=following))
+        body = await serialize_one_tag(
+            session, tag, request.app[FEDERATION].urls, following=following
+        )
+    return web.json_response(body)
 
 
 async def follow(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "write:follows")
         tag = await tags.follow_tag(session, me, _name(request))
-    urls = request.app[FEDERATION].urls
-    return web.json_response(serialize_followed_tag(tag, urls, following=True))
+        body = await serialize_one_tag(
+            session, tag, request.app[FEDERATION].urls, following=True
+        )
+    return web.json_response(body)
 
 
 async def unfollow(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "write:follows")
         tag = await tags.unfollow_tag(session, me, _name(request))
-    urls = request.app[FEDERATION].urls
-    return web.json_response(serialize_followed_tag(tag, urls, following=False))
+        body = await serialize_one_tag(
+            session, tag, request.app[FEDERATION].urls, following=False
+        )
+    return web.json_response(body)
 
 
 async def followed(request: web.Request) -> web.Response:
@@ -50,12 +56,13 @@ async def followed(request: web.Request) -> web.Response:
         rows = await tags.followed_tags_page(
             session, me, params.page(p, default_limit=100, max_limit=200)
         )
-    urls = request.app[FEDERATION].urls
-    return paged_response(
-        request,
-        [serialize_followed_tag(t, urls, following=True) for _, t in rows],
-        [i for i, _ in rows],
-    )
+        items = await serialize_tags(
+            session,
+            [t for _, t in rows],
+            request.app[FEDERATION].urls,
+            following={t.id: True for _, t in rows},
+        )
+    return paged_response(request, items, [i for i, _ in rows])
 
 
 async def timeline(request: web.Request) -> web.Response:

@@ -1,4 +1,4 @@
-"""/api/v1/timelines/home and /api/v1/timelines/public."""
+"""/api/v1/timelines/home, public and direct."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from aiohttp import web
 
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
+from fedcity.api.entities import serialize_statuses
 from fedcity.api.filters import filtered_page
+from fedcity.api.pagination import paged_response
+from fedcity.appkeys import FEDERATION
 from fedcity.services import timelines
 
 
@@ -27,6 +30,20 @@ async def public(request: web.Request) -> web.Response:
             params.page(p),
             local=params.boolean(p, "local"),
             remote=params.boolean(p, "remote"),
+            only_media=params.boolean(p, "only_media"),
             viewer_id=viewer.id if viewer else None,
         )
         return await filtered_page(request, session, posts, viewer, "public")
+
+
+async def direct(request: web.Request) -> web.Response:
+    """GET /api/v1/timelines/direct (deprecated in Mastodon for conversations, but
+    some apps still call it). No filter context applies to direct messages."""
+    p = await params.read_params(request)
+    async with api_session(request) as session:
+        me = await require_account(request, session, "read:statuses")
+        posts = await timelines.direct(session, me, params.page(p))
+        items = await serialize_statuses(
+            session, posts, me, request.app[FEDERATION].urls
+        )
+    return paged_response(request, items, [post.id for post in posts])

@@ -266,7 +266,7 @@ async def delete_remote_actor(session: AsyncSession, actor: Actor) -> None:
     await session.execute(
         update(Post)
         .where(Post.actor_id == actor.id, Post.deleted_at.is_(None))
-        .values(deleted_at=now, content="")
+        .values(deleted_at=now, content="", search_text=None)
     )
     follows = await session.scalars(
         select(Follow).where(

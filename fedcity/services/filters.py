@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.services import search_index
 from fedcity.storage.models import (
     FILTER_CONTEXTS,
     Actor,
@@ -22,7 +23,6 @@ from fedcity.storage.models import (
     Post,
 )
 from fedcity.storage.types import utcnow
-from fedcity.text import html_to_text
 
 
 @dataclass
@@ -262,8 +262,12 @@ def keyword_pattern(keyword: str, whole_word: bool) -> re.Pattern[str]:
 
 
 def searchable_text(post: Post) -> str:
-    """What keywords are matched against: content warning and plain-text content."""
-    return f"{post.spoiler_text}\n\n{html_to_text(post.content)}"
+    """What keywords are matched against: Mastodon's `searchable_text`, the text
+    full-text search matches (content warning, plain-text content, poll options,
+    media descriptions), kept on the post by `services.search_index`."""
+    if post.search_text is not None:
+        return post.search_text
+    return search_index.compose(post.spoiler_text, post.content)
 
 
 async def active_filters(

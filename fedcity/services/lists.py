@@ -16,9 +16,7 @@ from fedcity.storage.models import (
     Post,
     RepliesPolicy,
     UserList,
-    Visibility,
 )
-from fedcity.storage.queries import feeds
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.lists import paged_rows
 from fedcity.storage.queries.posts import Page
@@ -159,12 +157,7 @@ async def timeline(
 ) -> list[Post]:
     """Posts by the list's members that the viewer may read, newest first, with the
     list's replies policy applied and silenced accounts left out."""
-    stmt = post_q.timeline_select(
-        feeds.list_filter(row),
-        post_q.visible_to(viewer.id),
-        Post.visibility != Visibility.DIRECT,
-        feeds.not_silenced(viewer.id),
-    )
+    stmt = post_q.timeline_select(post_q.list_timeline_filter(row))
     return await post_q.list_page(session, stmt, page)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
+from fedcity.services import search_index
 from fedcity.services.notifications import notify
 from fedcity.services.posts import can_view
 from fedcity.storage.models import (
@@ -124,6 +125,7 @@ async def attach_poll(session: AsyncSession, post: Post, cmd: NewPoll) -> Poll:
     )
     session.add(poll)
     await session.flush()
+    await search_index.refresh(session, post)
     await _schedule_close(session, poll)
     return poll
 
@@ -250,6 +252,7 @@ async def store_remote_poll(
     poll.voters_count = data.voters_count
     poll.fetched_at = utcnow()
     await session.flush()
+    await search_index.refresh(session, post)
     return poll
 
 

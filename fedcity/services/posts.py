@@ -19,6 +19,7 @@ from fedcity.errors import Forbidden, NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
 from fedcity.services import media as media_service
+from fedcity.services import search_index
 from fedcity.services.counters import bump_actor, bump_post
 from fedcity.services.events import record
 from fedcity.services.link_cards import queue_card_fetch
@@ -120,6 +121,7 @@ async def create_local_post(
         session, post, mentioned, text.extract_hashtags(cmd.text)
     )
     await _count_new_post(session, author, post, parent)
+    await search_index.refresh(session, post)
     for actor in mentioned:
         await notify(session, actor, author, NotificationType.MENTION, post.id)
     await notify_subscribers(session, author, post)
@@ -151,6 +153,7 @@ async def edit_local_post(
         _unique_actors(cmd.mentions.values()),
         text.extract_hashtags(cmd.text),
     )
+    await search_index.refresh(session, post)
     await enqueue(session, "federate", {"verb": "Update", "post_id": post.id})
     await queue_card_fetch(session, post, edited=True)
     record(session, "status.updated", post_id=post.id)
@@ -265,6 +268,7 @@ async def _tombstone(session: AsyncSession, post: Post) -> None:
         return
     post.deleted_at = utcnow()
     post.content, post.source = "", None
+    search_index.forget(post)
     record(session, "status.deleted", post_id=post.id)
     if post.reblog_of_id is not None:
         await bump_post(session, post.reblog_of_id, Post.reblogs_count, -1)
@@ -352,6 +356,7 @@ async def store_remote_post(
     mentioned = await _known_actors(session, data.mentioned_uris)
     await _attach_mentions_and_tags(session, post, mentioned, data.tags)
     await _count_new_post(session, author, post, parent)
+    await search_index.refresh(session, post)
     for actor in mentioned:
         await notify(session, actor, author, NotificationType.MENTION, post.id)
     await notify_subscribers(session, author, post)
@@ -393,6 +398,7 @@ async def update_remote_post(
     post.raw = data.raw
     mentioned = await _known_actors(session, data.mentioned_uris)
     await _replace_mentions_and_tags(session, post, mentioned, data.tags)
+    await search_index.refresh(session, post)
     await queue_card_fetch(session, post, edited=True)
     record(session, "status.updated", post_id=post.id)
     boosters = await session.scalars(

@@ -49,6 +49,20 @@ async def is_following(session: AsyncSession, actor: Actor, tag: Tag) -> bool:
     return row is not None
 
 
+async def followed_tag_ids(
+    session: AsyncSession, actor: Actor, tag_ids: Sequence[int]
+) -> set[int]:
+    """Which of `tag_ids` the actor follows."""
+    if not tag_ids:
+        return set()
+    rows = await session.scalars(
+        select(TagFollow.tag_id).where(
+            TagFollow.actor_id == actor.id, TagFollow.tag_id.in_(set(tag_ids))
+        )
+    )
+    return set(rows)
+
+
 async def follow_tag(session: AsyncSession, actor: Actor, raw: str) -> Tag:
     """Follow a hashtag (created if unknown, as Mastodon does); idempotent."""
     name = tag_name(raw)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.services.posts import can_view
-from fedcity.storage.models import Actor, Post, PostCard, Visibility
+from fedcity.storage.models import (
+    Actor,
+    Mention,
+    Post,
+    PostCard,
+    Visibility,
+)
 from fedcity.storage.queries import feeds
 from fedcity.storage.queries import posts as q
 from fedcity.storage.queries.posts import Page
@@ -24,12 +30,13 @@ async def public(
     *,
     local: bool = False,
     remote: bool = False,
+    only_media: bool = False,
     viewer_id: int | None = None,
     card_id: int | None = None,
 ) -> list[Post]:
-    """Public posts, no boosts; for a signed-in viewer, without the accounts it
-    muted, blocked or domain-blocked. With `card_id`, only posts with that link
-    preview card (the link timeline)."""
+    """Public posts, no boosts (with `only_media`, those with attachments); for a
+    signed-in viewer, without the accounts it muted, blocked or domain-blocked.
+    With `card_id`, only posts with that link preview card (the link timeline)."""
     conditions = [Post.visibility == Visibility.PUBLIC, Post.reblog_of_id.is_(None)]
     if card_id is not None:
         conditions.append(
@@ -41,6 +48,22 @@ async def public(
         conditions.append(Post.local.is_(True))
     if remote:
         conditions.append(Post.local.is_(False))
+    if only_media:
+        conditions.append(feeds.has_media())
+    return await q.list_page(session, q.timeline_select(*conditions), page)
+
+
+async def direct(session: AsyncSession, viewer: Actor, page: Page) -> list[Post]:
+    """Direct posts the viewer wrote or is mentioned in, newest first, without
+    muted, blocked or domain-blocked accounts (Mastodon's former direct timeline,
+    since replaced by conversations)."""
+    mentioned = select(Mention.post_id).where(Mention.actor_id == viewer.id)
+    conditions = [
+        Post.visibility == Visibility.DIRECT,
+        Post.reblog_of_id.is_(None),
+        or_(Post.actor_id == viewer.id, Post.id.in_(mentioned)),
+        feeds.not_silenced(viewer.id),
+    ]
     return await q.list_page(session, q.timeline_select(*conditions), page)
 
 

@@ -26,6 +26,7 @@ from fedcity.storage.db import Database
 from fedcity.storage.models import Actor, Notification, Post
 from fedcity.streaming.bus import EventBus
 from fedcity.streaming.streams import (
+    LIST,
     NOTIFICATION,
     USER,
     PostAudience,
@@ -233,4 +234,11 @@ class Hub:
         self, session: AsyncSession, post: Post, conns: Iterable[Connection]
     ) -> PostAudience:
         viewers = {c.viewer_id for c in conns if c.viewer_id is not None}
-        return await post_audience(session, post, viewers)
+        lists = {
+            int(key.param)
+            for c in conns
+            if c.viewer_id is not None
+            for key in c.subscriptions
+            if key.name == LIST and key.param is not None and key.param.isdigit()
+        }
+        return await post_audience(session, post, viewers, lists)

@@ -8,19 +8,20 @@ The rules follow the REST timelines, so a stream shows what a refresh would show
   are not boosts (`services.timelines.public`).
 - `hashtag`, `hashtag:local`: public posts with the tag.
 - `direct`: direct posts the viewer wrote or is mentioned in.
-- `list`: accepted, but fedcity has no lists yet, so nothing is ever sent.
+- `list`: what `storage.queries.posts.list_timeline_filter` lets into the list's
+  timeline, for the list's owner only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, literal, select, union_all
+from sqlalchemy import BigInteger, ColumnElement, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import BadRequest
-from fedcity.storage.models import Post, Visibility
+from fedcity.storage.models import MediaAttachment, Post, UserList, Visibility
 from fedcity.storage.queries import posts as post_q
 
 USER = "user"
@@ -39,7 +40,8 @@ PUBLIC_STREAMS = frozenset(
         "public:remote:media",
     }
 )
-# Viewers checked against home_filter per query (one UNION ALL branch each).
+# Viewers (or lists) checked against home_filter (or the list's filter) per query,
+# one UNION ALL branch each.
 HOME_CHECK_CHUNK = 50
 STREAM_NAMES = PUBLIC_STREAMS | {
     USER,
@@ -92,11 +94,14 @@ def required_scope(key: StreamKey) -> str | None:
 
 @dataclass(frozen=True)
 class PostAudience:
-    """Where one post shows: public streams for everyone, user and direct per viewer."""
+    """Where one post shows: public streams for everyone; user, direct and list
+    streams per viewer."""
 
     public: frozenset[StreamKey]
     home: frozenset[int]
     direct: frozenset[int]
+    # (owner id, list id) of the lists whose timeline shows the post
+    lists: frozenset[tuple[int, int]] = frozenset()
 
     def keys_for(self, viewer_id: int | None) -> set[StreamKey]:
         keys = set(self.public)
@@ -105,15 +110,26 @@ class PostAudience:
                 keys.add(StreamKey(USER))
             if viewer_id in self.direct:
                 keys.add(StreamKey(DIRECT))
+            keys.update(
+                StreamKey(LIST, str(list_id))
+                for owner_id, list_id in self.lists
+                if owner_id == viewer_id
+            )
         return keys
 
 
 async def post_audience(
-    session: AsyncSession, post: Post, viewer_ids: Collection[int]
+    session: AsyncSession,
+    post: Post,
+    viewer_ids: Collection[int],
+    list_ids: Collection[int] = (),
 ) -> PostAudience:
-    """The streams `post` belongs to, among the given (connected) viewers."""
+    """The streams `post` belongs to, among the given (connected) viewers and the
+    lists they listen to."""
     tags = (await post_q.list_tags(session, [post.id])).get(post.id, [])
-    public = _public_keys(post, tags)
+    public: frozenset[StreamKey] = frozenset()
+    if post.visibility == Visibility.PUBLIC and post.reblog_of_id is None:
+        public = _public_keys(post, tags, await _has_media(session, post))
     if not viewer_ids:
         return PostAudience(public, frozenset(), frozenset())
     home = await _home_audience(session, post, viewer_ids)
@@ -121,15 +137,28 @@ async def post_audience(
     if post.visibility == Visibility.DIRECT and post.reblog_of_id is None:
         mentioned = (await post_q.list_mentions(session, [post.id])).get(post.id, [])
         direct = frozenset(({post.actor_id} | set(mentioned)) & set(viewer_ids))
-    return PostAudience(public, home, direct)
+    lists = await _list_audience(session, post, list_ids)
+    return PostAudience(public, home, direct, lists)
 
 
-def _public_keys(post: Post, tags: Collection[str]) -> frozenset[StreamKey]:
-    if post.visibility != Visibility.PUBLIC or post.reblog_of_id is not None:
-        return frozenset()
+async def _has_media(session: AsyncSession, post: Post) -> bool:
+    """Remote attachments are kept on the post, local ones in media_attachments
+    (the same rule as the timelines' `only_media`, `feeds.has_media`)."""
+    if post.attachments:
+        return True
+    found = await session.scalar(
+        select(MediaAttachment.id).where(MediaAttachment.post_id == post.id).limit(1)
+    )
+    return found is not None
+
+
+def _public_keys(
+    post: Post, tags: Collection[str], has_media: bool
+) -> frozenset[StreamKey]:
+    """The public and hashtag streams of a public post that is not a boost."""
     where = "local" if post.local else "remote"
     names = ["public", f"public:{where}"]
-    if post.attachments:
+    if has_media:
         names += ["public:media", f"public:{where}:media"]
     keys = {StreamKey(n) for n in names}
     for tag in tags:
@@ -144,21 +173,46 @@ async def _home_audience(
 ) -> frozenset[int]:
     """Which of `viewer_ids` have `post` in their home timeline.
 
-    Asks `storage.queries.posts.home_filter` itself, one viewer per branch of a
-    UNION ALL, so that the stream never drifts from what the home timeline shows.
+    Asks `storage.queries.posts.home_filter` itself, so that the stream never
+    drifts from what the home timeline shows.
     """
-    home: set[int] = set()
-    ordered = sorted(viewer_ids)
+    return await _shown_in(
+        session, post, {v: post_q.home_filter(v) for v in viewer_ids}
+    )
+
+
+async def _list_audience(
+    session: AsyncSession, post: Post, list_ids: Collection[int]
+) -> frozenset[tuple[int, int]]:
+    """Which of the lists show `post` in their timeline, as (owner, list) pairs;
+    asks the list timeline's own rule, `posts.list_timeline_filter`."""
+    if not list_ids:
+        return frozenset()
+    rows = await session.scalars(select(UserList).where(UserList.id.in_(list_ids)))
+    lists = {row.id: row for row in rows}
+    shown = await _shown_in(
+        session,
+        post,
+        {i: post_q.list_timeline_filter(row) for i, row in lists.items()},
+    )
+    return frozenset((lists[i].actor_id, i) for i in shown)
+
+
+async def _shown_in(
+    session: AsyncSession, post: Post, feeds: Mapping[int, ColumnElement[bool]]
+) -> frozenset[int]:
+    """The keys of the feeds (a timeline's condition each) that show `post`: one
+    feed per branch of a UNION ALL, HOME_CHECK_CHUNK branches per query."""
+    shown: set[int] = set()
+    ordered = sorted(feeds)
     for start in range(0, len(ordered), HOME_CHECK_CHUNK):
         branches = [
-            select(literal(viewer_id, BigInteger)).where(
-                Post.id == post.id, post_q.home_filter(viewer_id)
-            )
-            for viewer_id in ordered[start : start + HOME_CHECK_CHUNK]
+            select(literal(key, BigInteger)).where(Post.id == post.id, feeds[key])
+            for key in ordered[start : start + HOME_CHECK_CHUNK]
         ]
         stmt = branches[0] if len(branches) == 1 else union_all(*branches)
-        home.update(int(v) for v in await session.scalars(stmt))
-    return frozenset(home)
+        shown.update(int(v) for v in await session.scalars(stmt))
+    return frozenset(shown)
 
 
 async def boost_ids(session: AsyncSession, post_id: int) -> list[int]:

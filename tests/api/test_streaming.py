@@ -195,7 +195,6 @@ async def test_direct_stream_gets_conversations_for_participants(instance, http)
         ws_url(instance.base_url), headers={"Authorization": f"Bearer {token}"}
     ) as ws:
         await subscribe(ws, stream="direct")
-        await subscribe(ws, stream="list", list="1")  # accepted; lists send nothing
         # When the mayor writes to the resident directly
         sent = await post_status(
             instance, http, "mayor", "@resident a word, privately", visibility="direct"
@@ -314,6 +313,113 @@ async def test_health_and_unknown_streams(instance, http):
     no_tag = await http.get("/api/v1/streaming/hashtag")
     assert no_tag.status == 400
     assert no_tag.json() == {"error": "No tag for stream provided"}
+
+
+# --- list streams -----------------------------------------------------------------
+
+
+async def make_list(instance, http: Http, owner: str, *members: str) -> str:
+    """`owner` follows `members` and lists them (replies policy "list")."""
+    token = await instance.token(owner)
+    for member in members:
+        await follow(instance, http, owner, member)
+    created = await http.post(
+        "/api/v1/lists", token=token, json={"title": "Council", "replies_policy": "list"}
+    )
+    assert created.status == 200, created.text
+    list_id = str(created.json()["id"])
+    ids = [await account_id(http, m) for m in members]
+    added = await http.post(
+        f"/api/v1/lists/{list_id}/accounts", token=token, json={"account_ids": ids}
+    )
+    assert added.status == 200, added.text
+    return list_id
+
+
+async def test_list_stream_carries_what_the_list_timeline_shows(instance, http):
+    # Given the resident's list holding the mayor, the clerk followed but not listed
+    for name in ("mayor", "clerk", "resident"):
+        await instance.create_account(name)
+    list_id = await make_list(instance, http, "resident", "mayor")
+    await follow(instance, http, "resident", "clerk")
+    token = await instance.token("resident")
+    async with http.session.ws_connect(
+        ws_url(instance.base_url), headers={"Authorization": f"Bearer {token}"}
+    ) as ws:
+        await subscribe(ws, stream="list", list=list_id)
+        # When the clerk posts, the mayor answers the clerk (a reply outside the
+        # list), and then the mayor posts
+        clerks = await post_status(instance, http, "clerk", "Minutes are up")
+        await post_status(
+            instance, http, "mayor", "@clerk thanks", in_reply_to_id=clerks["id"]
+        )
+        posted = await post_status(instance, http, "mayor", "Council agenda")
+        # Then only the mayor's own post reaches the list's stream
+        status, stream = await next_event(ws, "update")
+        assert stream == ["list", list_id]
+        assert status["id"] == posted["id"]
+        # And the list timeline shows the same post
+        timeline = await http.get(f"/api/v1/timelines/list/{list_id}", token=token)
+        assert [s["id"] for s in timeline.json()] == [posted["id"]]
+        # When the mayor deletes it
+        await http.request(
+            "DELETE",
+            f"/api/v1/statuses/{posted['id']}",
+            token=await instance.token("mayor"),
+        )
+        # Then the list's stream hears of it
+        assert await next_message(ws) == {
+            "stream": ["list", list_id],
+            "event": "delete",
+            "payload": posted["id"],
+        }
+
+
+async def test_sse_list_stream(instance, http):
+    # Given an SSE client on the resident's list stream
+    await instance.create_account("mayor")
+    await instance.create_account("resident")
+    list_id = await make_list(instance, http, "resident", "mayor")
+    token = await instance.token("resident")
+    async with http.session.get(
+        instance.base_url + f"/api/v1/streaming/list?list={list_id}",
+        headers={"Authorization": f"Bearer {token}"},
+    ) as response:
+        assert response.status == 200
+        # When the listed mayor posts
+        posted = await post_status(instance, http, "mayor", "Road closures")
+        # Then an `update` event with the Status arrives
+        event, data = await _read_sse_event(response)
+        assert event == "update"
+        assert json.loads(data)["id"] == posted["id"]
+
+
+async def test_only_its_owner_may_stream_a_list(instance, http):
+    # Given the resident's list, and another account
+    await instance.create_account("mayor")
+    await instance.create_account("resident")
+    await instance.create_account("snoop")
+    list_id = await make_list(instance, http, "resident", "mayor")
+    snoop = await instance.token("snoop")
+    # When the other account asks for that list's stream, or a missing list
+    sse = await http.get(
+        "/api/v1/streaming/list", token=snoop, params={"list": list_id}
+    )
+    missing = await http.get(
+        "/api/v1/streaming/list", token=snoop, params={"list": "12345"}
+    )
+    # Then it is refused, over SSE and over the WebSocket
+    assert sse.status == 401
+    assert sse.json() == {"error": "Not authorized to stream this list"}
+    assert missing.status == 401
+    async with http.session.ws_connect(
+        ws_url(instance.base_url), protocols=(snoop,)
+    ) as ws:
+        await ws.send_json({"type": "subscribe", "stream": "list", "list": list_id})
+        assert await next_message(ws) == {
+            "error": "Not authorized to stream this list",
+            "status": 401,
+        }
 
 
 async def test_mastodon_py_stream_user(instance, http):

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func, literal_column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
@@ -55,10 +55,21 @@ class Post(SnowflakeIdMixin, CreatedAtMixin, Base):
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    # What full-text search matches: content warning, the content's plain text,
+    # poll options and media descriptions (Mastodon's `searchable_text`); None for
+    # boosts and deleted posts. Set by `services.search_index`; the index over it
+    # is described in `storage/fulltext.py`.
+    search_text: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_posts_actor_id_id", "actor_id", "id"),
         Index("ix_posts_visibility_id", "visibility", "id"),
+        # PostgreSQL only; SQLite has its FTS5 table instead (made by migration).
+        Index(
+            "ix_posts_search_text",
+            func.to_tsvector(literal_column("'simple'::regconfig"), search_text),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
     )
 
 

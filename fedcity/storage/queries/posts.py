@@ -19,6 +19,7 @@ from fedcity.storage.models import (
     Post,
     PostTag,
     Tag,
+    UserList,
     Visibility,
 )
 from fedcity.storage.queries import feeds
@@ -190,6 +191,18 @@ def home_filter(viewer_id: int) -> ColumnElement[bool]:
                 ),
             ),
         ),
+    )
+
+
+def list_timeline_filter(lst: UserList) -> ColumnElement[bool]:
+    """What a list's timeline shows its owner: posts and boosts by its members that
+    the owner may read, no direct messages, the list's replies policy applied and
+    silenced accounts left out. The list stream asks the same."""
+    return and_(
+        feeds.list_filter(lst),
+        visible_to(lst.actor_id),
+        Post.visibility != Visibility.DIRECT,
+        feeds.not_silenced(lst.actor_id),
     )
 
 

@@ -1,0 +1,132 @@
+"""The full-text index over `posts.search_text`, one engine at a time.
+
+- PostgreSQL: a GIN index on the expression `to_tsvector('simple', search_text)`
+  (declared on the model, `ix_posts_search_text`); a query must use the very same
+  expression (`document()`) for the planner to use it.
+- SQLite: an FTS5 table with external content, `posts_fts(search_text)`, whose rowid
+  is the post's id. Triggers on `posts` (made by migration 0011) keep it in step on
+  every insert, update of `search_text` and delete, whichever code path wrote.
+
+Both tokenise the same way on purpose: lower-cased words, no stemming, no stop
+words, accents kept (`simple` / `unicode61 remove_diacritics 0`), so that a search
+finds the same posts on either engine.
+
+The FTS5 table and its shadow tables are not in the models' metadata (SQLAlchemy
+cannot declare a virtual table); `is_index_table` names them, so that the models
+versus migrations comparison (and autogenerate) leaves them alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+)
+
+from fedcity.storage.models import Post
+
+TS_CONFIG = "simple"
+FTS_TABLE = "posts_fts"
+# What FTS5 creates beside a virtual table (external content: no _content table).
+_FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
+
+
+def is_index_table(name: str | None) -> bool:
+    """Whether `name` is the SQLite full-text table or one of its shadow tables."""
+    return name is not None and (
+        name == FTS_TABLE or name in {FTS_TABLE + s for s in _FTS_SHADOW_SUFFIXES}
+    )
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's `include_name` hook: compare everything but the FTS tables."""
+    return not (type_ == "table" and is_index_table(name))
+
+
+@dataclass(frozen=True)
+class Words:
+    """Text to find: every word of `text` (anywhere), or, for a phrase, the words
+    next to each other and in order."""
+
+    text: str
+    phrase: bool = False
+
+
+def matches(
+    dialect: str, required: Sequence[Words], excluded: Sequence[Words] = ()
+) -> ColumnElement[bool]:
+    """Posts whose text has every one of `required` and none of `excluded` (at
+    least one of the two must be given)."""
+    if dialect == "postgresql":
+        return _pg_matches(required, excluded)
+    conditions = []
+    if required:
+        conditions.append(Post.id.in_(_fts_ids(" AND ".join(map(_fts, required)))))
+    if excluded:
+        conditions.append(Post.id.not_in(_fts_ids(" OR ".join(map(_fts, excluded)))))
+    return and_(*conditions)
+
+
+# --- PostgreSQL -------------------------------------------------------------------
+
+
+def _config() -> ColumnElement[str]:
+    # A literal, not a bound parameter: the expression must equal the index's.
+    return literal_column(f"'{TS_CONFIG}'::regconfig")
+
+
+def document() -> ColumnElement[object]:
+    """The indexed expression: the post's text as a tsvector."""
+    return func.to_tsvector(_config(), Post.search_text)
+
+
+def _tsquery(words: Words) -> ColumnElement[object]:
+    maker = func.phraseto_tsquery if words.phrase else func.plainto_tsquery
+    return maker(_config(), words.text)
+
+
+def _pg_matches(
+    required: Sequence[Words], excluded: Sequence[Words]
+) -> ColumnElement[bool]:
+    """One tsquery: `tsquery_and`/`tsquery_not` are the functions behind && and !!."""
+    parts = [
+        *map(_tsquery, required),
+        *(func.tsquery_not(_tsquery(w)) for w in excluded),
+    ]
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = func.tsquery_and(combined, part)
+    return document().op("@@")(combined)
+
+
+# --- SQLite -----------------------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    """One FTS5 string (a phrase of the words in `text`), its quotes escaped."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts(words: Words) -> str:
+    """An FTS5 expression: the phrase, or each word of the text (AND). Pieces
+    without a letter or digit are left out, as `plainto_tsquery` leaves them out:
+    to FTS5 an empty string would match nothing."""
+    if words.phrase:
+        return _quote(words.text)
+    pieces = [w for w in words.text.split() if any(c.isalnum() for c in w)]
+    return "(" + " AND ".join(map(_quote, pieces)) + ")"
+
+
+def _fts_ids(expression: str) -> Select[tuple[int]]:
+    """Ids of the posts whose text matches an FTS5 query expression."""
+    fts = table(FTS_TABLE, column("rowid"))
+    return select(fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(expression))

@@ -1,0 +1,125 @@
+"""Search reads: which posts a viewer may find by full text (Mastodon 4.2's two
+indexes, as SQL), and accounts and hashtags by name."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.storage.models import (
+    Actor,
+    Bookmark,
+    Favourite,
+    Follow,
+    FollowState,
+    Mention,
+    Poll,
+    PollVote,
+    Post,
+    Tag,
+    Visibility,
+)
+
+
+def publicly_indexable() -> ColumnElement[bool]:
+    """Mastodon's public index: public posts by accounts that opted in
+    (`indexable`)."""
+    return and_(
+        Post.visibility == Visibility.PUBLIC,
+        Post.actor_id.in_(select(Actor.id).where(Actor.indexable.is_(True))),
+    )
+
+
+def searchable_by(viewer_id: int) -> ColumnElement[bool]:
+    """Mastodon's `searchable_by`: posts the viewer wrote, was mentioned in,
+    favourited, bookmarked, boosted or voted in."""
+    boosted = select(Post.reblog_of_id).where(
+        Post.actor_id == viewer_id,
+        Post.reblog_of_id.is_not(None),
+        Post.deleted_at.is_(None),
+    )
+    voted = (
+        select(Poll.post_id)
+        .join(PollVote, PollVote.poll_id == Poll.id)
+        .where(PollVote.actor_id == viewer_id)
+    )
+    return or_(
+        Post.actor_id == viewer_id,
+        Post.id.in_(select(Mention.post_id).where(Mention.actor_id == viewer_id)),
+        Post.id.in_(select(Favourite.post_id).where(Favourite.actor_id == viewer_id)),
+        Post.id.in_(select(Bookmark.post_id).where(Bookmark.actor_id == viewer_id)),
+        Post.id.in_(boosted),
+        Post.id.in_(voted),
+    )
+
+
+def findable_by(viewer_id: int, scope: str | None = None) -> ColumnElement[bool]:
+    """Both indexes, or one: `scope` "public" (`in:public`) or "library"
+    (`in:library`)."""
+    if scope == "public":
+        return publicly_indexable()
+    if scope == "library":
+        return searchable_by(viewer_id)
+    return or_(publicly_indexable(), searchable_by(viewer_id))
+
+
+async def list_accounts_by_name(
+    session: AsyncSession,
+    term: str,
+    *,
+    limit: int,
+    offset: int = 0,
+    followed_by: int | None = None,
+) -> list[Actor]:
+    """Accounts whose username or display name contains `term` (case-insensitive),
+    local ones first; with `followed_by`, only accounts that account follows."""
+    pattern = f"%{_escape_like(term.lower())}%"
+    stmt = select(Actor).where(
+        or_(
+            func.lower(Actor.username).like(pattern, escape="\\"),
+            func.lower(Actor.display_name).like(pattern, escape="\\"),
+        ),
+        Actor.deleted_at.is_(None),
+        Actor.actor_type != "Application",
+    )
+    if followed_by is not None:
+        stmt = stmt.where(
+            Actor.id.in_(
+                select(Follow.target_id).where(
+                    Follow.actor_id == followed_by,
+                    Follow.state == FollowState.ACCEPTED,
+                )
+            )
+        )
+    stmt = stmt.order_by(Actor.domain.is_not(None), Actor.username, Actor.id)
+    return list(await session.scalars(stmt.offset(offset).limit(limit)))
+
+
+async def list_tags_by_prefix(
+    session: AsyncSession,
+    prefix: str,
+    *,
+    limit: int,
+    offset: int = 0,
+    exact_only: bool = False,
+) -> list[Tag]:
+    """Hashtags starting with `prefix` (normalised), shortest first as Mastodon
+    orders them; `exact_only` keeps just the tag named `prefix`."""
+    condition = (
+        Tag.name == prefix
+        if exact_only
+        else Tag.name.like(f"{_escape_like(prefix)}%", escape="\\")
+    )
+    stmt = (
+        select(Tag)
+        .where(condition)
+        .order_by(func.length(Tag.name), Tag.name)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(await session.scalars(stmt))
+
+
+def _escape_like(text: str) -> str:
+    """`text` matched literally by LIKE (with escape character backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
