@@ -34,6 +34,12 @@ from fedcity.storage.models.preferences import (
     Marker,
     Mute,
 )
+from fedcity.storage.models.profiles import (
+    AccountNote,
+    Endorsement,
+    FeaturedTag,
+    SuggestionDismissal,
+)
 from fedcity.storage.models.social import (
     Block,
     Favourite,
@@ -55,6 +61,7 @@ __all__ = [
     "JOB_TRANSITIONS",
     "AccessToken",
     "AccountDomainBlock",
+    "AccountNote",
     "Actor",
     "AuthorizationCode",
     "Base",
@@ -62,7 +69,9 @@ __all__ = [
     "Bookmark",
     "ConversationMute",
     "ConversationState",
+    "Endorsement",
     "Favourite",
+    "FeaturedTag",
     "Filter",
     "FilterAction",
     "FilterKeyword",
@@ -91,6 +100,7 @@ __all__ = [
     "PostTag",
     "RepliesPolicy",
     "ScheduledStatus",
+    "SuggestionDismissal",
     "Tag",
     "TagFollow",
     "User",
