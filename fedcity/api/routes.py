@@ -6,8 +6,12 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from fedcity.api import (
+    account_index,
     accounts,
     conversations,
+    directory,
+    endorsements,
+    featured_tags,
     filters,
     instance,
     lists,
@@ -16,6 +20,7 @@ from fedcity.api import (
     mutes,
     oauth,
     polls,
+    profile,
     relationships,
     scheduled,
     search,
@@ -76,7 +81,7 @@ def add_routes(app: web.Application) -> None:
         relationships.remove_from_followers,
     )
     add_route(
-        app, "PATCH", "/api/v1/accounts/update_credentials", accounts.update_credentials
+        app, "PATCH", "/api/v1/accounts/update_credentials", profile.update_credentials
     )
     get("/api/v1/follow_requests", relationships.follow_requests)
     post(
@@ -196,3 +201,30 @@ def add_routes(app: web.Application) -> None:
     get("/api/v2/search", search.search_v2)
     # default images referenced by Account entities
     get("/static/{name}", static.image)
+
+    # accounts and profiles: images, endorsements, featured tags, notes, discovery
+    get("/api/v1/accounts", account_index.index)
+    post("/api/v1/accounts", account_index.register)
+    get("/api/v1/accounts/search", account_index.search)
+    get("/api/v1/accounts/familiar_followers", directory.familiar_followers)
+    delete("/api/v1/profile/avatar", profile.delete_avatar)
+    delete("/api/v1/profile/header", profile.delete_header)
+    post("/api/v1/accounts/{id}/endorse", endorsements.endorse)
+    post("/api/v1/accounts/{id}/unendorse", endorsements.unendorse)
+    post("/api/v1/accounts/{id}/pin", endorsements.endorse)
+    post("/api/v1/accounts/{id}/unpin", endorsements.unendorse)
+    get("/api/v1/endorsements", endorsements.own_endorsements)
+    get("/api/v1/accounts/{id}/endorsements", endorsements.account_endorsements)
+    post("/api/v1/accounts/{id}/note", endorsements.note)
+    get("/api/v1/featured_tags", featured_tags.index)
+    post("/api/v1/featured_tags", featured_tags.create)
+    get("/api/v1/featured_tags/suggestions", featured_tags.suggestions)
+    delete("/api/v1/featured_tags/{id}", featured_tags.delete)
+    get("/api/v1/accounts/{id}/featured_tags", featured_tags.account_index)
+    post("/api/v1/tags/{name}/feature", featured_tags.feature)
+    post("/api/v1/tags/{name}/unfeature", featured_tags.unfeature)
+    get("/api/v1/statuses", statuses.index)
+    get("/api/v1/directory", directory.directory)
+    get("/api/v2/suggestions", directory.suggestions_v2)
+    get("/api/v1/suggestions", directory.suggestions_v1)
+    delete("/api/v1/suggestions/{account_id}", directory.dismiss_suggestion)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
+from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, or_, select
+from multidict import MultiDict
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
+from fedcity.api.accounts import try_resolve
 from fedcity.api.auth import api_session, optional_account
 from fedcity.api.entities import serialize_account, serialize_statuses, serialize_tag
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, Unauthorized
-from fedcity.federation.actors import resolve_handle, split_handle
 from fedcity.federation.resolve import resolve_url
 from fedcity.federation.vocab import is_http_url
+from fedcity.services.account_search import AccountQuery, search_accounts
 from fedcity.services.posts import can_view
 from fedcity.storage.models import Actor, Post, Tag
 from fedcity.storage.queries import actors as q
@@ -47,7 +51,7 @@ async def search_v2(request: web.Request) -> web.Response:
                 posts.append(found)
         elif query:
             if kind in (None, "accounts"):
-                accounts = await _accounts(request, session, query, resolve, limit)
+                accounts = await _accounts(request, session, viewer, p, limit)
             if kind in (None, "hashtags"):
                 tags = await _tags(session, query, limit)
         body = {
@@ -75,39 +79,27 @@ async def _by_url(
 
 
 async def _accounts(
-    request: web.Request, session: AsyncSession, query: str, resolve: bool, limit: int
+    request: web.Request,
+    session: AsyncSession,
+    viewer: Actor | None,
+    p: MultiDict[Any],
+    limit: int,
 ) -> list[Actor]:
-    if "@" in query.lstrip("@"):
-        try:
-            username, domain = split_handle(query)
-        except FedcityError:
-            return []
-        if domain == request.app[SETTINGS].instance.domain.lower():
-            domain = None
-        actor = await q.get_actor_by_handle(session, username, domain)
-        if actor is None and resolve and domain is not None:
-            try:
-                actor = await resolve_handle(
-                    request.app[FEDERATION], session, username, domain
-                )
-            except FedcityError as exc:
-                log.info("resolving %s failed: %s", query, exc)
-        return [actor] if actor is not None and actor.deleted_at is None else []
-    term = f"%{query.lstrip('@').lower()}%"
-    stmt = (
-        select(Actor)
-        .where(
-            or_(
-                func.lower(Actor.username).like(term),
-                func.lower(Actor.display_name).like(term),
-            ),
-            Actor.deleted_at.is_(None),
-            Actor.actor_type != "Application",
-        )
-        .order_by(Actor.domain.is_not(None), Actor.username)
-        .limit(limit)
+    """The account search of /api/v1/accounts/search, with v2's parameters."""
+    query = AccountQuery(
+        text=str(p.get("q") or ""),
+        limit=limit,
+        offset=max(0, params.optional_int(p, "offset") or 0),
+        resolve=params.boolean(p, "resolve"),
+        following=params.boolean(p, "following"),
     )
-    return list((await session.scalars(stmt)).all())
+    return await search_accounts(
+        session,
+        viewer,
+        query,
+        own_domain=request.app[SETTINGS].instance.domain,
+        resolver=partial(try_resolve, request, session),
+    )
 
 
 async def _tags(session: AsyncSession, query: str, limit: int) -> list[Tag]:
@@ -115,9 +107,6 @@ async def _tags(session: AsyncSession, query: str, limit: int) -> list[Tag]:
     if not term:
         return []
     rows = await session.scalars(
-        select(Tag)
-        .where(Tag.name.like(f"{term}%"))
-        .order_by(Tag.name)
-        .limit(limit)
+        select(Tag).where(Tag.name.like(f"{term}%")).order_by(Tag.name).limit(limit)
     )
     return list(rows)
