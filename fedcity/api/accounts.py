@@ -155,6 +155,7 @@ async def relationships(request: web.Request) -> web.Response:
 async def relationship_of(
     session: AsyncSession, me: Actor, target: Actor
 ) -> dict[str, object]:
+    note = await profile_q.get_account_note(session, me.id, target.id)
     return relationship(
         target,
         following=await q.get_follow(session, me.id, target.id),
@@ -165,9 +166,7 @@ async def relationship_of(
         domain_blocking=target.domain is not None
         and await mutes.is_domain_blocked(session, me, target.domain),
         endorsed=await profile_q.get_endorsement(session, me.id, target.id) is not None,
-        note=note.comment
-        if (note := await profile_q.get_account_note(session, me.id, target.id))
-        else "",
+        note=note.comment if note is not None else "",
     )
 
 
