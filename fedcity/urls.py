@@ -36,6 +36,10 @@ class Urls:
         """The pinned statuses (Mastodon's `featured` collection)."""
         return f"{self.actor(username)}/collections/featured"
 
+    def featured_tags(self, username: str) -> str:
+        """The featured hashtags (Mastodon's `featuredTags` collection)."""
+        return f"{self.actor(username)}/collections/tags"
+
     def status(self, username: str, status_id: int) -> str:
         return f"{self.actor(username)}/statuses/{status_id}"
 
@@ -47,6 +51,10 @@ class Urls:
 
     def status_page(self, username: str, status_id: int) -> str:
         return f"{self.profile_page(username)}/{status_id}"
+
+    def account_tag(self, username: str, name: str) -> str:
+        """An account's public posts with a hashtag (where a featured tag links)."""
+        return f"{self.profile_page(username)}/tagged/{quote(name)}"
 
     def tag(self, name: str) -> str:
         return f"{self.base}/tags/{quote(name)}"

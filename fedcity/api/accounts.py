@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from aiohttp import web
-from multidict import MultiDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity import text
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import (
     relationship,
     serialize_account,
-    serialize_credential_account,
 )
 from fedcity.api.filters import filtered_page
 from fedcity.api.pagination import paged_response
+from fedcity.api.profile import credential_account
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, NotFound
 from fedcity.federation.actors import resolve_handle, split_handle
-from fedcity.services import accounts, follows, mutes, pins, timelines
+from fedcity.services import follows, mutes, pins, timelines
 from fedcity.storage.models import Actor, Follow, FollowState
 from fedcity.storage.queries import actors as q
+from fedcity.storage.queries import profiles as profile_q
 from fedcity.storage.queries.lists import paged_rows
 
+log = logging.getLogger(__name__)
 
-async def load_account(session: AsyncSession, request: web.Request) -> Actor:
-    actor = await q.get_actor_by_id(session, params.path_id(request))
+
+async def load_account(
+    session: AsyncSession, request: web.Request, name: str = "id"
+) -> Actor:
+    """The account named in the path (404 for gone or instance accounts)."""
+    actor = await q.get_actor_by_id(session, params.path_id(request, name))
     if (
         actor is None
         or actor.deleted_at is not None
@@ -42,12 +47,7 @@ async def load_account(session: AsyncSession, request: web.Request) -> Actor:
 async def verify_credentials(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "read:accounts")
-        user = await q.get_user_by_actor_id(session, me.id)
-        pending = await q.count_follow_requests(session, me.id)
-    body = serialize_credential_account(
-        me, request.app[FEDERATION].urls, user.role if user else "user"
-    )
-    body["source"]["follow_requests_count"] = pending
+        body = await credential_account(request, session, me)
     return web.json_response(body)
 
 
@@ -66,18 +66,20 @@ async def lookup(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         actor = await q.get_actor_by_handle(session, username, domain)
         if actor is None and domain is not None:
-            actor = await _try_resolve(request, session, username, domain)
+            actor = await try_resolve(request, session, username, domain)
     if actor is None or actor.deleted_at is not None:
         raise NotFound("Record not found")
     return web.json_response(serialize_account(actor, request.app[FEDERATION].urls))
 
 
-async def _try_resolve(
+async def try_resolve(
     request: web.Request, session: AsyncSession, username: str, domain: str
 ) -> Actor | None:
+    """`username@domain` found through WebFinger, or None if its server fails."""
     try:
         return await resolve_handle(request.app[FEDERATION], session, username, domain)
-    except FedcityError:
+    except FedcityError as exc:
+        log.info("resolving %s@%s failed: %s", username, domain, exc)
         return None
 
 
@@ -89,11 +91,11 @@ async def account_statuses(request: web.Request) -> web.Response:
         flt = timelines.AccountFilter(
             exclude_replies=params.boolean(p, "exclude_replies"),
             exclude_reblogs=params.boolean(p, "exclude_reblogs"),
+            only_media=params.boolean(p, "only_media"),
+            tagged=str(p["tagged"]) if p.get("tagged") else None,
         )
         if params.boolean(p, "pinned"):
             posts = await pins.pinned_posts(session, viewer, actor, params.page(p))
-        elif params.boolean(p, "only_media") or p.get("tagged"):
-            posts = []  # media and tag filters arrive with the client-API issue
         else:
             posts = await timelines.account_statuses(
                 session, viewer, actor, params.page(p), flt
@@ -113,8 +115,10 @@ async def _follow_list(request: web.Request, *, followers: bool) -> web.Response
     p = await params.read_params(request)
     page = params.page(p, default_limit=40, max_limit=80)
     async with api_session(request) as session:
-        await optional_account(request, session)
+        viewer = await optional_account(request, session)
         actor = await load_account(session, request)
+        if actor.hide_collections and (viewer is None or viewer.id != actor.id):
+            return account_page(request, [])  # only the owner sees hidden lists
         mine, theirs = (
             (Follow.target_id, Follow.actor_id)
             if followers
@@ -152,6 +156,7 @@ async def relationships(request: web.Request) -> web.Response:
 async def relationship_of(
     session: AsyncSession, me: Actor, target: Actor
 ) -> dict[str, object]:
+    note = await profile_q.get_account_note(session, me.id, target.id)
     return relationship(
         target,
         following=await q.get_follow(session, me.id, target.id),
@@ -161,6 +166,8 @@ async def relationship_of(
         muting=await mutes.get_mute(session, me, target),
         domain_blocking=target.domain is not None
         and await mutes.is_domain_blocked(session, me, target.domain),
+        endorsed=await profile_q.get_endorsement(session, me.id, target.id) is not None,
+        note=note.comment if note is not None else "",
     )
 
 
@@ -188,56 +195,3 @@ async def unfollow(request: web.Request) -> web.Response:
         await follows.unfollow(session, me, target)
         body = await relationship_of(session, me, target)
     return web.json_response(body)
-
-
-async def update_credentials(request: web.Request) -> web.Response:
-    p = await params.read_params(request)
-    urls = request.app[FEDERATION].urls
-    note = p.get("note")
-    update = accounts.ProfileUpdate(
-        display_name=str(p["display_name"]) if "display_name" in p else None,
-        note_html=(
-            text.render_plain_text(
-                str(note), mention_url=lambda _: None, tag_url=urls.tag
-            )
-            if note is not None
-            else None
-        ),
-        locked=params.boolean(p, "locked") if "locked" in p else None,
-        bot=params.boolean(p, "bot") if "bot" in p else None,
-        discoverable=params.boolean(p, "discoverable") if "discoverable" in p else None,
-        indexable=params.boolean(p, "indexable") if "indexable" in p else None,
-        fields=_profile_fields(p),
-    )
-    async with api_session(request) as session:
-        me = await require_account(request, session, "write:accounts")
-        await accounts.update_profile(session, me, update)
-        user = await q.get_user_by_actor_id(session, me.id)
-    return web.json_response(
-        serialize_credential_account(me, urls, user.role if user else "user")
-    )
-
-
-def _profile_fields(p: MultiDict[Any]) -> list[dict[str, str]] | None:
-    """fields_attributes[0][name]=…&fields_attributes[0][value]=… (form) or a JSON list."""
-    found: dict[int, dict[str, str]] = {}
-    listed = list(p.getall("fields_attributes[]", []))
-    nested = p.get("fields_attributes")
-    if isinstance(nested, dict):  # JSON {"0": {"name": …, "value": …}}
-        listed += [nested[k] for k in sorted(nested, key=str)]
-    for index, item in enumerate(listed):
-        if isinstance(item, dict):
-            found[index] = {k: str(item.get(k, "")) for k in ("name", "value")}
-    for key, value in p.items():
-        if not key.startswith("fields_attributes["):
-            continue
-        parts = key.replace("]", "").split("[")
-        if len(parts) == 3 and parts[1].isdigit() and parts[2] in ("name", "value"):
-            found.setdefault(int(parts[1]), {})[parts[2]] = str(value)
-    if not found:
-        return None
-    return [
-        {"name": f.get("name", ""), "value": f.get("value", "")}
-        for _, f in sorted(found.items())
-        if f.get("name")
-    ]

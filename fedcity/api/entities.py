@@ -1,4 +1,5 @@
-"""Mastodon entities (Account, Status, Notification, Relationship) from domain rows.
+"""Mastodon entities (Account, Status, Notification, Relationship) from domain rows;
+CredentialAccount and the profile entities are in `account_entities`.
 
 Lists are serialised in batches: the accounts, mentions, tags and the viewer's own
 favourites and boosts for a page of statuses are each read with one query.
@@ -60,7 +61,7 @@ def serialize_account(actor: Actor, urls: Urls) -> Entity:
         "last_status_at": actor.last_status_at.date().isoformat()
         if actor.last_status_at
         else None,
-        "hide_collections": False,
+        "hide_collections": actor.hide_collections,
         "noindex": not actor.indexable,
         "emojis": [],
         "roles": [],
@@ -69,37 +70,6 @@ def serialize_account(actor: Actor, urls: Urls) -> Entity:
             for f in actor.fields
         ],
     }
-
-
-# Mastodon's permission bits: administrator = 1; a moderator may view the dashboard
-# and audit log and manage reports, blocks, taxonomies, appeals and users (4 | 8 |
-# 16 | 128 | 256 | 512 | 1024). Plain users hold none that fedcity offers.
-_ROLE_PERMISSIONS = {"owner": "1", "admin": "1", "moderator": "1948", "user": "0"}
-
-
-def serialize_credential_account(actor: Actor, urls: Urls, role: str) -> Entity:
-    entity = serialize_account(actor, urls)
-    entity["source"] = {
-        "privacy": "public",
-        "sensitive": False,
-        "language": None,
-        "note": actor.summary,
-        "fields": entity["fields"],
-        "follow_requests_count": 0,
-        "hide_collections": False,
-        "discoverable": actor.discoverable,
-        "indexable": actor.indexable,
-    }
-    entity["role"] = {
-        "id": {"user": "-99", "moderator": "2", "admin": "3", "owner": "3"}.get(
-            role, "-99"
-        ),
-        "name": role.capitalize() if role != "user" else "",
-        "permissions": _ROLE_PERMISSIONS.get(role, "0"),
-        "color": "",
-        "highlighted": role != "user",
-    }
-    return entity
 
 
 @dataclass
@@ -370,8 +340,11 @@ def relationship(
     blocked_by: bool,
     muting: Any = None,
     domain_blocking: bool = False,
+    endorsed: bool = False,
+    note: str = "",
 ) -> Entity:
-    """`muting` is the viewer's Mute of the target in force, if any."""
+    """`muting` is the viewer's Mute of the target in force, if any; `note` the
+    viewer's private comment about the target."""
     return {
         "id": str(target.id),
         "following": bool(following and following.state == "accepted"),
@@ -386,6 +359,6 @@ def relationship(
         "requested": bool(following and following.state == "pending"),
         "requested_by": bool(followed_by and followed_by.state == "pending"),
         "domain_blocking": domain_blocking,
-        "endorsed": False,
-        "note": "",
+        "endorsed": endorsed,
+        "note": note,
     }

@@ -15,6 +15,7 @@ from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.services import instance as instance_service
 from fedcity.services import trends
 from fedcity.services.posts import MAX_CHARACTERS
+from fedcity.services.preferences import posting_defaults
 
 # Clients gate features on the Mastodon version they see; fedcity speaks 4.3's API.
 MASTODON_COMPAT_VERSION = f"4.3.0 (compatible; fedcity {__version__})"
@@ -145,16 +146,19 @@ async def custom_emojis(request: web.Request) -> web.Response:
 
 
 async def preferences(request: web.Request) -> web.Response:
-    """fedcity keeps no per-account preferences yet: these are the defaults it applies."""
+    """The account's posting defaults (set with update_credentials' `source`); the
+    reading preferences are not kept, so Mastodon's defaults are reported."""
     async with api_session(request) as session:
-        await require_account(request, session, "read:accounts")
+        me = await require_account(request, session, "read:accounts")
+        defaults = await posting_defaults(session, me)
     return web.json_response(
         {
-            "posting:default:visibility": "public",
-            "posting:default:sensitive": False,
-            "posting:default:language": None,
+            "posting:default:visibility": defaults.privacy.value,
+            "posting:default:sensitive": defaults.sensitive,
+            "posting:default:language": defaults.language,
             "reading:expand:media": "default",
             "reading:expand:spoilers": False,
+            "reading:autoplay:gifs": False,
         }
     )
 

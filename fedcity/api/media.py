@@ -9,8 +9,10 @@ attachments through /media_proxy/ID when `[media] remote = "proxy"`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Mapping
 
 from aiohttp import BodyPartReader, web
+from multidict import MultiDict
 
 from fedcity.api import params
 from fedcity.api.auth import api_session, require_account
@@ -29,11 +31,11 @@ FILE_HEADERS = {
 }
 
 
-def _storage(request: web.Request) -> media.MediaStorage:
+def storage_of(request: web.Request) -> media.MediaStorage:
     return media.MediaStorage(request.app[SETTINGS].media.root)
 
 
-def _limits(request: web.Request) -> media.MediaLimits:
+def limits_of(request: web.Request) -> media.MediaLimits:
     settings = request.app[SETTINGS].media
     return media.MediaLimits(
         max_image_bytes=settings.max_image_bytes,
@@ -49,12 +51,12 @@ async def upload(request: web.Request) -> web.Response:
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         me = await require_account(request, session, "write:media")
-    async with media.IncomingFile(_storage(request), _limits(request)) as incoming:
+    async with media.IncomingFile(storage_of(request), limits_of(request)) as incoming:
         fields = await _receive(request, incoming)
         async with api_session(request) as session:
             row = await media.create_media(
                 session,
-                _storage(request),
+                storage_of(request),
                 me,
                 incoming,
                 description=fields.get("description"),
@@ -66,29 +68,47 @@ async def upload(request: web.Request) -> web.Response:
 
 async def _receive(
     request: web.Request, incoming: media.IncomingFile
-) -> dict[str, str]:
+) -> MultiDict[str]:
     """Stream the `file` part into `incoming`; return the small text fields."""
+    return await receive_multipart(
+        request,
+        {"file": incoming},
+        keep=("description", "focus").__contains__,
+        discard_limit=incoming.limits.max_video_bytes,
+    )
+
+
+async def receive_multipart(
+    request: web.Request,
+    files: Mapping[str, media.IncomingFile],
+    *,
+    keep: Callable[[str], bool],
+    discard_limit: int,
+) -> MultiDict[str]:
+    """Read a multipart/form-data body as it arrives: the first part of each name
+    in `files` is streamed into its IncomingFile, text parts whose name `keep`
+    accepts are returned (each at most MAX_FIELD_BYTES), the rest (e.g. a custom
+    `thumbnail`) are read and dropped, up to `discard_limit` bytes each."""
     if not request.content_type.startswith("multipart/"):
         raise Unprocessable("Validation failed: File can't be blank")
-    fields: dict[str, str] = {}
-    seen_file = False
+    fields: MultiDict[str] = MultiDict()
+    seen: set[str] = set()
     try:
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader):
                 raise BadRequest("Nested multipart bodies are not accepted")
-            if part.name == "file" and not seen_file:
-                seen_file = True
+            name = part.name or ""
+            if name in files and name not in seen:
+                seen.add(name)
                 while chunk := await part.read_chunk(CHUNK):
-                    await incoming.write(chunk)
-            elif part.name in ("description", "focus"):
-                fields[part.name] = await _small_field(part)
-            else:  # e.g. a custom `thumbnail`: not supported, read and dropped
-                await _discard(part, incoming.limits.max_video_bytes)
+                    await files[name].write(chunk)
+            elif name not in files and keep(name):
+                fields.add(name, await _small_field(part))
+            else:
+                await _discard(part, discard_limit)
     except ValueError as exc:
         raise BadRequest("Malformed multipart body", detail=repr(exc)) from None
-    if not seen_file:
-        raise Unprocessable("Validation failed: File can't be blank")
     return fields
 
 
@@ -140,7 +160,7 @@ async def delete(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "write:media")
         await media.delete_media(
-            session, _storage(request), me, params.path_id(request)
+            session, storage_of(request), me, params.path_id(request)
         )
     return web.json_response({})
 
@@ -151,7 +171,7 @@ async def delete(request: web.Request) -> web.Response:
 async def serve_file(request: web.Request) -> web.StreamResponse:
     """GET /system/media/YYYY/MM/NAME: only names this instance writes are served,
     with the content type of their (checked) extension."""
-    found = _storage(request).stored_file(request.match_info["path"])
+    found = storage_of(request).stored_file(request.match_info["path"])
     if found is None:
         raise web.HTTPNotFound()
     path, content_type = found

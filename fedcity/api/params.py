@@ -40,7 +40,11 @@ async def read_params(request: web.Request) -> MultiDict[Any]:
 
 
 def boolean(params: MultiDict[Any], key: str, default: bool = False) -> bool:
-    value = params.get(key)
+    return as_bool(params.get(key), default)
+
+
+def as_bool(value: Any, default: bool = False) -> bool:
+    """A boolean as clients send it: JSON true/false, or "1", "true", "on"…"""
     if value is None or value == "":
         return default
     return truthy(value)

@@ -6,10 +6,14 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from fedcity.api import (
+    account_index,
     accounts,
     announcements,
     cards,
     conversations,
+    directory,
+    endorsements,
+    featured_tags,
     filters,
     filters_v1,
     grouped_notifications,
@@ -24,6 +28,7 @@ from fedcity.api import (
     oauth,
     oembed,
     polls,
+    profile,
     push,
     relationships,
     reports,
@@ -86,7 +91,7 @@ def add_routes(app: web.Application) -> None:
         relationships.remove_from_followers,
     )
     add_route(
-        app, "PATCH", "/api/v1/accounts/update_credentials", accounts.update_credentials
+        app, "PATCH", "/api/v1/accounts/update_credentials", profile.update_credentials
     )
     get("/api/v1/follow_requests", relationships.follow_requests)
     post(
@@ -270,3 +275,30 @@ def add_routes(app: web.Application) -> None:
 
     # search, timelines, streams and filters
     get("/api/v1/timelines/direct", timelines.direct)
+
+    # accounts and profiles: images, endorsements, featured tags, notes, discovery
+    get("/api/v1/accounts", account_index.index)
+    post("/api/v1/accounts", account_index.register)
+    get("/api/v1/accounts/search", account_index.search)
+    get("/api/v1/accounts/familiar_followers", directory.familiar_followers)
+    delete("/api/v1/profile/avatar", profile.delete_avatar)
+    delete("/api/v1/profile/header", profile.delete_header)
+    post("/api/v1/accounts/{id}/endorse", endorsements.endorse)
+    post("/api/v1/accounts/{id}/unendorse", endorsements.unendorse)
+    post("/api/v1/accounts/{id}/pin", endorsements.endorse)
+    post("/api/v1/accounts/{id}/unpin", endorsements.unendorse)
+    get("/api/v1/endorsements", endorsements.own_endorsements)
+    get("/api/v1/accounts/{id}/endorsements", endorsements.account_endorsements)
+    post("/api/v1/accounts/{id}/note", endorsements.note)
+    get("/api/v1/featured_tags", featured_tags.index)
+    post("/api/v1/featured_tags", featured_tags.create)
+    get("/api/v1/featured_tags/suggestions", featured_tags.suggestions)
+    delete("/api/v1/featured_tags/{id}", featured_tags.delete)
+    get("/api/v1/accounts/{id}/featured_tags", featured_tags.account_index)
+    post("/api/v1/tags/{name}/feature", featured_tags.feature)
+    post("/api/v1/tags/{name}/unfeature", featured_tags.unfeature)
+    get("/api/v1/statuses", statuses.index)
+    get("/api/v1/directory", directory.directory)
+    get("/api/v2/suggestions", directory.suggestions_v2)
+    get("/api/v1/suggestions", directory.suggestions_v1)
+    delete("/api/v1/suggestions/{account_id}", directory.dismiss_suggestion)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -13,15 +14,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
+from fedcity.api.accounts import try_resolve
 from fedcity.api.auth import api_session, authenticate
 from fedcity.api.entities import Entity, serialize_account, serialize_statuses
 from fedcity.api.tag_entities import serialize_tags
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import BadRequest, FedcityError, Forbidden, Unauthorized
-from fedcity.federation.actors import resolve_handle, split_handle
 from fedcity.federation.resolve import resolve_url
 from fedcity.federation.vocab import is_http_url
 from fedcity.services import search, tags
+from fedcity.services.account_search import AccountQuery, search_accounts
 from fedcity.services.posts import can_view
 from fedcity.services.scopes import has_scope
 from fedcity.storage.models import Actor, Post, Tag
@@ -181,47 +183,21 @@ async def _by_url(
 async def _accounts(
     request: web.Request, session: AsyncSession, req: _Request, viewer: Actor | None
 ) -> list[Actor]:
-    """A handle (`name@domain`, fetched with `resolve`), or a part of a username
-    or display name; with `following`, only accounts the viewer follows."""
-    followed_by = viewer.id if req.following and viewer is not None else None
-    if "@" not in req.query.lstrip("@"):
-        return await search_q.list_accounts_by_name(
-            session,
-            req.query.lstrip("@"),
-            limit=req.limit,
-            offset=req.offset,
-            followed_by=followed_by,
-        )
-    if req.offset:
-        return []  # one exact match: there is no second page
-    actor = await _by_handle(request, session, req.query, req.resolve)
-    if actor is None or actor.deleted_at is not None:
-        return []
-    if followed_by is not None and not await q.is_follower(
-        session, followed_by, actor.id
-    ):
-        return []
-    return [actor]
-
-
-async def _by_handle(
-    request: web.Request, session: AsyncSession, handle: str, resolve: bool
-) -> Actor | None:
-    try:
-        username, domain = split_handle(handle)
-    except FedcityError:
-        return None
-    if domain == request.app[SETTINGS].instance.domain.lower():
-        domain = None
-    actor = await q.get_actor_by_handle(session, username, domain)
-    if actor is None and resolve and domain is not None:
-        try:
-            actor = await resolve_handle(
-                request.app[FEDERATION], session, username, domain
-            )
-        except FedcityError as exc:
-            log.info("resolving %s failed: %s", handle, exc)
-    return actor
+    """The account search of /api/v1/accounts/search, with v2's parameters."""
+    query = AccountQuery(
+        text=req.query,
+        limit=req.limit,
+        offset=req.offset,
+        resolve=req.resolve,
+        following=req.following,
+    )
+    return await search_accounts(
+        session,
+        viewer,
+        query,
+        own_domain=request.app[SETTINGS].instance.domain,
+        resolver=partial(try_resolve, request, session),
+    )
 
 
 async def _tags(session: AsyncSession, req: _Request) -> list[Tag]:

@@ -32,8 +32,10 @@ from fedcity.services import (
     posts,
     timelines,
 )
+from fedcity.services.preferences import PostingDefaults, posting_defaults
 from fedcity.storage.models import Actor, Bookmark, Favourite, Post, Visibility
 from fedcity.storage.queries import actors as q
+from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.lists import paged_rows
 
 log = logging.getLogger(__name__)
@@ -61,16 +63,21 @@ async def resolve_mentions(
 
 
 async def _command(
-    request: web.Request, session: AsyncSession, p: MultiDict[Any], default: Visibility
+    request: web.Request,
+    session: AsyncSession,
+    p: MultiDict[Any],
+    defaults: PostingDefaults,
 ) -> posts.NewPost:
+    """The status the client sent; what it leaves out comes from `defaults` (the
+    author's posting defaults for a new status, the status itself for an edit)."""
     body = str(p.get("status") or "")
     return posts.NewPost(
         text=body,
-        visibility=params.visibility(p, default),
+        visibility=params.visibility(p, defaults.privacy),
         in_reply_to_id=params.optional_int(p, "in_reply_to_id"),
         spoiler_text=str(p.get("spoiler_text") or ""),
-        sensitive=params.boolean(p, "sensitive"),
-        language=str(p["language"]) if p.get("language") else None,
+        sensitive=params.boolean(p, "sensitive", defaults.sensitive),
+        language=str(p["language"]) if p.get("language") else defaults.language,
         mentions=await resolve_mentions(request, session, body),
         media_ids=_media_ids(p),
     )
@@ -88,7 +95,8 @@ async def create(request: web.Request) -> web.Response:
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         me = await require_account(request, session, "write:statuses")
-        cmd = await _command(request, session, p, Visibility.PUBLIC)
+        defaults = await posting_defaults(session, me)
+        cmd = await _command(request, session, p, defaults)
         poll = poll_params.new_poll(p)
         if poll is not None:
             polls.check_new_poll(poll)
@@ -100,6 +108,30 @@ async def create(request: web.Request) -> web.Response:
         if poll is not None and fresh:  # a repeated request keeps the first poll
             await polls.attach_poll(session, post, poll)
         body = await serialize_one_status(session, post, me, urls)
+    return web.json_response(body)
+
+
+MAX_IDS = 20  # Mastodon's DEFAULT_STATUSES_LIMIT bounds GET /api/v1/statuses
+
+
+async def index(request: web.Request) -> web.Response:
+    """GET /api/v1/statuses?id[]=…: those the viewer may see, in the order asked,
+    serialised as one batch."""
+    p = await params.read_params(request)
+    ids = list(dict.fromkeys(int(i) for i in params.list_param(p, "id") if i.isdigit()))
+    if len(ids) > MAX_IDS:
+        raise Unprocessable(f"Validation failed: at most {MAX_IDS} ids at once")
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        found = await post_q.list_posts_by_ids(session, ids)
+        visible = [
+            found[i]
+            for i in ids
+            if i in found and await posts.can_view(session, viewer, found[i])
+        ]
+        body = await serialize_statuses(
+            session, visible, viewer, request.app[FEDERATION].urls
+        )
     return web.json_response(body)
 
 
@@ -122,7 +154,9 @@ async def edit(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "write:statuses")
         post = await posts.get_visible_post(session, me, params.path_id(request))
-        cmd = await _command(request, session, p, Visibility(post.visibility))
+        cmd = await _command(
+            request, session, p, PostingDefaults(Visibility(post.visibility))
+        )
         cmd = replace(cmd, media_edits=_media_edits(p))
         await posts.edit_local_post(session, urls, me, post, cmd)
         await poll_edits.replace_poll(session, post, poll)

@@ -59,6 +59,7 @@ _MASTODON_TERMS: Final[Mapping[str, object]] = MappingProxyType(
         "value": "schema:value",
         "discoverable": "toot:discoverable",
         "indexable": "toot:indexable",
+        "attributionDomains": {"@id": "toot:attributionDomains", "@type": "@id"},
         "suspended": "toot:suspended",
         "memorial": "toot:memorial",
         "Emoji": "toot:Emoji",

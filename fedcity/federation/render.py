@@ -48,6 +48,7 @@ def render_actor(actor: Actor, urls: Urls) -> Document:
         "followers": actor.followers_uri,
         "following": actor.following_uri,
         "featured": urls.featured(actor.username),
+        "featuredTags": urls.featured_tags(actor.username),
         "endpoints": {"sharedInbox": urls.shared_inbox},
         "manuallyApprovesFollowers": actor.locked,
         "discoverable": actor.discoverable,
@@ -68,11 +69,14 @@ def render_actor(actor: Actor, urls: Urls) -> Document:
         doc["icon"] = {"type": "Image", "url": actor.avatar_url}
     if actor.header_url:
         doc["image"] = {"type": "Image", "url": actor.header_url}
+    if actor.attribution_domains:
+        doc["attributionDomains"] = list(actor.attribution_domains)
     if actor.actor_type == "Application":
         for key in (
             "followers",
             "following",
             "featured",
+            "featuredTags",
             "attachment",
             "tag",
             "indexable",
@@ -240,6 +244,24 @@ def collection(collection_id: str, total: int, first: str | None) -> Document:
     if first:
         doc["first"] = first
     return with_context(doc)
+
+
+def featured_tags_collection(
+    collection_id: str, tags: Sequence[tuple[str, str]]
+) -> Document:
+    """An actor's featured hashtags as Mastodon serves them: an unordered Collection
+    of Hashtags, `href` being the account's own page of posts with the tag."""
+    return with_context(
+        {
+            "id": collection_id,
+            "type": "Collection",
+            "totalItems": len(tags),
+            "items": [
+                {"type": "Hashtag", "href": href, "name": f"#{name}"}
+                for name, href in tags
+            ],
+        }
+    )
 
 
 def collection_page(

@@ -292,6 +292,8 @@ class ProfileUpdate:
     discoverable: bool | None = None
     indexable: bool | None = None
     fields: list[dict[str, str]] | None = None
+    hide_collections: bool | None = None
+    attribution_domains: list[str] | None = None
 
 
 MAX_PROFILE_FIELDS = 4
@@ -319,7 +321,52 @@ async def update_profile(
             setattr(actor, name, value)
     if update.note_html is not None:
         actor.summary = update.note_html
+    if update.hide_collections is not None:
+        actor.hide_collections = update.hide_collections
+    if update.attribution_domains is not None:
+        actor.attribution_domains = attribution_domains(update.attribution_domains)
+    await announce_profile_change(session, actor)
+    return actor
+
+
+async def announce_profile_change(session: AsyncSession, actor: Actor) -> None:
+    """Followers' servers hear an Update of the actor, and refetch what it links
+    (Mastodon refreshes the featured and featuredTags collections then)."""
     actor.updated_at = utcnow()
     await session.flush()
     await enqueue(session, "federate", {"verb": "UpdateActor", "actor_id": actor.id})
-    return actor
+
+
+MAX_ATTRIBUTION_DOMAINS = 10
+_DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$"
+)
+
+
+def attribution_domains(raw: list[str]) -> list[str]:
+    """Websites allowed to credit the account: host names, lower-cased, at most 10.
+
+    Raises:
+        Unprocessable: too many, or one is not a domain name.
+    """
+    domains = list(dict.fromkeys(d.strip().lower() for d in raw if d.strip()))
+    if len(domains) > MAX_ATTRIBUTION_DOMAINS:
+        raise Unprocessable(
+            "Validation failed: Attribution domains is too long "
+            f"(maximum is {MAX_ATTRIBUTION_DOMAINS} domains)"
+        )
+    for domain in domains:
+        if not _is_domain(domain):
+            raise Unprocessable(
+                f"Validation failed: Attribution domains {domain} is not a valid domain"
+            )
+    return domains
+
+
+def _is_domain(name: str) -> bool:
+    try:
+        ascii_name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return _DOMAIN_RE.match(ascii_name) is not None

@@ -1,7 +1,8 @@
 """Follows: the pending → accepted state machine, both for local and remote parties.
 
 A follow of a remote account stays pending until its server Accepts; a follow of a
-local unlocked account is accepted at once. Undone or rejected follows are deleted.
+local unlocked account is accepted at once. Undone or rejected follows are deleted,
+and an endorsement of the followed account goes with them (Mastodon's rule).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import Forbidden, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
+from fedcity.services.endorsements import drop_endorsement
 from fedcity.services.notifications import notify
 from fedcity.storage.models import Actor, Follow, FollowState, NotificationType
 from fedcity.storage.queries import actors as q
@@ -166,6 +168,7 @@ async def unfollow(session: AsyncSession, actor: Actor, target: Actor) -> None:
 
 async def remove(session: AsyncSession, row: Follow) -> None:
     await session.delete(row)
+    await drop_endorsement(session, row.actor_id, row.target_id)
     await session.flush()
     await recount(session, [row.actor_id, row.target_id])
 
@@ -218,6 +221,8 @@ async def drop_between(session: AsyncSession, a: Actor, b: Actor) -> None:
             | ((Follow.actor_id == b.id) & (Follow.target_id == a.id))
         )
     )
+    await drop_endorsement(session, a.id, b.id)
+    await drop_endorsement(session, b.id, a.id)
     await recount(session, [a.id, b.id])
 
 

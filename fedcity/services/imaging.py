@@ -151,6 +151,64 @@ def process_image(
     )
 
 
+@dataclass(frozen=True)
+class ProfileImageFile:
+    file_name: str
+    content_type: str
+    width: int
+    height: int
+
+
+def process_profile_image(
+    source: Path,
+    kind: Sniffed,
+    folder: Path,
+    stem: str,
+    *,
+    crop: tuple[int, int] | None = None,
+    max_pixels: int | None = None,
+) -> ProfileImageFile:
+    """An avatar or header, as Mastodon sizes them: cropped to fill `crop` (scaled up
+    if smaller), or scaled down to at most `max_pixels` keeping its shape. It is a
+    still image (an animation keeps its first frame) without any metadata, written
+    as `stem.EXT` into `folder`: JPEG and WebP stay so, PNG and GIF become PNG.
+
+    Raises:
+        Unprocessable: not a usable image of the sniffed format, or too many pixels.
+    """
+    assert kind.pil_format is not None
+    out = kind if kind in (_JPEG, _WEBP) else _PNG
+    try:
+        with Image.open(source, formats=[kind.pil_format]) as original:
+            if original.width * original.height > MAX_SOURCE_PIXELS:
+                raise Unprocessable("Validation failed: Image has too many pixels")
+            image = _clean_still(original, kind, MAX_SOURCE_PIXELS)
+            image = image.convert(
+                "RGBA" if _has_alpha(image) and out is not _JPEG else "RGB"
+            )
+            image = _fit_profile(image, crop, max_pixels)
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"{stem}.{out.extension}"
+            _save_atomically(folder / name, image, out)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise Unprocessable("Validation failed: Image has too many pixels") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise Unprocessable(INVALID_TYPE, detail=repr(exc)) from None
+    return ProfileImageFile(name, out.content_type, image.width, image.height)
+
+
+def _fit_profile(
+    image: Image.Image, crop: tuple[int, int] | None, max_pixels: int | None
+) -> Image.Image:
+    if crop is not None:
+        return ImageOps.fit(image, crop, Image.Resampling.LANCZOS)
+    if max_pixels is not None and image.width * image.height > max_pixels:
+        scale = math.sqrt(max_pixels / (image.width * image.height))
+        size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
+        return image.resize(size, Image.Resampling.LANCZOS)
+    return image
+
+
 def _refuse_bombs(image: Image.Image, kind: Sniffed, max_pixels: int) -> None:
     pixels = image.width * image.height
     if image.width < 1 or image.height < 1 or pixels > MAX_SOURCE_PIXELS:

@@ -63,14 +63,21 @@ async def followed_tag_ids(
     return set(rows)
 
 
-async def follow_tag(session: AsyncSession, actor: Actor, raw: str) -> Tag:
-    """Follow a hashtag (created if unknown, as Mastodon does); idempotent."""
+async def get_or_create_tag(session: AsyncSession, raw: str) -> Tag:
+    """The hashtag named `raw` (with or without '#'), created if unknown, as
+    Mastodon does when a tag is followed or featured before anyone used it."""
     name = tag_name(raw)
     tag = await session.scalar(select(Tag).where(Tag.name == name))
     if tag is None:
         tag = Tag(name=name)
         session.add(tag)
         await session.flush()
+    return tag
+
+
+async def follow_tag(session: AsyncSession, actor: Actor, raw: str) -> Tag:
+    """Follow a hashtag (created if unknown, as Mastodon does); idempotent."""
+    tag = await get_or_create_tag(session, raw)
     if not await is_following(session, actor, tag):
         session.add(TagFollow(actor_id=actor.id, tag_id=tag.id))
         await session.flush()

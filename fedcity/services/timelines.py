@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.errors import Unprocessable
 from fedcity.services.posts import can_view
+from fedcity.services.tags import tag_name
 from fedcity.storage.models import (
     Actor,
     Mention,
@@ -71,6 +73,8 @@ async def direct(session: AsyncSession, viewer: Actor, page: Page) -> list[Post]
 class AccountFilter:
     exclude_replies: bool = False
     exclude_reblogs: bool = False
+    only_media: bool = False  # with an attachment (boosts have none)
+    tagged: str | None = None  # with this hashtag (boosts carry none)
 
 
 async def account_statuses(
@@ -90,7 +94,19 @@ async def account_statuses(
         )
     if flt.exclude_reblogs:
         conditions.append(Post.reblog_of_id.is_(None))
+    if flt.only_media:
+        conditions.append(feeds.has_media())
+    if flt.tagged is not None:
+        conditions.append(_tagged(flt.tagged))
     return await q.list_page(session, q.timeline_select(*conditions), page)
+
+
+def _tagged(raw: str) -> ColumnElement[bool]:
+    """Posts with the hashtag `raw`; none for a name with nothing left in it."""
+    try:
+        return feeds.tag_filter([tag_name(raw)], [], [])
+    except Unprocessable:
+        return false()
 
 
 async def context(

@@ -18,7 +18,7 @@ from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.inbox import InboundRequest, receive, verify_request
 from fedcity.federation.signatures import parse_signature
 from fedcity.federation.vocab import Document
-from fedcity.services import pins
+from fedcity.services import featured_tags, pins
 from fedcity.services.posts import can_view
 from fedcity.storage.models import (
     Actor,
@@ -220,6 +220,8 @@ async def _follow_collection(request: web.Request, *, followers: bool) -> web.Re
             await session.scalar(select(func.count()).select_from(Follow).where(*where))
             or 0
         )
+        if actor.hide_collections:  # the count stays public, the members do not
+            return activity_response(render.collection(base, total, None))
         if page is None:
             return activity_response(render.collection(base, total, f"{base}?page=1"))
         stmt = (
@@ -251,6 +253,20 @@ async def featured_get(request: web.Request) -> web.Response:
     )
     doc["orderedItems"] = notes
     return activity_response(doc)
+
+
+async def featured_tags_get(request: web.Request) -> web.Response:
+    """The featured hashtags (the actor's `featuredTags`), as Mastodon serves them."""
+    actor = await _local_actor(request)
+    urls = request.app[FEDERATION].urls
+    async with request.app[DB].session() as session:
+        items = await featured_tags.featured_tags(session, actor)
+    return activity_response(
+        render.featured_tags_collection(
+            urls.featured_tags(actor.username),
+            [(i.name, urls.account_tag(actor.username, i.name)) for i in items],
+        )
+    )
 
 
 async def outbox_get(request: web.Request) -> web.Response:
@@ -329,6 +345,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/users/{username}/followers", followers_get)
     r.add_get("/users/{username}/following", following_get)
     r.add_get("/users/{username}/collections/featured", featured_get)
+    r.add_get("/users/{username}/collections/tags", featured_tags_get)
     r.add_get("/users/{username}/statuses/{post_id}", status_get)
     r.add_get("/users/{username}/statuses/{post_id}/activity", status_activity_get)
     r.add_post("/users/{username}/inbox", inbox_post)

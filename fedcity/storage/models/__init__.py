@@ -48,6 +48,12 @@ from fedcity.storage.models.preferences import (
     Marker,
     Mute,
 )
+from fedcity.storage.models.profiles import (
+    AccountNote,
+    Endorsement,
+    FeaturedTag,
+    SuggestionDismissal,
+)
 from fedcity.storage.models.push import InstanceKey, WebPushSubscription
 from fedcity.storage.models.social import (
     Block,
@@ -72,6 +78,7 @@ __all__ = [
     "REPORT_CATEGORIES",
     "AccessToken",
     "AccountDomainBlock",
+    "AccountNote",
     "Actor",
     "Announcement",
     "AnnouncementDismissal",
@@ -82,7 +89,9 @@ __all__ = [
     "Bookmark",
     "ConversationMute",
     "ConversationState",
+    "Endorsement",
     "Favourite",
+    "FeaturedTag",
     "Filter",
     "FilterAction",
     "FilterKeyword",
@@ -119,6 +128,7 @@ __all__ = [
     "RepliesPolicy",
     "Report",
     "ScheduledStatus",
+    "SuggestionDismissal",
     "Tag",
     "TagFollow",
     "User",

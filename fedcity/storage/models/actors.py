@@ -42,6 +42,10 @@ class Actor(SnowflakeIdMixin, CreatedAtMixin, Base):
     discoverable: Mapped[bool] = mapped_column(default=True)
     indexable: Mapped[bool] = mapped_column(default=False)
     bot: Mapped[bool] = mapped_column(default=False)
+    # None until the account chooses, as Mastodon (which shows it as null then).
+    hide_collections: Mapped[bool | None]
+    # Websites allowed to credit the account (Mastodon's `attributionDomains`).
+    attribution_domains: Mapped[list[str] | None] = mapped_column(JSONDoc)
     fields: Mapped[list[dict[str, str]]] = mapped_column(JSONDoc, default=list)
     followers_count: Mapped[int] = mapped_column(default=0)
     following_count: Mapped[int] = mapped_column(default=0)
@@ -85,6 +89,11 @@ class User(SnowflakeIdMixin, CreatedAtMixin, Base):
     email: Mapped[str | None] = mapped_column(String(320))
     role: Mapped[str] = mapped_column(String(32), default="user")
     disabled: Mapped[bool] = mapped_column(default=False)
+    # Posting defaults (`source[privacy|sensitive|language]`); None: never set,
+    # which means public, not sensitive, no language.
+    default_privacy: Mapped[str | None] = mapped_column(String(16))
+    default_sensitive: Mapped[bool | None]
+    default_language: Mapped[str | None] = mapped_column(String(16))
 
 
 class AccessToken(SnowflakeIdMixin, CreatedAtMixin, Base):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.storage.models import AccessToken, Actor, Block, Follow, FollowState, User
+from fedcity.storage.queries import escape_like
 
 
 async def get_actor_by_id(session: AsyncSession, actor_id: int) -> Actor | None:
@@ -112,3 +113,41 @@ async def count_follow_requests(session: AsyncSession, actor_id: int) -> int:
         .where(Follow.target_id == actor_id, Follow.state == FollowState.PENDING)
     )
     return int(await session.scalar(stmt) or 0)
+
+
+async def search_actors(
+    session: AsyncSession,
+    term: str,
+    *,
+    limit: int,
+    offset: int = 0,
+    local_only: bool = False,
+    domain: str | None = None,
+    among_followed_by: int | None = None,
+) -> list[Actor]:
+    """Accounts whose username or display name contains `term` (case-insensitive):
+    an exact username first, then local ones, then by username. `domain` keeps
+    remote accounts of domains starting with it; `among_followed_by` keeps the
+    accounts that actor follows, and itself (as Mastodon's `following=true`)."""
+    lowered = term.lower()
+    pattern = f"%{escape_like(lowered)}%"
+    stmt = select(Actor).where(
+        or_(
+            func.lower(Actor.username).like(pattern, escape="\\"),
+            func.lower(Actor.display_name).like(pattern, escape="\\"),
+        ),
+        Actor.deleted_at.is_(None),
+        Actor.actor_type != "Application",
+    )
+    if local_only:
+        stmt = stmt.where(Actor.domain.is_(None))
+    elif domain is not None:
+        stmt = stmt.where(Actor.domain.like(f"{escape_like(domain)}%", escape="\\"))
+    if among_followed_by is not None:
+        followed = select(Follow.target_id).where(
+            Follow.actor_id == among_followed_by, Follow.state == FollowState.ACCEPTED
+        )
+        stmt = stmt.where(or_(Actor.id.in_(followed), Actor.id == among_followed_by))
+    exact = case((func.lower(Actor.username) == lowered, 0), else_=1)
+    stmt = stmt.order_by(exact, Actor.domain.is_not(None), Actor.username, Actor.id)
+    return list((await session.scalars(stmt.offset(offset).limit(limit))).all())

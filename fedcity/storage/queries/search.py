@@ -10,8 +10,6 @@ from fedcity.storage.models import (
     Actor,
     Bookmark,
     Favourite,
-    Follow,
-    FollowState,
     Mention,
     Poll,
     PollVote,
@@ -19,6 +17,7 @@ from fedcity.storage.models import (
     Tag,
     Visibility,
 )
+from fedcity.storage.queries import escape_like
 
 
 def publicly_indexable() -> ColumnElement[bool]:
@@ -63,38 +62,6 @@ def findable_by(viewer_id: int, scope: str | None = None) -> ColumnElement[bool]
     return or_(publicly_indexable(), searchable_by(viewer_id))
 
 
-async def list_accounts_by_name(
-    session: AsyncSession,
-    term: str,
-    *,
-    limit: int,
-    offset: int = 0,
-    followed_by: int | None = None,
-) -> list[Actor]:
-    """Accounts whose username or display name contains `term` (case-insensitive),
-    local ones first; with `followed_by`, only accounts that account follows."""
-    pattern = f"%{_escape_like(term.lower())}%"
-    stmt = select(Actor).where(
-        or_(
-            func.lower(Actor.username).like(pattern, escape="\\"),
-            func.lower(Actor.display_name).like(pattern, escape="\\"),
-        ),
-        Actor.deleted_at.is_(None),
-        Actor.actor_type != "Application",
-    )
-    if followed_by is not None:
-        stmt = stmt.where(
-            Actor.id.in_(
-                select(Follow.target_id).where(
-                    Follow.actor_id == followed_by,
-                    Follow.state == FollowState.ACCEPTED,
-                )
-            )
-        )
-    stmt = stmt.order_by(Actor.domain.is_not(None), Actor.username, Actor.id)
-    return list(await session.scalars(stmt.offset(offset).limit(limit)))
-
-
 async def list_tags_by_prefix(
     session: AsyncSession,
     prefix: str,
@@ -108,7 +75,7 @@ async def list_tags_by_prefix(
     condition = (
         Tag.name == prefix
         if exact_only
-        else Tag.name.like(f"{_escape_like(prefix)}%", escape="\\")
+        else Tag.name.like(f"{escape_like(prefix)}%", escape="\\")
     )
     stmt = (
         select(Tag)
@@ -118,8 +85,3 @@ async def list_tags_by_prefix(
         .limit(limit)
     )
     return list(await session.scalars(stmt))
-
-
-def _escape_like(text: str) -> str:
-    """`text` matched literally by LIKE (with escape character backslash)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
