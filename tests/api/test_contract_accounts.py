@@ -5,6 +5,8 @@ description."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from tests.support.http import Http, account_id, follow, post_status
@@ -145,6 +147,22 @@ async def test_muted_account_is_listed_until_unmuted(instance, http):
     assert unmuted.json()["muting"] is False
     assert unmuted.json()["muting_notifications"] is False
     assert (await http.get("/api/v1/mutes", token=reader)).json() == []
+
+
+async def test_timed_mute_says_when_it_ends(instance, http):
+    # Given a reader and two loud accounts
+    reader, _, _ = await tokens(instance, "reader", "loud", "louder")
+    loud_id, louder_id = [await account_id(http, n) for n in ("loud", "louder")]
+    # When one is muted for an hour and the other until unmuted
+    timed = await http.post(
+        f"/api/v1/accounts/{loud_id}/mute", token=reader, data={"duration": "3600"}
+    )
+    lasting = await http.post(f"/api/v1/accounts/{louder_id}/mute", token=reader)
+    # Then the timed mute's relationship says when it ends, the other says never
+    ends = datetime.fromisoformat(timed.json()["muting_expires_at"])
+    assert timedelta(minutes=59) < ends - datetime.now(UTC) <= timedelta(hours=1)
+    assert lasting.json()["muting"] is True
+    assert lasting.json()["muting_expires_at"] is None
 
 
 async def test_removed_follower_no_longer_follows(instance, http):
