@@ -356,6 +356,7 @@ def relationship(
         "blocked_by": blocked_by,
         "muting": muting is not None,
         "muting_notifications": bool(muting and muting.notifications),
+        "muting_expires_at": timestamp(muting.expires_at) if muting else None,
         "requested": bool(following and following.state == "pending"),
         "requested_by": bool(followed_by and followed_by.state == "pending"),
         "domain_blocking": domain_blocking,

@@ -50,6 +50,31 @@ async def test_list_is_created_renamed_and_deleted(instance):
     assert await asyncio.to_thread(client.lists) == []
 
 
+async def test_list_is_read_and_changed_over_http(instance, http):
+    # Given a reader's list
+    await instance.create_account("reader")
+    token = await instance.token("reader")
+    created = await http.post("/api/v1/lists", token=token, json={"title": "Council"})
+    path = f"/api/v1/lists/{created.json()['id']}"
+    # When it is renamed by form, made exclusive and to show no replies
+    changed = await http.request(
+        "PUT",
+        path,
+        token=token,
+        data={"title": "Mayors", "replies_policy": "none", "exclusive": "true"},
+    )
+    shown = await http.get(path, token=token)
+    # Then the answer and a later read hold the new settings
+    expected = {
+        "id": created.json()["id"],
+        "title": "Mayors",
+        "replies_policy": "none",
+        "exclusive": True,
+    }
+    assert changed.json() == expected
+    assert shown.json() == expected
+
+
 async def test_list_with_a_blank_title_is_refused(instance, http):
     # Given an account
     await instance.create_account("reader")

@@ -109,6 +109,25 @@ async def test_reading_a_conversation_marks_it_read(instance, http):
     assert (await asyncio.to_thread(bob.conversations))[0]["unread"] is False
 
 
+async def test_marking_read_answers_the_whole_conversation(instance, http):
+    # Given bob has an unread message from alice
+    await instance.create_account("alice")
+    await instance.create_account("bob")
+    sent = await post_status(instance, http, "alice", "@bob hi", visibility="direct")
+    bob = await instance.token("bob")
+    listed = await http.get("/api/v1/conversations", token=bob)
+    conversation = listed.json()[0]
+    # When bob marks it read over HTTP
+    answer = await http.post(
+        f"/api/v1/conversations/{conversation['id']}/read", token=bob
+    )
+    # Then the answer is the conversation, read, with alice and her message
+    assert answer.json()["id"] == conversation["id"]
+    assert answer.json()["unread"] is False
+    assert [a["acct"] for a in answer.json()["accounts"]] == ["alice"]
+    assert answer.json()["last_status"]["id"] == sent["id"]
+
+
 async def test_deleted_conversation_returns_with_a_new_message(instance, http):
     # Given bob removed his conversation with alice
     await instance.create_account("alice")

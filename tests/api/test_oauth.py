@@ -18,6 +18,7 @@ from tests.support.browser import (
     form_fields,
     pkce_pair,
 )
+from tests.support.http import Http
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -57,16 +58,16 @@ async def test_mastodon_py_logs_in_with_the_out_of_band_flow(instance):
 
 
 async def _register(session: aiohttp.ClientSession, base: str, redirect: str) -> dict:
-    async with session.post(
-        f"{base}/api/v1/apps",
+    reply = await Http(session, base).post(
+        "/api/v1/apps",
         json={
             "client_name": "Ivory",
             "redirect_uris": [redirect],
             "scopes": "read write follow push",
         },
-    ) as response:
-        assert response.status == 200
-        return await response.json()
+    )
+    assert reply.status == 200
+    return reply.json()
 
 
 async def _consent(
@@ -118,8 +119,8 @@ async def _exchange(session, base, app, code, verifier=None):
     }
     if verifier:
         data["code_verifier"] = verifier
-    async with session.post(f"{base}/oauth/token", data=data) as response:
-        return response.status, await response.json()
+    reply = await Http(session, base).post("/oauth/token", data=data)
+    return reply.status, reply.json()
 
 
 async def test_pkce_code_flow_with_custom_scheme_redirect(instance):
@@ -235,8 +236,8 @@ async def test_password_grant_is_refused_by_default(instance):
     async with _browser() as session:
         app = await _register(session, instance.base_url, OOB)
         # When a client tries grant_type=password
-        async with session.post(
-            f"{instance.base_url}/oauth/token",
+        reply = await Http(session, instance.base_url).post(
+            "/oauth/token",
             json={
                 "grant_type": "password",
                 "username": "mayor",
@@ -244,11 +245,10 @@ async def test_password_grant_is_refused_by_default(instance):
                 "client_id": app["client_id"],
                 "client_secret": app["client_secret"],
             },
-        ) as response:
-            body = await response.json()
+        )
     # Then it gets Mastodon's error body
-    assert response.status == 400
-    assert body["error"] == "unsupported_grant_type"
+    assert reply.status == 400
+    assert reply.json()["error"] == "unsupported_grant_type"
 
 
 async def test_password_grant_when_enabled(make_instance):
@@ -260,8 +260,8 @@ async def test_password_grant_when_enabled(make_instance):
         pair = f"{app['client_id']}:{app['client_secret']}".encode()
         credentials = {"Authorization": "Basic " + base64.b64encode(pair).decode()}
         # When the client sends the password with HTTP Basic client authentication
-        async with session.post(
-            f"{instance.base_url}/oauth/token",
+        reply = await Http(session, instance.base_url).post(
+            "/oauth/token",
             headers=credentials,
             data={
                 "grant_type": "password",
@@ -269,40 +269,35 @@ async def test_password_grant_when_enabled(make_instance):
                 "password": PASSWORD,
                 "scope": "read",
             },
-        ) as response:
-            body = await response.json()
+        )
     # Then a read token is issued
-    assert response.status == 200
-    assert body["scope"] == "read"
+    assert reply.status == 200
+    assert reply.json()["scope"] == "read"
 
 
 async def test_client_credentials_token_identifies_the_app_not_a_user(instance):
     async with _browser() as session:
         # Given an app token from the client_credentials grant
         app = await _register(session, instance.base_url, OOB)
-        async with session.post(
-            f"{instance.base_url}/oauth/token",
+        http = Http(session, instance.base_url)
+        issued = await http.post(
+            "/oauth/token",
             data={
                 "grant_type": "client_credentials",
                 "client_id": app["client_id"],
                 "client_secret": app["client_secret"],
                 "scope": "read",
             },
-        ) as response:
-            token = (await response.json())["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
+        )
+        token = issued.json()["access_token"]
         # When it asks who the app is, and who the user is
-        async with session.get(
-            f"{instance.base_url}/api/v1/apps/verify_credentials", headers=headers
-        ) as app_info:
-            app_body = await app_info.json()
-        async with session.get(
-            f"{instance.base_url}/api/v1/accounts/verify_credentials", headers=headers
-        ) as user_info:
-            user_status = user_info.status
-    # Then the app is known and no user is
-    assert app_body["name"] == "Ivory"
-    assert user_status == 422
+        app_info = await http.get("/api/v1/apps/verify_credentials", token=token)
+        user_info = await http.get("/api/v1/accounts/verify_credentials", token=token)
+    # Then the app is known, without its secret, and no user is
+    assert app_info.json()["name"] == "Ivory"
+    assert app_info.json()["redirect_uris"] == [OOB]
+    assert "client_secret" not in app_info.json()
+    assert user_info.status == 422
 
 
 async def test_revoked_token_stops_working(instance):
@@ -334,13 +329,11 @@ async def test_revoked_token_stops_working(instance):
 
 async def test_authorization_server_metadata(instance):
     # When a client discovers the OAuth endpoints (RFC 8414)
-    async with (
-        aiohttp.ClientSession() as session,
-        session.get(
-            f"{instance.base_url}/.well-known/oauth-authorization-server"
-        ) as response,
-    ):
-        meta = await response.json()
+    async with aiohttp.ClientSession() as session:
+        reply = await Http(session, instance.base_url).get(
+            "/.well-known/oauth-authorization-server"
+        )
+    meta = reply.json()
     # Then they point at this server and advertise PKCE S256 without the password grant
     assert meta["token_endpoint"] == f"{instance.base_url}/oauth/token"
     assert meta["code_challenge_methods_supported"] == ["S256"]

@@ -3,10 +3,20 @@ schemas are JSON Schema 2020-12; `$ref`s resolve inside the one document)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.support.http import account_id, follow, post_status
-from tests.support.openapi import MISSING_SPEC, SPEC_PATH, check
+from tests.support.openapi import (
+    DATA,
+    MISSING_SPEC,
+    SPEC_PATH,
+    check,
+    errors_for,
+    find_operation,
+    response_schema,
+)
 
 pytestmark = pytest.mark.skipif(not SPEC_PATH.exists(), reason=MISSING_SPEC)
 
@@ -18,6 +28,78 @@ def test_the_checker_catches_a_bad_account():
     # Then the check fails
     with pytest.raises(AssertionError, match="created_at"):
         check(bad, "Account")
+
+
+URI = {"type": "string", "format": "uri"}
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://city.example/@mayor",
+        "com.tapbots.Ivory.1234:/request_token",  # an app's custom-scheme redirect
+        "oauth2redirect://tusky/",
+        "urn:ietf:wg:oauth:2.0:oob",
+    ],
+)
+def test_the_checker_takes_every_absolute_uri(uri):
+    # Given an absolute URI, web or not
+    # When it is checked as a `uri`
+    # Then it passes
+    assert errors_for(uri, URI) == []
+
+
+@pytest.mark.parametrize("uri", ["/api/v1/apps", "https:///no-host", "not a uri"])
+def test_the_checker_refuses_what_is_no_absolute_uri(uri):
+    # Given a relative path, a web URL without a host, or prose
+    # When it is checked as a `uri`
+    # Then it fails
+    assert errors_for(uri, URI)
+
+
+def _answer_schema(method: str, path: str) -> dict:
+    op = find_operation(method, path)
+    assert op is not None
+    schema = response_schema(op, 200)
+    assert schema is not None
+    return schema
+
+
+def test_v1_filters_are_held_to_a_list_as_mastodon_sends_them():
+    # Given Mastodon's answer to GET /api/v1/filters: one V1::Filter per keyword
+    answer = [
+        {
+            "id": "1",
+            "phrase": "spoiler",
+            "context": ["home"],
+            "whole_word": True,
+            "expires_at": None,
+            "irreversible": False,
+        }
+    ]
+    # When it is checked against the operation (the description says one object)
+    schema = _answer_schema("GET", "/api/v1/filters")
+    # Then the list passes and a lone filter does not
+    assert errors_for(answer, schema) == []
+    assert errors_for(answer[0], schema)
+
+
+def test_removing_a_filtered_status_is_held_to_mastodons_empty_answer():
+    # Given what Mastodon answered to DELETE /api/v2/filters/statuses/:id
+    samples = DATA / "mastodon-api-samples.json"
+    if not samples.exists():
+        pytest.skip(f"{samples} is missing")
+    recorded = next(
+        endpoint["samples"][0]["response_json"]
+        for endpoint in json.loads(samples.read_text())["endpoints"]
+        if endpoint["endpoint"] == "DELETE /api/v2/filters/statuses/1"
+    )
+    # When it is checked against the operation (the description says FilterStatus)
+    schema = _answer_schema("DELETE", "/api/v2/filters/statuses/1")
+    # Then Mastodon's {} passes, and a FilterStatus would not
+    assert recorded == {}
+    assert errors_for(recorded, schema) == []
+    assert errors_for({"id": "1", "status_id": "2"}, schema)
 
 
 # --- accounts ----------------------------------------------------------------------------

@@ -215,6 +215,25 @@ async def test_form_encoded_poll_is_read(instance, http):
     assert poll["expires_at"] is not None
 
 
+async def test_form_encoded_vote_answers_the_poll_with_own_votes(instance, http):
+    # Given the mayor's poll and the clerk's token
+    mayor, _ = await mayor_and_clerk(instance)
+    status = await post_poll(mayor, "Tuesday", "Thursday")
+    clerk = await instance.token("clerk")
+    # When the clerk votes with form fields, as Mastodon.py and most apps send them
+    reply = await http.post(
+        f"/api/v1/polls/{status['poll']['id']}/votes",
+        token=clerk,
+        data=[("choices[]", "1")],
+    )
+    # Then the answer is the poll with the vote counted as the clerk's own
+    assert reply.status == 200, reply.text
+    poll = reply.json()
+    assert poll["id"] == status["poll"]["id"]
+    assert [o["votes_count"] for o in poll["options"]] == [0, 1]
+    assert (poll["voted"], poll["own_votes"]) == (True, [1])
+
+
 async def test_status_page_says_the_poll_is_non_binding(instance, http):
     # Given the mayor's poll
     mayor, _ = await mayor_and_clerk(instance)

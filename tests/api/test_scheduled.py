@@ -195,6 +195,27 @@ async def test_rescheduling_moves_the_time(instance):
     assert abs((shown["scheduled_at"] - later).total_seconds()) < 1
 
 
+async def test_rescheduling_over_http_answers_the_moved_status(instance, http):
+    # Given a status scheduled over HTTP
+    await instance.create_account("mayor")
+    token = await instance.token("mayor")
+    scheduled = await http.post(
+        "/api/v1/statuses",
+        token=token,
+        json={"status": "moved", "scheduled_at": in_minutes(10).isoformat()},
+    )
+    path = f"/api/v1/scheduled_statuses/{scheduled.json()['id']}"
+    # When it is moved to a given minute, sent without an offset (read as UTC)
+    moved = await http.request(
+        "PUT", path, token=token, data={"scheduled_at": "2099-03-01T09:30:00"}
+    )
+    shown = await http.get(path, token=token)
+    # Then both answers carry the new time in Mastodon's form, and the same text
+    for answer in (moved.json(), shown.json()):
+        assert answer["scheduled_at"] == "2099-03-01T09:30:00.000Z"
+        assert answer["params"]["text"] == "moved"
+
+
 async def test_a_rescheduled_status_is_published_once(instance):
     # Given a status scheduled, then rescheduled (two jobs now exist)
     mayor = await client(instance, "mayor")

@@ -43,6 +43,22 @@ async def test_unfollowing_a_tag(instance):
     assert await asyncio.to_thread(client.followed_tags) == []
 
 
+async def test_followed_tags_are_listed_until_unfollowed(instance, http):
+    # Given a reader following #roads and #parks
+    await instance.create_account("reader")
+    token = await instance.token("reader")
+    for name in ("roads", "parks"):
+        await http.post(f"/api/v1/tags/{name}/follow", token=token)
+    # When #roads is unfollowed
+    unfollowed = await http.post("/api/v1/tags/roads/unfollow", token=token)
+    followed = await http.get("/api/v1/followed_tags", token=token)
+    # Then the answer is the tag, no longer followed, and only #parks is listed
+    assert unfollowed.json()["name"] == "roads"
+    assert unfollowed.json()["following"] is False
+    assert [(t["name"], t["following"]) for t in followed.json()] == [("parks", True)]
+    assert "next" in followed.links
+
+
 async def test_unknown_tag_is_not_found(instance, http):
     # Given no post ever used #nothing
     # When the tag is read
