@@ -1,6 +1,7 @@
 """The `toot` command-line client against a `fedcity serve` process: `toot login`
 (toot's browser flow: an out-of-band authorization code pasted at its prompt), then
-`toot post`, `toot timeline`, `toot follow`, `toot notifications` and `toot whoami`,
+`toot post`, `toot timeline`, `toot follow`, `toot notifications` (and `--clear`)
+and `toot whoami`,
 each a subprocess whose human-readable output is checked (that output goes through
 toot's entity classes, so a field toot needs and fedcity lacks fails here).
 
@@ -96,6 +97,13 @@ def test_toot_shows_notifications(cli_instance, tmp_path):
     shown = toot("notifications")
     assert "@toot_council now follows you" in shown
     assert "the pothole map is great" in shown
+    # When the engineer clears them
+    toot("notifications", "--clear")
+    # Then none are left
+    assert "mentioned you" not in toot("notifications")
+    assert not client(
+        cli_instance, cli_instance.account("toot_engineer")
+    ).notifications()
 
 
 def test_events_for_toots_token_stream(cli_instance, tmp_path):

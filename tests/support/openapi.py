@@ -35,6 +35,8 @@ MISSING_SPEC = (
 # (METHOD, spec path template) of every operation whose successful answer was
 # validated, with the test files (`tests/api/test_x.py`) whose tests did so.
 VALIDATED: dict[tuple[str, str], set[str]] = {}
+# The same for error answers (validated as Mastodon's `Error`).
+REFUSALS_VALIDATED: dict[tuple[str, str], set[str]] = {}
 
 formats = FormatChecker(formats=())
 
@@ -210,8 +212,8 @@ def check_reply(method: str, path: str, status: int, body: str) -> None:
         f"{method} {path} answered {status} against {op.method} {op.template}:\n"
         + "\n".join(errors)
     )
-    if 200 <= status < 300:
-        VALIDATED.setdefault((op.method, op.template), set()).add(_current_test_file())
+    record = VALIDATED if 200 <= status < 300 else REFUSALS_VALIDATED
+    record.setdefault((op.method, op.template), set()).add(_current_test_file())
 
 
 def _current_test_file() -> str:

@@ -20,7 +20,7 @@ ARTICLE = """<!doctype html><html lang="en"><head>
 <meta property="og:description" content="Five new routes by spring.">
 <meta property="og:image" content="/lanes.png">
 <meta property="og:site_name" content="City Gazette">
-<meta name="author" content="Pat Reporter">
+<meta name="author" content="Gazette Staff">
 </head><body>News</body></html>"""
 
 VIDEO = """<html><head><meta property="og:title" content="Meeting video">
@@ -75,12 +75,6 @@ async def site(aiohttp_server) -> Site:
 
 
 @pytest.fixture
-async def http(instance):
-    async with aiohttp.ClientSession() as session:
-        yield Http(session, instance.base_url)
-
-
-@pytest.fixture
 async def mayor(instance):
     await instance.create_account("mayor")
     return await instance.token("mayor")
@@ -102,7 +96,7 @@ async def test_linked_page_becomes_the_statuss_card(instance, http, site, mayor)
     assert (card["type"], card["provider_name"], card["author_name"]) == (
         "link",
         "City Gazette",
-        "Pat Reporter",
+        "Gazette Staff",
     )
     assert card["html"] == ""
     assert card["language"] == "en"
