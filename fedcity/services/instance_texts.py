@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import nh3
-from markdown_it import MarkdownIt
 
 from fedcity.config import InstanceSettings, RuleSetting, TermsVersion
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _DOCUMENT_TAGS: Final = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "b", "em",
@@ -25,8 +28,6 @@ _DOCUMENT_TAGS: Final = {
     "dd", "table", "thead", "tbody", "tr", "th", "td", "abbr", "sub", "sup", "span",
 }  # fmt: skip
 _DOCUMENT_ATTRIBUTES: Final = {"a": {"href", "title"}, "abbr": {"title"}}
-# Raw HTML inside Markdown is not rendered: an .html file is the way to write HTML.
-_MARKDOWN: Final = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,19 @@ class Document:
     updated_at: datetime
 
 
+@cache
+def _markdown() -> MarkdownIt:
+    """The Markdown renderer, made on first use: only instances with Markdown texts
+    need it, and loading it costs every process start 15 ms."""
+    from markdown_it import MarkdownIt
+
+    # Raw HTML inside Markdown is not rendered: an .html file is the way to write
+    # HTML.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
 def render(source: str, markdown: bool) -> str:
-    html = _MARKDOWN.render(source) if markdown else source
+    html = _markdown().render(source) if markdown else source
     return nh3.clean(
         html,
         tags=set(_DOCUMENT_TAGS),
