@@ -74,11 +74,16 @@ def print_machine(db_url: str, pinned: bool) -> None:
     print(f"  os:        {platform.system()} {platform.release()}")
     print(f"  database:  {database_version(db_url)}")
     # Other work on the machine skews every figure; say how much there was.
-    print(f"  load avg:  {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"  load avg:  {load_average()}")
     print(
         f"  libraries: aiohttp {aiohttp.__version__}, SQLAlchemy {sqlalchemy.__version__}"
     )
     print()
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as `uptime` shows them."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def can_pin() -> bool:

@@ -240,3 +240,47 @@ async def test_list_timeline_pages_with_a_link_header(instance, http):
     # Then the pages follow each other, newest first
     assert [s["id"] for s in first.json()] == [posted[2]["id"], posted[1]["id"]]
     assert [s["id"] for s in second.json()] == [posted[0]["id"]]
+
+
+async def test_list_timeline_shows_followers_only_posts_but_not_direct_messages(
+    instance, http
+):
+    # Given alice, followed by the reader, in the reader's list
+    client, ids = await reader_following(instance, "alice")
+    created = await asyncio.to_thread(client.list_create, "L")
+    await asyncio.to_thread(client.list_accounts_add, created["id"], [ids["alice"]])
+    # When she posts publicly, to her followers, and directly to the reader
+    public = await post_status(instance, http, "alice", "open", visibility="public")
+    private = await post_status(instance, http, "alice", "mine", visibility="private")
+    await post_status(instance, http, "alice", "@reader hi", visibility="direct")
+    # Then the list shows the public and the followers-only post, not the message
+    timeline = await asyncio.to_thread(client.timeline_list, created["id"])
+    assert [s["id"] for s in timeline] == [private["id"], public["id"]]
+
+
+async def test_list_timeline_shows_a_requested_accounts_private_post_only_if_mentioned(
+    instance, http
+):
+    # Given alice, who locked her account, asked to be followed by the reader and
+    # in the reader's list (a follow request is enough to list her)
+    await instance.create_account("reader")
+    alice = await instance.create_account("alice")
+    locked = await http.request(
+        "PATCH",
+        "/api/v1/accounts/update_credentials",
+        token=await instance.token("alice"),
+        data={"locked": "1"},
+    )
+    assert locked.status == 200, locked.text
+    client = api(instance, await instance.token("reader"))
+    await asyncio.to_thread(client.account_follow, str(alice.id))
+    created = await asyncio.to_thread(client.list_create, "L")
+    await asyncio.to_thread(client.list_accounts_add, created["id"], [str(alice.id)])
+    # When she posts to her followers, once mentioning the reader
+    await post_status(instance, http, "alice", "for followers", visibility="private")
+    mention = await post_status(
+        instance, http, "alice", "@reader see this", visibility="private"
+    )
+    # Then the list shows only the post that mentions the reader
+    timeline = await asyncio.to_thread(client.timeline_list, created["id"])
+    assert [s["id"] for s in timeline] == [mention["id"]]

@@ -232,7 +232,11 @@ async def group_facts(
         return {}
     base = [Notification.recipient_id == recipient_id, Notification.group_key.in_(keys)]
     if upper is not None:
-        base.append(Notification.id <= upper)
+        # `id + 0`: a bound no index can use. SQLite otherwise reads the groups'
+        # notifications through (recipient_id, id), every notification of the
+        # account below `upper` (6 ms for 20,000, growing with the account), when
+        # (recipient_id, group_key) reads just the groups' own (0.3 ms).
+        base.append(Notification.id + 0 <= upper)
     counts = dict(
         (
             await session.execute(
