@@ -47,13 +47,19 @@ async def search_statuses(
     if parsed.is_empty:
         return []
     conditions = [
-        Post.reblog_of_id.is_(None),
         Post.deleted_at.is_(None),
         post_q.visible_to(viewer.id),
         feeds.not_silenced(viewer.id),
         findable_by(viewer.id, parsed.scope),
         *await _conditions(session, viewer, parsed, local_domain),
     ]
+    if not parsed.required:
+        # Boosts have no search text, so a query with words never finds one; the
+        # term is only needed without words. With words it would be harmful: SQLite
+        # (no statistics) takes the reblog index for `IS NULL` and walks every
+        # original post instead of starting from the few full-text matches
+        # (bench/timelines.py: 160 ms → about 10 ms a page).
+        conditions.append(Post.reblog_of_id.is_(None))
     if search.account_id is not None:
         conditions.append(Post.actor_id == search.account_id)
     if search.min_id is not None:

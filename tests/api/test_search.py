@@ -135,6 +135,24 @@ async def test_a_non_indexable_post_is_found_once_the_searcher_interacted(
     assert await found_ids(http, await instance.token("other"), "pothole") == []
 
 
+async def test_boosts_are_never_results_with_words_or_operators_alone(instance, http):
+    # Given the mayor's post, and the mayor's boost of the clerk's post
+    await instance.create_account("mayor")
+    await instance.create_account("clerk")
+    token = await reader(instance)
+    own = await post_status(instance, http, "mayor", "Pothole fixed on Elm")
+    theirs = await post_status(instance, http, "clerk", "Pothole on Oak")
+    mayor = await instance.token("mayor")
+    boost = await http.post(f"/api/v1/statuses/{theirs['id']}/reblog", token=mayor)
+    assert boost.status == 200, boost.text
+    # When the reader searches by words, and by an operator alone
+    by_words = await found_ids(http, token, "pothole")
+    by_author = await found_ids(http, token, "from:mayor")
+    # Then only original posts come back, never the boost
+    assert by_words == [theirs["id"], own["id"]]
+    assert by_author == [own["id"]]
+
+
 async def test_a_non_indexable_author_finds_its_own_posts(instance, http):
     # Given a non-indexable account's own post
     await instance.create_account("clerk")

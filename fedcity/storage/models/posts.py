@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, func, literal_column
+from sqlalchemy import ForeignKey, Index, String, Text, func, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
@@ -43,7 +43,7 @@ class Post(SnowflakeIdMixin, CreatedAtMixin, Base):
         ForeignKey("actors.id", ondelete="SET NULL")
     )
     reblog_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("posts.id", ondelete="CASCADE"), index=True
+        ForeignKey("posts.id", ondelete="CASCADE")
     )
     conversation_uri: Mapped[str | None] = mapped_column(String(2048))
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc, default=list)
@@ -64,6 +64,15 @@ class Post(SnowflakeIdMixin, CreatedAtMixin, Base):
     __table_args__ = (
         Index("ix_posts_actor_id_id", "actor_id", "id"),
         Index("ix_posts_visibility_id", "visibility", "id"),
+        # Boosts only: an index holding NULLs lets SQLite take it for
+        # `reblog_of_id IS NULL` and walk every original post (revision 0013).
+        Index(
+            "ix_posts_reblog_of_id_actor_id",
+            "reblog_of_id",
+            "actor_id",
+            sqlite_where=text("reblog_of_id IS NOT NULL"),
+            postgresql_where=text("reblog_of_id IS NOT NULL"),
+        ),
         # PostgreSQL only; SQLite has its FTS5 table instead (made by migration).
         Index(
             "ix_posts_search_text",
