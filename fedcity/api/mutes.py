@@ -9,10 +9,12 @@ from aiohttp import web
 from multidict import MultiDict
 
 from fedcity.api import params
-from fedcity.api.accounts import account_page, load_account, relationship_of
+from fedcity.api.accounts import load_account, relationship_of
 from fedcity.api.auth import api_session, require_account
+from fedcity.api.entities import serialize_account
+from fedcity.api.formats import timestamp
 from fedcity.api.pagination import paged_response
-from fedcity.appkeys import SETTINGS
+from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import Unprocessable
 from fedcity.services import mutes
 
@@ -47,7 +49,13 @@ async def index(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "read:mutes")
         rows = await mutes.mutes_page(session, me, params.page(p, 40, 80))
-    return account_page(request, rows)
+    urls = request.app[FEDERATION].urls
+    # Mastodon adds when each mute ends to the Account entities of this list.
+    items = [
+        {**serialize_account(actor, urls), "mute_expires_at": timestamp(ends)}
+        for _, actor, ends in rows
+    ]
+    return paged_response(request, items, [mute_id for mute_id, _, _ in rows])
 
 
 async def domain_blocks(request: web.Request) -> web.Response:

@@ -3,7 +3,7 @@ is private, and so is a domain block, except that followers from it are removed)
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,18 +67,19 @@ async def unmute(session: AsyncSession, actor: Actor, target: Actor) -> None:
 
 async def mutes_page(
     session: AsyncSession, actor: Actor, page: Page
-) -> list[tuple[int, Actor]]:
-    """(mute id, muted account) pairs in force, newest first."""
+) -> list[tuple[int, Actor, datetime | None]]:
+    """(mute id, muted account, when the mute ends) of the mutes in force, newest
+    first."""
     now = utcnow()
     stmt = (
-        select(Mute.id, Actor)
+        select(Mute.id, Actor, Mute.expires_at)
         .join(Actor, Actor.id == Mute.target_id)
         .where(
             Mute.actor_id == actor.id,
             (Mute.expires_at.is_(None)) | (Mute.expires_at > now),
         )
     )
-    return [(i, a) for i, a in await paged_rows(session, stmt, Mute.id, page)]
+    return [(i, a, ends) for i, a, ends in await paged_rows(session, stmt, Mute.id, page)]
 
 
 def normalize_domain(raw: str) -> str:

@@ -163,6 +163,11 @@ async def test_timed_mute_says_when_it_ends(instance, http):
     assert timedelta(minutes=59) < ends - datetime.now(UTC) <= timedelta(hours=1)
     assert lasting.json()["muting"] is True
     assert lasting.json()["muting_expires_at"] is None
+    # And the list of mutes says the same of each account, as Mastodon's does
+    listed = await http.get("/api/v1/mutes", token=reader)
+    expiries = {a["id"]: a["mute_expires_at"] for a in listed.json()}
+    assert expiries[louder_id] is None
+    assert expiries[loud_id] == timed.json()["muting_expires_at"]
 
 
 async def test_removed_follower_no_longer_follows(instance, http):
