@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from multidict import MultiDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -181,11 +182,19 @@ async def follow(request: web.Request) -> web.Response:
             request.app[FEDERATION].urls,
             me,
             target,
-            reblogs=params.boolean(p, "reblogs", True),
-            notify_posts=params.boolean(p, "notify"),
+            reblogs=params.boolean(p, "reblogs") if "reblogs" in p else None,
+            notify_posts=params.boolean(p, "notify") if "notify" in p else None,
+            languages=_languages(p),
         )
         body = await relationship_of(session, me, target)
     return web.json_response(body)
+
+
+def _languages(p: MultiDict[Any]) -> list[str] | None:
+    """`languages[]` when sent (an empty value clears them), else None."""
+    if "languages[]" not in p and "languages" not in p:
+        return None
+    return params.list_param(p, "languages")
 
 
 async def unfollow(request: web.Request) -> web.Response:

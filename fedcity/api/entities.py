@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api.card_entities import serialize_card
 from fedcity.api.formats import Entity, timestamp
+from fedcity.services.follows import decode_languages
 from fedcity.services.polls import is_expired
 from fedcity.storage.models import Actor, MediaAttachment, Notification, Poll, Post
 from fedcity.storage.models.cards import PreviewCard
@@ -350,7 +351,7 @@ def relationship(
         "following": bool(following and following.state == "accepted"),
         "showing_reblogs": bool(following.show_reblogs) if following else False,
         "notifying": bool(following.notify) if following else False,
-        "languages": None,
+        "languages": decode_languages(following.languages) if following else None,
         "followed_by": bool(followed_by and followed_by.state == "accepted"),
         "blocking": blocking,
         "blocked_by": blocked_by,

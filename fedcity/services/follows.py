@@ -7,6 +7,7 @@ and an endorsement of the followed account goes with them (Mastodon's rule).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from sqlalchemy import delete, func, select, update
@@ -21,6 +22,30 @@ from fedcity.storage.models import Actor, Follow, FollowState, NotificationType
 from fedcity.storage.queries import actors as q
 from fedcity.urls import Urls
 
+MAX_LANGUAGES = 20
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+
+
+def encode_languages(codes: Iterable[str] | None) -> str | None:
+    """The stored form of a follow's languages: ",en,es,", or None for all.
+
+    Raises:
+        Unprocessable: a code that is no language tag, or too many of them.
+    """
+    if codes is None:
+        return None
+    wanted = sorted({code.strip().lower() for code in codes if code.strip()})
+    if not wanted:
+        return None
+    if len(wanted) > MAX_LANGUAGES or not all(map(LANGUAGE_CODE.match, wanted)):
+        raise Unprocessable("Validation failed: Languages are not valid")
+    return "," + ",".join(wanted) + ","
+
+
+def decode_languages(stored: str | None) -> list[str] | None:
+    """A follow's languages as a list (Relationship `languages`), None for all."""
+    return stored.strip(",").split(",") if stored else None
+
 
 async def follow(
     session: AsyncSession,
@@ -28,19 +53,33 @@ async def follow(
     actor: Actor,
     target: Actor,
     *,
-    reblogs: bool = True,
-    notify_posts: bool = False,
+    reblogs: bool | None = None,
+    notify_posts: bool | None = None,
+    languages: Iterable[str] | None = None,
 ) -> Follow:
-    """`actor` (local) asks to follow `target`."""
+    """`actor` (local) asks to follow `target`. Options left out (None) keep their
+    values on an existing follow, as Mastodon's; `languages` limits which of the
+    target's posts reach the home timeline (an empty list means all).
+
+    Raises:
+        Unprocessable: following oneself, or invalid languages.
+        Forbidden: a block either way.
+    """
     if actor.id == target.id:
         raise Unprocessable("You cannot follow yourself")
     if await q.get_block(session, target.id, actor.id) or await q.get_block(
         session, actor.id, target.id
     ):
         raise Forbidden("You cannot follow this account")
+    stored_languages = encode_languages(languages)
     existing = await q.get_follow(session, actor.id, target.id)
     if existing is not None:
-        existing.show_reblogs, existing.notify = reblogs, notify_posts
+        if reblogs is not None:
+            existing.show_reblogs = reblogs
+        if notify_posts is not None:
+            existing.notify = notify_posts
+        if languages is not None:
+            existing.languages = stored_languages
         return existing
     follow_id = new_id()
     row = Follow(
@@ -49,8 +88,9 @@ async def follow(
         actor_id=actor.id,
         target_id=target.id,
         state=FollowState.PENDING,
-        show_reblogs=reblogs,
-        notify=notify_posts,
+        show_reblogs=True if reblogs is None else reblogs,
+        notify=bool(notify_posts),
+        languages=stored_languages,
     )
     session.add(row)
     await session.flush()

@@ -28,6 +28,10 @@ class Follow(SnowflakeIdMixin, CreatedAtMixin, Base):
     uri: Mapped[str] = mapped_column(String(2048), unique=True)
     show_reblogs: Mapped[bool] = mapped_column(default=True)
     notify: Mapped[bool] = mapped_column(default=False)
+    # The languages whose posts by `target` reach the home timeline (Mastodon's
+    # follow `languages`), as ",en,es," so that one portable LIKE tests a post's
+    # language; None for all. `services.follows` reads and writes it.
+    languages: Mapped[str | None] = mapped_column(String(255), default=None)
 
     __table_args__ = (UniqueConstraint("actor_id", "target_id"),)
 
