@@ -29,10 +29,11 @@ from fedcity.api.entities import (
     serialize_account,
     serialize_one_status,
 )
+from fedcity.api.feed_entities import add_filter_results
 from fedcity.api.notification_entities import render_notifications
 from fedcity.appkeys import DB, EVENT_BUS, FEDERATION, STREAM_SOCKETS, STREAMING
 from fedcity.errors import BadRequest, FedcityError, Unauthorized
-from fedcity.services import accounts
+from fedcity.services import accounts, filters
 from fedcity.services.scopes import has_scope
 from fedcity.storage.db import Database
 from fedcity.storage.models import Actor, Notification, Post, UserList
@@ -100,9 +101,24 @@ class MastodonRenderer:
         self.urls = urls
 
     async def status(
-        self, session: AsyncSession, post: Post, viewer: Actor | None
-    ) -> str:
-        return _dumps(await serialize_one_status(session, post, viewer, self.urls))
+        self,
+        session: AsyncSession,
+        post: Post,
+        viewer: Actor | None,
+        filter_context: str | None,
+    ) -> str | None:
+        # The viewer's filters apply as in the matching REST timeline: a hide
+        # match is not streamed, a warn match fills `filtered`.
+        if filter_context is None:
+            return _dumps(await serialize_one_status(session, post, viewer, self.urls))
+        kept, warned = await filters.apply_filters(
+            session, viewer, [post], filter_context
+        )
+        if not kept:
+            return None
+        entity = await serialize_one_status(session, post, viewer, self.urls)
+        add_filter_results([entity], [post.id], warned)
+        return _dumps(entity)
 
     async def conversation(
         self, session: AsyncSession, post: Post, viewer: Actor

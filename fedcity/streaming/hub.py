@@ -32,6 +32,7 @@ from fedcity.streaming.streams import (
     PostAudience,
     StreamKey,
     boost_ids,
+    filter_context,
     post_audience,
 )
 
@@ -44,8 +45,13 @@ class Renderer(Protocol):
     """Mastodon entities as JSON strings, serialised for one viewer."""
 
     async def status(
-        self, session: AsyncSession, post: Post, viewer: Actor | None
-    ) -> str: ...
+        self,
+        session: AsyncSession,
+        post: Post,
+        viewer: Actor | None,
+        filter_context: str | None,
+    ) -> str | None:
+        """None when one of the viewer's `hide` filters for the context matches."""
 
     async def conversation(
         self, session: AsyncSession, post: Post, viewer: Actor
@@ -171,7 +177,8 @@ class Hub:
         conns = list(self.connections)
         audience = await self._audience(session, post, conns)
         name = "update" if kind == "status.created" else "status.update"
-        statuses: dict[int | None, str] = {}
+        # Rendered once per viewer and filter context (home or public).
+        statuses: dict[tuple[int | None, str | None], str | None] = {}
         for conn in conns:
             keys = conn.subscriptions & audience.keys_for(conn.viewer_id)
             for key in sorted(keys):
@@ -181,11 +188,13 @@ class Hub:
                     )
                     conn.send(key, "conversation", payload)
                     continue
-                if conn.viewer_id not in statuses:
-                    statuses[conn.viewer_id] = await self.renderer.status(
-                        session, post, conn.viewer
+                rendered = (conn.viewer_id, filter_context(key))
+                if rendered not in statuses:
+                    statuses[rendered] = await self.renderer.status(
+                        session, post, conn.viewer, rendered[1]
                     )
-                conn.send(key, name, statuses[conn.viewer_id])
+                if (payload := statuses[rendered]) is not None:
+                    conn.send(key, name, payload)
 
     async def _delete_event(self, session: AsyncSession, post_id: int) -> None:
         post = await session.get(Post, post_id)

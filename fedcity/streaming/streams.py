@@ -83,6 +83,17 @@ def parse_stream(
     return StreamKey(name)
 
 
+def filter_context(key: StreamKey) -> str | None:
+    """The filter context whose filters apply to a stream's statuses, as in
+    Mastodon: home for `user` and `list`, public for the public and hashtag
+    streams; none for `direct`, whose conversations are never filtered."""
+    if key.name in (USER, LIST):
+        return "home"
+    if key.name in PUBLIC_STREAMS or key.name in (HASHTAG, HASHTAG_LOCAL):
+        return "public"
+    return None
+
+
 def required_scope(key: StreamKey) -> str | None:
     """The OAuth scope a stream needs; None for the public streams (no token needed)."""
     if key.name in PUBLIC_STREAMS or key.name in (HASHTAG, HASHTAG_LOCAL):

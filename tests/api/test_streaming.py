@@ -224,6 +224,64 @@ async def test_filters_changed_reaches_the_user_stream(instance, http):
         }
 
 
+async def _create_filter(
+    http: Http, token: str, context: str, action: str, keyword: str
+) -> dict[str, Any]:
+    reply = await http.post(
+        "/api/v2/filters",
+        token=token,
+        json={
+            "title": keyword,
+            "context": [context],
+            "filter_action": action,
+            "keywords_attributes": [{"keyword": keyword}],
+        },
+    )
+    assert reply.status == 200, reply.text
+    return reply.json()
+
+
+async def test_filters_apply_to_streamed_statuses(instance, http):
+    # Given a resident who follows the mayor, hides "parking" at home and is
+    # warned of "budget" in public timelines, listening on user and public:local
+    await instance.create_account("mayor")
+    await instance.create_account("resident")
+    await follow(instance, http, "resident", "mayor")
+    token = await instance.token("resident")
+    await _create_filter(http, token, "home", "hide", "parking")
+    warning = await _create_filter(http, token, "public", "warn", "budget")
+    async with (
+        http.session.ws_connect(
+            ws_url(instance.base_url, "?stream=user"), protocols=(token,)
+        ) as home,
+        http.session.ws_connect(
+            ws_url(instance.base_url, "?stream=public:local"), protocols=(token,)
+        ) as pub,
+        http.session.ws_connect(
+            ws_url(instance.base_url, "?stream=public:local")
+        ) as anonymous,
+    ):
+        # When the mayor posts about parking, then about the budget
+        parking = await post_status(instance, http, "mayor", "New parking rules")
+        budget = await post_status(instance, http, "mayor", "The budget is out")
+        # Then the home stream skips the hidden post and carries the other plain
+        at_home, _ = await next_event(home, "update")
+        assert at_home["id"] == budget["id"]
+        assert at_home["filtered"] == []
+        # And the public stream shows both, the budget post with its warning
+        first, _ = await next_event(pub, "update")
+        second, _ = await next_event(pub, "update")
+        assert [first["id"], second["id"]] == [parking["id"], budget["id"]]
+        assert first["filtered"] == []
+        assert [r["filter"]["id"] for r in second["filtered"]] == [warning["id"]]
+        assert second["filtered"][0]["keyword_matches"] == ["budget"]
+        # And a listener without filters sees both unfiltered
+        for expected in (parking, budget):
+            seen, _ = await next_event(anonymous, "update")
+            assert seen["id"] == expected["id"]
+            assert not seen.get("filtered")
+
+
 async def _record_then_fail(instance, kind: str, **data) -> None:
     async with instance.db.session() as session:
         record(session, kind, **data)
