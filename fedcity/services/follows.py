@@ -17,13 +17,15 @@ from fedcity.errors import Forbidden, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
 from fedcity.services.endorsements import drop_endorsement
-from fedcity.services.notifications import notify
+from fedcity.services.notifications import notify, withdraw
 from fedcity.storage.models import Actor, Follow, FollowState, NotificationType
 from fedcity.storage.queries import actors as q
 from fedcity.urls import Urls
 
 MAX_LANGUAGES = 20
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+# The notifications a follow (or its request) made, taken back when it ends.
+FOLLOW_KINDS = (NotificationType.FOLLOW, NotificationType.FOLLOW_REQUEST)
 
 
 def encode_languages(codes: Iterable[str] | None) -> str | None:
@@ -167,6 +169,12 @@ async def authorize_request(
     if row is None:
         raise Unprocessable("No follow request from this account")
     await accept(session, row, federate=not follower.is_local)
+    await withdraw(
+        session,
+        follower.id,
+        [NotificationType.FOLLOW_REQUEST],
+        recipient_id=target.id,
+    )
     return row
 
 
@@ -211,6 +219,7 @@ async def remove(session: AsyncSession, row: Follow) -> None:
     await drop_endorsement(session, row.actor_id, row.target_id)
     await session.flush()
     await recount(session, [row.actor_id, row.target_id])
+    await withdraw(session, row.actor_id, FOLLOW_KINDS, recipient_id=row.target_id)
 
 
 async def receive_accept(
@@ -264,6 +273,8 @@ async def drop_between(session: AsyncSession, a: Actor, b: Actor) -> None:
     await drop_endorsement(session, a.id, b.id)
     await drop_endorsement(session, b.id, a.id)
     await recount(session, [a.id, b.id])
+    await withdraw(session, a.id, FOLLOW_KINDS, recipient_id=b.id)
+    await withdraw(session, b.id, FOLLOW_KINDS, recipient_id=a.id)
 
 
 async def recount(session: AsyncSession, actor_ids: Iterable[int]) -> None:

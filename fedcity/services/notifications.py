@@ -3,6 +3,8 @@ group key and policy verdict."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +23,7 @@ from fedcity.storage.models import (
     Post,
     Visibility,
 )
+from fedcity.storage.queries import notifications as q
 from fedcity.storage.queries.feeds import is_silenced_for_notifications
 from fedcity.storage.queries.status_extras import is_conversation_muted
 from fedcity.storage.types import utcnow
@@ -50,6 +53,41 @@ async def notify(
     record(session, "notification", notification_id=row.id, recipient_id=recipient.id)
     await enqueue_web_push(session, recipient, sender, kind, row.id)
     return row
+
+
+async def withdraw(
+    session: AsyncSession,
+    sender_id: int,
+    kinds: Collection[NotificationType],
+    *,
+    recipient_id: int,
+    post_id: int | None = None,
+) -> None:
+    """An undone action takes back its notification, as in Mastodon, where a
+    notification belongs to its favourite, boost, follow or follow request and is
+    destroyed with it."""
+    conditions = [
+        Notification.recipient_id == recipient_id,
+        Notification.from_actor_id == sender_id,
+        Notification.type.in_(list(kinds)),
+    ]
+    if post_id is not None:
+        conditions.append(Notification.post_id == post_id)
+    await _forget(session, await q.delete_matching(session, *conditions))
+
+
+async def withdraw_for_post(session: AsyncSession, post_id: int) -> None:
+    """A deleted post takes its notifications with it (mentions, favourites and
+    boosts of it, poll results, edits)."""
+    await _forget(
+        session, await q.delete_matching(session, Notification.post_id == post_id)
+    )
+
+
+async def _forget(session: AsyncSession, deleted: list[tuple[int, int, bool]]) -> None:
+    """Recount the notification requests that held a deleted filtered notification."""
+    for recipient_id, sender_id in {(r, s) for r, s, filtered in deleted if filtered}:
+        await notification_requests.reconsider(session, recipient_id, sender_id)
 
 
 async def _unwanted(

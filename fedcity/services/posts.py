@@ -23,7 +23,12 @@ from fedcity.services import search_index
 from fedcity.services.counters import bump_actor, bump_post
 from fedcity.services.events import record
 from fedcity.services.link_cards import queue_card_fetch
-from fedcity.services.notifications import notify, notify_subscribers
+from fedcity.services.notifications import (
+    notify,
+    notify_subscribers,
+    withdraw,
+    withdraw_for_post,
+)
 from fedcity.storage.models import (
     Actor,
     Mention,
@@ -272,7 +277,9 @@ async def _tombstone(session: AsyncSession, post: Post) -> None:
     record(session, "status.deleted", post_id=post.id)
     if post.reblog_of_id is not None:
         await bump_post(session, post.reblog_of_id, Post.reblogs_count, -1)
+        await _withdraw_boost_notification(session, post, post.reblog_of_id)
         return
+    await withdraw_for_post(session, post.id)
     await bump_actor(session, post.actor_id, Actor.statuses_count, -1)
     if post.in_reply_to_id is not None:
         await bump_post(session, post.in_reply_to_id, Post.replies_count, -1)
@@ -282,6 +289,20 @@ async def _tombstone(session: AsyncSession, post: Post) -> None:
         .where(Post.reblog_of_id == post.id, Post.deleted_at.is_(None))
         .values(deleted_at=post.deleted_at)
     )
+
+
+async def _withdraw_boost_notification(
+    session: AsyncSession, boost: Post, original_id: int
+) -> None:
+    original = await session.get(Post, original_id)
+    if original is not None:
+        await withdraw(
+            session,
+            boost.actor_id,
+            [NotificationType.REBLOG],
+            recipient_id=original.actor_id,
+            post_id=original.id,
+        )
 
 
 # --- visibility ---------------------------------------------------------------

@@ -264,3 +264,124 @@ async def test_a_hidden_notification_is_not_streamed(instance, http):
         # Then the first notification she hears is about the budget
         notification, _ = await next_event(ws, "notification")
         assert "budget" in notification["status"]["content"]
+
+
+# --- undone actions take their notifications back (as Mastodon) ----------------------
+
+
+async def alices_notifications(instance, http) -> list[tuple[str, str]]:
+    """(type, sender acct) of each of alice's notifications, filtered ones too."""
+    reply = await http.get(
+        "/api/v1/notifications?include_filtered=true",
+        token=await instance.token("alice"),
+    )
+    assert reply.status == 200, reply.text
+    return [(n["type"], n["account"]["acct"]) for n in reply.json()]
+
+
+@pytest.mark.usefixtures("people")
+async def test_unfavourite_unboost_and_unfollow_take_back_their_notifications(
+    instance, http
+):
+    # Given bob favourited and boosted alice's post, and followed her; carol too
+    post = await post_status(instance, http, "alice", "Road work starts Monday")
+    for name in ("bob", "carol"):
+        token = await instance.token(name)
+        for action in ("favourite", "reblog"):
+            reply = await http.post(
+                f"/api/v1/statuses/{post['id']}/{action}", token=token
+            )
+            assert reply.status == 200, reply.text
+        await follow(instance, http, name, "alice")
+    assert len(await alices_notifications(instance, http)) == 6
+    # When bob takes back all three
+    bob = await instance.token("bob")
+    alice_id = await account_id(http, "alice")
+    for path in (
+        f"/api/v1/statuses/{post['id']}/unfavourite",
+        f"/api/v1/statuses/{post['id']}/unreblog",
+        f"/api/v1/accounts/{alice_id}/unfollow",
+    ):
+        reply = await http.post(path, token=bob)
+        assert reply.status == 200, reply.text
+    # Then alice's notifications from him are gone, carol's stay
+    assert sorted(await alices_notifications(instance, http)) == [
+        ("favourite", "carol"),
+        ("follow", "carol"),
+        ("reblog", "carol"),
+    ]
+
+
+@pytest.mark.usefixtures("people")
+async def test_a_deleted_post_takes_its_notifications(instance, http):
+    # Given bob mentioned alice, and carol favourited that post
+    mention = await post_status(instance, http, "bob", "@alice see the agenda")
+    reply = await http.post(
+        f"/api/v1/statuses/{mention['id']}/favourite",
+        token=await instance.token("carol"),
+    )
+    assert reply.status == 200, reply.text
+    assert await alices_notifications(instance, http) == [("mention", "bob")]
+    # When bob deletes the post
+    reply = await http.request(
+        "DELETE", f"/api/v1/statuses/{mention['id']}", token=await instance.token("bob")
+    )
+    assert reply.status == 200, reply.text
+    # Then alice's mention is gone, and so is bob's notification of the favourite
+    assert await alices_notifications(instance, http) == []
+    reply = await http.get("/api/v1/notifications", token=await instance.token("bob"))
+    assert reply.json() == []
+
+
+@pytest.mark.usefixtures("people")
+async def test_a_deleted_filtered_mention_empties_its_request(instance, http):
+    # Given alice filters strangers and holds a request for bob's one mention
+    reply = await http.request(
+        "PATCH",
+        "/api/v2/notifications/policy",
+        token=await instance.token("alice"),
+        json={"for_not_following": "filter"},
+    )
+    assert reply.status == 200, reply.text
+    mention = await post_status(instance, http, "bob", "@alice pothole on Main St")
+    alice = await instance.token("alice")
+    requests = await http.get("/api/v1/notifications/requests", token=alice)
+    assert len(requests.json()) == 1
+    # When bob deletes it
+    reply = await http.request(
+        "DELETE", f"/api/v1/statuses/{mention['id']}", token=await instance.token("bob")
+    )
+    assert reply.status == 200, reply.text
+    # Then the request goes with its only notification
+    requests = await http.get("/api/v1/notifications/requests", token=alice)
+    assert requests.json() == []
+    assert await alices_notifications(instance, http) == []
+
+
+@pytest.mark.usefixtures("people")
+async def test_an_answered_follow_request_leaves_the_notifications(instance, http):
+    # Given alice locked her account and bob and carol asked to follow her
+    alice = await instance.token("alice")
+    reply = await http.request(
+        "PATCH",
+        "/api/v1/accounts/update_credentials",
+        token=alice,
+        data={"locked": "1"},
+    )
+    assert reply.status == 200, reply.text
+    for name in ("bob", "carol"):
+        await follow(instance, http, name, "alice")
+    assert sorted(await alices_notifications(instance, http)) == [
+        ("follow_request", "bob"),
+        ("follow_request", "carol"),
+    ]
+    # When she authorizes bob and rejects carol
+    bob_id, carol_id = await account_id(http, "bob"), await account_id(http, "carol")
+    for path in (
+        f"/api/v1/follow_requests/{bob_id}/authorize",
+        f"/api/v1/follow_requests/{carol_id}/reject",
+    ):
+        reply = await http.post(path, token=alice)
+        assert reply.status == 200, reply.text
+    # Then neither request is still waiting among her notifications
+    assert await alices_notifications(instance, http) == []

@@ -96,6 +96,7 @@ class Notification(SnowflakeIdMixin, CreatedAtMixin, Base):
     __table_args__ = (
         Index("ix_notifications_recipient_id_id", "recipient_id", "id"),
         Index("ix_notifications_recipient_id_group_key", "recipient_id", "group_key"),
+        Index("ix_notifications_post_id", "post_id"),
         Index(
             "ix_notifications_recipient_id_from_actor_id",
             "recipient_id",

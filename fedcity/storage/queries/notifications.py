@@ -132,6 +132,23 @@ async def delete_group(
     return [(int(a), bool(f)) for a, f in result.all()]
 
 
+async def delete_matching(
+    session: AsyncSession, *conditions: ColumnElement[bool]
+) -> list[tuple[int, int, bool]]:
+    """Delete the notifications meeting `conditions`; (recipient id, sender id, was
+    filtered) of each deleted."""
+    result = await session.execute(
+        delete(Notification)
+        .where(*conditions)
+        .returning(
+            Notification.recipient_id,
+            Notification.from_actor_id,
+            Notification.filtered,
+        )
+    )
+    return [(int(r), int(a), bool(f)) for r, a, f in result.all()]
+
+
 async def latest_group_key(
     session: AsyncSession, recipient_id: int, candidates: Sequence[str]
 ) -> str | None:
