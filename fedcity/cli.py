@@ -1,5 +1,5 @@
 """The command line: migrate | serve | worker | account create | token create |
-report list | announcement create/list/delete.
+report list | announcement create/list/delete | emoji add/list/remove.
 
 Every failure an operator can cause (bad configuration, unreachable or missing
 database, wrong credentials) ends in one line on stderr and a non-zero exit.
@@ -75,6 +75,21 @@ def _parser() -> argparse.ArgumentParser:
     notice.add_parser("list", help="list announcements, one per line")
     notice_delete = notice.add_parser("delete", help="withdraw an announcement")
     notice_delete.add_argument("id", type=int)
+    emoji = sub.add_parser("emoji", help="manage custom emoji").add_subparsers(
+        dest="action", required=True
+    )
+    emoji_add = emoji.add_parser(
+        "add", help="add a custom emoji from a PNG, GIF or WebP file (≤ 256 KiB)"
+    )
+    emoji_add.add_argument("shortcode", type=lambda v: v.strip(":"))
+    emoji_add.add_argument("file")
+    emoji_add.add_argument("--category", default=None)
+    emoji_add.add_argument(
+        "--hidden", action="store_true", help="usable, but not offered in pickers"
+    )
+    emoji.add_parser("list", help="list custom emoji, one per line")
+    emoji_remove = emoji.add_parser("remove", help="remove a custom emoji")
+    emoji_remove.add_argument("shortcode", type=lambda v: v.strip(":"))
     return parser
 
 
@@ -364,6 +379,50 @@ def cmd_announcement(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
+    """`emoji add|list|remove`: the instance's custom emoji, shown in apps' pickers
+    and wherever a post or profile written here uses `:shortcode:`."""
+    from pathlib import Path
+
+    from fedcity.services import custom_emojis
+    from fedcity.services.media import MediaStorage, discard_files
+    from fedcity.urls import Urls
+
+    storage = MediaStorage(settings.media.root)
+    urls = Urls(settings.instance.base_url)
+
+    async def run(db: Database) -> list[str]:
+        await _require_schema(db)
+        gone: list[str] = []
+        async with db.session() as session:
+            if args.action == "add":
+                row = await custom_emojis.add_local(
+                    session,
+                    storage,
+                    args.shortcode,
+                    Path(args.file),
+                    category=args.category,
+                    visible_in_picker=not args.hidden,
+                )
+                lines = [f":{row.shortcode}:\t{urls.media(row.file_path)}"]
+            elif args.action == "remove":
+                gone = await custom_emojis.remove_local(session, args.shortcode)
+                lines = []
+            else:
+                lines = [
+                    f":{row.shortcode}:\t{row.category or '-'}\t"
+                    f"{'shown' if row.visible_in_picker else 'hidden'}\t"
+                    f"{urls.media(row.file_path)}"
+                    for row in await custom_emojis.list_local(session)
+                ]
+        await discard_files(storage, gone)  # committed: the files can go
+        return lines
+
+    for line in _run(lambda: _with_db(settings, run)):
+        print(line)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "migrate": cmd_migrate,
     "serve": cmd_serve,
@@ -372,4 +431,5 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "token": cmd_token,
     "report": cmd_report,
     "announcement": cmd_announcement,
+    "emoji": cmd_emoji,
 }

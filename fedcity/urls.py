@@ -63,6 +63,10 @@ class Urls:
         """A stored file; `path` is relative to the media root (YYYY/MM/NAME)."""
         return f"{self.base}/system/media/{path}"
 
+    def emoji(self, emoji_id: int) -> str:
+        """A custom emoji of this instance, as an ActivityPub `Emoji` object."""
+        return f"{self.base}/emojis/{emoji_id}"
+
     def remote_media(self, attachment_id: str, remote_url: str) -> str:
         """How a remote attachment is shown: the remote URL, or through the proxy."""
         if self.proxy_remote_media:

@@ -7,7 +7,7 @@ from aiohttp import web
 from fedcity import text
 from fedcity.api import params
 from fedcity.api.auth import api_session, require_account
-from fedcity.api.entities import acct_of
+from fedcity.api.entities import acct_of, serialize_emoji, serialize_emojis
 from fedcity.api.formats import Entity, timestamp
 from fedcity.appkeys import FEDERATION
 from fedcity.services import announcements
@@ -39,11 +39,18 @@ def serialize_announcement(shown: announcements.Shown, urls: Urls) -> Entity:
             {"name": name, "url": urls.tag(name)}
             for name in dict.fromkeys(text.extract_hashtags(row.text))
         ],
-        "emojis": [],
-        "reactions": [
-            {"name": r.name, "count": r.count, "me": r.me} for r in shown.reactions
-        ],
+        "emojis": serialize_emojis(shown.emojis, urls),
+        "reactions": [serialize_reaction(r, urls) for r in shown.reactions],
     }
+
+
+def serialize_reaction(reaction: announcements.Reaction, urls: Urls) -> Entity:
+    """A Reaction; one with a custom emoji carries its images, as in Mastodon."""
+    entity: Entity = {"name": reaction.name, "count": reaction.count, "me": reaction.me}
+    if reaction.emoji is not None:
+        emoji = serialize_emoji(reaction.emoji, urls)
+        entity.update(url=emoji["url"], static_url=emoji["static_url"])
+    return entity
 
 
 async def index(request: web.Request) -> web.Response:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api.card_entities import serialize_card
 from fedcity.api.formats import Entity, timestamp
+from fedcity.services.custom_emojis import EmojiRef, image_urls
 from fedcity.services.follows import decode_languages
 from fedcity.services.polls import is_expired
 from fedcity.storage.models import Actor, MediaAttachment, Notification, Poll, Post
@@ -30,6 +31,24 @@ from fedcity.urls import Urls
 
 def acct_of(actor: Actor) -> str:
     return actor.username if actor.is_local else f"{actor.username}@{actor.domain}"
+
+
+def serialize_emojis(refs: list[EmojiRef] | None, urls: Urls) -> list[Entity]:
+    """CustomEmoji entities of the emoji a post or profile uses."""
+    return [serialize_emoji(ref, urls) for ref in refs or ()]
+
+
+def serialize_emoji(ref: EmojiRef, urls: Urls) -> Entity:
+    url, static_url = image_urls(ref, urls)
+    entity: Entity = {
+        "shortcode": ref["shortcode"],
+        "url": url,
+        "static_url": static_url,
+        "visible_in_picker": ref.get("visible_in_picker", True),
+    }
+    if ref.get("category"):
+        entity["category"] = ref["category"]
+    return entity
 
 
 def serialize_account(actor: Actor, urls: Urls) -> Entity:
@@ -64,7 +83,7 @@ def serialize_account(actor: Actor, urls: Urls) -> Entity:
         else None,
         "hide_collections": actor.hide_collections,
         "noindex": not actor.indexable,
-        "emojis": [],
+        "emojis": serialize_emojis(actor.emojis, urls),
         "roles": [],
         "fields": [
             {"name": f["name"], "value": f["value"], "verified_at": None}
@@ -154,7 +173,7 @@ def serialize_status(
             for a in mentioned
         ],
         "tags": [{"name": t, "url": urls.tag(t)} for t in batch.tags.get(post.id, [])],
-        "emojis": [],
+        "emojis": serialize_emojis(post.emojis, urls),
         "reblogs_count": post.reblogs_count,
         "favourites_count": post.favourites_count,
         "replies_count": post.replies_count,

@@ -7,11 +7,17 @@ from aiohttp import web
 from fedcity import __version__
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
-from fedcity.api.entities import serialize_account, serialize_statuses, serialize_tag
+from fedcity.api.entities import (
+    serialize_account,
+    serialize_emoji,
+    serialize_statuses,
+    serialize_tag,
+)
 from fedcity.api.formats import serialize_history
 from fedcity.api.instance_texts import serialize_rules
 from fedcity.api.media import media_configuration
 from fedcity.appkeys import FEDERATION, SETTINGS
+from fedcity.services import custom_emojis as custom_emoji_service
 from fedcity.services import instance as instance_service
 from fedcity.services import trends
 from fedcity.services.posts import MAX_CHARACTERS
@@ -141,8 +147,14 @@ async def activity(request: web.Request) -> web.Response:
 
 
 async def custom_emojis(request: web.Request) -> web.Response:
-    """fedcity has no custom emoji yet; the list is truly empty."""
-    return web.json_response([])
+    """The instance's custom emoji (added with `fedcity emoji add`), by shortcode;
+    public, as in Mastodon."""
+    async with api_session(request) as session:
+        rows = await custom_emoji_service.list_local(session)
+    urls = request.app[FEDERATION].urls
+    return web.json_response(
+        [serialize_emoji(custom_emoji_service.local_ref(r), urls) for r in rows]
+    )
 
 
 async def preferences(request: web.Request) -> web.Response:

@@ -22,7 +22,7 @@ from fedcity.api.auth import api_session, require_account
 from fedcity.api.entities import Entity
 from fedcity.api.media import limits_of, receive_multipart, storage_of
 from fedcity.appkeys import FEDERATION
-from fedcity.services import accounts, preferences, profile_images
+from fedcity.services import accounts, media, preferences, profile_images
 from fedcity.services.media import IncomingFile
 from fedcity.services.profile_images import AVATAR, HEADER, ProfileImage
 from fedcity.storage.models import Actor
@@ -76,9 +76,9 @@ async def update_credentials(request: web.Request) -> web.Response:
                 await accounts.update_profile(session, me, update)
                 body = await credential_account(request, session, me)
         except BaseException:
-            await profile_images.discard_files(storage, written)
+            await media.discard_files(storage, written)
             raise
-    await profile_images.discard_files(storage, replaced)
+    await media.discard_files(storage, replaced)
     return web.json_response(body)
 
 
@@ -104,7 +104,7 @@ async def _delete_image(request: web.Request, which: ProfileImage) -> web.Respon
         if had_one:
             await accounts.announce_profile_change(session, me)
         body = await credential_account(request, session, me)
-    await profile_images.discard_files(storage_of(request), [replaced])
+    await media.discard_files(storage_of(request), [replaced])
     return web.json_response(body)
 
 

@@ -23,6 +23,7 @@ from fedcity.federation.vocab import (
     netloc_of,
     same_origin,
 )
+from fedcity.services import custom_emojis
 from fedcity.services.accounts import RemoteActorData
 from fedcity.services.polls import RemotePollData, RemoteVoteData
 from fedcity.services.posts import RemotePostData
@@ -108,6 +109,9 @@ def parse_actor(doc: Mapping[str, Any]) -> RemoteActorData:
     username = (
         _str(doc.get("preferredUsername"), 255) or uri.rstrip("/").rsplit("/", 1)[-1]
     )
+    display_name = _str(doc.get("name"), 255)
+    summary = text.sanitize_html(_str(doc.get("summary"), 10_000))
+    fields = _fields(doc)
     return RemoteActorData(
         uri=uri,
         actor_type=kind,
@@ -116,8 +120,8 @@ def parse_actor(doc: Mapping[str, Any]) -> RemoteActorData:
         inbox_uri=str(inbox),
         key_id=key_id,
         public_key_pem=pem,
-        display_name=_str(doc.get("name"), 255),
-        summary=text.sanitize_html(_str(doc.get("summary"), 10_000)),
+        display_name=display_name,
+        summary=summary,
         url=_url(doc.get("url")) or uri,
         avatar_url=_url(doc.get("icon")),
         header_url=_url(doc.get("image")),
@@ -130,7 +134,11 @@ def parse_actor(doc: Mapping[str, Any]) -> RemoteActorData:
         indexable=bool(doc.get("indexable", False)),
         bot=kind in ("Service", "Application"),
         published_at=parse_datetime(doc.get("published")),
-        fields=_fields(doc),
+        fields=fields,
+        emojis=custom_emojis.remote_refs(
+            _emoji_tags(doc),
+            [display_name, summary, *(v for f in fields for v in f.values())],
+        ),
         followers_count=_count(doc, "followers"),
         following_count=_count(doc, "following"),
         statuses_count=_count(doc, "outbox"),
@@ -221,6 +229,30 @@ def _tags(doc: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     return mentions, hashtags
 
 
+def _emoji_tags(doc: Mapping[str, Any]) -> list[custom_emojis.RemoteEmoji]:
+    """The `Emoji` tags (Mastodon's custom emoji) with a usable name and image."""
+    found = []
+    for tag in as_list(doc.get("tag")):
+        if not isinstance(tag, Mapping) or get_type(tag) != "Emoji":
+            continue
+        name = _str(tag.get("name"), 66).strip(":")
+        icon = tag.get("icon")
+        url = _url(icon)
+        if not custom_emojis.SHORTCODE.fullmatch(name) or url is None:
+            continue
+        media_type = icon.get("mediaType") if isinstance(icon, Mapping) else None
+        found.append(
+            custom_emojis.RemoteEmoji(
+                shortcode=name,
+                url=url,
+                uri=get_id(tag) if is_http_url(get_id(tag)) else None,
+                media_type=_str(media_type, 64) or None,
+                updated=_str(tag.get("updated"), 64) or None,
+            )
+        )
+    return found
+
+
 def attributed_to(doc: Mapping[str, Any]) -> str | None:
     for item in as_list(doc.get("attributedTo")):
         if isinstance(item, Mapping) and get_type(item) not in ACTOR_TYPES | {""}:
@@ -244,15 +276,14 @@ def parse_post(
     content, language = _content(doc)
     mentions, hashtags = _tags(doc)
     summary = doc.get("summary")
+    spoiler_text = text.html_to_text(summary)[:1000] if isinstance(summary, str) else ""
     return RemotePostData(
         uri=uri,
         object_type=kind,
         content=content,
         visibility=visibility_of(doc, author_followers_uri),
         url=_url(doc.get("url")) or uri,
-        spoiler_text=text.html_to_text(summary)[:1000]
-        if isinstance(summary, str)
-        else "",
+        spoiler_text=spoiler_text,
         sensitive=bool(doc.get("sensitive", False)),
         language=language,
         in_reply_to_uri=get_id(doc.get("inReplyTo")),
@@ -261,6 +292,7 @@ def parse_post(
         updated_at=parse_datetime(doc.get("updated")),
         mentioned_uris=mentions,
         tags=hashtags,
+        emojis=custom_emojis.remote_refs(_emoji_tags(doc), [content, spoiler_text]),
         attachments=_attachments(doc),
         raw=dict(doc),
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from fedcity.federation import jsonld
 from fedcity.federation.vocab import AS_PUBLIC, Document
+from fedcity.services.custom_emojis import EmojiRef, image_urls
 from fedcity.storage.models import (
     Actor,
     MediaAttachment,
@@ -63,7 +64,7 @@ def render_actor(actor: Actor, urls: Urls) -> Document:
             {"type": "PropertyValue", "name": f["name"], "value": f["value"]}
             for f in actor.fields
         ],
-        "tag": [],
+        "tag": [render_emoji(ref, urls) for ref in actor.emojis or ()],
     }
     if actor.avatar_url:
         doc["icon"] = {"type": "Image", "url": actor.avatar_url}
@@ -83,6 +84,23 @@ def render_actor(actor: Actor, urls: Urls) -> Document:
         ):
             doc.pop(key, None)
     return with_context(doc)
+
+
+def render_emoji(ref: EmojiRef, urls: Urls) -> Document:
+    """An `Emoji` tag (or object), in Mastodon's shape."""
+    url, _ = image_urls(ref, urls)
+    icon: Document = {"type": "Image", "url": url}
+    if ref.get("media_type"):
+        icon["mediaType"] = ref["media_type"]
+    doc: Document = {
+        "id": urls.emoji(ref["id"]) if "id" in ref else ref.get("uri"),
+        "type": "Emoji",
+        "name": f":{ref['shortcode']}:",
+        "icon": icon,
+    }
+    if ref.get("updated"):
+        doc["updated"] = ref["updated"]
+    return doc
 
 
 def audience(
@@ -130,6 +148,7 @@ def render_note(
                 for a in mentioned
             ),
             *({"type": "Hashtag", "href": urls.tag(t), "name": f"#{t}"} for t in tags),
+            *(render_emoji(ref, urls) for ref in post.emojis or ()),
         ],
         "attachment": [render_attachment(m, urls) for m in media if m.file_path],
     }

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unauthorized, Unprocessable
 from fedcity.jobs.queue import enqueue
+from fedcity.services import custom_emojis
+from fedcity.services.custom_emojis import EmojiRef
 from fedcity.services.follows import recount
 from fedcity.services.scopes import parse_scopes
 from fedcity.storage.models import AccessToken, Actor, Follow, Post, User
@@ -61,6 +63,7 @@ class RemoteActorData:
     bot: bool = False
     published_at: datetime | None = None
     fields: list[dict[str, str]] = field(default_factory=list)
+    emojis: list[EmojiRef] | None = None
     followers_count: int | None = None
     following_count: int | None = None
     statuses_count: int | None = None
@@ -105,6 +108,7 @@ async def _insert_local_actor(
         published_at=now,
         fields=[],
     )
+    actor.emojis = await custom_emojis.local_refs(session, profile_texts(actor))
     session.add(actor)
     await session.flush()
     session.add(
@@ -250,6 +254,7 @@ def _copy_remote_fields(actor: Actor, data: RemoteActorData) -> None:
     actor.bot = data.bot
     actor.published_at = data.published_at
     actor.fields = data.fields
+    actor.emojis = data.emojis
     actor.raw = data.raw
     actor.fetched_at = utcnow()
     actor.deleted_at = None
@@ -325,8 +330,18 @@ async def update_profile(
         actor.hide_collections = update.hide_collections
     if update.attribution_domains is not None:
         actor.attribution_domains = attribution_domains(update.attribution_domains)
+    actor.emojis = await custom_emojis.local_refs(session, profile_texts(actor))
     await announce_profile_change(session, actor)
     return actor
+
+
+def profile_texts(actor: Actor) -> list[str]:
+    """Where a profile's custom emoji may appear: name, bio and fields."""
+    return [
+        actor.display_name,
+        actor.summary,
+        *(value for f in actor.fields for value in f.values()),
+    ]
 
 
 async def announce_profile_change(session: AsyncSession, actor: Actor) -> None:

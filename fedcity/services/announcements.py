@@ -1,6 +1,6 @@
 """Announcements: notices the instance's admins publish (with `fedcity announcement
 create`) to every local account, which each account may dismiss and react to with
-Unicode emoji, as on Mastodon."""
+Unicode emoji or the instance's custom emoji, as on Mastodon."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity import text
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.services import custom_emojis
+from fedcity.services.custom_emojis import EmojiRef
 from fedcity.storage.models import (
     Actor,
     Announcement,
@@ -97,6 +99,7 @@ class Reaction:
     name: str
     count: int
     me: bool
+    emoji: EmojiRef | None = None  # when `name` is a custom emoji's shortcode
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class Shown:
     read: bool
     reactions: list[Reaction]
     mentions: list[Actor] = field(default_factory=list)
+    emojis: list[EmojiRef] | None = None  # the custom emoji its text uses
 
 
 async def list_for(session: AsyncSession, viewer: Actor | None) -> list[Shown]:
@@ -150,6 +154,7 @@ async def _shown(
             row.id in read,
             reactions.get(row.id, []),
             list((await _local_mentions(session, row.text)).values()),
+            await custom_emojis.local_refs(session, [row.text]),
         )
         for row in rows
     ]
@@ -172,9 +177,18 @@ async def _reactions(
         .group_by(AnnouncementReaction.announcement_id, AnnouncementReaction.name)
         .order_by(func.min(AnnouncementReaction.id))
     )
+    found = rows.all()
+    custom = {
+        ref["shortcode"]: ref
+        for ref in await custom_emojis.refs_for_shortcodes(
+            session, {name for _, name, *_ in found}
+        )
+    }
     out: dict[int, list[Reaction]] = {}
-    for announcement_id, name, count, _, me in rows.all():
-        out.setdefault(announcement_id, []).append(Reaction(name, int(count), bool(me)))
+    for announcement_id, name, count, _, me in found:
+        out.setdefault(announcement_id, []).append(
+            Reaction(name, int(count), bool(me), custom.get(name))
+        )
     return out
 
 
@@ -186,10 +200,12 @@ async def dismiss(session: AsyncSession, viewer: Actor, announcement_id: int) ->
         await session.flush()
 
 
-def _check_emoji(name: str) -> None:
-    # fedcity has no custom emoji, so a reaction is a single Unicode emoji. The
-    # emoji table costs ~8 MiB and 12 ms to load; only reactions need it, so it is
-    # imported here rather than at every process start.
+async def _check_emoji(session: AsyncSession, name: str) -> None:
+    """A reaction is a single Unicode emoji or a custom emoji's shortcode."""
+    if await custom_emojis.refs_for_shortcodes(session, [name]):
+        return
+    # The emoji table costs ~8 MiB and 12 ms to load; only reactions need it, so
+    # it is imported here rather than at every process start.
     import emoji
 
     if not emoji.is_emoji(name):
@@ -201,7 +217,7 @@ async def add_reaction(
 ) -> None:
     """Raises: NotFound; Unprocessable: not an emoji, or an 9th kind of reaction."""
     row = await get(session, announcement_id)
-    _check_emoji(name)
+    await _check_emoji(session, name)
     names = set(
         await session.scalars(
             select(AnnouncementReaction.name).where(

@@ -9,7 +9,7 @@ from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
 from fedcity.services.counters import bump_post
 from fedcity.services.follows import drop_between
-from fedcity.services.notifications import notify, withdraw
+from fedcity.services.notifications import notify, withdraw_from_author
 from fedcity.storage.models import Actor, Block, Favourite, NotificationType, Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as q
@@ -85,15 +85,9 @@ async def _delete_favourite(session: AsyncSession, row: Favourite) -> None:
     await session.delete(row)
     await session.flush()
     await bump_post(session, row.post_id, Post.favourites_count, -1)
-    post = await session.get(Post, row.post_id)
-    if post is not None:
-        await withdraw(
-            session,
-            row.actor_id,
-            [NotificationType.FAVOURITE],
-            recipient_id=post.actor_id,
-            post_id=post.id,
-        )
+    await withdraw_from_author(
+        session, row.actor_id, NotificationType.FAVOURITE, row.post_id
+    )
 
 
 async def block(

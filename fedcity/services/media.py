@@ -14,7 +14,7 @@ import math
 import os
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -370,3 +370,12 @@ async def _is_free(
 
 async def count_post_media(session: AsyncSession, post_id: int) -> int:
     return len(await q.list_media_for_post(session, post_id))
+
+
+async def discard_files(storage: MediaStorage, paths: Iterable[str | None]) -> None:
+    """Delete stored files no row refers to any more (after the change is
+    committed); only names this instance writes are touched."""
+    for relative in paths:
+        found = storage.stored_file(relative) if relative else None
+        if found is not None:
+            await asyncio.to_thread(found[0].unlink, missing_ok=True)

@@ -76,6 +76,18 @@ async def withdraw(
     await _forget(session, await q.delete_matching(session, *conditions))
 
 
+async def withdraw_from_author(
+    session: AsyncSession, sender_id: int, kind: NotificationType, post_id: int
+) -> None:
+    """Take back what `sender_id` did to a post (a favourite, a boost) from the
+    notifications of the post's author."""
+    post = await session.get(Post, post_id)
+    if post is not None:
+        await withdraw(
+            session, sender_id, [kind], recipient_id=post.actor_id, post_id=post.id
+        )
+
+
 async def withdraw_for_post(session: AsyncSession, post_id: int) -> None:
     """A deleted post takes its notifications with it (mentions, favourites and
     boosts of it, poll results, edits)."""

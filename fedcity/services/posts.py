@@ -18,16 +18,17 @@ from fedcity import text
 from fedcity.errors import Forbidden, NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
+from fedcity.services import custom_emojis, search_index
 from fedcity.services import media as media_service
-from fedcity.services import search_index
 from fedcity.services.counters import bump_actor, bump_post
+from fedcity.services.custom_emojis import EmojiRef
 from fedcity.services.events import record
 from fedcity.services.link_cards import queue_card_fetch
 from fedcity.services.notifications import (
     notify,
     notify_subscribers,
-    withdraw,
     withdraw_for_post,
+    withdraw_from_author,
 )
 from fedcity.storage.models import (
     Actor,
@@ -82,6 +83,7 @@ class RemotePostData:
     updated_at: datetime | None = None
     mentioned_uris: Sequence[str] = ()
     tags: Sequence[str] = ()
+    emojis: list[EmojiRef] | None = None
     attachments: Sequence[dict[str, Any]] = ()
     raw: dict[str, Any] | None = None
 
@@ -112,6 +114,7 @@ async def create_local_post(
         published_at=now,
         created_at=now,
         attachments=[],
+        emojis=await custom_emojis.local_refs(session, [cmd.text, cmd.spoiler_text]),
         conversation_uri=(parent.conversation_uri or parent.uri) if parent else None,
     )
     if parent is not None:
@@ -149,6 +152,7 @@ async def edit_local_post(
     post.source = cmd.text
     post.content = _render(urls, cmd.text, cmd.mentions)
     post.spoiler_text = cmd.spoiler_text
+    post.emojis = await custom_emojis.local_refs(session, [cmd.text, cmd.spoiler_text])
     post.sensitive = cmd.sensitive or bool(cmd.spoiler_text)
     post.language = cmd.language or post.language
     post.edited_at = utcnow()
@@ -277,7 +281,9 @@ async def _tombstone(session: AsyncSession, post: Post) -> None:
     record(session, "status.deleted", post_id=post.id)
     if post.reblog_of_id is not None:
         await bump_post(session, post.reblog_of_id, Post.reblogs_count, -1)
-        await _withdraw_boost_notification(session, post, post.reblog_of_id)
+        await withdraw_from_author(
+            session, post.actor_id, NotificationType.REBLOG, post.reblog_of_id
+        )
         return
     await withdraw_for_post(session, post.id)
     await bump_actor(session, post.actor_id, Actor.statuses_count, -1)
@@ -289,20 +295,6 @@ async def _tombstone(session: AsyncSession, post: Post) -> None:
         .where(Post.reblog_of_id == post.id, Post.deleted_at.is_(None))
         .values(deleted_at=post.deleted_at)
     )
-
-
-async def _withdraw_boost_notification(
-    session: AsyncSession, boost: Post, original_id: int
-) -> None:
-    original = await session.get(Post, original_id)
-    if original is not None:
-        await withdraw(
-            session,
-            boost.actor_id,
-            [NotificationType.REBLOG],
-            recipient_id=original.actor_id,
-            post_id=original.id,
-        )
 
 
 # --- visibility ---------------------------------------------------------------
@@ -367,6 +359,7 @@ async def store_remote_post(
         in_reply_to_actor_id=parent.actor_id if parent else None,
         conversation_uri=data.conversation_uri,
         attachments=list(data.attachments),
+        emojis=data.emojis,
         local=False,
         published_at=data.published_at or now,
         raw=data.raw,
@@ -415,6 +408,7 @@ async def update_remote_post(
     post.sensitive = data.sensitive
     post.language = data.language or post.language
     post.attachments = list(data.attachments)
+    post.emojis = data.emojis
     post.edited_at = data.updated_at or utcnow()
     post.raw = data.raw
     mentioned = await _known_actors(session, data.mentioned_uris)

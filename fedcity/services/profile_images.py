@@ -5,13 +5,12 @@ size checked as it arrives) and is re-encoded without metadata at Mastodon's siz
 an avatar is cropped to 400x400, a header scaled down to at most 750,000 pixels
 (1500x500's area). The file is stored beside the media and served under the media
 route; the actor's `icon`/`image` point at it. A replaced or removed file is deleted
-once the change is committed (`discard_files`).
+once the change is committed (`media.discard_files`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -100,12 +99,3 @@ def stored_path(urls: Urls, url: str | None) -> str | None:
     if url is None or not url.startswith(prefix):
         return None
     return url[len(prefix) :]
-
-
-async def discard_files(storage: MediaStorage, paths: Iterable[str | None]) -> None:
-    """Delete replaced profile images (after the change is committed); only names
-    this instance writes are touched."""
-    for relative in paths:
-        found = storage.stored_file(relative) if relative else None
-        if found is not None:
-            await asyncio.to_thread(found[0].unlink, missing_ok=True)

@@ -18,7 +18,7 @@ from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.inbox import InboundRequest, receive, verify_request
 from fedcity.federation.signatures import parse_signature
 from fedcity.federation.vocab import Document
-from fedcity.services import featured_tags, pins
+from fedcity.services import custom_emojis, featured_tags, pins
 from fedcity.services.posts import can_view
 from fedcity.storage.models import (
     Actor,
@@ -151,6 +151,19 @@ async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
         poll = await poll_q.get_poll_by_post_id(session, post.id)
     return render.render_note(
         post, actor, mentioned, tags, request.app[FEDERATION].urls, media, poll
+    )
+
+
+async def emoji_get(request: web.Request) -> web.Response:
+    """A custom emoji of this instance as an `Emoji` object, as Mastodon serves it."""
+    emoji_id = request.match_info["emoji_id"]
+    async with request.app[DB].session() as session:
+        row = await custom_emojis.get_local(session, int(emoji_id))
+    if row is None:
+        raise NotFound("No such emoji")
+    ref = custom_emojis.local_ref(row)
+    return activity_response(
+        render.with_context(render.render_emoji(ref, request.app[FEDERATION].urls))
     )
 
 
@@ -354,5 +367,6 @@ def add_routes(app: web.Application) -> None:
     r.add_post("/actor/inbox", inbox_post)
     r.add_get("/actor/outbox", instance_actor_outbox)
     r.add_get("/activities/{activity_id:[0-9]+}", activity_get)
+    r.add_get("/emojis/{emoji_id:[0-9]{1,18}}", emoji_get)
     r.add_get("/@{username}", actor_get)
     r.add_get("/@{username}/{post_id:[0-9]+}", status_get)

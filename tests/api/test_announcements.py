@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from fedcity.cli import cmd_announcement
+from tests.api.test_custom_emojis import add_emoji
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -120,3 +121,23 @@ async def test_deleted_announcement_is_gone(instance, http, mayor, capsys):
     # Then apps see none
     reply = await http.get("/api/v1/announcements", token=mayor)
     assert reply.json() == []
+
+
+async def test_custom_emoji_in_announcements_and_reactions(
+    instance, http, mayor, tmp_path
+):
+    # Given the city's flag emoji, and an announcement that uses it
+    await add_emoji(instance, tmp_path, "city_flag")
+    await announce(instance, "Parade today :city_flag:")
+    item = await only_announcement(http, mayor)
+    # Then the announcement carries the emoji
+    assert [e["shortcode"] for e in item["emojis"]] == ["city_flag"]
+    flag_url = item["emojis"][0]["url"]
+    # When the mayor reacts with it
+    path = f"/api/v1/announcements/{item['id']}/reactions/city_flag"
+    assert (await http.request("PUT", path, token=mayor)).status == 200
+    # Then the reaction carries the emoji's images, as Mastodon's does
+    (reaction,) = (await only_announcement(http, mayor))["reactions"]
+    assert reaction["name"] == "city_flag"
+    assert reaction["url"] == flag_url
+    assert reaction["static_url"].startswith(f"{instance.base_url}/system/media/")

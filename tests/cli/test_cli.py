@@ -118,6 +118,51 @@ def test_account_then_token_prints_the_token_alone(tmp_path, migrated):
     assert " " not in lines[0]
 
 
+# --- custom emoji -----------------------------------------------------------------
+
+
+def test_emoji_add_list_and_remove(tmp_path, migrated):
+    # Given a migrated instance and a small PNG
+    from PIL import Image
+
+    Image.new("RGBA", (48, 48), (0, 90, 200, 255)).save(tmp_path / "flag.png")
+    config = str(migrated)
+    # When an admin adds it as :city_flag:
+    added = fedcity(
+        tmp_path, "-c", config, "emoji", "add", ":city_flag:", "flag.png",
+        "--category", "City",
+    )  # fmt: skip
+    # Then one line says where it is served, and its files are stored
+    assert added.returncode == 0, added.stderr
+    shortcode, url = added.stdout.rstrip("\n").split("\t")
+    assert shortcode == ":city_flag:"
+    assert url.startswith("http://city.example/system/media/")
+    stored = sorted(p.name for p in (tmp_path / "data" / "media").rglob("*.png"))
+    assert len(stored) == 2  # the emoji and its still copy
+    # And it is listed with its category
+    listed = fedcity(tmp_path, "-c", config, "emoji", "list")
+    assert listed.stdout == f":city_flag:\tCity\tshown\t{url}\n"
+    # And adding the shortcode again is one clear line
+    again = fedcity(tmp_path, "-c", config, "emoji", "add", "city_flag", "flag.png")
+    assert_one_error_line(again, "Shortcode has already been taken")
+    # When it is removed
+    removed = fedcity(tmp_path, "-c", config, "emoji", "remove", "city_flag")
+    # Then the list is empty and the files are gone
+    assert removed.returncode == 0, removed.stderr
+    assert fedcity(tmp_path, "-c", config, "emoji", "list").stdout == ""
+    assert list((tmp_path / "data" / "media").rglob("*.png")) == []
+    missing = fedcity(tmp_path, "-c", config, "emoji", "remove", "city_flag")
+    assert_one_error_line(missing, "No custom emoji :city_flag:")
+
+
+def test_emoji_add_refuses_what_is_not_an_image(tmp_path, migrated):
+    (tmp_path / "notes.txt").write_text("not an image")
+    result = fedcity(
+        tmp_path, "-c", str(migrated), "emoji", "add", "notes", "notes.txt"
+    )
+    assert_one_error_line(result, "content type is invalid")
+
+
 def test_fedcity_config_variable_stands_for_dash_c(tmp_path, migrated):
     # Given FEDCITY_CONFIG naming the file, and no -c
     env = {"FEDCITY_CONFIG": str(migrated)}

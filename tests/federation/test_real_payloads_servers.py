@@ -94,6 +94,17 @@ async def test_pleroma_note_keeps_its_context_and_drops_foreign_attributes(
     assert post.visibility == Visibility.PUBLIC
     assert await mentions_of(instance, post) == [mayor.uri]
     assert await tags_of(instance, post) == []  # an Emoji tag is not a hashtag
+    # And its custom emoji is kept, linked where Pleroma serves it
+    image = f"{remote.base_url}/emoji/custom/blobcat_thumbsup.png"
+    assert post.emojis == [
+        {
+            "shortcode": "blobcat_thumbsup",
+            "uri": image,
+            "url": image,
+            "media_type": None,
+            "updated": "1970-01-01T00:00:00Z",
+        }
+    ]
 
 
 async def test_pleroma_emoji_react_is_ignored_gracefully(instance, remote):

@@ -8,6 +8,7 @@ from fedcity.storage.models.announcements import (
 )
 from fedcity.storage.models.base import Base
 from fedcity.storage.models.cards import PostCard, PreviewCard
+from fedcity.storage.models.emojis import CustomEmoji
 from fedcity.storage.models.federation import (
     JOB_TRANSITIONS,
     Job,
@@ -89,6 +90,7 @@ __all__ = [
     "Bookmark",
     "ConversationMute",
     "ConversationState",
+    "CustomEmoji",
     "Endorsement",
     "Favourite",
     "FeaturedTag",

@@ -47,6 +47,8 @@ class Actor(SnowflakeIdMixin, CreatedAtMixin, Base):
     # Websites allowed to credit the account (Mastodon's `attributionDomains`).
     attribution_domains: Mapped[list[str] | None] = mapped_column(JSONDoc)
     fields: Mapped[list[dict[str, str]]] = mapped_column(JSONDoc, default=list)
+    # The custom emoji of its name, bio and fields (services.custom_emojis).
+    emojis: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDoc)
     followers_count: Mapped[int] = mapped_column(default=0)
     following_count: Mapped[int] = mapped_column(default=0)
     statuses_count: Mapped[int] = mapped_column(default=0)

@@ -47,6 +47,8 @@ class Post(SnowflakeIdMixin, CreatedAtMixin, Base):
     )
     conversation_uri: Mapped[str | None] = mapped_column(String(2048))
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc, default=list)
+    # The custom emoji its text uses (services.custom_emojis); None when none.
+    emojis: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDoc)
     replies_count: Mapped[int] = mapped_column(default=0)
     reblogs_count: Mapped[int] = mapped_column(default=0)
     favourites_count: Mapped[int] = mapped_column(default=0)
