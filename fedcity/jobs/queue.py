@@ -15,12 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.ids import new_id
-from fedcity.storage.db import dialect_of
+from fedcity.storage.db import dialect_of, insert_for
 from fedcity.storage.models import Job, JobState
 from fedcity.storage.types import utcnow
 
@@ -74,7 +72,7 @@ async def enqueue_many(
     # a new statement (and a fresh SQL compilation, the inbox's largest cost) for
     # every batch size, while this one is compiled once and cached. SQLAlchemy's
     # "insertmanyvalues" still sends it as multi-row INSERT … RETURNING pages.
-    insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     stmt = (
         insert(_JOBS)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])

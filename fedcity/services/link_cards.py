@@ -15,12 +15,10 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.jobs.queue import enqueue
-from fedcity.storage.db import dialect_of
+from fedcity.storage.db import insert_for
 from fedcity.storage.models import Post, PostCard, PreviewCard
 from fedcity.storage.queries import cards as card_q
 from fedcity.storage.types import utcnow
@@ -115,7 +113,7 @@ class CardData:
 async def save_card(session: AsyncSession, url: str, data: CardData) -> PreviewCard:
     """Create or refresh the card of `url`. Jobs for two posts linking one page may
     run at once: the row is inserted with ON CONFLICT DO NOTHING, then updated."""
-    insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     await session.execute(
         insert(PreviewCard)
         .values(url=url)
@@ -147,7 +145,7 @@ async def save_card(session: AsyncSession, url: str, data: CardData) -> PreviewC
 
 async def attach_card(session: AsyncSession, post_id: int, card: PreviewCard) -> None:
     """Make `card` the post's card (an edit that changed the link replaces it)."""
-    insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     stmt = insert(PostCard).values(post_id=post_id, card_id=card.id)
     await session.execute(
         stmt.on_conflict_do_update(

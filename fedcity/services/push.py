@@ -16,13 +16,12 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.ids import new_id
 from fedcity.jobs.queue import NewJob, enqueue_many
-from fedcity.storage.db import dialect_of
+from fedcity.storage.db import insert_for
 from fedcity.storage.models import (
     AccessToken,
     Actor,
@@ -30,6 +29,7 @@ from fedcity.storage.models import (
     WebPushSubscription,
 )
 from fedcity.storage.queries.actors import is_follower
+from fedcity.storage.types import utcnow
 
 JOB_KIND = "web_push"
 VAPID_KEY_NAME = "vapid"
@@ -118,26 +118,42 @@ async def subscribe(
     plain_token: str,
     cmd: NewSubscription,
 ) -> WebPushSubscription:
-    """Replace the token's subscription with a new one.
+    """Replace the token's subscription with a new one. One statement (an insert
+    that replaces on conflict), so an app that sends the request twice at once
+    gets the same answer twice rather than a conflict.
 
     Raises:
         Unprocessable: the endpoint is not an http(s) URL, or a key is not valid.
     """
     _check_subscription(cmd)
-    await unsubscribe(session, token)
-    row = WebPushSubscription(
-        actor_id=account.id,
-        access_token_id=token.id,
-        access_token=plain_token,
-        endpoint=cmd.endpoint,
-        key_p256dh=cmd.p256dh,
-        key_auth=cmd.auth,
-        standard=cmd.standard,
-        alerts=_alerts(cmd.data),
-        policy=cmd.data.policy,
+    now = utcnow()
+    values = {
+        "id": new_id(),
+        "actor_id": account.id,
+        "access_token_id": token.id,
+        "access_token": plain_token,
+        "endpoint": cmd.endpoint,
+        "key_p256dh": cmd.p256dh,
+        "key_auth": cmd.auth,
+        "standard": cmd.standard,
+        "alerts": _alerts(cmd.data),
+        "policy": cmd.data.policy,
+        "created_at": now,
+        "updated_at": now,
+    }
+    stmt = insert_for(session)(WebPushSubscription).values(**values)
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["access_token_id"],
+            set_={k: stmt.excluded[k] for k in values if k != "access_token_id"},
+        )
     )
-    session.add(row)
-    await session.flush()
+    row = await session.scalar(
+        select(WebPushSubscription)
+        .where(WebPushSubscription.access_token_id == token.id)
+        .execution_options(populate_existing=True)
+    )
+    assert row is not None
     return row
 
 
@@ -258,7 +274,7 @@ async def ensure_vapid_key(
     if found is not None:
         return found
     private_pem, public_key = generate()
-    insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     await session.execute(
         insert(InstanceKey)
         .values(name=VAPID_KEY_NAME, private_key_pem=private_pem, public_key=public_key)

@@ -3,6 +3,8 @@ token, alerts and policy, the instance's VAPID key, and Mastodon's error answers
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import func, select
 
@@ -156,6 +158,28 @@ async def test_a_new_subscription_replaces_the_tokens_old_one(instance, http):
     )
     # Then only the new subscription remains
     assert (await http.get(PATH, token=token)).json()["id"] == second.json()["id"]
+    async with instance.db.session() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(WebPushSubscription)
+        )
+    assert count == 1
+
+
+async def test_two_subscriptions_sent_at_once_leave_one(instance, http):
+    # Given a token
+    await instance.create_account("alice")
+    token = await instance.token("alice")
+    # When an app sends its subscription twice at the same moment
+    first, second = await asyncio.gather(
+        *(
+            http.post(PATH, token=token, data=subscription_form(PushClient(), url))
+            for url in ("https://push.example/a", "https://push.example/b")
+        )
+    )
+    # Then both succeed, and the token has one subscription: the one written last
+    assert (first.status, second.status) == (200, 200)
+    kept = (await http.get(PATH, token=token)).json()
+    assert kept["id"] in (first.json()["id"], second.json()["id"])
     async with instance.db.session() as session:
         count = await session.scalar(
             select(func.count()).select_from(WebPushSubscription)

@@ -7,11 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.storage.db import dialect_of
+from fedcity.storage.db import insert_for
 from fedcity.storage.models import (
     Bookmark,
     ConversationMute,
@@ -157,7 +155,7 @@ async def insert_idempotency_key(
     """Claim (account, key); False if another request holds it already. On
     PostgreSQL this waits for a concurrent holder to commit or roll back."""
     table = IdempotencyKey.metadata.tables[IdempotencyKey.__tablename__]
-    insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     stmt = (
         insert(table)
         .values(id=row_id, account_id=account_id, key=key, created_at=now)
