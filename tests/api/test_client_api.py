@@ -184,6 +184,27 @@ async def test_followers_and_following_lists(instance, http):
     assert [a["acct"] for a in following.json()] == ["alice"]
 
 
+async def test_followers_page_back_and_forth_by_their_link_headers(instance, http):
+    # Given three residents who followed the mayor one after another
+    await instance.create_account("mayor")
+    for name in ("ann", "ben", "cal"):
+        await instance.create_account(name)
+        await follow(instance, http, name, "mayor")
+    mayor = await account_id(http, "mayor")
+    path = f"/api/v1/accounts/{mayor}/followers"
+    # When an app reads one follower at a time, older by `next`
+    first = await http.get(path, params={"limit": "1"})
+    second = await http.get(first.links["next"])
+    third = await http.get(second.links["next"])
+    # Then it walks from the newest follow to the oldest
+    pages = [first, second, third]
+    assert [[a["acct"] for a in p.json()] for p in pages] == [["cal"], ["ben"], ["ann"]]
+    # And `prev` (min_id) from the oldest brings the one just newer, as Mastodon
+    back = await http.get(third.links["prev"])
+    assert [a["acct"] for a in back.json()] == ["ben"]
+    assert "min_id=" in third.links["prev"]
+
+
 async def test_relationships_both_ways(instance, http):
     # Given bob follows alice
     await instance.create_account("alice")
