@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api.card_entities import serialize_card
 from fedcity.api.formats import Entity, timestamp
-from fedcity.services.custom_emojis import EmojiRef, image_urls
+from fedcity.services.custom_emojis import EmojiRef, image_urls, shortcodes_in
 from fedcity.services.follows import decode_languages
 from fedcity.services.polls import is_expired
 from fedcity.storage.models import Actor, MediaAttachment, Notification, Poll, Post
@@ -183,7 +183,7 @@ def serialize_status(
         ),
         "reblog": serialize_status(original, batch, urls, viewer) if original else None,
         "poll": (
-            serialize_poll(poll, post, viewer, batch.own_votes.get(poll.id, []))
+            serialize_poll(poll, post, viewer, batch.own_votes.get(poll.id, []), urls)
             if (poll := batch.polls.get(post.id)) is not None
             else None
         ),
@@ -209,11 +209,12 @@ def serialize_status(
 
 
 def serialize_poll(
-    poll: Poll, post: Post, viewer: Actor | None, own_votes: list[int]
+    poll: Poll, post: Post, viewer: Actor | None, own_votes: list[int], urls: Urls
 ) -> Entity:
     """A Poll entity, exactly Mastodon's shape (fedcity's "non-binding sentiment"
     notice is on the HTML page and in the docs, not in the entity)."""
     expired = is_expired(poll)
+    in_options = shortcodes_in(poll.options)
     show = expired or not poll.hide_totals  # Mastodon hides counts, not the total
     entity: Entity = {
         "id": str(poll.id),
@@ -226,7 +227,9 @@ def serialize_poll(
             {"title": title, "votes_count": count if show else None}
             for title, count in zip(poll.options, poll.votes_counts, strict=False)
         ],
-        "emojis": [],
+        "emojis": serialize_emojis(
+            [r for r in post.emojis or () if r["shortcode"] in in_options], urls
+        ),
     }
     if viewer is not None:
         # Mastodon counts a poll as "voted" for its own author, who cannot vote.

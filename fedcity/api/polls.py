@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import serialize_poll
+from fedcity.appkeys import FEDERATION
 from fedcity.errors import BadRequest, Unprocessable
 from fedcity.services import polls
 from fedcity.storage.models import Actor
@@ -56,7 +57,8 @@ async def show(request: web.Request) -> web.Response:
             session, viewer, params.path_id(request)
         )
         own = await _own_votes(session, viewer, poll.id)
-    return web.json_response(serialize_poll(poll, post, viewer, own))
+    urls = request.app[FEDERATION].urls
+    return web.json_response(serialize_poll(poll, post, viewer, own, urls))
 
 
 async def vote(request: web.Request) -> web.Response:
@@ -74,7 +76,7 @@ async def vote(request: web.Request) -> web.Response:
         poll, post = await polls.get_visible_poll(session, me, params.path_id(request))
         await polls.vote(session, me, poll, post, choices)
         own = await _own_votes(session, me, poll.id)
-        body = serialize_poll(poll, post, me, own)
+        body = serialize_poll(poll, post, me, own, request.app[FEDERATION].urls)
     return web.json_response(body)
 
 

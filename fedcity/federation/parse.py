@@ -292,7 +292,9 @@ def parse_post(
         updated_at=parse_datetime(doc.get("updated")),
         mentioned_uris=mentions,
         tags=hashtags,
-        emojis=custom_emojis.remote_refs(_emoji_tags(doc), [content, spoiler_text]),
+        emojis=custom_emojis.remote_refs(
+            _emoji_tags(doc), [content, spoiler_text, *_option_names(doc)]
+        ),
         attachments=_attachments(doc),
         raw=dict(doc),
     )
@@ -300,6 +302,16 @@ def parse_post(
 
 MAX_POLL_OPTIONS = 20  # options kept from a remote Question
 MAX_OPTION_TITLE = 500
+
+
+def _option_names(doc: Mapping[str, Any]) -> list[str]:
+    """A Question's option names (they may use custom emoji too)."""
+    return [
+        item["name"]
+        for key in ("oneOf", "anyOf")
+        for item in as_list(doc.get(key))[:MAX_POLL_OPTIONS]
+        if isinstance(item, Mapping) and isinstance(item.get("name"), str)
+    ]
 
 
 def parse_question(doc: Mapping[str, Any]) -> RemotePollData | None:

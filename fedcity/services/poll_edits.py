@@ -10,7 +10,12 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.jobs.queue import enqueue
-from fedcity.services.polls import NewPoll, attach_poll, check_new_poll
+from fedcity.services.polls import (
+    NewPoll,
+    attach_poll,
+    check_new_poll,
+    refresh_emojis,
+)
 from fedcity.storage.models import Poll, Post
 from fedcity.storage.queries import polls as q
 from fedcity.storage.types import utcnow
@@ -30,8 +35,7 @@ async def replace_poll(
         return None
     check_new_poll(cmd)
     if existing is not None and (
-        list(existing.options) != list(cmd.options)
-        or existing.multiple != cmd.multiple
+        list(existing.options) != list(cmd.options) or existing.multiple != cmd.multiple
     ):
         await session.delete(existing)
         await session.flush()
@@ -39,6 +43,7 @@ async def replace_poll(
     if existing is None:
         return await attach_poll(session, post, cmd)
     existing.hide_totals = cmd.hide_totals
+    await refresh_emojis(session, post, existing)  # the edit re-read the text alone
     existing.closed_at = None
     existing.expires_at = utcnow() + timedelta(seconds=cmd.expires_in)
     # The earlier close job finds the poll not yet over and does nothing.

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
-from fedcity.services import search_index
+from fedcity.services import custom_emojis, search_index
 from fedcity.services.notifications import notify
 from fedcity.services.posts import can_view
 from fedcity.storage.models import (
@@ -126,8 +126,16 @@ async def attach_poll(session: AsyncSession, post: Post, cmd: NewPoll) -> Poll:
     session.add(poll)
     await session.flush()
     await search_index.refresh(session, post)
+    await refresh_emojis(session, post, poll)
     await _schedule_close(session, poll)
     return poll
+
+
+async def refresh_emojis(session: AsyncSession, post: Post, poll: Poll) -> None:
+    """A local post's custom emoji, its poll's options included (Mastodon shows
+    them in the options too)."""
+    texts = [post.source, post.spoiler_text, *poll.options]
+    post.emojis = await custom_emojis.local_refs(session, texts)
 
 
 async def get_visible_poll(

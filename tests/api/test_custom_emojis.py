@@ -224,3 +224,41 @@ async def test_a_remote_servers_emoji_show_on_its_posts_and_profiles(
     ]
     # And its author's name shows the emoji it uses
     assert [e["shortcode"] for e in shown["account"]["emojis"]] == ["heart_city"]
+
+
+async def test_poll_options_show_the_emoji_they_use(instance, http, tmp_path, remote):
+    # Given the city flag emoji, and the mayor asking with a poll that uses it
+    await add_emoji(instance, tmp_path, "city_flag")
+    await instance.create_account("mayor")
+    asked = await post_status(
+        instance,
+        http,
+        "mayor",
+        "Which banner for the parade?",
+        poll={"options": [":city_flag: the flag", "the seal"], "expires_in": 3600},
+    )
+    # Then the poll and the status carry the emoji of the option
+    assert [e["shortcode"] for e in asked["poll"]["emojis"]] == ["city_flag"]
+    assert [e["shortcode"] for e in asked["emojis"]] == ["city_flag"]
+    # When a remote server's Question uses its own emoji in an option only
+    actor = remote.add_actor("clerk")
+    create = note_create(
+        remote,
+        actor,
+        "q1",
+        type="Question",
+        content="<p>Lunch?</p>",
+        oneOf=[
+            {"type": "Note", "name": ":taco: tacos", "replies": {"totalItems": 0}},
+            {"type": "Note", "name": "soup", "replies": {"totalItems": 0}},
+        ],
+        endTime="2030-01-01T00:00:00Z",
+        tag=[emoji_tag(remote, "taco")],
+    )
+    status, _ = await remote.send(f"{instance.base_url}/inbox", create)
+    assert status == 202
+    await instance.run_jobs()
+    # Then its poll shows that emoji too
+    reply = await http.get("/api/v1/timelines/public", params={"remote": "true"})
+    (question,) = reply.json()
+    assert [e["shortcode"] for e in question["poll"]["emojis"]] == ["taco"]
