@@ -46,8 +46,15 @@ async def extended_description(request: web.Request) -> web.Response:
 
 
 async def privacy_policy(request: web.Request) -> web.Response:
-    """404 when none is configured: fedcity ships no default policy text."""
-    found = await _document(request.app[SETTINGS].instance.privacy_policy)
+    """The operators' policy; fedcity's default when none is configured (a
+    configured file that cannot be read is 404, not silently replaced)."""
+    settings = request.app[SETTINGS].instance
+    if settings.privacy_policy:
+        found = await _document(settings.privacy_policy)
+    else:
+        found = await asyncio.to_thread(
+            instance_texts.default_privacy_policy, settings
+        )
     if found is None:
         raise NotFound()
     return web.json_response(

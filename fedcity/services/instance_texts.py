@@ -9,10 +9,13 @@ show the HTML in web views.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
+from importlib import resources
 from pathlib import Path
+from string import Template
 from typing import TYPE_CHECKING, Final
 
 import nh3
@@ -28,6 +31,8 @@ _DOCUMENT_TAGS: Final = {
     "dd", "table", "thead", "tbody", "tr", "th", "td", "abbr", "sub", "sup", "span",
 }  # fmt: skip
 _DOCUMENT_ATTRIBUTES: Final = {"a": {"href", "title"}, "abbr": {"title"}}
+# When the default privacy policy's text last changed (its `updated_at`).
+_PACKAGED_AT: Final = datetime(2026, 12, 2, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,24 @@ def read_document(path: str) -> Document | None:
         return None
     markdown = file.suffix.lower() in (".md", ".markdown")
     return Document(render(source, markdown), datetime.fromtimestamp(modified, UTC))
+
+
+def default_privacy_policy(settings: InstanceSettings) -> Document:
+    """fedcity's own policy (`fedcity/texts/privacy_policy.md`), for instances whose
+    operators have not written one: what fedcity keeps, who sees it, what it does
+    not do. Mastodon ships a default policy too. Blocking: call it in a thread."""
+    source = resources.files("fedcity") / "texts" / "privacy_policy.md"
+    contact = f" at {settings.contact_email}" if settings.contact_email else ""
+    text = Template(source.read_text(encoding="utf-8")).safe_substitute(
+        name=_escape_markdown(settings.name),
+        domain=settings.domain,
+        contact=_escape_markdown(contact),
+    )
+    return Document(render(text, markdown=True), _PACKAGED_AT)
+
+
+def _escape_markdown(value: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", value)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ RULES = (RuleSetting("Be civil"), RuleSetting("No spam", "Ads go to the market b
 async def texts(tmp_path):
     """An extended description in Markdown and a privacy policy in HTML."""
     about = tmp_path / "about.md"
-    about.write_text("# Our city\n\nRun by the **clerk's office**.\n\n<script>x</script>")
+    about.write_text(
+        "# Our city\n\nRun by the **clerk's office**.\n\n<script>x</script>"
+    )
     privacy = tmp_path / "privacy.html"
     privacy.write_text('<h1>Privacy</h1><p onclick="x()">We keep little.</p>')
     stamp = datetime(2025, 3, 1, 12, 0, tzinfo=UTC).timestamp()
@@ -91,14 +93,46 @@ async def test_privacy_policy_is_sanitised_html(make_instance, texts):
     assert "onclick" not in reply.json()["content"]
 
 
-async def test_missing_privacy_policy_and_terms_are_not_found(instance, http):
-    # Given an instance with no policy and no terms
+async def test_without_texts_the_default_policy_is_served_and_terms_are_not_found(
+    make_instance, tmp_path
+):
+    # Given an instance whose operators wrote no policy and no terms
+    instance = await make_instance(
+        "Ojai", instance={"contact_email": "clerk@ojai.example"}
+    )
     # When they are asked for
-    policy = await http.get("/api/v1/instance/privacy_policy")
-    terms = await http.get("/api/v1/instance/terms_of_service")
-    # Then both are 404, as Mastodon answers for missing terms
-    assert (policy.status, terms.status) == (404, 404)
+    async with aiohttp.ClientSession() as session:
+        http = Http(session, instance.base_url)
+        policy = await http.get("/api/v1/instance/privacy_policy")
+        terms = await http.get("/api/v1/instance/terms_of_service")
+    # Then fedcity's own policy is served, naming the instance and its contact
+    assert policy.status == 200
+    content = policy.json()["content"]
+    assert "<h1>Privacy policy of Ojai</h1>" in content
+    assert instance.domain in content
+    assert "clerk@ojai.example" in content
+    assert "one-way hash" in content
+    assert "$" not in content  # every placeholder was filled
+    assert policy.json()["updated_at"] == "2026-12-02T00:00:00.000Z"
+    # And the terms are 404, as Mastodon answers for missing terms
+    assert terms.status == 404
     assert terms.json() == {"error": "Record not found"}
+
+
+async def test_a_configured_policy_that_cannot_be_read_is_not_found(
+    make_instance, tmp_path
+):
+    # Given a policy file named in the config that is not there
+    instance = await make_instance(
+        instance={"privacy_policy": str(tmp_path / "missing.md")}
+    )
+    # When it is asked for
+    async with aiohttp.ClientSession() as session:
+        reply = await Http(session, instance.base_url).get(
+            "/api/v1/instance/privacy_policy"
+        )
+    # Then it is 404, not the default text in its place
+    assert reply.status == 404
 
 
 async def test_terms_in_force_name_their_successor_and_versions_by_date(
