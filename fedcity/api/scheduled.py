@@ -17,7 +17,7 @@ from fedcity.api.entities import Entity, serialize_media, timestamp
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable
-from fedcity.services import posts, scheduled
+from fedcity.services import polls, posts, scheduled
 from fedcity.storage.models import Actor, ScheduledStatus
 from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries.lists import paged_rows
@@ -42,6 +42,7 @@ async def schedule_if_asked(
     me: Actor,
     cmd: posts.NewPost,
     p: MultiDict[Any],
+    poll: polls.NewPoll | None = None,
 ) -> Entity | None:
     """For POST /api/v1/statuses: a ScheduledStatus when `scheduled_at` lies ahead,
     None when the status is to be posted now (no time, or one already past)."""
@@ -54,6 +55,7 @@ async def schedule_if_asked(
         me,
         cmd,
         when,
+        poll=poll,
         application_id=auth.token.app_id if auth else None,
         idempotency=request.headers.get("Idempotency-Key"),
     )

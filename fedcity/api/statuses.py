@@ -100,7 +100,7 @@ async def create(request: web.Request) -> web.Response:
         poll = poll_params.new_poll(p)
         if poll is not None:
             polls.check_new_poll(poll)
-        later = await scheduled.schedule_if_asked(request, session, me, cmd, p)
+        later = await scheduled.schedule_if_asked(request, session, me, cmd, p, poll)
         if later is not None:
             return web.json_response(later)  # a ScheduledStatus
         key = request.headers.get("Idempotency-Key")

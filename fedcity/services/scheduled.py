@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.jobs.queue import enqueue
 from fedcity.services import media as media_service
-from fedcity.services import posts
+from fedcity.services import polls, posts
 from fedcity.storage.models import Actor, Post, ScheduledStatus, Visibility
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import media as media_q
@@ -43,9 +43,11 @@ async def schedule(
     cmd: posts.NewPost,
     when: datetime,
     *,
+    poll: polls.NewPoll | None = None,
     application_id: int | None = None,
     idempotency: str | None = None,
 ) -> ScheduledStatus:
+    """Keep the status (and its poll, already checked) until `when`."""
     when = when.astimezone(UTC)
     _check_time(when)
     await _check_limits(session, author, when)
@@ -53,7 +55,7 @@ async def schedule(
     row = ScheduledStatus(
         actor_id=author.id,
         scheduled_at=when,
-        params=_params(cmd, application_id, idempotency),
+        params={**_params(cmd, application_id, idempotency), "poll": _poll(poll)},
     )
     session.add(row)
     await session.flush()
@@ -102,6 +104,8 @@ async def publish(
         return None
     cmd = await _command(session, row.params)
     post = await posts.create_local_post(session, urls, author, cmd)
+    if (poll := _new_poll(row.params.get("poll"))) is not None:
+        await polls.attach_poll(session, post, poll)  # its time runs from now
     await session.delete(row)
     return post
 
@@ -180,6 +184,29 @@ def _params(
         "with_rate_limit": False,
         "mention_ids": {handle: a.id for handle, a in cmd.mentions.items()},
     }
+
+
+def _poll(poll: polls.NewPoll | None) -> dict[str, Any] | None:
+    """The poll in Mastodon's ScheduledStatus `params.poll` shape."""
+    if poll is None:
+        return None
+    return {
+        "options": list(poll.options),
+        "expires_in": poll.expires_in,
+        "multiple": poll.multiple,
+        "hide_totals": poll.hide_totals,
+    }
+
+
+def _new_poll(saved: Mapping[str, Any] | None) -> polls.NewPoll | None:
+    if not saved:
+        return None
+    return polls.NewPoll(
+        options=tuple(str(o) for o in saved["options"]),
+        expires_in=int(saved["expires_in"]),
+        multiple=bool(saved.get("multiple")),
+        hide_totals=bool(saved.get("hide_totals")),
+    )
 
 
 def public_params(params: Mapping[str, Any]) -> dict[str, Any]:

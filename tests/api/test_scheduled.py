@@ -182,6 +182,32 @@ async def test_scheduled_media_are_shown_and_attached_when_published(instance):
     assert [m["id"] for m in posted["media_attachments"]] == [media["id"]]
 
 
+async def test_a_scheduled_poll_is_kept_and_opens_when_published(instance):
+    # Given a status scheduled with a poll of an hour
+    mayor = await client(instance, "mayor")
+    poll = await call(
+        mayor.make_poll, ["Main St", "Oak Ave"], expires_in=3600, hide_totals=True
+    )
+    scheduled = await call(
+        mayor.status_post, "Which street first?", poll=poll, scheduled_at=in_minutes(30)
+    )
+    # Then the scheduled status holds the poll in Mastodon's shape
+    assert scheduled["params"]["poll"] == {
+        "options": ["Main St", "Oak Ave"],
+        "expires_in": 3600,
+        "multiple": False,
+        "hide_totals": True,
+    }
+    # When it is published
+    before = datetime.now(UTC)
+    await publish_due(instance)
+    # Then the status carries the poll, whose hour starts at publication
+    posted = (await own_statuses(instance, mayor))[0]
+    assert [o["title"] for o in posted["poll"]["options"]] == ["Main St", "Oak Ave"]
+    expires = posted["poll"]["expires_at"]
+    assert before + timedelta(seconds=3590) <= expires <= in_minutes(61)
+
+
 async def test_rescheduling_moves_the_time(instance):
     # Given a scheduled status
     mayor = await client(instance, "mayor")
