@@ -160,7 +160,10 @@ def serialize_status(
         "spoiler_text": post.spoiler_text,
         "media_attachments": [
             *(serialize_media(m, urls) for m in batch.media.get(post.id, [])),
-            *(_attachment(post, i, a, urls) for i, a in enumerate(post.attachments)),
+            *(
+                serialize_remote_attachment(post, i, a, urls)
+                for i, a in enumerate(post.attachments)
+            ),
         ],
         "application": None,
         "mentions": [
@@ -270,7 +273,9 @@ def _dimensions(width: int, height: int) -> Entity:
     }
 
 
-def _attachment(post: Post, index: int, item: dict[str, Any], urls: Urls) -> Entity:
+def serialize_remote_attachment(
+    post: Post, index: int, item: dict[str, Any], urls: Urls
+) -> Entity:
     """A remote post's attachment (kept in Post.attachments as parsed)."""
     media = str(item.get("media_type") or "")
     kind = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,15 +11,20 @@ from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import (
     Entity,
+    serialize_emojis,
+    serialize_media,
     serialize_one_status,
+    serialize_remote_attachment,
     timestamp,
 )
 from fedcity.api.statuses import marked_statuses
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import NotFound
 from fedcity.services import bookmarks, conversation_mutes, pins, posts
-from fedcity.storage.models import Actor, Bookmark, Post
+from fedcity.storage.models import Actor, Bookmark, MediaAttachment, Post, PostEdit
+from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries import status_extras as q
+from fedcity.urls import Urls
 
 Action = Callable[[AsyncSession, Actor, Post], Awaitable[None]]
 
@@ -32,39 +37,76 @@ async def history(request: web.Request) -> web.Response:
         post = await posts.get_visible_post(session, viewer, params.path_id(request))
         current = await serialize_one_status(session, post, viewer, urls)
         edits = await q.list_post_edits(session, post.id)
-    # Former versions keep no media of their own: each shows the current media.
-    versions = [
-        _status_edit(
-            current, e.content, e.spoiler_text, e.sensitive, timestamp(e.created_at)
+        media = await media_q.list_media_by_ids(
+            session,
+            [m["id"] for e in edits if e.snapshot for m in e.snapshot["media"]],
         )
-        for e in edits
-    ]
+    versions = [_former_version(current, post, e, media, urls) for e in edits]
+    poll = current["poll"]
     versions.append(
-        _status_edit(
-            current,
-            current["content"],
-            current["spoiler_text"],
-            current["sensitive"],
-            current["edited_at"] or current["created_at"],
-        )
+        {
+            **_version(current, current["edited_at"] or current["created_at"]),
+            "poll": _poll_options(o["title"] for o in poll["options"])
+            if poll
+            else None,
+        }
     )
     return web.json_response(versions)
 
 
-def _status_edit(
-    current: Entity, content: str, spoiler: str, sensitive: bool, created_at: str | None
-) -> Entity:
-    """A StatusEdit: one version's text, with the status's account and media."""
+def _version(status: Entity, created_at: str | None) -> Entity:
+    """A StatusEdit with the text, media and emoji of `status`."""
     return {
-        "content": content,
-        "spoiler_text": spoiler,
-        "sensitive": sensitive,
+        "content": status["content"],
+        "spoiler_text": status["spoiler_text"],
+        "sensitive": status["sensitive"],
         "created_at": created_at,
-        "account": current["account"],
-        "media_attachments": current["media_attachments"],
-        "emojis": current["emojis"],
+        "account": status["account"],
+        "media_attachments": status["media_attachments"],
+        "emojis": status["emojis"],
         "poll": None,
     }
+
+
+def _former_version(
+    current: Entity,
+    post: Post,
+    edit: PostEdit,
+    media: dict[int, MediaAttachment],
+    urls: Urls,
+) -> Entity:
+    """A kept version: its own text, and its own media, poll options and emoji
+    from its snapshot (a version kept before snapshots shows the current ones)."""
+    version = {
+        **_version(current, timestamp(edit.created_at)),
+        "content": edit.content,
+        "spoiler_text": edit.spoiler_text,
+        "sensitive": edit.sensitive,
+    }
+    if edit.snapshot is None:
+        return version
+    shown = edit.snapshot
+    attachments = []
+    for item in shown["media"]:
+        if (row := media.get(item["id"])) is not None:
+            attachments.append(
+                {**serialize_media(row, urls), "description": item["description"]}
+            )
+    attachments += [
+        serialize_remote_attachment(post, i, a, urls)
+        for i, a in enumerate(shown["attachments"])
+    ]
+    options = shown["poll_options"]
+    return {
+        **version,
+        "media_attachments": attachments,
+        "emojis": serialize_emojis(shown["emojis"], urls),
+        "poll": _poll_options(options) if options else None,
+    }
+
+
+def _poll_options(titles: Iterable[str]) -> Entity:
+    return {"options": [{"title": title} for title in titles]}
 
 
 async def source(request: web.Request) -> web.Response:

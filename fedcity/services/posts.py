@@ -41,6 +41,8 @@ from fedcity.storage.models import (
     Visibility,
 )
 from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import media as media_q
+from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as q
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
@@ -143,12 +145,12 @@ async def edit_local_post(
     session: AsyncSession, urls: Urls, author: Actor, post: Post, cmd: NewPost
 ) -> Post:
     _require_author(author, post)
+    await _keep_version(session, post)  # before the media change
     if cmd.media_ids is not None:
         await media_service.set_post_media(session, author, post, cmd.media_ids)
     await media_service.apply_media_edits(session, post, cmd.media_edits)
     has_media = await media_service.count_post_media(session, post.id) > 0
     _validate_text(cmd.text, cmd.spoiler_text, has_media=has_media)
-    _keep_version(session, post)
     post.source = cmd.text
     post.content = _render(urls, cmd.text, cmd.mentions)
     post.spoiler_text = cmd.spoiler_text
@@ -220,7 +222,12 @@ def _require_author(actor: Actor, post: Post) -> None:
         raise Forbidden("This action is not allowed")
 
 
-def _keep_version(session: AsyncSession, post: Post) -> None:
+async def _keep_version(session: AsyncSession, post: Post) -> None:
+    """Keep the post as it is now, before an edit changes it: its text, and what
+    it shows besides (media with their descriptions, a remote post's
+    attachments, the poll's options, custom emoji) for the edit history."""
+    media = await media_q.list_media_for_post(session, post.id)
+    poll = await poll_q.get_poll_by_post_id(session, post.id)
     session.add(
         PostEdit(
             post_id=post.id,
@@ -228,6 +235,12 @@ def _keep_version(session: AsyncSession, post: Post) -> None:
             spoiler_text=post.spoiler_text,
             sensitive=post.sensitive,
             created_at=post.edited_at or post.created_at,
+            snapshot={
+                "media": [{"id": m.id, "description": m.description} for m in media],
+                "attachments": list(post.attachments),
+                "poll_options": list(poll.options) if poll is not None else None,
+                "emojis": post.emojis,
+            },
         )
     )
 
@@ -402,7 +415,7 @@ async def update_remote_post(
         raise Forbidden("Only the author may update a post")
     if post.deleted_at is not None:
         return
-    _keep_version(session, post)
+    await _keep_version(session, post)
     post.content = data.content
     post.spoiler_text = data.spoiler_text
     post.sensitive = data.sensitive

@@ -4,6 +4,7 @@ conversations and Idempotency-Key, driven with Mastodon.py against a live instan
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from fedcity.storage.models import IdempotencyKey
 from fedcity.storage.types import utcnow
 from tests.api.test_openapi_contract import SPEC_PATH, check
 from tests.support.http import AS2
+from tests.support.images import png
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -66,6 +68,42 @@ async def test_history_of_an_unedited_status_is_its_one_version(instance):
     # Then it holds the status as it is
     assert len(history) == 1
     assert history[0]["content"] == status["content"]
+
+
+async def test_history_shows_each_version_with_its_own_media_and_poll(instance, http):
+    # Given a status with a described photo and a poll
+    await instance.create_account("mayor")
+    token = await instance.token("mayor")
+    mayor = api(instance, token)
+    photo = await call(
+        mayor.media_post, io.BytesIO(png(40, 30)), "image/png", description="old pier"
+    )
+    poll = await call(mayor.make_poll, ["Pier", "Park"], expires_in=3600)
+    status = await call(mayor.status_post, "which first?", media_ids=[photo], poll=poll)
+    # When an edit swaps the photo, redescribes nothing else, and changes the poll
+    other = await call(
+        mayor.media_post, io.BytesIO(png(30, 40)), "image/png", description="new pier"
+    )
+    reply = await http.request(
+        "PUT",
+        f"/api/v1/statuses/{status['id']}",
+        token=token,
+        json={
+            "status": "which first, now?",
+            "media_ids": [str(other["id"])],
+            "poll": {"options": ["Pier", "Park", "Pool"], "expires_in": 3600},
+        },
+    )
+    assert reply.status == 200, reply.text
+    history = (await http.get(f"/api/v1/statuses/{status['id']}/history")).json()
+    # Then the first version shows its own photo, description and poll options
+    first, last = history
+    assert [m["id"] for m in first["media_attachments"]] == [str(photo["id"])]
+    assert first["media_attachments"][0]["description"] == "old pier"
+    assert first["poll"] == {"options": [{"title": "Pier"}, {"title": "Park"}]}
+    # And the current version shows the new ones
+    assert [m["id"] for m in last["media_attachments"]] == [str(other["id"])]
+    assert [o["title"] for o in last["poll"]["options"]] == ["Pier", "Park", "Pool"]
 
 
 @needs_spec

@@ -123,3 +123,7 @@ class PostEdit(SnowflakeIdMixin, CreatedAtMixin, Base):
     content: Mapped[str] = mapped_column(Text, default="")
     spoiler_text: Mapped[str] = mapped_column(Text, default="")
     sensitive: Mapped[bool] = mapped_column(default=False)
+    # What the version showed besides its text (services.posts._keep_version):
+    # media ids and descriptions, a remote post's attachments, poll options and
+    # custom emoji. None for versions kept before revision 0017.
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
