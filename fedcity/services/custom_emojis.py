@@ -33,10 +33,10 @@ from fedcity.urls import Urls
 
 EmojiRef = dict[str, Any]
 
-# Mastodon's CustomEmoji::SHORTCODE_RE_FRAGMENT, and its text scanner: a shortcode
-# between colons, not glued to a word or another shortcode on its left.
+# Mastodon's CustomEmoji::SHORTCODE_RE_FRAGMENT, and its SCAN_RE: a shortcode
+# between colons, with no letter, digit or colon right before or after it.
 SHORTCODE = re.compile(r"[a-zA-Z0-9_]{2,}")
-_IN_TEXT = re.compile(r"(?<![a-zA-Z0-9_:]):([a-zA-Z0-9_]{2,}):")
+_IN_TEXT = re.compile(r"(?<![^\W_])(?<!:):([a-zA-Z0-9_]{2,}):(?![^\W_])(?!:)")
 MAX_BYTES = 256 * 1024  # Mastodon's limit for a local emoji
 MAX_PIXELS = 1024 * 1024
 ACCEPTED = frozenset({"image/png", "image/gif", "image/webp"})
