@@ -385,7 +385,7 @@ def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from fedcity.services import custom_emojis
-    from fedcity.services.media import MediaStorage, discard_files
+    from fedcity.services.media import MediaStorage
     from fedcity.urls import Urls
 
     storage = MediaStorage(settings.media.root)
@@ -393,7 +393,6 @@ def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run(db: Database) -> list[str]:
         await _require_schema(db)
-        gone: list[str] = []
         async with db.session() as session:
             if args.action == "add":
                 row = await custom_emojis.add_local(
@@ -406,7 +405,7 @@ def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
                 )
                 lines = [f":{row.shortcode}:\t{urls.media(row.file_path)}"]
             elif args.action == "remove":
-                gone = await custom_emojis.remove_local(session, args.shortcode)
+                await custom_emojis.remove_local(session, args.shortcode)
                 lines = []
             else:
                 lines = [
@@ -415,7 +414,6 @@ def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
                     f"{urls.media(row.file_path)}"
                     for row in await custom_emojis.list_local(session)
                 ]
-        await discard_files(storage, gone)  # committed: the files can go
         return lines
 
     for line in _run(lambda: _with_db(settings, run)):

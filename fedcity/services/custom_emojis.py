@@ -198,9 +198,10 @@ async def _read_into(source: Path, incoming: IncomingFile) -> None:
         fh.close()
 
 
-async def remove_local(session: AsyncSession, shortcode: str) -> list[str]:
-    """Remove an emoji; the stored paths of its files, to delete once committed.
-    Posts that used it keep showing it, as they were written with it.
+async def remove_local(session: AsyncSession, shortcode: str) -> None:
+    """Take an emoji out of the instance's list: apps stop offering it, and new
+    posts and profiles no longer use it. Its files stay, because the posts and
+    profiles written with it keep showing it (and other servers may link them).
 
     Raises:
         NotFound: no emoji has that shortcode.
@@ -210,7 +211,6 @@ async def remove_local(session: AsyncSession, shortcode: str) -> list[str]:
         raise NotFound(f"No custom emoji :{shortcode}:")
     await session.delete(row)
     await session.flush()
-    return [row.file_path, row.static_path]
 
 
 async def _by_shortcode(session: AsyncSession, shortcode: str) -> CustomEmoji | None:

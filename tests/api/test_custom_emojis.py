@@ -119,6 +119,27 @@ async def test_a_post_and_a_profile_using_a_shortcode_carry_the_emoji(
     assert [t["name"] for t in actor["tag"]] == [":city_flag:"]
 
 
+async def test_a_removed_emoji_stays_on_the_posts_written_with_it(
+    instance, http, tmp_path
+):
+    # Given a post written with the flag emoji
+    await add_emoji(instance, tmp_path, "city_flag")
+    await instance.create_account("mayor")
+    before = await post_status(instance, http, "mayor", ":city_flag: Parade")
+    # When the admin removes the emoji
+    async with instance.db.session() as session:
+        await custom_emojis.remove_local(session, "city_flag")
+    # Then apps no longer list it, and a new post does not use it
+    assert (await http.get("/api/v1/custom_emojis")).json() == []
+    after = await post_status(instance, http, "mayor", ":city_flag: again")
+    assert after["emojis"] == []
+    # But the earlier post still shows it, and its image still loads
+    shown = (await http.get(f"/api/v1/statuses/{before['id']}")).json()
+    assert shown["emojis"] == before["emojis"]
+    async with http.session.get(shown["emojis"][0]["url"]) as image:
+        assert image.status == 200
+
+
 async def test_unknown_emoji_objects_are_not_found(instance, http):
     reply = await http.get("/emojis/12345")
     assert reply.status == 404
