@@ -48,14 +48,6 @@ async def dismiss(session: AsyncSession, viewer: Actor, notification_id: int) ->
         await notification_requests.reconsider(session, viewer.id, row.from_actor_id)
 
 
-async def dismiss_deleted(
-    session: AsyncSession, viewer: Actor, deleted: Sequence[tuple[int, bool]]
-) -> None:
-    """Recount the requests of senders whose filtered notifications were deleted."""
-    for sender_id in {sender for sender, filtered in deleted if filtered}:
-        await notification_requests.reconsider(session, viewer.id, sender_id)
-
-
 async def clear(session: AsyncSession, viewer: Actor) -> None:
     """Delete every notification of the account, filtered ones too, and so every
     notification request (they would be empty)."""

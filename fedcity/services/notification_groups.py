@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound
-from fedcity.services.notification_feed import dismiss_deleted
+from fedcity.services import notification_requests
 from fedcity.storage.models import Actor, Notification, NotificationType
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import notifications as q
@@ -196,5 +196,5 @@ async def group_accounts(
 async def dismiss_group(session: AsyncSession, viewer: Actor, group_key: str) -> None:
     """Delete every notification of a group (nothing happens for an unknown key,
     as in Mastodon)."""
-    deleted = await q.delete_group(session, viewer.id, group_key)
-    await dismiss_deleted(session, viewer, deleted)
+    deleted = await q.delete_matching(session, *q.by_group_key(viewer.id, group_key))
+    await notification_requests.forget_deleted(session, deleted)

@@ -60,6 +60,16 @@ async def reconsider(session: AsyncSession, recipient_id: int, sender_id: int) -
     await session.flush()
 
 
+async def forget_deleted(
+    session: AsyncSession, deleted: Sequence[tuple[int, int, bool]]
+) -> None:
+    """After notifications were deleted ((recipient id, sender id, was filtered) of
+    each, as `queries.notifications.delete_matching` returns them), recount the
+    requests that held a filtered one."""
+    for recipient_id, sender_id in {(r, s) for r, s, filtered in deleted if filtered}:
+        await reconsider(session, recipient_id, sender_id)
+
+
 async def list_requests(
     session: AsyncSession, actor: Actor, page: Page
 ) -> list[NotificationRequest]:

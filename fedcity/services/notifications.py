@@ -73,7 +73,8 @@ async def withdraw(
     ]
     if post_id is not None:
         conditions.append(Notification.post_id == post_id)
-    await _forget(session, await q.delete_matching(session, *conditions))
+    deleted = await q.delete_matching(session, *conditions)
+    await notification_requests.forget_deleted(session, deleted)
 
 
 async def withdraw_from_author(
@@ -91,15 +92,8 @@ async def withdraw_from_author(
 async def withdraw_for_post(session: AsyncSession, post_id: int) -> None:
     """A deleted post takes its notifications with it (mentions, favourites and
     boosts of it, poll results, edits)."""
-    await _forget(
-        session, await q.delete_matching(session, Notification.post_id == post_id)
-    )
-
-
-async def _forget(session: AsyncSession, deleted: list[tuple[int, int, bool]]) -> None:
-    """Recount the notification requests that held a deleted filtered notification."""
-    for recipient_id, sender_id in {(r, s) for r, s, filtered in deleted if filtered}:
-        await notification_requests.reconsider(session, recipient_id, sender_id)
+    deleted = await q.delete_matching(session, Notification.post_id == post_id)
+    await notification_requests.forget_deleted(session, deleted)
 
 
 async def _unwanted(

@@ -120,18 +120,6 @@ async def list_group(
     return rows
 
 
-async def delete_group(
-    session: AsyncSession, recipient_id: int, group_key: str
-) -> list[tuple[int, bool]]:
-    """Delete a group's notifications; (sender id, was filtered) of each deleted."""
-    result = await session.execute(
-        delete(Notification)
-        .where(*by_group_key(recipient_id, group_key))
-        .returning(Notification.from_actor_id, Notification.filtered)
-    )
-    return [(int(a), bool(f)) for a, f in result.all()]
-
-
 async def delete_matching(
     session: AsyncSession, *conditions: ColumnElement[bool]
 ) -> list[tuple[int, int, bool]]:
