@@ -26,21 +26,21 @@ from fedcity.errors import Unprocessable
 from fedcity.services import filters
 from fedcity.services.posts import get_visible_post
 from fedcity.storage.models import Actor, Post
+from fedcity.urls import Urls
 
 
 async def filtered_statuses(
-    request: web.Request,
     session: AsyncSession,
     posts: Sequence[Post],
     viewer: Actor | None,
     context: str,
+    urls: Urls,
 ) -> list[Entity]:
     """Status entities with the viewer's filters for `context` applied: `hide`
-    matches are left out, `warn` matches carry `filtered`."""
+    matches are left out, `warn` matches carry `filtered`. Timelines, threads and
+    the streams all serialise through here."""
     kept, warned = await filters.apply_filters(session, viewer, posts, context)
-    items = await serialize_statuses(
-        session, kept, viewer, request.app[FEDERATION].urls
-    )
+    items = await serialize_statuses(session, kept, viewer, urls)
     add_filter_results(items, [p.id for p in kept], warned)
     return items
 
@@ -54,7 +54,8 @@ async def filtered_page(
 ) -> web.Response:
     """A timeline page with the viewer's filters for `context` applied. The Link
     header still pages over every post read, so paging goes on past filtered ones."""
-    items = await filtered_statuses(request, session, posts, viewer, context)
+    urls = request.app[FEDERATION].urls
+    items = await filtered_statuses(session, posts, viewer, context, urls)
     return paged_response(request, items, [p.id for p in posts])
 
 

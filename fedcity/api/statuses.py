@@ -198,16 +198,17 @@ async def delete(request: web.Request) -> web.Response:
 
 async def context(request: web.Request) -> web.Response:
     """The thread around a status, with the viewer's `thread` filters applied."""
+    urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
         post = await posts.get_visible_post(session, viewer, params.path_id(request))
         ancestors, descendants = await timelines.context(session, viewer, post)
         body = {
             "ancestors": await filtered_statuses(
-                request, session, ancestors, viewer, "thread"
+                session, ancestors, viewer, "thread", urls
             ),
             "descendants": await filtered_statuses(
-                request, session, descendants, viewer, "thread"
+                session, descendants, viewer, "thread", urls
             ),
         }
     return web.json_response(body)

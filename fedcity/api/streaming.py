@@ -29,11 +29,11 @@ from fedcity.api.entities import (
     serialize_account,
     serialize_one_status,
 )
-from fedcity.api.feed_entities import add_filter_results
+from fedcity.api.filters import filtered_statuses
 from fedcity.api.notification_entities import render_notifications
 from fedcity.appkeys import DB, EVENT_BUS, FEDERATION, STREAM_SOCKETS, STREAMING
 from fedcity.errors import BadRequest, FedcityError, Unauthorized
-from fedcity.services import accounts, filters
+from fedcity.services import accounts
 from fedcity.services.scopes import has_scope
 from fedcity.storage.db import Database
 from fedcity.storage.models import Actor, Notification, Post, UserList
@@ -111,14 +111,10 @@ class MastodonRenderer:
         # match is not streamed, a warn match fills `filtered`.
         if filter_context is None:
             return _dumps(await serialize_one_status(session, post, viewer, self.urls))
-        kept, warned = await filters.apply_filters(
-            session, viewer, [post], filter_context
+        items = await filtered_statuses(
+            session, [post], viewer, filter_context, self.urls
         )
-        if not kept:
-            return None
-        entity = await serialize_one_status(session, post, viewer, self.urls)
-        add_filter_results([entity], [post.id], warned)
-        return _dumps(entity)
+        return _dumps(items[0]) if items else None
 
     async def conversation(
         self, session: AsyncSession, post: Post, viewer: Actor
