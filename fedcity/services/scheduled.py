@@ -55,7 +55,7 @@ async def schedule(
     row = ScheduledStatus(
         actor_id=author.id,
         scheduled_at=when,
-        params={**_params(cmd, application_id, idempotency), "poll": _poll(poll)},
+        params=_params(cmd, poll, application_id, idempotency),
     )
     session.add(row)
     await session.flush()
@@ -166,12 +166,15 @@ async def _check_post(session: AsyncSession, author: Actor, cmd: posts.NewPost) 
 
 
 def _params(
-    cmd: posts.NewPost, application_id: int | None, idempotency: str | None
+    cmd: posts.NewPost,
+    poll: polls.NewPoll | None,
+    application_id: int | None,
+    idempotency: str | None,
 ) -> dict[str, Any]:
     """Mastodon's ScheduledStatus params, and the mentions as resolved now."""
     return {
         "text": cmd.text,
-        "poll": None,
+        "poll": _poll(poll),
         "media_ids": [str(i) for i in cmd.media_ids] if cmd.media_ids else None,
         "sensitive": cmd.sensitive,
         "spoiler_text": cmd.spoiler_text,
