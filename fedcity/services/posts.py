@@ -226,7 +226,8 @@ async def _keep_version(session: AsyncSession, post: Post) -> None:
     """Keep the post as it is now, before an edit changes it: its text, and what
     it shows besides (media with their descriptions, a remote post's
     attachments, the poll's options, custom emoji) for the edit history."""
-    media = await media_q.list_media_for_post(session, post.id)
+    # Only local posts have media rows; a remote post's are in `attachments`.
+    media = await media_q.list_media_for_post(session, post.id) if post.local else []
     poll = await poll_q.get_poll_by_post_id(session, post.id)
     session.add(
         PostEdit(
