@@ -217,7 +217,6 @@ def serialize_poll(
     """A Poll entity, exactly Mastodon's shape (fedcity's "non-binding sentiment"
     notice is on the HTML page and in the docs, not in the entity)."""
     expired = is_expired(poll)
-    in_options = shortcodes_in(poll.options)
     show = expired or not poll.hide_totals  # Mastodon hides counts, not the total
     entity: Entity = {
         "id": str(poll.id),
@@ -230,15 +229,21 @@ def serialize_poll(
             {"title": title, "votes_count": count if show else None}
             for title, count in zip(poll.options, poll.votes_counts, strict=False)
         ],
-        "emojis": serialize_emojis(
-            [r for r in post.emojis or () if r["shortcode"] in in_options], urls
-        ),
+        "emojis": _option_emojis(poll, post, urls),
     }
     if viewer is not None:
         # Mastodon counts a poll as "voted" for its own author, who cannot vote.
         entity["voted"] = bool(own_votes) or post.actor_id == viewer.id
         entity["own_votes"] = own_votes
     return entity
+
+
+def _option_emojis(poll: Poll, post: Post, urls: Urls) -> list[Entity]:
+    """The status's custom emoji that the poll's options use."""
+    if not post.emojis:
+        return []  # most polls: no text to scan
+    used = shortcodes_in(poll.options)
+    return serialize_emojis([r for r in post.emojis if r["shortcode"] in used], urls)
 
 
 def serialize_media(media: MediaAttachment, urls: Urls) -> Entity:
