@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     emoji_add = emoji.add_parser(
         "add", help="add a custom emoji from a PNG, GIF or WebP file (≤ 256 KiB)"
     )
-    emoji_add.add_argument("shortcode", type=lambda v: v.strip(":"))
+    emoji_add.add_argument("shortcode", type=_shortcode)
     emoji_add.add_argument("file")
     emoji_add.add_argument("--category", default=None)
     emoji_add.add_argument(
@@ -89,8 +89,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     emoji.add_parser("list", help="list custom emoji, one per line")
     emoji_remove = emoji.add_parser("remove", help="remove a custom emoji")
-    emoji_remove.add_argument("shortcode", type=lambda v: v.strip(":"))
+    emoji_remove.add_argument("shortcode", type=_shortcode)
     return parser
+
+
+def _shortcode(value: str) -> str:
+    """`city_flag` or `:city_flag:`, as it is typed in a post."""
+    return value.strip(":")
 
 
 def _moment(value: str) -> datetime:
