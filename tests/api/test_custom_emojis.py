@@ -17,6 +17,7 @@ from fedcity.services import custom_emojis
 from fedcity.services.media import MediaStorage
 from tests.federation.test_inbox_security import note_create
 from tests.support.http import Http, account_id, post_status
+from tests.support.instances import run_both
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -143,13 +144,6 @@ async def test_a_removed_emoji_stays_on_the_posts_written_with_it(
 async def test_unknown_emoji_objects_are_not_found(instance, http):
     reply = await http.get("/emojis/12345")
     assert reply.status == 404
-
-
-async def run_both(*instances) -> None:
-    for _ in range(4):
-        done = [await instance.run_jobs() for instance in instances]
-        if not any(done):
-            return
 
 
 async def test_emoji_reach_a_follower_on_another_instance(make_instance, tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.test_notification_policy import set_policy
 from tests.api.test_streaming import next_event, subscribe, ws_url
 from tests.support.http import account_id, follow, post_status
 
@@ -336,13 +337,7 @@ async def test_a_deleted_post_takes_its_notifications(instance, http):
 @pytest.mark.usefixtures("people")
 async def test_a_deleted_filtered_mention_empties_its_request(instance, http):
     # Given alice filters strangers and holds a request for bob's one mention
-    reply = await http.request(
-        "PATCH",
-        "/api/v2/notifications/policy",
-        token=await instance.token("alice"),
-        json={"for_not_following": "filter"},
-    )
-    assert reply.status == 200, reply.text
+    await set_policy(instance, http, for_not_following="filter")
     mention = await post_status(instance, http, "bob", "@alice pothole on Main St")
     alice = await instance.token("alice")
     requests = await http.get("/api/v1/notifications/requests", token=alice)

@@ -14,16 +14,9 @@ from sqlalchemy import select
 from fedcity.storage.models import OutboxActivity
 from tests.support.http import Http, account_id
 from tests.support.images import png
+from tests.support.instances import run_both
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-
-async def run_both(*instances) -> None:
-    """Step both workers until neither has anything left (deliveries bounce)."""
-    for _ in range(4):
-        done = [await instance.run_jobs() for instance in instances]
-        if not any(done):
-            return
 
 
 async def test_a_new_avatar_reaches_a_follower_on_another_instance(make_instance):

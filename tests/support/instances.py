@@ -125,3 +125,12 @@ async def start_instance(
     app = create_app(settings, run_worker=False)
     await aiohttp_server(app, host="127.0.0.1", port=port)
     return LiveInstance(settings, app)
+
+
+async def run_both(*instances: LiveInstance) -> None:
+    """Step the instances' workers until none has anything left (a delivery to
+    one makes work for the other)."""
+    for _ in range(4):
+        done = [await instance.run_jobs() for instance in instances]
+        if not any(done):
+            return
