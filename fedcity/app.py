@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
@@ -15,6 +15,7 @@ from fedcity.appkeys import (
     DB,
     FEDERATION,
     INBOX_WRITER,
+    KEYPAIRS,
     RUN_WORKER,
     SETTINGS,
     TRANSPORT_OVERRIDE,
@@ -46,12 +47,14 @@ def create_app(
     *,
     transport: HttpTransport | None = None,
     run_worker: bool = True,
+    keypairs: Callable[[], tuple[str, str]] = generate_private_key_pem,
 ) -> web.Application:
     app = web.Application(
         client_max_size=settings.server.max_body_bytes, middlewares=[cors, errors]
     )
     app[SETTINGS] = settings
     app[RUN_WORKER] = run_worker
+    app[KEYPAIRS] = keypairs
     if transport is not None:
         app[TRANSPORT_OVERRIDE] = transport
     app.cleanup_ctx.append(_resources)
@@ -66,7 +69,10 @@ def create_app(
 
 
 async def build_federation(
-    settings: Settings, db: Database, transport: HttpTransport
+    settings: Settings,
+    db: Database,
+    transport: HttpTransport,
+    keypairs: Callable[[], tuple[str, str]] = generate_private_key_pem,
 ) -> Federation:
     urls = Urls(
         settings.instance.base_url,
@@ -74,7 +80,7 @@ async def build_federation(
     )
     async with db.session() as session:
         instance_actor = await ensure_instance_actor(
-            session, urls, settings.instance.domain, generate_private_key_pem
+            session, urls, settings.instance.domain, keypairs
         )
         unavailable = await load_unavailable(session)
         vapid = await ensure_vapid_key(session, generate_vapid_key)
@@ -113,7 +119,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             "the database schema is not up to date: run `fedcity migrate`"
         )
     transport = app.get(TRANSPORT_OVERRIDE) or open_transport(settings)
-    fed = await build_federation(settings, db, transport)
+    fed = await build_federation(settings, db, transport, app[KEYPAIRS])
     worker = Worker(fed, job_handlers())
     fed.wake_worker = worker.wake
     app[DB], app[FEDERATION], app[WORKER] = db, fed, worker

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from weakref import WeakSet
 
 from aiohttp import web
@@ -23,6 +24,8 @@ WORKER = web.AppKey("worker", Worker)
 # Tests hand in a transport of their own; production builds the aiohttp one.
 TRANSPORT_OVERRIDE = web.AppKey("transport_override", HttpTransport)
 RUN_WORKER = web.AppKey("run_worker", bool)
+# Makes the instance actor's key pair on first start (tests hand in pre-made keys).
+KEYPAIRS = web.AppKey("keypairs", Callable[[], tuple[str, str]])
 # Streaming: the event bus, the hub of open streams, and the open WebSockets
 # (closed on shutdown so the server stops promptly).
 EVENT_BUS = web.AppKey("event_bus", EventBus)

@@ -6,19 +6,31 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from fedcity.config import MediaSettings
+from fedcity.services.passwords import INSECURE_TEST_HASHING_VARIABLE
+from tests.support.databases import (
+    POSTGRES_ADMIN_URL,
+    MigratedTemplates,
+    create_pg_database,
+    drop_pg_database,
+    pg_url,
+    sqlite_url,
+)
 from tests.support.instances import LiveInstance, start_instance
 from tests.support.remote import RemoteServer
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "FEDCITY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
+# The contract coverage check runs when the session ends (see its docstring).
+pytest_plugins = ["tests.support.contract"]
+
+# Tests (and the CLI processes they start) hash passwords with argon2's cheapest
+# profile; fedcity/services/passwords.py says why the variable has that name.
+os.environ[INSECURE_TEST_HASHING_VARIABLE] = "1"
 
 
 def _postgres_reason() -> str | None:
@@ -50,35 +62,6 @@ def postgres_skip_reason() -> str | None:
     return _PG_SKIP[0]
 
 
-async def _create_pg_database() -> str:
-    import asyncpg
-
-    name = f"fedcity_test_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return name
-
-
-async def _drop_pg_database(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
-def _pg_url(name: str) -> str:
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace(
-        "postgresql://", "postgresql+asyncpg://"
-    )
-    return f"{base}/{name}"
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest) -> str:
     if request.param == "postgres" and (reason := postgres_skip_reason()):
@@ -86,30 +69,60 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
+    """This process's migrated template databases (one per engine, made on use)."""
+    made = MigratedTemplates(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.close()
+
+
 @pytest.fixture
 async def make_db_url(
     backend: str, tmp_path: Path
 ) -> AsyncIterator[Callable[[], Awaitable[str]]]:
-    """A factory of fresh, empty databases on the test's backend."""
+    """A factory of fresh, empty databases on the test's backend (for tests of
+    migrations and of code that migrates)."""
     created: list[str] = []
 
     async def make() -> str:
         if backend == "sqlite":
-            return (
-                f"sqlite+aiosqlite:///{tmp_path / f'db-{uuid.uuid4().hex[:8]}.sqlite'}"
-            )
-        name = await _create_pg_database()
+            return sqlite_url(tmp_path / f"db-{uuid.uuid4().hex[:8]}.sqlite")
+        name = await create_pg_database()
         created.append(name)
-        return _pg_url(name)
+        return pg_url(name)
 
     yield make
     for name in created:
-        await _drop_pg_database(name)
+        await drop_pg_database(name)
+
+
+@pytest.fixture
+async def make_migrated_db_url(
+    backend: str, tmp_path: Path, templates: MigratedTemplates
+) -> AsyncIterator[Callable[[], Awaitable[str]]]:
+    """A factory of databases at the head revision, cloned from the template."""
+    created: list[str] = []
+
+    async def make() -> str:
+        if backend == "sqlite":
+            return templates.clone_sqlite(
+                tmp_path / f"db-{uuid.uuid4().hex[:8]}.sqlite"
+            )
+        name = await templates.clone_postgres()
+        created.append(name)
+        return pg_url(name)
+
+    yield make
+    for name in created:
+        await drop_pg_database(name)
 
 
 @pytest.fixture
 async def make_instance(
-    make_db_url: Callable[[], Awaitable[str]], aiohttp_server: object, tmp_path: Path
+    make_migrated_db_url: Callable[[], Awaitable[str]],
+    aiohttp_server: object,
+    tmp_path: Path,
 ) -> Callable[..., Awaitable[LiveInstance]]:
     """Start fedcity instances in-process on loopback ports; step the worker by hand.
     Each keeps its uploaded media in the test's temporary folder."""
@@ -125,7 +138,7 @@ async def make_instance(
         media = replace(media or MediaSettings(), root=root)
         return await start_instance(
             aiohttp_server,
-            await make_db_url(),
+            await make_migrated_db_url(),
             name=name,
             media=media,
             instance=instance,

@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +17,7 @@ from fedcity.jobs.queue import enqueue
 from fedcity.services import custom_emojis
 from fedcity.services.custom_emojis import EmojiRef
 from fedcity.services.follows import recount
+from fedcity.services.passwords import hash_password, password_matches
 from fedcity.services.scopes import parse_scopes
 from fedcity.storage.models import AccessToken, Actor, Follow, Post, User
 from fedcity.storage.queries import actors as q
@@ -26,7 +26,6 @@ from fedcity.urls import Urls
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 ROLES = ("user", "moderator", "admin", "owner")
-_hasher = PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -112,19 +111,23 @@ async def _insert_local_actor(
     session.add(actor)
     await session.flush()
     session.add(
-        User(actor_id=actor.id, password_hash=_hasher.hash(cmd.password), role=cmd.role)
+        User(
+            actor_id=actor.id, password_hash=hash_password(cmd.password), role=cmd.role
+        )
     )
     return actor
 
 
 async def ensure_instance_actor(
-    session: AsyncSession, urls: Urls, domain: str, keypair_factory: object
+    session: AsyncSession,
+    urls: Urls,
+    domain: str,
+    keypair_factory: Callable[[], tuple[str, str]],
 ) -> Actor:
     """The instance's own Application actor, which signs instance-level fetches."""
     actor = await q.get_actor_by_uri(session, urls.instance_actor)
     if actor is not None:
         return actor
-    assert callable(keypair_factory)
     private_pem, public_pem = keypair_factory()
     actor = Actor(
         uri=urls.instance_actor,
@@ -156,10 +159,8 @@ async def authenticate_password(
     user = await q.get_user_by_actor_id(session, actor.id) if actor else None
     if actor is None or user is None or user.disabled:
         raise Unauthorized("Invalid username or password")
-    try:
-        _hasher.verify(user.password_hash, password)
-    except VerificationError:
-        raise Unauthorized("Invalid username or password") from None
+    if not password_matches(user.password_hash, password):
+        raise Unauthorized("Invalid username or password")
     return actor
 
 

@@ -1,5 +1,4 @@
-"""An HTTP client bound to the live `instance` (real sockets, no test client), and
-the bookkeeping that lets the contract coverage test run last."""
+"""An HTTP client bound to the live `instance` (real sockets, no test client)."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from tests.support.contract import note_collection
 from tests.support.http import Http
 
 
@@ -16,10 +14,3 @@ from tests.support.http import Http
 async def http(instance) -> AsyncIterator[Http]:
     async with aiohttp.ClientSession() as session:
         yield Http(session, instance.base_url)
-
-
-@pytest.hookimpl(tryfirst=True)  # before -k, -m and --deselect drop any item
-def pytest_collection_modifyitems(
-    config: pytest.Config, items: list[pytest.Item]
-) -> None:
-    note_collection(config, items)

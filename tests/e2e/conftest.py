@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from mastodon import Mastodon
 
-from tests.conftest import (
-    _create_pg_database,
-    _drop_pg_database,
-    _pg_url,
-    postgres_skip_reason,
+from tests.conftest import postgres_skip_reason
+from tests.support.databases import (
+    MigratedTemplates,
+    create_pg_database,
+    drop_pg_database,
+    pg_url,
+    sqlite_url,
 )
 from tests.support.processes import CliInstance
 
@@ -38,37 +40,54 @@ def e2e_module_backend(request: pytest.FixtureRequest) -> str:
 
 
 class _Servers:
-    """Starts instances under `root` on `backend` and tears them all down."""
+    """Starts instances under `root` on `backend` and tears them all down.
 
-    def __init__(self, root: Path, backend: str) -> None:
-        self.root, self.backend = root, backend
+    With `templates`, each database is a copy of the migrated template; without,
+    it starts empty and `fedcity migrate` builds it, as an operator's would (the
+    client tests' servers go that way, so the CLI's upgrade path runs on both
+    engines in every run)."""
+
+    def __init__(
+        self, root: Path, backend: str, templates: MigratedTemplates | None = None
+    ) -> None:
+        self.root, self.backend, self.templates = root, backend, templates
         self.started: list[CliInstance] = []
         self.databases: list[str] = []
 
     def start(self, name: str) -> CliInstance:
         instance = CliInstance(self.root, name, self._db_url(name))
-        instance.cli("migrate")
+        if self.templates is None:
+            instance.cli("migrate")
         self.started.append(instance)
         instance.start()
         return instance
 
     def _db_url(self, name: str) -> str:
         if self.backend == "sqlite":
-            return f"sqlite+aiosqlite:///{self.root / name / 'fedcity.db'}"
-        database = asyncio.run(_create_pg_database())
+            path = self.root / name / "fedcity.db"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if self.templates is not None:
+                return self.templates.clone_sqlite(path)
+            return sqlite_url(path)
+        if self.templates is not None:
+            database = asyncio.run(self.templates.clone_postgres())
+        else:
+            database = asyncio.run(create_pg_database())
         self.databases.append(database)
-        return _pg_url(database)
+        return pg_url(database)
 
     def stop(self) -> None:
         for instance in self.started:
             instance.stop()
         for database in self.databases:
-            asyncio.run(_drop_pg_database(database))
+            asyncio.run(drop_pg_database(database))
 
 
 @pytest.fixture
-def cli_instances(tmp_path: Path, e2e_backend: str) -> Iterator[list[CliInstance]]:
-    servers = _Servers(tmp_path, e2e_backend)
+def cli_instances(
+    tmp_path: Path, e2e_backend: str, templates: MigratedTemplates
+) -> Iterator[list[CliInstance]]:
+    servers = _Servers(tmp_path, e2e_backend, templates)
     try:
         yield [servers.start(name) for name in ("ojai", "ventura")]
     finally:

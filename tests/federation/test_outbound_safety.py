@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from fedcity.errors import FetchError
 from fedcity.federation.fetch import fetch_document
-from fedcity.federation.signatures import generate_private_key_pem
 from fedcity.federation.transport import is_public_address
 from fedcity.storage.models import Post
 from tests.support.delivery import ScriptedPeer, note_create
+from tests.support.keys import premade_keypair
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -126,7 +126,7 @@ async def test_rotated_key_is_refetched_and_accepted(instance, peer):
     actor = peer.add_actor("mayor")
     lookup_cost = await cache_key(instance, peer, actor)
     # When the actor rotates its key (same key id) and signs with the new one
-    actor.private_pem, actor.public_pem = generate_private_key_pem()
+    actor.private_pem, actor.public_pem = premade_keypair()
     status, _ = await peer.send(
         f"{instance.base_url}/inbox", note_create(peer, actor, "2")
     )
@@ -141,7 +141,7 @@ async def test_rotated_key_is_cached_after_the_refetch(instance, peer):
     # Given an actor that rotated its key and was refetched
     actor = peer.add_actor("mayor")
     await cache_key(instance, peer, actor)
-    actor.private_pem, actor.public_pem = generate_private_key_pem()
+    actor.private_pem, actor.public_pem = premade_keypair()
     inbox = f"{instance.base_url}/inbox"
     assert (await peer.send(inbox, note_create(peer, actor, "2")))[0] == 202
     fetched = len(peer.gets)
@@ -157,7 +157,7 @@ async def test_key_that_still_fails_after_one_refetch_is_refused(instance, peer)
     actor = peer.add_actor("mayor")
     lookup_cost = await cache_key(instance, peer, actor)
     # When an activity arrives signed with a key the actor does not publish
-    actor.private_pem, _ = generate_private_key_pem()
+    actor.private_pem, _ = premade_keypair()
     status, body = await peer.send(
         f"{instance.base_url}/inbox", note_create(peer, actor, "2")
     )

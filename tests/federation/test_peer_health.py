@@ -10,8 +10,6 @@ import pytest
 from fedcity.app import create_app
 from fedcity.federation import delivery
 from fedcity.federation.vocab import origin_of
-from fedcity.storage.db import Database
-from fedcity.storage.migrate import upgrade_to_head
 from fedcity.storage.models import Actor
 from fedcity.storage.types import utcnow
 from tests.support.delivery import (
@@ -24,6 +22,7 @@ from tests.support.delivery import (
     plan_delivery,
 )
 from tests.support.instances import LiveInstance, free_port, make_settings
+from tests.support.keys import premade_keypair
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -179,17 +178,16 @@ async def test_a_successful_delivery_releases_held_ones(fragile, peer, calendar)
 async def _start(aiohttp_server, db_url: str, port: int):
     """start_instance, but keeping the server so the test can stop it."""
     settings = make_settings(port, db_url, retry_backoff_scale=1.0)
-    db = Database(db_url)
-    await upgrade_to_head(db)
-    await db.dispose()
-    app = create_app(settings, run_worker=False)
+    app = create_app(settings, run_worker=False, keypairs=premade_keypair)
     server = await aiohttp_server(app, host="127.0.0.1", port=port)
     return LiveInstance(settings, app), server
 
 
-async def test_pending_deliveries_survive_a_restart(make_db_url, aiohttp_server, peer):
+async def test_pending_deliveries_survive_a_restart(
+    make_migrated_db_url, aiohttp_server, peer
+):
     # Given an instance with one delivery waiting for a retry and one never tried
-    db_url, port = await make_db_url(), free_port()
+    db_url, port = await make_migrated_db_url(), free_port()
     first, server = await _start(aiohttp_server, db_url, port)
     author = await first.create_account("mayor")
     peer.inbox_status = 503

@@ -9,12 +9,10 @@ import pytest
 from PIL import Image
 
 from fedcity.errors import NotFound, PayloadTooLarge, Unprocessable
-from fedcity.federation.signatures import generate_private_key_pem
 from fedcity.services import media
 from fedcity.services.accounts import NewLocalAccount, create_local_account
 from fedcity.services.posts import NewPost, create_local_post, delete_local_post
 from fedcity.storage.db import Database
-from fedcity.storage.migrate import upgrade_to_head
 from fedcity.storage.models import MediaType
 from fedcity.urls import Urls
 from tests.support.images import (
@@ -26,14 +24,14 @@ from tests.support.images import (
     png,
     png_bomb,
 )
+from tests.support.keys import premade_keypair
 
 URLS = Urls("http://city.example")
 
 
 @pytest.fixture
-async def db(make_db_url):
-    database = Database(await make_db_url())
-    await upgrade_to_head(database)
+async def db(make_migrated_db_url):
+    database = Database(await make_migrated_db_url())
     yield database
     await database.dispose()
 
@@ -49,7 +47,7 @@ async def account(db, name):
             session,
             URLS,
             NewLocalAccount(name, "correct horse battery"),
-            generate_private_key_pem(),
+            premade_keypair(),
         )
 
 

@@ -1,4 +1,5 @@
-"""Starting real fedcity instances for tests: migrated database, loopback port."""
+"""Starting real fedcity instances for tests on loopback ports, each on a database
+already at the head revision (`make_migrated_db_url`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from fedcity.config import (
     WorkerSettings,
 )
 from fedcity.federation.context import Federation
-from fedcity.federation.signatures import generate_private_key_pem
 from fedcity.jobs.worker import Worker
 from fedcity.services.accounts import (
     NewLocalAccount,
@@ -29,8 +29,8 @@ from fedcity.services.accounts import (
     create_token,
 )
 from fedcity.storage.db import Database
-from fedcity.storage.migrate import upgrade_to_head
 from fedcity.storage.models import Actor
+from tests.support.keys import premade_keypair
 
 
 def free_port() -> int:
@@ -96,7 +96,7 @@ class LiveInstance:
                 session,
                 self.fed.urls,
                 NewLocalAccount(name, "correct horse battery", **kw),
-                generate_private_key_pem(),
+                premade_keypair(),
             )
 
     async def token(self, name: str, scopes: str = "read write follow push") -> str:
@@ -119,10 +119,7 @@ async def start_instance(
     settings = make_settings(
         port, db_url, name, media=media, instance=instance, **federation
     )
-    db = Database(db_url)
-    await upgrade_to_head(db)
-    await db.dispose()
-    app = create_app(settings, run_worker=False)
+    app = create_app(settings, run_worker=False, keypairs=premade_keypair)
     await aiohttp_server(app, host="127.0.0.1", port=port)
     return LiveInstance(settings, app)
 

@@ -17,11 +17,11 @@ import aiohttp
 from aiohttp import web
 
 from fedcity.federation.signatures import (
-    generate_private_key_pem,
     load_private_key,
     sign_request,
 )
 from tests.support.instances import free_port
+from tests.support.keys import premade_keypair
 
 AS2 = "application/activity+json"
 
@@ -69,7 +69,7 @@ class RemoteServer:
     # --- what it serves -----------------------------------------------------------
 
     def add_actor(self, name: str, **extra: Any) -> RemoteActor:
-        private_pem, public_pem = generate_private_key_pem()
+        private_pem, public_pem = premade_keypair()
         uri = f"{self.base_url}/users/{name}"
         actor = RemoteActor(
             name, uri, f"{uri}#main-key", private_pem, public_pem, extra
