@@ -10,7 +10,7 @@ from datetime import date
 from aiohttp import web
 
 from fedcity.api.auth import api_session, optional_account
-from fedcity.api.entities import Entity, timestamp
+from fedcity.api.formats import Entity, timestamp
 from fedcity.appkeys import SETTINGS
 from fedcity.config import Settings
 from fedcity.domains import digest
