@@ -76,6 +76,7 @@ class Urls:
     def avatar(self, avatar_url: str | None) -> str:
         """An account's avatar, or the default image for accounts without one."""
         return avatar_url or f"{self.base}/static/avatar.png"
+
     def card_image(self, card_id: int, remote_url: str) -> str:
         """A link preview card's image: the remote URL, or through the proxy."""
         if self.proxy_remote_media:

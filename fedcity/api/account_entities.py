@@ -3,7 +3,8 @@ FeaturedTag, Suggestion, FamiliarFollowers, and a Tag with `featuring`."""
 
 from __future__ import annotations
 
-from fedcity.api.entities import Entity, serialize_account, serialize_tag
+from fedcity.api.entities import serialize_account, serialize_tag
+from fedcity.api.formats import Entity
 from fedcity.services.discovery import Suggestion
 from fedcity.services.preferences import PostingDefaults
 from fedcity.storage.models import Actor, Tag

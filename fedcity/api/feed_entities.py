@@ -8,13 +8,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.api.entities import (
-    Entity,
-    load_batch,
-    serialize_account,
-    serialize_status,
-    timestamp,
-)
+from fedcity.api.entities import load_batch, serialize_account, serialize_status
+from fedcity.api.formats import Entity, timestamp
 from fedcity.services.conversations import Conversation
 from fedcity.services.filters import LoadedFilter, Match
 from fedcity.storage.models import (

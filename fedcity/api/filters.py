@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
 from fedcity.api.auth import api_session, require_account
-from fedcity.api.entities import Entity, serialize_statuses
+from fedcity.api.entities import serialize_statuses
 from fedcity.api.feed_entities import (
     add_filter_results,
     serialize_filter,
@@ -20,6 +20,7 @@ from fedcity.api.feed_entities import (
     serialize_filter_status,
     serialize_v1_filters,
 )
+from fedcity.api.formats import Entity
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable

@@ -10,7 +10,7 @@ from datetime import date
 from aiohttp import web
 
 from fedcity.api.auth import api_session, optional_account
-from fedcity.api.entities import Entity, timestamp
+from fedcity.api.formats import Entity, timestamp
 from fedcity.appkeys import SETTINGS
 from fedcity.config import Settings
 from fedcity.domains import digest
@@ -52,9 +52,7 @@ async def privacy_policy(request: web.Request) -> web.Response:
     if settings.privacy_policy:
         found = await _document(settings.privacy_policy)
     else:
-        found = await asyncio.to_thread(
-            instance_texts.default_privacy_policy, settings
-        )
+        found = await asyncio.to_thread(instance_texts.default_privacy_policy, settings)
     if found is None:
         raise NotFound()
     return web.json_response(

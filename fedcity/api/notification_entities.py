@@ -10,14 +10,13 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api.entities import (
-    Entity,
     load_batch,
     serialize_account,
     serialize_notifications,
     serialize_status,
-    timestamp,
 )
 from fedcity.api.feed_entities import serialize_filter_result
+from fedcity.api.formats import Entity, timestamp
 from fedcity.services.filters import Match
 from fedcity.services.notification_feed import screen
 from fedcity.services.notification_groups import NotificationGroup

@@ -19,7 +19,7 @@ from fedcity import text
 from fedcity.api import params
 from fedcity.api.account_entities import serialize_credential_account
 from fedcity.api.auth import api_session, require_account
-from fedcity.api.entities import Entity
+from fedcity.api.formats import Entity
 from fedcity.api.media import limits_of, receive_multipart, storage_of
 from fedcity.appkeys import FEDERATION
 from fedcity.services import accounts, media, preferences, profile_images

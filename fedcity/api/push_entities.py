@@ -3,7 +3,7 @@ full). See https://docs.joinmastodon.org/entities/WebPushSubscription/."""
 
 from __future__ import annotations
 
-from fedcity.api.entities import Entity
+from fedcity.api.formats import Entity
 from fedcity.services.push import ALERT_TYPES
 from fedcity.storage.models import WebPushSubscription
 

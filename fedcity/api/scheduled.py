@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
 from fedcity.api.auth import AUTH, api_session, require_account
-from fedcity.api.entities import Entity, serialize_media, timestamp
+from fedcity.api.entities import serialize_media
+from fedcity.api.formats import Entity, timestamp
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable

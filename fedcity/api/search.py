@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.api import params
 from fedcity.api.accounts import try_resolve
 from fedcity.api.auth import api_session, authenticate
-from fedcity.api.entities import Entity, serialize_account, serialize_statuses
+from fedcity.api.entities import serialize_account, serialize_statuses
+from fedcity.api.formats import Entity
 from fedcity.api.tag_entities import serialize_tags
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import BadRequest, FedcityError, Forbidden, Unauthorized

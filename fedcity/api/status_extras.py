@@ -10,13 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities import (
-    Entity,
     serialize_emojis,
     serialize_media,
     serialize_one_status,
     serialize_remote_attachment,
-    timestamp,
 )
+from fedcity.api.formats import Entity, timestamp
 from fedcity.api.statuses import marked_statuses
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import NotFound

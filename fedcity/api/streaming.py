@@ -24,12 +24,9 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api.auth import bearer_token
-from fedcity.api.entities import (
-    Entity,
-    serialize_account,
-    serialize_one_status,
-)
+from fedcity.api.entities import serialize_account, serialize_one_status
 from fedcity.api.filters import filtered_statuses
+from fedcity.api.formats import Entity
 from fedcity.api.notification_entities import render_notifications
 from fedcity.appkeys import DB, EVENT_BUS, FEDERATION, STREAM_SOCKETS, STREAMING
 from fedcity.errors import BadRequest, FedcityError, Unauthorized

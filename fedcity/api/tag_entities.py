@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.api.entities import Entity, serialize_tag
-from fedcity.api.formats import serialize_history
+from fedcity.api.entities import serialize_tag
+from fedcity.api.formats import Entity, serialize_history
 from fedcity.services.trends import tag_history
 from fedcity.storage.models import Tag
 from fedcity.urls import Urls

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -155,38 +155,41 @@ def card_from_oembed(
     """A card from an oEmbed answer (relative links resolved against `endpoint`);
     None when the answer is unusable, so the page's own tags are used instead."""
     kind = embed.get("type")
-    texts = {
-        "title": str(embed.get("title") or "")[:MAX_TEXT] or page.title,
-        "description": page.description,
-        "author_name": str(embed.get("author_name") or ""),
-        "author_url": absolute_url(endpoint, embed.get("author_url")) or "",
-        "provider_name": str(embed.get("provider_name") or "") or page.provider_name,
-        "provider_url": absolute_url(endpoint, embed.get("provider_url")) or "",
-        "language": page.language,
-        "published_at": page.published_at,
-    }
+    texts = CardData(  # what every kind of card takes from the answer and the page
+        title=str(embed.get("title") or "")[:MAX_TEXT] or page.title,
+        description=page.description,
+        author_name=str(embed.get("author_name") or ""),
+        author_url=absolute_url(endpoint, embed.get("author_url")) or "",
+        provider_name=str(embed.get("provider_name") or "") or page.provider_name,
+        provider_url=absolute_url(endpoint, embed.get("provider_url")) or "",
+        language=page.language,
+        published_at=page.published_at,
+    )
     thumbnail = absolute_url(endpoint, embed.get("thumbnail_url")) or page.image_url
     match kind:
         case "video":
             embed_html = _iframe(str(embed.get("html") or ""))
             if not embed_html:
                 return None
-            size = {
-                "width": _int(embed.get("width")),
-                "height": _int(embed.get("height")),
-            }
-            return CardData(
-                type="video", html=embed_html, image_url=thumbnail, **size, **texts
+            return replace(
+                texts,
+                type="video",
+                html=embed_html,
+                image_url=thumbnail,
+                width=_int(embed.get("width")),
+                height=_int(embed.get("height")),
             )
         case "photo":
             photo = absolute_url(endpoint, embed.get("url"))
             if photo is None:
                 return None
-            size = {
-                "width": _int(embed.get("width")),
-                "height": _int(embed.get("height")),
-            }
-            return CardData(type="photo", image_url=photo, **size, **texts)
+            return replace(
+                texts,
+                type="photo",
+                image_url=photo,
+                width=_int(embed.get("width")),
+                height=_int(embed.get("height")),
+            )
         case "link":
-            return CardData(type="link", image_url=thumbnail, **texts)
+            return replace(texts, type="link", image_url=thumbnail)
     return None  # "rich" (scripts) or unknown

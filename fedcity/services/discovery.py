@@ -87,7 +87,7 @@ async def suggestions(
     ]
 
 
-def _blocking(viewer_id: int) -> Select[tuple[int]]:
+def _blocking(viewer_id: int) -> Select[int]:
     """Accounts that block the viewer."""
     return select(Block.actor_id).where(Block.target_id == viewer_id)
 

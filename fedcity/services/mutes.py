@@ -79,7 +79,9 @@ async def mutes_page(
             (Mute.expires_at.is_(None)) | (Mute.expires_at > now),
         )
     )
-    return [(i, a, ends) for i, a, ends in await paged_rows(session, stmt, Mute.id, page)]
+    return [
+        (i, a, ends) for i, a, ends in await paged_rows(session, stmt, Mute.id, page)
+    ]
 
 
 def normalize_domain(raw: str) -> str:

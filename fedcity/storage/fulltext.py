@@ -126,7 +126,7 @@ def _fts(words: Words) -> str:
     return "(" + " AND ".join(map(_quote, pieces)) + ")"
 
 
-def _fts_ids(expression: str) -> Select[tuple[int]]:
+def _fts_ids(expression: str) -> Select[int]:
     """Ids of the posts whose text matches an FTS5 query expression."""
     fts = table(FTS_TABLE, column("rowid"))
     return select(fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(expression))

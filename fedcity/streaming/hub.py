@@ -193,8 +193,8 @@ class Hub:
                     statuses[rendered] = await self.renderer.status(
                         session, post, conn.viewer, rendered[1]
                     )
-                if (payload := statuses[rendered]) is not None:
-                    conn.send(key, name, payload)
+                if (status := statuses[rendered]) is not None:
+                    conn.send(key, name, status)
 
     async def _delete_event(self, session: AsyncSession, post_id: int) -> None:
         post = await session.get(Post, post_id)

@@ -23,7 +23,10 @@ async def tokens(instance, *names: str) -> list[str]:
 
 async def lock(http: Http, token: str) -> None:
     reply = await http.request(
-        "PATCH", "/api/v1/accounts/update_credentials", token=token, data={"locked": "1"}
+        "PATCH",
+        "/api/v1/accounts/update_credentials",
+        token=token,
+        data={"locked": "1"},
     )
     assert reply.status == 200, reply.text
 

@@ -31,7 +31,11 @@ async def test_filter_group_is_updated_and_listed(instance, http):
         "PUT",
         f"/api/v2/filters/{created['id']}",
         token=token,
-        json={"title": "Traffic", "filter_action": "hide", "context": ["home", "public"]},
+        json={
+            "title": "Traffic",
+            "filter_action": "hide",
+            "context": ["home", "public"],
+        },
     )
     listed = await http.get("/api/v2/filters", token=token)
     # Then the answer and the list show the change, the keyword kept
@@ -51,9 +55,7 @@ async def test_keywords_are_added_listed_shown_and_edited(instance, http):
         keywords, token=token, data={"keyword": "detour", "whole_word": "0"}
     )
     one = f"/api/v2/filters/keywords/{added.json()['id']}"
-    edited = await http.request(
-        "PUT", one, token=token, data={"keyword": "diversion"}
-    )
+    edited = await http.request("PUT", one, token=token, data={"keyword": "diversion"})
     # Then the keyword reads back the same listed, alone and under Mastodon's path
     expected = {"id": added.json()["id"], "keyword": "diversion", "whole_word": False}
     assert added.json()["keyword"] == "detour"

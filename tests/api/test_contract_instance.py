@@ -88,9 +88,7 @@ async def test_trending_tags_carry_a_week_of_daily_history(instance, http):
     assert trends[0]["url"].endswith("/tags/housing")
 
 
-async def test_trending_statuses_are_the_public_posts_people_reacted_to(
-    instance, http
-):
+async def test_trending_statuses_are_the_public_posts_people_reacted_to(instance, http):
     # Given a favourited public post and an ignored one
     for name in ("mayor", "clerk"):
         await instance.create_account(name)

@@ -35,9 +35,7 @@ async def upload(http: Http, token: str, path: str = "/api/v2/media", **fields):
 
 
 @pytest.mark.parametrize("path", ["/api/v2/media", "/api/v1/media"])
-async def test_upload_answers_the_attachment_with_its_stored_file(
-    instance, http, path
-):
+async def test_upload_answers_the_attachment_with_its_stored_file(instance, http, path):
     # Given a mayor with a photo of a crossing
     await instance.create_account("mayor")
     token = await instance.token("mayor")

@@ -11,9 +11,7 @@ pytestmark = pytest.mark.usefixtures("backend")
 
 
 async def follow_with(http: Http, token: str, target: str, **form: str | list[str]):
-    reply = await http.post(
-        f"/api/v1/accounts/{target}/follow", token=token, data=form
-    )
+    reply = await http.post(f"/api/v1/accounts/{target}/follow", token=token, data=form)
     assert reply.status == 200, reply.text
     return reply.json()
 

@@ -49,9 +49,13 @@ async def test_trending_statuses_are_public_posts_with_interactions(instance):
 async def test_peers_list_domains_of_known_remote_actors(instance, remote):
     # Given a remote actor this instance has met
     actor = remote.add_actor("mayor")
-    follow = {"@context": "https://www.w3.org/ns/activitystreams",
-              "id": remote.activity_id("f"), "type": "Follow", "actor": actor.uri,
-              "object": instance.fed.urls.actor("clerk")}
+    follow = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": remote.activity_id("f"),
+        "type": "Follow",
+        "actor": actor.uri,
+        "object": instance.fed.urls.actor("clerk"),
+    }
     await instance.create_account("clerk")
     await remote.send(f"{instance.base_url}/inbox", follow)
     await instance.run_jobs()

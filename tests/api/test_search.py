@@ -24,9 +24,7 @@ pytestmark = pytest.mark.usefixtures("backend")
 async def search(
     http: Http, token: str | None, q: str, **params: Any
 ) -> dict[str, Any]:
-    reply = await http.get(
-        "/api/v2/search", token=token, params={"q": q, **params}
-    )
+    reply = await http.get("/api/v2/search", token=token, params={"q": q, **params})
     assert reply.status == 200, reply.text
     return reply.json()
 
@@ -454,8 +452,9 @@ async def test_limit_offset_and_id_bounds(instance, http):
     # When paging with limit and offset, and bounding by id
     # Then each page is a slice of the newest-first results
     assert await found_ids(http, token, "hydrant", limit=2) == newest_first[:2]
-    assert await found_ids(http, token, "hydrant", limit=2, offset=2) == (
-        newest_first[2:4]
+    assert (
+        await found_ids(http, token, "hydrant", limit=2, offset=2)
+        == (newest_first[2:4])
     )
     assert await found_ids(http, token, "hydrant", max_id=ids[2]) == [ids[1], ids[0]]
     assert await found_ids(http, token, "hydrant", min_id=ids[2]) == [ids[4], ids[3]]

@@ -382,7 +382,9 @@ async def make_list(instance, http: Http, owner: str, *members: str) -> str:
     for member in members:
         await follow(instance, http, owner, member)
     created = await http.post(
-        "/api/v1/lists", token=token, json={"title": "Council", "replies_policy": "list"}
+        "/api/v1/lists",
+        token=token,
+        json={"title": "Council", "replies_policy": "list"},
     )
     assert created.status == 200, created.text
     list_id = str(created.json()["id"])

@@ -168,7 +168,9 @@ def why_incomplete(session: pytest.Session) -> str | None:
         return "only meaningful when every file of tests/api/ is collected"
     selected = {function_of(item) for item in session.items}
     if not collected <= selected:
-        return "only meaningful when -k, -m or --deselect leave every test of tests/api/"
+        return (
+            "only meaningful when -k, -m or --deselect leave every test of tests/api/"
+        )
     return None
 
 

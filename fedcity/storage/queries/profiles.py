@@ -45,7 +45,7 @@ async def get_account_note(
     )
 
 
-def endorsed_accounts(actor_id: int) -> Select[tuple[int, Actor]]:
+def endorsed_accounts(actor_id: int) -> Select[int, Actor]:
     """(endorsement id, endorsed account) rows, for paging on the endorsement."""
     return (
         select(Endorsement.id, Actor)
@@ -54,7 +54,7 @@ def endorsed_accounts(actor_id: int) -> Select[tuple[int, Actor]]:
     )
 
 
-def followed_ids(actor_id: int) -> Select[tuple[int]]:
+def followed_ids(actor_id: int) -> Select[int]:
     """Accounts `actor_id` follows (accepted follows only)."""
     return select(Follow.target_id).where(
         Follow.actor_id == actor_id, Follow.state == FollowState.ACCEPTED
