@@ -25,7 +25,8 @@ WORKER = web.AppKey("worker", Worker)
 TRANSPORT_OVERRIDE = web.AppKey("transport_override", HttpTransport)
 RUN_WORKER = web.AppKey("run_worker", bool)
 # Makes the instance actor's key pair on first start (tests hand in pre-made keys).
-KEYPAIRS = web.AppKey("keypairs", Callable[[], tuple[str, str]])
+KeypairFactory = Callable[[], tuple[str, str]]
+KEYPAIRS: web.AppKey[KeypairFactory] = web.AppKey("keypairs")
 # Streaming: the event bus, the hub of open streams, and the open WebSockets
 # (closed on shutdown so the server stops promptly).
 EVENT_BUS = web.AppKey("event_bus", EventBus)

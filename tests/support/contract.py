@@ -203,11 +203,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if hasattr(config, "workerinput"):  # an xdist worker: the controller judges
         config.workeroutput[OUTPUT_KEY] = here.to_json()  # type: ignore[attr-defined]
         return
-    if _is_xdist_controller(config):
-        records = config.stash.get(RECORDS, [])
-    else:
-        records = [here]
-    _judge(session, records)
+    controller = _is_xdist_controller(config)
+    _judge(session, config.stash.get(RECORDS, []) if controller else [here])
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:
