@@ -14,7 +14,7 @@ from citytext import CONTENT_WARNINGS, PostSpec, Who, note_document
 
 from fedcity import text
 from fedcity.federation.parse import parse_post
-from fedcity.services import search_index
+from fedcity.services.statuses import search_index
 from fedcity.storage.models import MediaAttachment, Mention, PostTag
 
 READER_SHARE = 0.005  # of posts, written by the reader

@@ -13,7 +13,7 @@ from cityposts import FAVOURITES, FOLLOWS, REBLOGS, Posting
 from cityseed import Row
 from citytext import Who
 
-from fedcity.services.notification_groups import GROUPABLE, MAX_GROUP_SPAN_HOURS
+from fedcity.services.notifications.groups import GROUPABLE, MAX_GROUP_SPAN_HOURS
 from fedcity.storage.models import Actor, Bookmark, Favourite, Notification, Pin
 
 BACKGROUND_FAVOURITES = 0.60  # times the reader's count, for the other local accounts

@@ -28,11 +28,11 @@ from fedcity.federation.delivery import load_unavailable
 from fedcity.federation.inbox import InboxWriter
 from fedcity.federation.signatures import generate_private_key_pem, load_private_key
 from fedcity.federation.transport import AiohttpTransport, HttpTransport
-from fedcity.jobs.registry import job_handlers
-from fedcity.jobs.worker import Worker
 from fedcity.push.crypto import generate_vapid_key, load_vapid_key
-from fedcity.services.accounts import ensure_instance_actor
-from fedcity.services.push import ensure_vapid_key
+from fedcity.runtime.registry import job_handlers
+from fedcity.runtime.worker import Worker
+from fedcity.services.accounts.accounts import ensure_instance_actor
+from fedcity.services.notifications.push import ensure_vapid_key
 from fedcity.storage.db import Database
 from fedcity.storage.migrate import is_up_to_date
 from fedcity.urls import Urls

@@ -11,7 +11,7 @@ from fedcity.config import Settings
 from fedcity.federation.context import Federation
 from fedcity.federation.inbox import InboxWriter
 from fedcity.federation.transport import HttpTransport
-from fedcity.jobs.worker import Worker
+from fedcity.runtime.worker import Worker
 from fedcity.storage.db import Database
 from fedcity.streaming.bus import EventBus
 from fedcity.streaming.hub import Hub

@@ -252,8 +252,8 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _worker(settings: Settings, *, once: bool) -> None:
     from fedcity.app import build_federation, open_transport
-    from fedcity.jobs.registry import job_handlers
-    from fedcity.jobs.worker import Worker
+    from fedcity.runtime.registry import job_handlers
+    from fedcity.runtime.worker import Worker
     from fedcity.streaming.bus import open_event_bus, publish_after_commit
 
     db = Database(settings.database.url)
@@ -284,7 +284,7 @@ async def _worker(settings: Settings, *, once: bool) -> None:
 
 def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
     from fedcity.federation.signatures import generate_private_key_pem
-    from fedcity.services.accounts import NewLocalAccount, create_local_account
+    from fedcity.services.accounts.accounts import NewLocalAccount, create_local_account
     from fedcity.urls import Urls
 
     async def create(db: Database) -> None:
@@ -307,7 +307,7 @@ def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
-    from fedcity.services.accounts import create_token
+    from fedcity.services.accounts.accounts import create_token
 
     async def create(db: Database) -> str:
         await _require_schema(db)
@@ -326,8 +326,8 @@ def _one_line_text(value: str, width: int = 60) -> str:
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     """`report list`: id, date, reporter, reported account, category, forwarded,
     reported status ids, cited rules and comment, tab-separated."""
-    from fedcity.api.entities import acct_of
-    from fedcity.services.reports import list_reports
+    from fedcity.api.entities.statuses import acct_of
+    from fedcity.services.moderation.reports import list_reports
 
     async def run(db: Database) -> list[str]:
         await _require_schema(db)
@@ -356,7 +356,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_announcement(settings: Settings, args: argparse.Namespace) -> int:
-    from fedcity.services import announcements
+    from fedcity.services.instance import announcements
     from fedcity.urls import Urls
 
     async def run(db: Database) -> list[str]:
@@ -389,8 +389,8 @@ def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
     and wherever a post or profile written here uses `:shortcode:`."""
     from pathlib import Path
 
-    from fedcity.services import custom_emojis
-    from fedcity.services.media import MediaStorage
+    from fedcity.services.statuses import custom_emojis
+    from fedcity.services.statuses.media import MediaStorage
     from fedcity.urls import Urls
 
     storage = MediaStorage(settings.media.root)

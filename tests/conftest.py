@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fedcity.config import MediaSettings
-from fedcity.services.passwords import INSECURE_TEST_HASHING_VARIABLE
+from fedcity.services.accounts.passwords import INSECURE_TEST_HASHING_VARIABLE
 from tests.support.databases import (
     POSTGRES_ADMIN_URL,
     MigratedTemplates,
@@ -29,7 +29,7 @@ from tests.support.remote import RemoteServer
 pytest_plugins = ["tests.support.contract"]
 
 # Tests (and the CLI processes they start) hash passwords with argon2's cheapest
-# profile; fedcity/services/passwords.py says why the variable has that name.
+# profile; fedcity/services/accounts/passwords.py says why the variable has that name.
 os.environ[INSECURE_TEST_HASHING_VARIABLE] = "1"
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.appkeys import DB, FEDERATION
 from fedcity.errors import Forbidden, Unauthorized, Unprocessable
-from fedcity.services import accounts
-from fedcity.services.scopes import has_scope
+from fedcity.services.accounts import accounts
+from fedcity.services.accounts.scopes import has_scope
 from fedcity.storage.models import AccessToken, Actor
 
 

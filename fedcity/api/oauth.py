@@ -25,9 +25,9 @@ from fedcity.api import params
 from fedcity.api.auth import api_session, require_token
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, Forbidden
-from fedcity.services import oauth
-from fedcity.services.accounts import authenticate_password
-from fedcity.services.scopes import KNOWN_SCOPES, TOP_SCOPES, parse_scopes
+from fedcity.services.accounts import oauth
+from fedcity.services.accounts.accounts import authenticate_password
+from fedcity.services.accounts.scopes import KNOWN_SCOPES, TOP_SCOPES, parse_scopes
 from fedcity.storage.models import Actor, OAuthApp
 from fedcity.storage.queries import actors as q
 from fedcity.web.pages import render_page

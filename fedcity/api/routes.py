@@ -5,42 +5,29 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from fedcity.api import (
-    account_index,
-    accounts,
-    announcements,
-    cards,
+from fedcity.api import oauth, streaming
+from fedcity.api.accounts import accounts, featured_tags, profile
+from fedcity.api.accounts import images as static
+from fedcity.api.accounts import index as account_index
+from fedcity.api.discovery import directory, search, tags
+from fedcity.api.discovery import links as cards
+from fedcity.api.feeds import (
     conversations,
-    directory,
-    endorsements,
-    featured_tags,
     filters,
     filters_v1,
-    grouped_notifications,
-    instance,
-    instance_texts,
     lists,
     markers,
-    media,
-    mutes,
-    notification_requests,
-    notifications,
-    oauth,
-    oembed,
-    polls,
-    profile,
-    push,
-    relationships,
-    reports,
-    scheduled,
-    search,
-    static,
-    status_extras,
-    statuses,
-    streaming,
-    tags,
     timelines,
 )
+from fedcity.api.instance import announcements, instance
+from fedcity.api.instance import texts as instance_texts
+from fedcity.api.moderation import reports
+from fedcity.api.notifications import grouped as grouped_notifications
+from fedcity.api.notifications import notifications, push
+from fedcity.api.notifications import requests as notification_requests
+from fedcity.api.social import endorsements, mutes, relationships
+from fedcity.api.statuses import extras as status_extras
+from fedcity.api.statuses import media, oembed, polls, scheduled, statuses
 from fedcity.web.middlewares import add_route
 
 

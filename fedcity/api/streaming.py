@@ -24,14 +24,14 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api.auth import bearer_token
-from fedcity.api.entities import serialize_account, serialize_one_status
-from fedcity.api.filters import filtered_statuses
-from fedcity.api.formats import Entity
-from fedcity.api.notification_entities import render_notifications
+from fedcity.api.entities.formats import Entity
+from fedcity.api.entities.notifications import render_notifications
+from fedcity.api.entities.statuses import serialize_account, serialize_one_status
+from fedcity.api.feeds.filters import filtered_statuses
 from fedcity.appkeys import DB, EVENT_BUS, FEDERATION, STREAM_SOCKETS, STREAMING
 from fedcity.errors import BadRequest, FedcityError, Unauthorized
-from fedcity.services import accounts
-from fedcity.services.scopes import has_scope
+from fedcity.services.accounts import accounts
+from fedcity.services.accounts.scopes import has_scope
 from fedcity.storage.db import Database
 from fedcity.storage.models import Actor, Notification, Post, UserList
 from fedcity.storage.queries import actors as actor_q

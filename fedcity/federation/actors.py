@@ -13,7 +13,7 @@ from fedcity.federation.fetch import fetch_document, fetch_json
 from fedcity.federation.keys import KnownKey
 from fedcity.federation.parse import parse_actor
 from fedcity.federation.vocab import ACTOR_TYPES, AS2_MEDIA_TYPE, get_type, same_origin
-from fedcity.services import accounts
+from fedcity.services.accounts import accounts
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import actors as q
 from fedcity.storage.types import utcnow

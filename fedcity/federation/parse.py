@@ -23,10 +23,10 @@ from fedcity.federation.vocab import (
     netloc_of,
     same_origin,
 )
-from fedcity.services import custom_emojis
-from fedcity.services.accounts import RemoteActorData
-from fedcity.services.polls import RemotePollData, RemoteVoteData
-from fedcity.services.posts import RemotePostData
+from fedcity.services.accounts.accounts import RemoteActorData
+from fedcity.services.statuses import custom_emojis
+from fedcity.services.statuses.polls import RemotePollData, RemoteVoteData
+from fedcity.services.statuses.posts import RemotePostData
 from fedcity.storage.models import Visibility
 
 MAX_TEXT = 100_000  # characters of HTML kept from a remote post

@@ -13,7 +13,7 @@ from typing import Any
 
 from fedcity.federation import jsonld
 from fedcity.federation.vocab import AS_PUBLIC, Document
-from fedcity.services.custom_emojis import EmojiRef, image_urls
+from fedcity.services.statuses.custom_emojis import EmojiRef, image_urls
 from fedcity.storage.models import (
     Actor,
     MediaAttachment,

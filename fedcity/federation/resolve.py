@@ -9,7 +9,8 @@ from fedcity.federation.context import Federation
 from fedcity.federation.fetch import fetch_document
 from fedcity.federation.parse import attributed_to, parse_actor, parse_post
 from fedcity.federation.vocab import ACTOR_TYPES, POST_TYPES, get_type, same_origin
-from fedcity.services import accounts, posts
+from fedcity.services.accounts import accounts
+from fedcity.services.statuses import posts
 from fedcity.storage.models import Actor, Post
 from fedcity.storage.queries import posts as post_q
 

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid01, Vapid02
 
-from fedcity.services.push import decode_base64
+from fedcity.services.notifications.push import decode_base64
 
 RECORD_SIZE = 4096  # RFC 8291 §4: one record of at most 4096 octets
 # What fits in that record: 4096 - 16 (tag) - 1 (delimiter) - 86 (header) = 3993.

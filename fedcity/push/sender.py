@@ -21,7 +21,7 @@ from fedcity.federation.delivery import DONE, Outcome, retry_or_fail
 from fedcity.federation.transport import HttpResponse
 from fedcity.push.crypto import Subscriber, seal
 from fedcity.push.payload import build_payload
-from fedcity.services import push
+from fedcity.services.notifications import push
 from fedcity.storage.models import (
     AccessToken,
     Actor,

@@ -20,8 +20,8 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.services.accounts.scopes import has_scope
 from fedcity.services.events import Event
-from fedcity.services.scopes import has_scope
 from fedcity.storage.db import Database
 from fedcity.storage.models import Actor, Notification, Post
 from fedcity.streaming.bus import EventBus

@@ -18,8 +18,10 @@ from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.inbox import InboundRequest, receive, verify_request
 from fedcity.federation.signatures import parse_signature
 from fedcity.federation.vocab import Document
-from fedcity.services import custom_emojis, featured_tags, pins
-from fedcity.services.posts import can_view
+from fedcity.services.accounts import featured_tags
+from fedcity.services.social import pins
+from fedcity.services.statuses import custom_emojis
+from fedcity.services.statuses.posts import can_view
 from fedcity.storage.models import (
     Actor,
     Follow,

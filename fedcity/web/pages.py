@@ -8,7 +8,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from fedcity.appkeys import SETTINGS
-from fedcity.services.polls import is_expired
+from fedcity.services.statuses.polls import is_expired
 from fedcity.storage.models import Actor, Poll, Post, Visibility
 
 _PAGE = """<!doctype html>

@@ -12,7 +12,7 @@ from fedcity import __version__
 from fedcity.appkeys import DB, FEDERATION, SETTINGS
 from fedcity.errors import BadRequest, NotFound
 from fedcity.federation.vocab import AS2_MEDIA_TYPE
-from fedcity.services import instance as instance_service
+from fedcity.services.instance import instance as instance_service
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import actors as q
 

@@ -13,8 +13,8 @@ import pytest
 from mastodon import Mastodon
 from PIL import Image
 
-from fedcity.services import custom_emojis
-from fedcity.services.media import MediaStorage
+from fedcity.services.statuses import custom_emojis
+from fedcity.services.statuses.media import MediaStorage
 from tests.federation.test_inbox_security import note_create
 from tests.support.http import Http, account_id, post_status
 from tests.support.instances import run_both

@@ -9,9 +9,13 @@ import pytest
 from PIL import Image
 
 from fedcity.errors import NotFound, PayloadTooLarge, Unprocessable
-from fedcity.services import media
-from fedcity.services.accounts import NewLocalAccount, create_local_account
-from fedcity.services.posts import NewPost, create_local_post, delete_local_post
+from fedcity.services.accounts.accounts import NewLocalAccount, create_local_account
+from fedcity.services.statuses import media
+from fedcity.services.statuses.posts import (
+    NewPost,
+    create_local_post,
+    delete_local_post,
+)
 from fedcity.storage.db import Database
 from fedcity.storage.models import MediaType
 from fedcity.urls import Urls

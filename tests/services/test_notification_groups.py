@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fedcity.ids import new_id
-from fedcity.services.notification_groups import group_key_for
-from fedcity.services.posts import NewPost, create_local_post
+from fedcity.services.notifications.groups import group_key_for
+from fedcity.services.statuses.posts import NewPost, create_local_post
 from fedcity.storage.models import Notification, NotificationType
 
 pytestmark = pytest.mark.usefixtures("backend")

@@ -22,8 +22,8 @@ from fedcity.config import (
     WorkerSettings,
 )
 from fedcity.federation.context import Federation
-from fedcity.jobs.worker import Worker
-from fedcity.services.accounts import (
+from fedcity.runtime.worker import Worker
+from fedcity.services.accounts.accounts import (
     NewLocalAccount,
     create_local_account,
     create_token,

@@ -19,7 +19,7 @@ import aiohttp
 from sqlalchemy import select
 
 from fedcity.federation.signatures import load_private_key, sign_request
-from fedcity.services.posts import NewPost, create_local_post
+from fedcity.services.statuses.posts import NewPost, create_local_post
 from fedcity.storage.models import Actor, Job, Post
 from tests.support.instances import LiveInstance
 from tests.support.remote import AS2, RemoteActor, RemoteServer

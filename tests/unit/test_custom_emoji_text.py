@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fedcity.services.custom_emojis import shortcodes_in
+from fedcity.services.statuses.custom_emojis import shortcodes_in
 
 
 @pytest.mark.parametrize(

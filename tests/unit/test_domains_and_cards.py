@@ -4,8 +4,8 @@ what a page's meta tags make of a card."""
 from __future__ import annotations
 
 from fedcity.domains import is_blocked
-from fedcity.federation.card_parse import card_from_page, parse_page
-from fedcity.services.link_cards import first_link
+from fedcity.previews.cards import first_link
+from fedcity.previews.parse import card_from_page, parse_page
 
 
 def test_blocklist_covers_subdomains_and_ports_as_written():

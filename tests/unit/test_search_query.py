@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fedcity.services.search_query import Filter, parse, parse_moment
+from fedcity.services.discovery.search_query import Filter, parse, parse_moment
 from fedcity.storage.fulltext import Words
 
 

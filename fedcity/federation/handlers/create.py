@@ -16,7 +16,8 @@ from fedcity.federation.vocab import (
     get_type,
     same_origin,
 )
-from fedcity.services import accounts, posts
+from fedcity.services.accounts import accounts
+from fedcity.services.statuses import posts
 from fedcity.storage.queries import posts as q
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.vocab import get_id, get_type
-from fedcity.services import follows
+from fedcity.services.social import follows
 from fedcity.storage.queries import actors as q
 
 

@@ -14,7 +14,8 @@ from fedcity.federation.fetch import fetch_document
 from fedcity.federation.handlers.follow import undo_follow
 from fedcity.federation.parse import attributed_to, parse_post, visibility_of
 from fedcity.federation.vocab import POST_TYPES, get_id, get_type, same_origin
-from fedcity.services import interactions, posts
+from fedcity.services.social import interactions
+from fedcity.services.statuses import posts
 from fedcity.storage.models import Block, Favourite, Follow, Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as q

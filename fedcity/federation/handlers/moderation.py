@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.moderation import flagged_uris
-from fedcity.services import reports
+from fedcity.services.moderation import reports
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as post_q
 

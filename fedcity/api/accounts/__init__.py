@@ -1,0 +1,1 @@
+"""Client API for accounts: profiles, credentials, featured tags, default images."""

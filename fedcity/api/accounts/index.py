@@ -1,0 +1,81 @@
+"""The collection endpoints of /api/v1/accounts: several accounts by id, account
+search, and registration (closed on fedcity instances)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from aiohttp import web
+
+from fedcity.api import params
+from fedcity.api.accounts.accounts import try_resolve
+from fedcity.api.auth import (
+    api_session,
+    optional_account,
+    require_account,
+    require_token,
+)
+from fedcity.api.entities.statuses import serialize_account
+from fedcity.appkeys import FEDERATION, SETTINGS
+from fedcity.errors import Forbidden, Unprocessable
+from fedcity.services.accounts.search import AccountQuery, search_accounts
+from fedcity.storage.queries import actors as q
+
+MAX_IDS = 40  # Mastodon's DEFAULT_ACCOUNTS_LIMIT bounds GET /api/v1/accounts too
+
+
+async def index(request: web.Request) -> web.Response:
+    """GET /api/v1/accounts?id[]=…: the known accounts among the ids, in their order."""
+    p = await params.read_params(request)
+    ids = list(dict.fromkeys(int(i) for i in params.list_param(p, "id") if i.isdigit()))
+    if len(ids) > MAX_IDS:
+        raise Unprocessable(f"Validation failed: at most {MAX_IDS} ids at once")
+    async with api_session(request) as session:
+        await optional_account(request, session)
+        found = await q.list_actors_by_ids(session, ids)
+    urls = request.app[FEDERATION].urls
+    return web.json_response(
+        [
+            serialize_account(found[i], urls)
+            for i in ids
+            if i in found
+            and found[i].deleted_at is None
+            and found[i].actor_type != "Application"
+        ]
+    )
+
+
+async def search(request: web.Request) -> web.Response:
+    """GET /api/v1/accounts/search: `q`, `limit` (40, at most 80), `offset`,
+    `resolve` (WebFinger for an unknown remote handle), `following`."""
+    p = await params.read_params(request)
+    query = AccountQuery(
+        text=str(p.get("q") or ""),
+        limit=max(1, min(params.optional_int(p, "limit") or 40, 80)),
+        offset=max(0, params.optional_int(p, "offset") or 0),
+        resolve=params.boolean(p, "resolve"),
+        following=params.boolean(p, "following"),
+    )
+    async with api_session(request) as session:
+        me = await require_account(request, session, "read:accounts")
+        found = await search_accounts(
+            session,
+            me,
+            query,
+            own_domain=request.app[SETTINGS].instance.domain,
+            resolver=partial(try_resolve, request, session),
+        )
+    urls = request.app[FEDERATION].urls
+    return web.json_response([serialize_account(a, urls) for a in found])
+
+
+async def register(request: web.Request) -> web.Response:
+    """POST /api/v1/accounts. Officials' accounts are made by the instance's
+    operators (`fedcity account create`), so registrations are closed; the answer
+    is Mastodon's when they are: an app token with `write:accounts` is asked for
+    first, then 403 `{"error": "Forbidden"}`."""
+    async with api_session(request) as session:
+        auth = await require_token(request, session, "write:accounts")
+    if auth.account is not None:
+        raise Forbidden("This method requires an client credentials authentication")
+    raise Forbidden("Forbidden")

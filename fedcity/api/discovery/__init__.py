@@ -1,0 +1,1 @@
+"""Client API for finding things: search, the directory, hashtags, trending links."""

@@ -1,0 +1,1 @@
+"""Mastodon entities built from domain rows, one module per family of entities."""

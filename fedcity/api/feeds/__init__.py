@@ -1,0 +1,1 @@
+"""Client API for what an account reads: timelines, lists, markers, conversations, filters."""

@@ -1,0 +1,1 @@
+"""Client API about the instance: its description, texts and announcements."""

@@ -1,0 +1,1 @@
+"""Client API for moderation: reports."""

@@ -1,0 +1,1 @@
+"""Client API for relations between accounts: relationships, mutes, endorsements."""

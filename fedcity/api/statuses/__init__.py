@@ -1,0 +1,1 @@
+"""Client API for statuses: posting, editing, media, polls, scheduling, oEmbed."""

@@ -1,0 +1,312 @@
+"""/api/v1/statuses/…: post, read, edit, delete, thread, favourite, boost."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDict
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from fedcity import text
+from fedcity.api import params
+from fedcity.api.accounts.accounts import account_page
+from fedcity.api.auth import api_session, optional_account, require_account
+from fedcity.api.entities.statuses import serialize_one_status, serialize_statuses
+from fedcity.api.feeds.filters import filtered_statuses
+from fedcity.api.pagination import paged_response
+from fedcity.api.statuses import polls as poll_params
+from fedcity.api.statuses import scheduled
+from fedcity.appkeys import FEDERATION, SETTINGS
+from fedcity.errors import FedcityError, Unprocessable
+from fedcity.federation.actors import resolve_handle
+from fedcity.services.accounts.preferences import PostingDefaults, posting_defaults
+from fedcity.services.feeds import timelines
+from fedcity.services.social import interactions
+from fedcity.services.statuses import idempotency, media, poll_edits, polls, posts
+from fedcity.storage.models import Actor, Bookmark, Favourite, Post, Visibility
+from fedcity.storage.queries import actors as q
+from fedcity.storage.queries import posts as post_q
+from fedcity.storage.queries.lists import paged_rows
+
+log = logging.getLogger(__name__)
+
+
+async def resolve_mentions(
+    request: web.Request, session: AsyncSession, body: str
+) -> dict[str, Actor]:
+    """Handles typed in `body` → actors; unknown remote ones found by WebFinger."""
+    own_domain = request.app[SETTINGS].instance.domain.lower()
+    found: dict[str, Actor] = {}
+    for ref in text.extract_mentions(body):
+        domain = None if ref.domain in (None, own_domain) else ref.domain
+        actor = await q.get_actor_by_handle(session, ref.username, domain)
+        if actor is None and domain is not None:
+            try:
+                actor = await resolve_handle(
+                    request.app[FEDERATION], session, ref.username, domain
+                )
+            except FedcityError as exc:
+                log.info("mention %s not resolved: %s", ref.handle, exc)
+        if actor is not None and actor.deleted_at is None:
+            found[ref.handle.lower()] = actor
+    return found
+
+
+async def _command(
+    request: web.Request,
+    session: AsyncSession,
+    p: MultiDict[Any],
+    defaults: PostingDefaults,
+) -> posts.NewPost:
+    """The status the client sent; what it leaves out comes from `defaults` (the
+    author's posting defaults for a new status, the status itself for an edit)."""
+    body = str(p.get("status") or "")
+    return posts.NewPost(
+        text=body,
+        visibility=params.visibility(p, defaults.privacy),
+        in_reply_to_id=params.optional_int(p, "in_reply_to_id"),
+        spoiler_text=str(p.get("spoiler_text") or ""),
+        sensitive=params.boolean(p, "sensitive", defaults.sensitive),
+        language=str(p["language"]) if p.get("language") else defaults.language,
+        mentions=await resolve_mentions(request, session, body),
+        media_ids=_media_ids(p),
+    )
+
+
+def _media_ids(p: MultiDict[Any]) -> tuple[int, ...] | None:
+    """`media_ids[]` (form) or `media_ids` (JSON array); None when not sent."""
+    if "media_ids[]" not in p and "media_ids" not in p:
+        return None
+    return tuple(params.id_list(p, "media_ids"))
+
+
+async def create(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:statuses")
+        defaults = await posting_defaults(session, me)
+        cmd = await _command(request, session, p, defaults)
+        poll = poll_params.new_poll(p)
+        if poll is not None:
+            polls.check_new_poll(poll)
+        later = await scheduled.schedule_if_asked(request, session, me, cmd, p, poll)
+        if later is not None:
+            return web.json_response(later)  # a ScheduledStatus
+        key = request.headers.get("Idempotency-Key")
+        post, fresh = await idempotency.create_once(session, urls, me, cmd, key)
+        if poll is not None and fresh:  # a repeated request keeps the first poll
+            await polls.attach_poll(session, post, poll)
+        body = await serialize_one_status(session, post, me, urls)
+    return web.json_response(body)
+
+
+MAX_IDS = 20  # Mastodon's DEFAULT_STATUSES_LIMIT bounds GET /api/v1/statuses
+
+
+async def index(request: web.Request) -> web.Response:
+    """GET /api/v1/statuses?id[]=…: those the viewer may see, in the order asked,
+    serialised as one batch."""
+    p = await params.read_params(request)
+    ids = list(dict.fromkeys(int(i) for i in params.list_param(p, "id") if i.isdigit()))
+    if len(ids) > MAX_IDS:
+        raise Unprocessable(f"Validation failed: at most {MAX_IDS} ids at once")
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        found = await post_q.list_posts_by_ids(session, ids)
+        visible = [
+            found[i]
+            for i in ids
+            if i in found and await posts.can_view(session, viewer, found[i])
+        ]
+        body = await serialize_statuses(
+            session, visible, viewer, request.app[FEDERATION].urls
+        )
+    return web.json_response(body)
+
+
+async def show(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        body = await serialize_one_status(
+            session, post, viewer, request.app[FEDERATION].urls
+        )
+    return web.json_response(body)
+
+
+async def edit(request: web.Request) -> web.Response:
+    """An edit carries the whole status again: a poll that is not sent is removed
+    (as Mastodon does); `media_attributes[]` describe or refocus its media."""
+    p = await params.read_params(request)
+    urls = request.app[FEDERATION].urls
+    poll = poll_params.new_poll(p)
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:statuses")
+        post = await posts.get_visible_post(session, me, params.path_id(request))
+        cmd = await _command(
+            request, session, p, PostingDefaults(Visibility(post.visibility))
+        )
+        cmd = replace(cmd, media_edits=_media_edits(p))
+        await posts.edit_local_post(session, urls, me, post, cmd)
+        await poll_edits.replace_poll(session, post, poll)
+        body = await serialize_one_status(session, post, me, urls)
+    return web.json_response(body)
+
+
+def _media_edits(p: MultiDict[Any]) -> tuple[media.MediaEdit, ...]:
+    edits = []
+    for item in params.attribute_list(p, "media_attributes"):
+        try:
+            media_id = int(item.get("id") or "")
+        except ValueError:
+            raise Unprocessable("media_attributes must name media ids") from None
+        description, focus = item.get("description"), item.get("focus")
+        edits.append(
+            media.MediaEdit(
+                media_id,
+                None if description is None else str(description),
+                None if focus is None else str(focus),
+            )
+        )
+    return tuple(edits)
+
+
+async def delete(request: web.Request) -> web.Response:
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:statuses")
+        post = await posts.get_visible_post(session, me, params.path_id(request))
+        source = post.source or ""
+        body = await serialize_one_status(session, post, me, urls)
+        await posts.delete_local_post(session, me, post)
+    body["text"] = (
+        source  # Mastodon returns the source so clients can "delete & redraft"
+    )
+    return web.json_response(body)
+
+
+async def context(request: web.Request) -> web.Response:
+    """The thread around a status, with the viewer's `thread` filters applied."""
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        ancestors, descendants = await timelines.context(session, viewer, post)
+        body = {
+            "ancestors": await filtered_statuses(
+                session, ancestors, viewer, "thread", urls
+            ),
+            "descendants": await filtered_statuses(
+                session, descendants, viewer, "thread", urls
+            ),
+        }
+    return web.json_response(body)
+
+
+async def _act(request: web.Request, action: str) -> web.Response:
+    urls = request.app[FEDERATION].urls
+    p = await params.read_params(request)
+    async with api_session(request) as session:
+        me = await require_account(request, session, f"write:{_scope_of(action)}")
+        post: Post = await posts.get_visible_post(session, me, params.path_id(request))
+        if post.reblog_of_id is not None:
+            post = await posts.get_visible_post(session, me, post.reblog_of_id)
+        match action:
+            case "favourite":
+                await interactions.favourite(session, urls, me, post)
+            case "unfavourite":
+                await interactions.unfavourite(session, me, post)
+            case "reblog":
+                boost = await posts.reblog(
+                    session, urls, me, post, params.visibility(p)
+                )
+                return web.json_response(
+                    await serialize_one_status(session, boost, me, urls)
+                )
+            case "unreblog":
+                await posts.unreblog(session, me, post)
+        await session.flush()
+        await session.refresh(post)
+        body = await serialize_one_status(session, post, me, urls)
+    return web.json_response(body)
+
+
+def _scope_of(action: str) -> str:
+    return "favourites" if "favourite" in action else "statuses"
+
+
+async def favourite(request: web.Request) -> web.Response:
+    return await _act(request, "favourite")
+
+
+async def unfavourite(request: web.Request) -> web.Response:
+    return await _act(request, "unfavourite")
+
+
+async def reblog(request: web.Request) -> web.Response:
+    return await _act(request, "reblog")
+
+
+async def unreblog(request: web.Request) -> web.Response:
+    return await _act(request, "unreblog")
+
+
+async def favourited_by(request: web.Request) -> web.Response:
+    return await _who(request, Favourite.id, Favourite.actor_id, Favourite.post_id)
+
+
+async def reblogged_by(request: web.Request) -> web.Response:
+    boost = aliased(Post)
+    return await _who(
+        request,
+        boost.id,
+        boost.actor_id,
+        boost.reblog_of_id,
+        boost.deleted_at.is_(None),
+    )
+
+
+async def _who(
+    request: web.Request, key: Any, actor_col: Any, post_col: Any, *extra: Any
+) -> web.Response:
+    p = await params.read_params(request)
+    async with api_session(request) as session:
+        viewer = await optional_account(request, session)
+        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        stmt = (
+            select(key, Actor)
+            .join(Actor, Actor.id == actor_col)
+            .where(post_col == post.id, *extra)
+        )
+        rows = await paged_rows(session, stmt, key, params.page(p, 40, 80))
+    return account_page(request, rows)
+
+
+async def favourites(request: web.Request) -> web.Response:
+    """The signed-in account's favourites, newest favourite first."""
+    return await marked_statuses(request, Favourite, "read:favourites")
+
+
+async def marked_statuses(
+    request: web.Request, mark: type[Favourite | Bookmark], scope: str
+) -> web.Response:
+    """Statuses the signed-in account marked (favourites, bookmarks): paged on the
+    mark's id, as Mastodon pages them, so order is when they were marked."""
+    p = await params.read_params(request)
+    urls = request.app[FEDERATION].urls
+    async with api_session(request) as session:
+        me = await require_account(request, session, scope)
+        stmt = (
+            select(mark.id, Post)
+            .join(Post, Post.id == mark.post_id)
+            .where(mark.actor_id == me.id, Post.deleted_at.is_(None))
+        )
+        rows = await paged_rows(session, stmt, mark.id, params.page(p))
+        items = await serialize_statuses(session, [post for _, post in rows], me, urls)
+    return paged_response(request, items, [mark_id for mark_id, _ in rows])

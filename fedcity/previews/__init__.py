@@ -1,0 +1,1 @@
+"""Link preview cards: which link gets a card, fetching the page, reading its metadata. Not ActivityPub."""

@@ -1,0 +1,1 @@
+"""Accounts: local accounts and passwords, remote actors, profiles, preferences, OAuth."""

@@ -1,0 +1,388 @@
+"""Accounts: local sign-up and login, tokens, and the cache of remote actors."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.errors import NotFound, Unauthorized, Unprocessable
+from fedcity.jobs.queue import enqueue
+from fedcity.services.accounts.passwords import hash_password, password_matches
+from fedcity.services.accounts.scopes import parse_scopes
+from fedcity.services.social.follows import recount
+from fedcity.services.statuses import custom_emojis
+from fedcity.services.statuses.custom_emojis import EmojiRef
+from fedcity.storage.models import AccessToken, Actor, Follow, Post, User
+from fedcity.storage.queries import actors as q
+from fedcity.storage.types import utcnow
+from fedcity.urls import Urls
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
+ROLES = ("user", "moderator", "admin", "owner")
+
+
+@dataclass(frozen=True)
+class NewLocalAccount:
+    username: str
+    password: str
+    role: str = "user"
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteActorData:
+    """An actor document from another server, already validated by federation.parse."""
+
+    uri: str
+    actor_type: str
+    username: str
+    domain: str
+    inbox_uri: str
+    key_id: str | None
+    public_key_pem: str | None
+    display_name: str = ""
+    summary: str = ""
+    url: str | None = None
+    avatar_url: str | None = None
+    header_url: str | None = None
+    shared_inbox_uri: str | None = None
+    outbox_uri: str | None = None
+    followers_uri: str | None = None
+    following_uri: str | None = None
+    locked: bool = False
+    discoverable: bool = False
+    indexable: bool = False
+    bot: bool = False
+    published_at: datetime | None = None
+    fields: list[dict[str, str]] = field(default_factory=list)
+    emojis: list[EmojiRef] | None = None
+    followers_count: int | None = None
+    following_count: int | None = None
+    statuses_count: int | None = None
+    raw: dict[str, object] | None = None
+
+
+async def create_local_account(
+    session: AsyncSession, urls: Urls, cmd: NewLocalAccount, keypair: tuple[str, str]
+) -> Actor:
+    if not USERNAME_RE.match(cmd.username):
+        raise Unprocessable("Username must be 1-30 letters, digits or underscores")
+    if cmd.role not in ROLES:
+        raise Unprocessable(f"Role must be one of: {', '.join(ROLES)}")
+    if len(cmd.password) < 8:
+        raise Unprocessable("Password must be at least 8 characters")
+    if await q.get_actor_by_handle(session, cmd.username, None) is not None:
+        raise Unprocessable(f"Username {cmd.username} is taken")
+    return await _insert_local_actor(session, urls, cmd, keypair)
+
+
+async def _insert_local_actor(
+    session: AsyncSession, urls: Urls, cmd: NewLocalAccount, keypair: tuple[str, str]
+) -> Actor:
+    private_pem, public_pem = keypair
+    now = utcnow()
+    actor = Actor(
+        uri=urls.actor(cmd.username),
+        username=cmd.username,
+        domain=None,
+        display_name=cmd.display_name or cmd.username,
+        url=urls.profile_page(cmd.username),
+        inbox_uri=urls.inbox(cmd.username),
+        shared_inbox_uri=urls.shared_inbox,
+        outbox_uri=urls.outbox(cmd.username),
+        followers_uri=urls.followers(cmd.username),
+        following_uri=urls.following(cmd.username),
+        key_id=urls.key_id(cmd.username),
+        public_key_pem=public_pem,
+        private_key_pem=private_pem,
+        discoverable=True,
+        indexable=True,
+        published_at=now,
+        fields=[],
+    )
+    actor.emojis = await custom_emojis.local_refs(session, profile_texts(actor))
+    session.add(actor)
+    await session.flush()
+    session.add(
+        User(
+            actor_id=actor.id, password_hash=hash_password(cmd.password), role=cmd.role
+        )
+    )
+    return actor
+
+
+async def ensure_instance_actor(
+    session: AsyncSession,
+    urls: Urls,
+    domain: str,
+    keypair_factory: Callable[[], tuple[str, str]],
+) -> Actor:
+    """The instance's own Application actor, which signs instance-level fetches."""
+    actor = await q.get_actor_by_uri(session, urls.instance_actor)
+    if actor is not None:
+        return actor
+    private_pem, public_pem = keypair_factory()
+    actor = Actor(
+        uri=urls.instance_actor,
+        username=domain,
+        domain=None,
+        actor_type="Application",
+        display_name=domain,
+        url=urls.base + "/about",
+        inbox_uri=urls.instance_actor + "/inbox",
+        shared_inbox_uri=urls.shared_inbox,
+        outbox_uri=urls.instance_actor + "/outbox",
+        key_id=urls.instance_key_id,
+        public_key_pem=public_pem,
+        private_key_pem=private_pem,
+        locked=True,
+        discoverable=False,
+        published_at=utcnow(),
+        fields=[],
+    )
+    session.add(actor)
+    await session.flush()
+    return actor
+
+
+async def authenticate_password(
+    session: AsyncSession, username: str, password: str
+) -> Actor:
+    actor = await q.get_local_actor(session, username)
+    user = await q.get_user_by_actor_id(session, actor.id) if actor else None
+    if actor is None or user is None or user.disabled:
+        raise Unauthorized("Invalid username or password")
+    if not password_matches(user.password_hash, password):
+        raise Unauthorized("Invalid username or password")
+    return actor
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(session: AsyncSession, username: str, scopes: str) -> str:
+    """A token for a local account, made by an operator (`fedcity token create`)."""
+    actor = await q.get_local_actor(session, username)
+    if actor is None or await q.get_user_by_actor_id(session, actor.id) is None:
+        raise NotFound(f"No local account named {username}")
+    _, token = await mint_token(session, actor.id, None, " ".join(parse_scopes(scopes)))
+    return token
+
+
+async def mint_token(
+    session: AsyncSession, actor_id: int | None, app_id: int | None, scopes: str
+) -> tuple[AccessToken, str]:
+    """Store a new token's digest; the plain token is returned once and never kept."""
+    token = secrets.token_urlsafe(32)
+    row = AccessToken(
+        token_digest=token_digest(token),
+        actor_id=actor_id,
+        app_id=app_id,
+        scopes=scopes,
+    )
+    session.add(row)
+    await session.flush()
+    return row, token
+
+
+async def authenticate_token(
+    session: AsyncSession, token: str
+) -> tuple[Actor | None, AccessToken]:
+    """The token's account (None for an app's own token) and the token row."""
+    row = await q.get_token_by_digest(session, token_digest(token))
+    if row is None:
+        raise Unauthorized("The access token is invalid")
+    if row.actor_id is None:
+        return None, row
+    actor = await q.get_actor_by_id(session, row.actor_id)
+    if actor is None or actor.deleted_at is not None:
+        raise Unauthorized("The access token is invalid")
+    return actor, row
+
+
+async def upsert_remote_actor(session: AsyncSession, data: RemoteActorData) -> Actor:
+    """Insert or refresh the cached copy of a remote actor (key rotation included)."""
+    actor = await q.get_actor_by_uri(session, data.uri)
+    if actor is None:
+        actor = Actor(uri=data.uri, username=data.username, domain=data.domain)
+        session.add(actor)
+    elif actor.is_local:
+        raise Unprocessable(
+            "refusing to overwrite a local actor with a remote document"
+        )
+    if data.key_id and data.key_id != actor.key_id:
+        await _release_key_id(session, data.key_id, actor)
+    _copy_remote_fields(actor, data)
+    await session.flush()
+    return actor
+
+
+async def _release_key_id(session: AsyncSession, key_id: str, keep: Actor) -> None:
+    # A key id moves between actor rows only if a server re-used it; the newest wins.
+    owner = await q.get_actor_by_key_id(session, key_id)
+    if owner is not None and owner is not keep:
+        owner.key_id = None
+        await session.flush()
+
+
+def _copy_remote_fields(actor: Actor, data: RemoteActorData) -> None:
+    actor.username = data.username
+    actor.domain = data.domain
+    actor.actor_type = data.actor_type
+    actor.display_name = data.display_name
+    actor.summary = data.summary
+    actor.url = data.url
+    actor.avatar_url = data.avatar_url
+    actor.header_url = data.header_url
+    actor.inbox_uri = data.inbox_uri
+    actor.shared_inbox_uri = data.shared_inbox_uri
+    actor.outbox_uri = data.outbox_uri
+    actor.followers_uri = data.followers_uri
+    actor.following_uri = data.following_uri
+    actor.key_id = data.key_id
+    actor.public_key_pem = data.public_key_pem
+    actor.locked = data.locked
+    actor.discoverable = data.discoverable
+    actor.indexable = data.indexable
+    actor.bot = data.bot
+    actor.published_at = data.published_at
+    actor.fields = data.fields
+    actor.emojis = data.emojis
+    actor.raw = data.raw
+    actor.fetched_at = utcnow()
+    actor.deleted_at = None
+    for name in ("followers_count", "following_count", "statuses_count"):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(actor, name, value)
+
+
+async def delete_remote_actor(session: AsyncSession, actor: Actor) -> None:
+    """Its origin deleted the actor: keep a tombstone row, drop posts and follows."""
+    now = utcnow()
+    actor.deleted_at = now
+    await session.execute(
+        update(Post)
+        .where(Post.actor_id == actor.id, Post.deleted_at.is_(None))
+        .values(deleted_at=now, content="", search_text=None)
+    )
+    follows = await session.scalars(
+        select(Follow).where(
+            (Follow.actor_id == actor.id) | (Follow.target_id == actor.id)
+        )
+    )
+    affected: set[int] = set()
+    for row in follows:
+        affected.update((row.actor_id, row.target_id))
+        await session.delete(row)
+    await session.flush()
+    await recount(session, affected - {actor.id})
+
+
+@dataclass(frozen=True)
+class ProfileUpdate:
+    """Fields of PATCH /api/v1/accounts/update_credentials; None leaves one as it is."""
+
+    display_name: str | None = None
+    note_html: str | None = None
+    locked: bool | None = None
+    bot: bool | None = None
+    discoverable: bool | None = None
+    indexable: bool | None = None
+    fields: list[dict[str, str]] | None = None
+    hide_collections: bool | None = None
+    attribution_domains: list[str] | None = None
+
+
+MAX_PROFILE_FIELDS = 4
+
+
+async def update_profile(
+    session: AsyncSession, actor: Actor, update: ProfileUpdate
+) -> Actor:
+    """Change a local profile and tell followers' servers (an Update of the actor)."""
+    if update.display_name is not None:
+        if len(update.display_name) > 30:
+            raise Unprocessable(
+                "Validation failed: Display name is too long (maximum is 30)"
+            )
+        actor.display_name = update.display_name
+    if update.fields is not None:
+        if len(update.fields) > MAX_PROFILE_FIELDS:
+            raise Unprocessable(
+                f"Validation failed: at most {MAX_PROFILE_FIELDS} fields"
+            )
+        actor.fields = update.fields
+    for name in ("locked", "bot", "discoverable", "indexable"):
+        value = getattr(update, name)
+        if value is not None:
+            setattr(actor, name, value)
+    if update.note_html is not None:
+        actor.summary = update.note_html
+    if update.hide_collections is not None:
+        actor.hide_collections = update.hide_collections
+    if update.attribution_domains is not None:
+        actor.attribution_domains = attribution_domains(update.attribution_domains)
+    actor.emojis = await custom_emojis.local_refs(session, profile_texts(actor))
+    await announce_profile_change(session, actor)
+    return actor
+
+
+def profile_texts(actor: Actor) -> list[str]:
+    """Where a profile's custom emoji may appear: name, bio and fields."""
+    return [
+        actor.display_name,
+        actor.summary,
+        *(value for f in actor.fields for value in f.values()),
+    ]
+
+
+async def announce_profile_change(session: AsyncSession, actor: Actor) -> None:
+    """Followers' servers hear an Update of the actor, and refetch what it links
+    (Mastodon refreshes the featured and featuredTags collections then)."""
+    actor.updated_at = utcnow()
+    await session.flush()
+    await enqueue(session, "federate", {"verb": "UpdateActor", "actor_id": actor.id})
+
+
+MAX_ATTRIBUTION_DOMAINS = 10
+_DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$"
+)
+
+
+def attribution_domains(raw: list[str]) -> list[str]:
+    """Websites allowed to credit the account: host names, lower-cased, at most 10.
+
+    Raises:
+        Unprocessable: too many, or one is not a domain name.
+    """
+    domains = list(dict.fromkeys(d.strip().lower() for d in raw if d.strip()))
+    if len(domains) > MAX_ATTRIBUTION_DOMAINS:
+        raise Unprocessable(
+            "Validation failed: Attribution domains is too long "
+            f"(maximum is {MAX_ATTRIBUTION_DOMAINS} domains)"
+        )
+    for domain in domains:
+        if not _is_domain(domain):
+            raise Unprocessable(
+                f"Validation failed: Attribution domains {domain} is not a valid domain"
+            )
+    return domains
+
+
+def _is_domain(name: str) -> bool:
+    try:
+        ascii_name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return _DOMAIN_RE.match(ascii_name) is not None

@@ -1,0 +1,1 @@
+"""Discovery: full-text search, hashtags, trends, the directory and suggestions."""

@@ -1,0 +1,1 @@
+"""Feeds: timelines, lists, markers, conversations and the filters applied to them."""

@@ -1,0 +1,1 @@
+"""The instance: its description, texts (rules, terms, privacy) and announcements."""

@@ -1,0 +1,1 @@
+"""Notifications: making them, grouping, the policy for strangers, requests, Web Push."""

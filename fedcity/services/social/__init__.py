@@ -1,0 +1,1 @@
+"""Relations: follows, favourites and boosts, blocks and mutes, bookmarks, pins, endorsements."""

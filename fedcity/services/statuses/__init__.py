@@ -1,0 +1,1 @@
+"""Statuses: posting and editing, polls, media, scheduling, custom emoji, counters."""
