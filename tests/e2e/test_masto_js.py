@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+# One server per module and backend: its tests stay on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("masto_js")]
 
 JS_DIR = Path(__file__).resolve().parents[1] / "js"
 SCRIPT = JS_DIR / "masto_client.mjs"

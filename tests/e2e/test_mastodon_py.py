@@ -26,7 +26,8 @@ from tests.support.browser import (
 from tests.support.processes import PASSWORD, CliInstance, wait_for
 from tests.support.streams import close_stream, open_user_stream
 
-pytestmark = pytest.mark.slow
+# One server per module and backend: its tests stay on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("mastodon_py")]
 
 APP = "City Hall Desk"
 SCOPES = ["read", "write", "follow", "push"]

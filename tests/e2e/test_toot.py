@@ -22,7 +22,8 @@ from tests.support.processes import PASSWORD, CliInstance, wait_for
 from tests.support.streams import close_stream, open_user_stream
 from tests.support.toot import Toot
 
-pytestmark = pytest.mark.slow
+# One server per module and backend: its tests stay on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("toot")]
 
 
 def logged_in_toot(instance: CliInstance, tmp_path: Path, username: str) -> Toot:
