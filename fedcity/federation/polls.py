@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.federation.context import Federation
 from fedcity.federation.dispatch import Inbound
 from fedcity.federation.outbox import BUILDERS, Outgoing, builds
-from fedcity.federation.parse import parse_question, parse_vote
+from fedcity.federation.parse.statuses import parse_question, parse_vote
 from fedcity.federation.render.statuses import render_vote
 from fedcity.federation.vocab import Document
 from fedcity.ids import new_id

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from fedcity.errors import Unprocessable
-from fedcity.federation import jsonld, parse
+from fedcity.federation import jsonld
+from fedcity.federation.parse.actors import parse_actor
+from fedcity.federation.parse.statuses import parse_post
 from fedcity.federation.vocab import ACTOR_TYPES, POST_TYPES, get_type
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -32,10 +34,10 @@ def _parse_nested(doc: dict[str, Any]) -> list[str]:
         kind = get_type(node)
         try:
             if kind in ACTOR_TYPES:
-                parse.parse_actor(node)
+                parse_actor(node)
                 read.append(kind)
             elif kind in POST_TYPES:
-                parse.parse_post(node, None)
+                parse_post(node, None)
                 read.append(kind)
         except Unprocessable:
             read.append(f"refused {kind}")  # a deliberate refusal, not a crash
@@ -66,7 +68,7 @@ def test_sample_notes_parse_and_actors_refuse_only_their_foreign_inbox():
     actors = [d for d in docs if get_type(d) in ACTOR_TYPES]
     # When they are read as they are, and the actors again with the inbox moved home
     read = [kind for doc in docs for kind in _parse_nested(doc)]
-    rehomed = [parse.parse_actor({**d, "inbox": f"{d['id']}/inbox"}) for d in actors]
+    rehomed = [parse_actor({**d, "inbox": f"{d['id']}/inbox"}) for d in actors]
     # Then Notes parse, and actors are refused for the foreign inbox alone
     assert read.count("Note") >= 5
     assert {k for k in read if k.startswith("refused")} == {"refused Person"}
