@@ -24,9 +24,9 @@ from fedcity.errors import (
     SignatureError,
     Unauthorized,
 )
-from fedcity.federation import jsonld
 from fedcity.federation.actors import lookup_key
 from fedcity.federation.context import Federation
+from fedcity.federation.jsonld.normalization import normalize
 from fedcity.federation.keys import KnownKey
 from fedcity.federation.signatures import (
     SignatureInfo,
@@ -70,7 +70,7 @@ async def receive(
         raise BadRequest("activity has no actor")
     origin = origin_of(actor)  # parsed once: URL parsing adds up at this rate
     _check_signer(signer, actor, origin)
-    doc = jsonld.normalize(doc)
+    doc = normalize(doc)
     check_origins(doc, origin)
     key = doc.get("id") if isinstance(doc.get("id"), str) else None
     dedupe = key or "sha256:" + hashlib.sha256(request.body).hexdigest()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fedcity.errors import Unprocessable
-from fedcity.federation import jsonld
+from fedcity.federation.jsonld.normalization import normalize
 from fedcity.federation.parse.actors import parse_actor
 from fedcity.federation.parse.statuses import parse_post
 from fedcity.federation.vocab import ACTOR_TYPES, POST_TYPES, get_type
@@ -50,7 +50,7 @@ def test_sample_normalizes_and_parses_without_crashing(path: Path):
     # Given one of the published Mastodon sample documents
     doc = json.loads(path.read_text(encoding="utf-8"))
     # When it is normalised and every post or actor in it is parsed
-    normalized = jsonld.normalize(doc)
+    normalized = normalize(doc)
     _parse_nested(normalized)
     # Then nothing but a deliberate refusal was raised and the type survived
     assert get_type(normalized) == get_type(doc)
@@ -62,8 +62,7 @@ def test_sample_notes_parse_and_actors_refuse_only_their_foreign_inbox():
     if not SAMPLES.is_dir():
         pytest.skip(f"shared sample documents not present at {SAMPLES}")
     docs = [
-        jsonld.normalize(json.loads(p.read_text()))
-        for p in sorted(SAMPLES.glob("*.json"))
+        normalize(json.loads(p.read_text())) for p in sorted(SAMPLES.glob("*.json"))
     ]
     actors = [d for d in docs if get_type(d) in ACTOR_TYPES]
     # When they are read as they are, and the actors again with the inbox moved home

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from fedcity.federation import jsonld
+from fedcity.federation.jsonld.loader import default_context
 from fedcity.federation.vocab import Document
 from fedcity.storage.models import Actor
 
@@ -21,7 +21,7 @@ def iso(moment: datetime | None) -> str | None:
 
 def with_context(doc: Document) -> Document:
     """`doc` as a top-level document: fedcity's @context first."""
-    return {"@context": jsonld.default_context(), **doc}
+    return {"@context": default_context(), **doc}
 
 
 def render_activity(
