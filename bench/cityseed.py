@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity import text
 from fedcity.federation.parse.actors import parse_actor
-from fedcity.federation.signatures import generate_private_key_pem
+from fedcity.federation.signatures.keys import generate_private_key_pem
 from fedcity.storage.db import Database
 from fedcity.storage.models import (
     AccountDomainBlock,

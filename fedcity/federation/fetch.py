@@ -10,7 +10,7 @@ import orjson
 from fedcity.errors import FetchError, Gone
 from fedcity.federation.context import Federation
 from fedcity.federation.jsonld.normalization import normalize
-from fedcity.federation.signatures import sign_request
+from fedcity.federation.signatures.cavage import sign_request
 from fedcity.federation.vocab import ACCEPT_AS2, Document, is_http_url, same_origin
 
 log = logging.getLogger(__name__)

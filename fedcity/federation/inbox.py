@@ -28,11 +28,8 @@ from fedcity.federation.actors import lookup_key
 from fedcity.federation.context import Federation
 from fedcity.federation.jsonld.normalization import normalize
 from fedcity.federation.keys import KnownKey
-from fedcity.federation.signatures import (
-    SignatureInfo,
-    parse_signature,
-    verify_signature,
-)
+from fedcity.federation.signatures.common import SignatureInfo
+from fedcity.federation.signatures.verify import parse_signature, verify_signature
 from fedcity.federation.vocab import Document, get_id, get_type, origin_of
 from fedcity.jobs.queue import NewJob, enqueue_many
 from fedcity.storage.db import Database

@@ -28,7 +28,7 @@ from fedcity.federation.render.statuses import (
     render_note,
     render_tombstone,
 )
-from fedcity.federation.signatures import parse_signature
+from fedcity.federation.signatures.verify import parse_signature
 from fedcity.federation.vocab import Document
 from fedcity.services.accounts import featured_tags
 from fedcity.services.social import pins
