@@ -13,7 +13,7 @@ from cityseed import Plan, Row
 from citytext import CONTENT_WARNINGS, PostSpec, Who, note_document
 
 from fedcity import text
-from fedcity.federation.parse import parse_post
+from fedcity.federation.parse.statuses import parse_post
 from fedcity.services.statuses import search_index
 from fedcity.storage.models import MediaAttachment, Mention, PostTag
 

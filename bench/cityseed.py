@@ -8,7 +8,7 @@ those would have caused, for the reader and for the other local accounts.
 The rows are the ones the services write, made the way they make them, only in
 bulk and in advance:
 - remote actors and posts are Mastodon documents passed through
-  `federation.parse` (`parse_actor`, `parse_post`), stored as
+  `federation.parse` (`actors.parse_actor`, `statuses.parse_post`), stored as
   `services.accounts.upsert_remote_actor` and `services.posts.store_remote_post`
   store them (with `raw`);
 - local posts are rendered by `text.render_plain_text`, with the URIs of `urls.Urls`;
@@ -39,8 +39,8 @@ from sqlalchemy import Text, cast, insert, null, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity import text
-from fedcity.federation.parse import parse_actor
-from fedcity.federation.signatures import generate_private_key_pem
+from fedcity.federation.parse.actors import parse_actor
+from fedcity.federation.signatures.keys import generate_private_key_pem
 from fedcity.storage.db import Database
 from fedcity.storage.models import (
     AccountDomainBlock,

@@ -33,10 +33,10 @@ import orjson
 from aiohttp import web
 from loadgen import LoadResult, run_load
 
-from fedcity.federation.signatures import (
+from fedcity.federation.signatures.cavage import sign_request
+from fedcity.federation.signatures.keys import (
     generate_private_key_pem,
     load_private_key,
-    sign_request,
 )
 
 AS2 = "application/activity+json"

@@ -26,7 +26,10 @@ from fedcity.errors import ConfigError
 from fedcity.federation.context import Federation, SigningKey
 from fedcity.federation.delivery import load_unavailable
 from fedcity.federation.inbox import InboxWriter
-from fedcity.federation.signatures import generate_private_key_pem, load_private_key
+from fedcity.federation.signatures.keys import (
+    generate_private_key_pem,
+    load_private_key,
+)
 from fedcity.federation.transport import AiohttpTransport, HttpTransport
 from fedcity.push.crypto import generate_vapid_key, load_vapid_key
 from fedcity.runtime.registry import job_handlers

@@ -283,7 +283,7 @@ async def _worker(settings: Settings, *, once: bool) -> None:
 
 
 def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
-    from fedcity.federation.signatures import generate_private_key_pem
+    from fedcity.federation.signatures.keys import generate_private_key_pem
     from fedcity.services.accounts.accounts import NewLocalAccount, create_local_account
     from fedcity.urls import Urls
 

@@ -11,7 +11,7 @@ from fedcity.errors import FetchError, Gone, NotFound
 from fedcity.federation.context import Federation
 from fedcity.federation.fetch import fetch_document, fetch_json
 from fedcity.federation.keys import KnownKey
-from fedcity.federation.parse import parse_actor
+from fedcity.federation.parse.actors import parse_actor
 from fedcity.federation.vocab import ACTOR_TYPES, AS2_MEDIA_TYPE, get_type, same_origin
 from fedcity.services.accounts import accounts
 from fedcity.storage.models import Actor

@@ -8,7 +8,7 @@ from typing import Any
 
 from fedcity.config import Settings
 from fedcity.federation.keys import KeyCache
-from fedcity.federation.signatures import PrivateKey
+from fedcity.federation.signatures.keys import PrivateKey
 from fedcity.federation.transport import HttpTransport
 from fedcity.federation.vocab import origin_of
 from fedcity.push.crypto import VapidKey

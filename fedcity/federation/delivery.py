@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import FetchError
 from fedcity.federation.context import Federation
-from fedcity.federation.signatures import PrivateKey, load_private_key, sign_request
+from fedcity.federation.signatures.cavage import sign_request
+from fedcity.federation.signatures.keys import PrivateKey, load_private_key
 from fedcity.federation.vocab import AS2_MEDIA_TYPE, origin_of
 from fedcity.jobs.queue import backoff_delay, release_held
 from fedcity.storage.models import Actor, OutboxActivity, PeerInstance

@@ -8,9 +8,9 @@ from typing import Any
 import orjson
 
 from fedcity.errors import FetchError, Gone
-from fedcity.federation import jsonld
 from fedcity.federation.context import Federation
-from fedcity.federation.signatures import sign_request
+from fedcity.federation.jsonld.normalization import normalize
+from fedcity.federation.signatures.cavage import sign_request
 from fedcity.federation.vocab import ACCEPT_AS2, Document, is_http_url, same_origin
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ async def fetch_document(fed: Federation, url: str) -> Document:
     if not is_http_url(url):
         raise FetchError("refused", detail=f"not an http(s) URL: {url!r}")
     body, final_url = await _get_json(fed, url)
-    doc = jsonld.normalize(body)
+    doc = normalize(body)
     doc_id = doc.get("id")
     if not isinstance(doc_id, str) or not same_origin(doc_id, final_url):
         raise FetchError(

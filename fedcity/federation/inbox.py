@@ -24,15 +24,12 @@ from fedcity.errors import (
     SignatureError,
     Unauthorized,
 )
-from fedcity.federation import jsonld
 from fedcity.federation.actors import lookup_key
 from fedcity.federation.context import Federation
+from fedcity.federation.jsonld.normalization import normalize
 from fedcity.federation.keys import KnownKey
-from fedcity.federation.signatures import (
-    SignatureInfo,
-    parse_signature,
-    verify_signature,
-)
+from fedcity.federation.signatures.common import SignatureInfo
+from fedcity.federation.signatures.verify import parse_signature, verify_signature
 from fedcity.federation.vocab import Document, get_id, get_type, origin_of
 from fedcity.jobs.queue import NewJob, enqueue_many
 from fedcity.storage.db import Database
@@ -70,7 +67,7 @@ async def receive(
         raise BadRequest("activity has no actor")
     origin = origin_of(actor)  # parsed once: URL parsing adds up at this rate
     _check_signer(signer, actor, origin)
-    doc = jsonld.normalize(doc)
+    doc = normalize(doc)
     check_origins(doc, origin)
     key = doc.get("id") if isinstance(doc.get("id"), str) else None
     dedupe = key or "sha256:" + hashlib.sha256(request.body).hexdigest()

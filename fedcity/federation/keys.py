@@ -8,7 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fedcity.federation.signatures import PublicKey, load_public_key
+from fedcity.federation.signatures.keys import PublicKey, load_public_key
 
 if TYPE_CHECKING:
     from fedcity.storage.models import Actor

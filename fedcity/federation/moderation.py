@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.federation import render
 from fedcity.federation.context import Federation
 from fedcity.federation.outbox import Outgoing, builds
+from fedcity.federation.render.common import render_activity
 from fedcity.federation.vocab import Document, as_list, get_id
 from fedcity.storage.models import Actor, Report
 from fedcity.storage.queries import actors as actor_q
@@ -30,7 +30,7 @@ async def _flag(
         return None
     posts = await post_q.list_posts_by_ids(session, report.status_ids)
     flagged = [target.uri, *(posts[i].uri for i in report.status_ids if i in posts)]
-    doc = render.activity("Flag", report.uri, instance_actor, flagged)
+    doc = render_activity("Flag", report.uri, instance_actor, flagged)
     doc["content"] = report.comment
     return Outgoing(instance_actor, doc, {target.inbox_uri})
 

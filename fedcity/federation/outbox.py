@@ -13,8 +13,10 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.domains import is_blocked
-from fedcity.federation import render
 from fedcity.federation.context import Federation
+from fedcity.federation.render.actors import render_actor
+from fedcity.federation.render.common import render_activity
+from fedcity.federation.render.statuses import audience, render_note
 from fedcity.federation.vocab import AS_PUBLIC, Document, origin_of
 from fedcity.ids import new_id
 from fedcity.jobs.queue import NewJob, enqueue_many
@@ -138,8 +140,8 @@ async def _create(
     post, author, mentioned, tags = await _load_post(session, payload["post_id"])
     media = await media_q.list_media_for_post(session, post.id)
     poll = await poll_q.get_poll_by_post_id(session, post.id)
-    note = render.render_note(post, author, mentioned, tags, fed.urls, media, poll)
-    doc = render.activity(
+    note = render_note(post, author, mentioned, tags, fed.urls, media, poll)
+    doc = render_activity(
         "Create",
         f"{post.uri}/activity",
         author,
@@ -158,9 +160,9 @@ async def _update(
     post, author, mentioned, tags = await _load_post(session, payload["post_id"])
     media = await media_q.list_media_for_post(session, post.id)
     poll = await poll_q.get_poll_by_post_id(session, post.id)
-    note = render.render_note(post, author, mentioned, tags, fed.urls, media, poll)
+    note = render_note(post, author, mentioned, tags, fed.urls, media, poll)
     stamp = int((post.edited_at or utcnow()).timestamp())
-    doc = render.activity(
+    doc = render_activity(
         "Update",
         f"{post.uri}#updates/{stamp}",
         author,
@@ -177,9 +179,9 @@ async def _delete(
     fed: Federation, session: AsyncSession, payload: dict[str, Any]
 ) -> Outgoing:
     post, author, mentioned, _ = await _load_post(session, payload["post_id"])
-    to, cc = render.audience(post, author, mentioned)
+    to, cc = audience(post, author, mentioned)
     tombstone = {"id": post.uri, "type": "Tombstone"}
-    doc = render.activity("Delete", f"{post.uri}#delete", author, tombstone, to, cc)
+    doc = render_activity("Delete", f"{post.uri}#delete", author, tombstone, to, cc)
     return Outgoing(author, doc, await _post_inboxes(session, post, author, mentioned))
 
 
@@ -210,9 +212,9 @@ async def _boost_inboxes(
 def _announce(
     boost: Post, original: Post, actor: Actor, original_author: Actor
 ) -> Document:
-    to, cc = render.audience(boost, actor, [])
+    to, cc = audience(boost, actor, [])
     cc = [*cc, original_author.uri]
-    return render.activity(
+    return render_activity(
         "Announce", boost.uri, actor, original.uri, to, cc, boost.published_at
     )
 
@@ -237,7 +239,7 @@ async def _undo_announce(
     )
     inner = _announce(boost, original, actor, original_author)
     inner.pop("@context", None)
-    doc = render.activity(
+    doc = render_activity(
         "Undo",
         f"{boost.uri}#undo",
         actor,
@@ -270,7 +272,7 @@ async def _follow(
     if row is None:
         return None  # withdrawn before it was sent
     actor, target = await _pair(session, row.actor_id, row.target_id)
-    doc = render.activity("Follow", row.uri, actor, target.uri, [target.uri])
+    doc = render_activity("Follow", row.uri, actor, target.uri, [target.uri])
     return Outgoing(actor, doc, _direct(target))
 
 
@@ -288,7 +290,7 @@ async def _accept(
         "actor": follower.uri,
         "object": actor.uri,
     }
-    doc = render.activity(
+    doc = render_activity(
         "Accept", fed.urls.activity(new_id()), actor, inner, [follower.uri]
     )
     return Outgoing(actor, doc, _direct(follower))
@@ -305,7 +307,7 @@ async def _reject(
         "actor": follower.uri,
         "object": actor.uri,
     }
-    doc = render.activity(
+    doc = render_activity(
         "Reject", fed.urls.activity(new_id()), actor, inner, [follower.uri]
     )
     return Outgoing(actor, doc, _direct(follower))
@@ -322,7 +324,7 @@ async def _undo_follow(
         "actor": actor.uri,
         "object": target.uri,
     }
-    doc = render.activity(
+    doc = render_activity(
         "Undo", f"{payload['follow_uri']}#undo", actor, inner, [target.uri]
     )
     return Outgoing(actor, doc, _direct(target))
@@ -338,7 +340,7 @@ async def _like(
     post = await session.get(Post, fav.post_id)
     assert post is not None
     actor, author = await _pair(session, fav.actor_id, post.actor_id)
-    doc = render.activity("Like", fav.uri, actor, post.uri, [author.uri])
+    doc = render_activity("Like", fav.uri, actor, post.uri, [author.uri])
     return Outgoing(actor, doc, _direct(author))
 
 
@@ -355,7 +357,7 @@ async def _undo_like(
         "actor": actor.uri,
         "object": post.uri,
     }
-    doc = render.activity(
+    doc = render_activity(
         "Undo", f"{payload['like_uri']}#undo", actor, inner, [author.uri]
     )
     return Outgoing(actor, doc, _direct(author))
@@ -369,7 +371,7 @@ async def _block(
     if row is None:
         return None
     actor, target = await _pair(session, row.actor_id, row.target_id)
-    doc = render.activity("Block", row.uri, actor, target.uri, [target.uri])
+    doc = render_activity("Block", row.uri, actor, target.uri, [target.uri])
     return Outgoing(actor, doc, _direct(target))
 
 
@@ -384,7 +386,7 @@ async def _undo_block(
         "actor": actor.uri,
         "object": target.uri,
     }
-    doc = render.activity(
+    doc = render_activity(
         "Undo", f"{payload['block_uri']}#undo", actor, inner, [target.uri]
     )
     return Outgoing(actor, doc, _direct(target))
@@ -397,10 +399,10 @@ async def _update_actor(
     actor = await session.get(Actor, payload["actor_id"])
     if actor is None or actor.deleted_at is not None:
         return None
-    doc = render.render_actor(actor, fed.urls)
+    doc = render_actor(actor, fed.urls)
     doc.pop("@context", None)
     stamp = int((actor.updated_at or utcnow()).timestamp())
-    update = render.activity(
+    update = render_activity(
         "Update",
         f"{actor.uri}#updates/{stamp}",
         actor,

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.federation import render
 from fedcity.federation.context import Federation
 from fedcity.federation.dispatch import Inbound
 from fedcity.federation.outbox import BUILDERS, Outgoing, builds
-from fedcity.federation.parse import parse_question, parse_vote
+from fedcity.federation.parse.statuses import parse_question, parse_vote
+from fedcity.federation.render.statuses import render_vote
 from fedcity.federation.vocab import Document
 from fedcity.ids import new_id
 from fedcity.services.statuses import polls
@@ -122,7 +122,7 @@ async def _vote(
     author = await session.get(Actor, post.actor_id)
     assert author is not None
     title = poll.options[vote.choice]
-    doc = render.render_vote(vote, voter, title, post, author)
+    doc = render_vote(vote, voter, title, post, author)
     inbox = author.inbox_uri or author.delivery_inbox
     return Outgoing(voter, doc, {inbox} if inbox else set())
 

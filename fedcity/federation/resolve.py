@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.context import Federation
 from fedcity.federation.fetch import fetch_document
-from fedcity.federation.parse import attributed_to, parse_actor, parse_post
+from fedcity.federation.parse.actors import parse_actor
+from fedcity.federation.parse.statuses import attributed_to, parse_post
 from fedcity.federation.vocab import ACTOR_TYPES, POST_TYPES, get_type, same_origin
 from fedcity.services.accounts import accounts
 from fedcity.services.statuses import posts

@@ -13,10 +13,22 @@ from sqlalchemy import func, select
 
 from fedcity.appkeys import DB, FEDERATION, INBOX_WRITER
 from fedcity.errors import NotFound, UnsupportedMediaType
-from fedcity.federation import render
 from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.inbox import InboundRequest, receive, verify_request
-from fedcity.federation.signatures import parse_signature
+from fedcity.federation.render.actors import render_actor
+from fedcity.federation.render.collections import (
+    render_collection,
+    render_collection_page,
+    render_featured_tags,
+)
+from fedcity.federation.render.common import render_activity, with_context
+from fedcity.federation.render.statuses import (
+    audience,
+    render_emoji,
+    render_note,
+    render_tombstone,
+)
+from fedcity.federation.signatures.verify import parse_signature
 from fedcity.federation.vocab import Document
 from fedcity.services.accounts import featured_tags
 from fedcity.services.social import pins
@@ -58,13 +70,13 @@ async def actor_get(request: web.Request) -> web.StreamResponse:
     actor = await _local_actor(request)
     if not wants_activity_json(request):
         return await pages.profile(request, actor)
-    return activity_response(render.render_actor(actor, request.app[FEDERATION].urls))
+    return activity_response(render_actor(actor, request.app[FEDERATION].urls))
 
 
 async def instance_actor_outbox(request: web.Request) -> web.Response:
     """The instance actor publishes nothing; its outbox is an empty collection."""
     outbox = request.app[FEDERATION].urls.instance_actor + "/outbox"
-    return activity_response(render.collection(outbox, 0, None))
+    return activity_response(render_collection(outbox, 0, None))
 
 
 async def instance_actor_get(request: web.Request) -> web.Response:
@@ -73,7 +85,7 @@ async def instance_actor_get(request: web.Request) -> web.Response:
         actor = await q.get_actor_by_uri(session, fed.urls.instance_actor)
     if actor is None:
         raise NotFound()
-    return activity_response(render.render_actor(actor, fed.urls))
+    return activity_response(render_actor(actor, fed.urls))
 
 
 # --- inbox ------------------------------------------------------------------------
@@ -137,12 +149,12 @@ async def _visible_post(request: web.Request) -> tuple[Actor, Post]:
 async def status_get(request: web.Request) -> web.StreamResponse:
     actor, post = await _visible_post(request)
     if post.deleted_at is not None:
-        return activity_response(render.render_tombstone(post), status=410)
+        return activity_response(render_tombstone(post), status=410)
     if not wants_activity_json(request):
         async with request.app[DB].session() as session:
             poll = await poll_q.get_poll_by_post_id(session, post.id)
         return await pages.status(request, actor, post, poll)
-    return activity_response(render.with_context(await _note(request, actor, post)))
+    return activity_response(with_context(await _note(request, actor, post)))
 
 
 async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
@@ -151,7 +163,7 @@ async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
         tags = (await post_q.list_tags(session, [post.id])).get(post.id, [])
         media = await media_q.list_media_for_post(session, post.id)
         poll = await poll_q.get_poll_by_post_id(session, post.id)
-    return render.render_note(
+    return render_note(
         post, actor, mentioned, tags, request.app[FEDERATION].urls, media, poll
     )
 
@@ -165,7 +177,7 @@ async def emoji_get(request: web.Request) -> web.Response:
         raise NotFound("No such emoji")
     ref = custom_emojis.local_ref(row)
     return activity_response(
-        render.with_context(render.render_emoji(ref, request.app[FEDERATION].urls))
+        with_context(render_emoji(ref, request.app[FEDERATION].urls))
     )
 
 
@@ -173,7 +185,7 @@ async def status_activity_get(request: web.Request) -> web.Response:
     _, post = await _visible_post(request)
     if post.deleted_at is not None:
         # The Create of a deleted post must not keep serving what it said.
-        return activity_response(render.render_tombstone(post), status=410)
+        return activity_response(render_tombstone(post), status=410)
     return await _stored_activity(request, f"{post.uri}/activity", require_public=False)
 
 
@@ -236,9 +248,9 @@ async def _follow_collection(request: web.Request, *, followers: bool) -> web.Re
             or 0
         )
         if actor.hide_collections:  # the count stays public, the members do not
-            return activity_response(render.collection(base, total, None))
+            return activity_response(render_collection(base, total, None))
         if page is None:
-            return activity_response(render.collection(base, total, f"{base}?page=1"))
+            return activity_response(render_collection(base, total, f"{base}?page=1"))
         stmt = (
             select(Actor.uri)
             .join(Follow, theirs == Actor.id)
@@ -250,7 +262,7 @@ async def _follow_collection(request: web.Request, *, followers: bool) -> web.Re
         items = list((await session.scalars(stmt)).all())
     next_page = f"{base}?page={page + 1}" if page * PAGE_SIZE < total else None
     prev_page = f"{base}?page={page - 1}" if page > 1 else None
-    doc = render.collection_page(
+    doc = render_collection_page(
         f"{base}?page={page}", base, items, next_page, prev_page
     )
     doc["totalItems"] = total
@@ -263,7 +275,7 @@ async def featured_get(request: web.Request) -> web.Response:
     async with request.app[DB].session() as session:
         pinned = await pins.pinned_posts(session, None, actor)
     notes = [await _note(request, actor, post) for post in pinned]
-    doc = render.collection(
+    doc = render_collection(
         request.app[FEDERATION].urls.featured(actor.username), len(notes), None
     )
     doc["orderedItems"] = notes
@@ -277,7 +289,7 @@ async def featured_tags_get(request: web.Request) -> web.Response:
     async with request.app[DB].session() as session:
         items = await featured_tags.featured_tags(session, actor)
     return activity_response(
-        render.featured_tags_collection(
+        render_featured_tags(
             urls.featured_tags(actor.username),
             [(i.name, urls.account_tag(actor.username, i.name)) for i in items],
         )
@@ -300,7 +312,7 @@ async def outbox_get(request: web.Request) -> web.Response:
                 .where(*public, Post.deleted_at.is_(None))
             )
             return activity_response(
-                render.collection(base, int(total or 0), f"{base}?page=true")
+                render_collection(base, int(total or 0), f"{base}?page=true")
             )
         max_id = request.query.get("max_id")
         page = Page(
@@ -312,7 +324,7 @@ async def outbox_get(request: web.Request) -> web.Response:
         f"{base}?page=true&max_id={posts[-1].id}" if len(posts) == PAGE_SIZE else None
     )
     return activity_response(
-        render.collection_page(
+        render_collection_page(
             request.app[FEDERATION].urls.base + request.path_qs,
             base,
             items,
@@ -328,8 +340,8 @@ async def _outbox_item(
     if post.reblog_of_id is not None:
         async with request.app[DB].session() as s:
             original = await s.get(Post, post.reblog_of_id)
-        to, cc = render.audience(post, actor, [])
-        doc = render.activity(
+        to, cc = audience(post, actor, [])
+        doc = render_activity(
             "Announce",
             post.uri,
             actor,
@@ -340,7 +352,7 @@ async def _outbox_item(
         )
     else:
         note = await _note(request, actor, post)
-        doc = render.activity(
+        doc = render_activity(
             "Create",
             f"{post.uri}/activity",
             actor,

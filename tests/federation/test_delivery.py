@@ -7,11 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from fedcity.federation.signatures import (
-    load_public_key,
-    parse_signature,
-    verify_signature,
-)
+from fedcity.federation.signatures.keys import load_public_key
+from fedcity.federation.signatures.verify import parse_signature, verify_signature
 from fedcity.storage.types import utcnow
 from tests.support.delivery import (
     ScriptedPeer,

@@ -292,7 +292,7 @@ async def test_rfc9421_signed_delivery_is_accepted(instance, remote):
     )
     from multidict import CIMultiDict
 
-    from fedcity.federation.signatures import load_private_key
+    from fedcity.federation.signatures.keys import load_private_key
 
     @dataclass
     class Message:

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from fedcity.errors import Unprocessable
-from fedcity.federation import jsonld, parse
+from fedcity.federation.jsonld.normalization import normalize
+from fedcity.federation.parse.actors import parse_actor
+from fedcity.federation.parse.statuses import parse_post
 from fedcity.federation.vocab import ACTOR_TYPES, POST_TYPES, get_type
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -32,10 +34,10 @@ def _parse_nested(doc: dict[str, Any]) -> list[str]:
         kind = get_type(node)
         try:
             if kind in ACTOR_TYPES:
-                parse.parse_actor(node)
+                parse_actor(node)
                 read.append(kind)
             elif kind in POST_TYPES:
-                parse.parse_post(node, None)
+                parse_post(node, None)
                 read.append(kind)
         except Unprocessable:
             read.append(f"refused {kind}")  # a deliberate refusal, not a crash
@@ -48,7 +50,7 @@ def test_sample_normalizes_and_parses_without_crashing(path: Path):
     # Given one of the published Mastodon sample documents
     doc = json.loads(path.read_text(encoding="utf-8"))
     # When it is normalised and every post or actor in it is parsed
-    normalized = jsonld.normalize(doc)
+    normalized = normalize(doc)
     _parse_nested(normalized)
     # Then nothing but a deliberate refusal was raised and the type survived
     assert get_type(normalized) == get_type(doc)
@@ -60,13 +62,12 @@ def test_sample_notes_parse_and_actors_refuse_only_their_foreign_inbox():
     if not SAMPLES.is_dir():
         pytest.skip(f"shared sample documents not present at {SAMPLES}")
     docs = [
-        jsonld.normalize(json.loads(p.read_text()))
-        for p in sorted(SAMPLES.glob("*.json"))
+        normalize(json.loads(p.read_text())) for p in sorted(SAMPLES.glob("*.json"))
     ]
     actors = [d for d in docs if get_type(d) in ACTOR_TYPES]
     # When they are read as they are, and the actors again with the inbox moved home
     read = [kind for doc in docs for kind in _parse_nested(doc)]
-    rehomed = [parse.parse_actor({**d, "inbox": f"{d['id']}/inbox"}) for d in actors]
+    rehomed = [parse_actor({**d, "inbox": f"{d['id']}/inbox"}) for d in actors]
     # Then Notes parse, and actors are refused for the foreign inbox alone
     assert read.count("Note") >= 5
     assert {k for k in read if k.startswith("refused")} == {"refused Person"}

@@ -10,8 +10,8 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import select, update
 
-from fedcity.federation import render
 from fedcity.federation.outbox import Outgoing, publish
+from fedcity.federation.render.common import render_activity
 from fedcity.federation.vocab import AS_PUBLIC
 from fedcity.storage.models import Actor, Job, PeerInstance
 from fedcity.storage.types import utcnow
@@ -106,7 +106,7 @@ async def plan_delivery(
             "content": "<p>Council meets Tuesday</p>",
             "to": [AS_PUBLIC],
         }
-        doc = render.activity(
+        doc = render_activity(
             "Create", f"{note['id']}/activity", actor, note, [AS_PUBLIC]
         )
         await publish(instance.fed, session, Outgoing(actor, doc, {inbox}))

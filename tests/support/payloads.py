@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 import aiohttp
 from sqlalchemy import select
 
-from fedcity.federation.signatures import load_private_key, sign_request
+from fedcity.federation.signatures.cavage import sign_request
+from fedcity.federation.signatures.keys import load_private_key
 from fedcity.services.statuses.posts import NewPost, create_local_post
 from fedcity.storage.models import Actor, Job, Post
 from tests.support.instances import LiveInstance

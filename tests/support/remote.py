@@ -16,10 +16,8 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
-from fedcity.federation.signatures import (
-    load_private_key,
-    sign_request,
-)
+from fedcity.federation.signatures.cavage import sign_request
+from fedcity.federation.signatures.keys import load_private_key
 from tests.support.instances import free_port
 from tests.support.keys import premade_keypair
 

@@ -11,16 +11,15 @@ from urllib.parse import urlsplit
 import pytest
 from pyld import jsonld as pyld_jsonld
 
-from fedcity.federation.jsonld import (
+from fedcity.federation.jsonld.loader import (
     AS_CONTEXT,
     CONTEXTS_DIR,
-    PUBLIC,
     default_context,
     document_loader,
     load_context,
-    needs_processing,
-    normalize,
 )
+from fedcity.federation.jsonld.normalization import PUBLIC, normalize
+from fedcity.federation.jsonld.plain import needs_processing
 
 MANIFEST = json.loads((CONTEXTS_DIR / "manifest.json").read_text(encoding="utf-8"))
 CONTEXT_URLS = sorted(MANIFEST["contexts"])

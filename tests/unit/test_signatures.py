@@ -25,18 +25,20 @@ from http_message_signatures import HTTPMessageSigner, MappingKeyResolver, algor
 from multidict import CIMultiDict
 
 from fedcity.errors import SignatureError
-from fedcity.federation.signatures import (
+from fedcity.federation.signatures.algorithms import verify_bytes
+from fedcity.federation.signatures.cavage import sign_request
+from fedcity.federation.signatures.common import SignatureInfo
+from fedcity.federation.signatures.digest import compute_digest
+from fedcity.federation.signatures.keys import (
     PrivateKey,
     PublicKey,
-    SignatureInfo,
-    compute_digest,
     generate_private_key_pem,
     load_private_key,
     load_public_key,
+)
+from fedcity.federation.signatures.verify import (
     parse_signature,
-    sign_request,
     signing_string,
-    verify_bytes,
     verify_signature,
 )
 

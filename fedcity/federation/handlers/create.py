@@ -8,7 +8,8 @@ from fedcity.errors import Forbidden, Unprocessable
 from fedcity.federation import polls as poll_wire
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.fetch import fetch_document
-from fedcity.federation.parse import attributed_to, parse_actor, parse_post
+from fedcity.federation.parse.actors import parse_actor
+from fedcity.federation.parse.statuses import attributed_to, parse_post
 from fedcity.federation.vocab import (
     ACTOR_TYPES,
     POST_TYPES,

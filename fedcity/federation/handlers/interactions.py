@@ -12,7 +12,7 @@ from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.fetch import fetch_document
 from fedcity.federation.handlers.follow import undo_follow
-from fedcity.federation.parse import attributed_to, parse_post, visibility_of
+from fedcity.federation.parse.statuses import attributed_to, parse_post, visibility_of
 from fedcity.federation.vocab import POST_TYPES, get_id, get_type, same_origin
 from fedcity.services.social import interactions
 from fedcity.services.statuses import posts

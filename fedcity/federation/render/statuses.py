@@ -1,4 +1,5 @@
-"""Domain rows → AS2 JSON: actors, notes and the activities that carry them.
+"""Posts → AS2 JSON: Note/Question and what they carry (addressing, mentions,
+hashtags, custom emoji, attachments, poll fields), votes and Tombstones.
 
 Addressing follows Mastodon so that every server reads visibility the same way:
 public → to Public, cc followers; unlisted → to followers, cc Public;
@@ -8,10 +9,8 @@ followers-only → to followers; direct → to the mentioned accounts only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
 
-from fedcity.federation import jsonld
+from fedcity.federation.render.common import iso, render_activity, with_context
 from fedcity.federation.vocab import AS_PUBLIC, Document
 from fedcity.services.statuses.custom_emojis import EmojiRef, image_urls
 from fedcity.storage.models import (
@@ -24,66 +23,6 @@ from fedcity.storage.models import (
 )
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
-
-
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def with_context(doc: Document) -> Document:
-    return {"@context": jsonld.default_context(), **doc}
-
-
-def render_actor(actor: Actor, urls: Urls) -> Document:
-    doc: Document = {
-        "id": actor.uri,
-        "type": actor.actor_type,
-        "preferredUsername": actor.username,
-        "name": actor.display_name,
-        "summary": actor.summary,
-        "url": actor.url,
-        "inbox": actor.inbox_uri,
-        "outbox": actor.outbox_uri,
-        "followers": actor.followers_uri,
-        "following": actor.following_uri,
-        "featured": urls.featured(actor.username),
-        "featuredTags": urls.featured_tags(actor.username),
-        "endpoints": {"sharedInbox": urls.shared_inbox},
-        "manuallyApprovesFollowers": actor.locked,
-        "discoverable": actor.discoverable,
-        "indexable": actor.indexable,
-        "published": iso(actor.published_at or actor.created_at),
-        "publicKey": {
-            "id": actor.key_id,
-            "owner": actor.uri,
-            "publicKeyPem": actor.public_key_pem,
-        },
-        "attachment": [
-            {"type": "PropertyValue", "name": f["name"], "value": f["value"]}
-            for f in actor.fields
-        ],
-        "tag": [render_emoji(ref, urls) for ref in actor.emojis or ()],
-    }
-    if actor.avatar_url:
-        doc["icon"] = {"type": "Image", "url": actor.avatar_url}
-    if actor.header_url:
-        doc["image"] = {"type": "Image", "url": actor.header_url}
-    if actor.attribution_domains:
-        doc["attributionDomains"] = list(actor.attribution_domains)
-    if actor.actor_type == "Application":
-        for key in (
-            "followers",
-            "following",
-            "featured",
-            "featuredTags",
-            "attachment",
-            "tag",
-            "indexable",
-        ):
-            doc.pop(key, None)
-    return with_context(doc)
 
 
 def render_emoji(ref: EmojiRef, urls: Urls) -> Document:
@@ -106,6 +45,7 @@ def render_emoji(ref: EmojiRef, urls: Urls) -> Document:
 def audience(
     post: Post, author: Actor, mentioned: Sequence[Actor]
 ) -> tuple[list[str], list[str]]:
+    """`(to, cc)` for a post by `author`, by visibility (see the module docstring)."""
     followers = author.followers_uri or ""
     mentions = [a.uri for a in mentioned]
     match post.visibility:
@@ -128,6 +68,7 @@ def render_note(
     media: Sequence[MediaAttachment] = (),
     poll: Poll | None = None,
 ) -> Document:
+    """A post as its AS2 object (Note, Question, Article …), without @context."""
     to, cc = audience(post, author, mentioned)
     doc: Document = {
         "id": post.uri,
@@ -198,7 +139,7 @@ def render_vote(
         "to": [author.uri],
         "inReplyTo": question.uri,
     }
-    return activity("Create", f"{vote.uri}/activity", voter, note, [author.uri])
+    return render_activity("Create", f"{vote.uri}/activity", voter, note, [author.uri])
 
 
 def render_attachment(media: MediaAttachment, urls: Urls) -> Document:
@@ -220,11 +161,13 @@ def render_attachment(media: MediaAttachment, urls: Urls) -> Document:
 
 
 def handle_of(actor: Actor, urls: Urls) -> str:
+    """`@user@domain`, the name Mastodon gives a Mention tag."""
     domain = actor.domain or urls.base.split("://", 1)[1]
     return f"@{actor.username}@{domain}"
 
 
 def render_tombstone(post: Post) -> Document:
+    """What a deleted post's URI serves (with HTTP 410), as Mastodon does."""
     return with_context(
         {
             "id": post.uri,
@@ -233,71 +176,3 @@ def render_tombstone(post: Post) -> Document:
             "formerType": post.object_type,
         }
     )
-
-
-def activity(
-    kind: str,
-    activity_id: str,
-    actor: Actor,
-    obj: Any,
-    to: Sequence[str] = (),
-    cc: Sequence[str] = (),
-    published: datetime | None = None,
-) -> Document:
-    doc: Document = {"id": activity_id, "type": kind, "actor": actor.uri, "object": obj}
-    if to:
-        doc["to"] = list(to)
-    if cc:
-        doc["cc"] = list(cc)
-    if published is not None:
-        doc["published"] = iso(published)
-    return with_context(doc)
-
-
-def collection(collection_id: str, total: int, first: str | None) -> Document:
-    doc: Document = {
-        "id": collection_id,
-        "type": "OrderedCollection",
-        "totalItems": total,
-    }
-    if first:
-        doc["first"] = first
-    return with_context(doc)
-
-
-def featured_tags_collection(
-    collection_id: str, tags: Sequence[tuple[str, str]]
-) -> Document:
-    """An actor's featured hashtags as Mastodon serves them: an unordered Collection
-    of Hashtags, `href` being the account's own page of posts with the tag."""
-    return with_context(
-        {
-            "id": collection_id,
-            "type": "Collection",
-            "totalItems": len(tags),
-            "items": [
-                {"type": "Hashtag", "href": href, "name": f"#{name}"}
-                for name, href in tags
-            ],
-        }
-    )
-
-
-def collection_page(
-    page_id: str,
-    part_of: str,
-    items: Sequence[Any],
-    next_page: str | None,
-    prev_page: str | None,
-) -> Document:
-    doc: Document = {
-        "id": page_id,
-        "type": "OrderedCollectionPage",
-        "partOf": part_of,
-        "orderedItems": list(items),
-    }
-    if next_page:
-        doc["next"] = next_page
-    if prev_page:
-        doc["prev"] = prev_page
-    return with_context(doc)

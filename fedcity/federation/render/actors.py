@@ -1,0 +1,60 @@
+"""Actors → AS2 JSON: Person, Service, Group and Application documents."""
+
+from __future__ import annotations
+
+from fedcity.federation.render.common import iso, with_context
+from fedcity.federation.render.statuses import render_emoji
+from fedcity.federation.vocab import Document
+from fedcity.storage.models import Actor
+from fedcity.urls import Urls
+
+
+def render_actor(actor: Actor, urls: Urls) -> Document:
+    """A local actor as Mastodon serves one: key, endpoints, profile fields, emoji."""
+    doc: Document = {
+        "id": actor.uri,
+        "type": actor.actor_type,
+        "preferredUsername": actor.username,
+        "name": actor.display_name,
+        "summary": actor.summary,
+        "url": actor.url,
+        "inbox": actor.inbox_uri,
+        "outbox": actor.outbox_uri,
+        "followers": actor.followers_uri,
+        "following": actor.following_uri,
+        "featured": urls.featured(actor.username),
+        "featuredTags": urls.featured_tags(actor.username),
+        "endpoints": {"sharedInbox": urls.shared_inbox},
+        "manuallyApprovesFollowers": actor.locked,
+        "discoverable": actor.discoverable,
+        "indexable": actor.indexable,
+        "published": iso(actor.published_at or actor.created_at),
+        "publicKey": {
+            "id": actor.key_id,
+            "owner": actor.uri,
+            "publicKeyPem": actor.public_key_pem,
+        },
+        "attachment": [
+            {"type": "PropertyValue", "name": f["name"], "value": f["value"]}
+            for f in actor.fields
+        ],
+        "tag": [render_emoji(ref, urls) for ref in actor.emojis or ()],
+    }
+    if actor.avatar_url:
+        doc["icon"] = {"type": "Image", "url": actor.avatar_url}
+    if actor.header_url:
+        doc["image"] = {"type": "Image", "url": actor.header_url}
+    if actor.attribution_domains:
+        doc["attributionDomains"] = list(actor.attribution_domains)
+    if actor.actor_type == "Application":
+        for key in (
+            "followers",
+            "following",
+            "featured",
+            "featuredTags",
+            "attachment",
+            "tag",
+            "indexable",
+        ):
+            doc.pop(key, None)
+    return with_context(doc)
