@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ET
 def main(paths: list[str]) -> None:
     tests = failed = skipped = 0
     for path in paths:
-        for suite in ET.parse(path).getroot().iter("testsuite"):
+        # Our own pytest wrote these reports a moment ago: trusted input.
+        for suite in ET.parse(path).getroot().iter("testsuite"):  # noqa: S314
             tests += int(suite.get("tests", 0))
             failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
             skipped += int(suite.get("skipped", 0))
