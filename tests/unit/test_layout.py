@@ -37,7 +37,9 @@ def test_no_folder_holds_more_than_20_modules():
 def test_services_and_api_share_their_domain_names():
     # Given the domains of the rules and of the client API
     def domains(layer: str) -> set[str]:
-        return {p.name for p in (PACKAGE / layer).iterdir() if (p / "__init__.py").exists()}
+        return {
+            p.name for p in (PACKAGE / layer).iterdir() if (p / "__init__.py").exists()
+        }
 
     # Then every API domain is a domain of the services (entities are the API's own)
     assert domains("api") - {"entities", "oauth"} <= domains("services")
