@@ -11,7 +11,7 @@ from aiohttp import web
 from sqlalchemy import select, update
 
 from fedcity.federation import render
-from fedcity.federation.outbox import Outgoing, publish
+from fedcity.federation.outbox.publish import Outgoing, publish
 from fedcity.federation.vocab import AS_PUBLIC
 from fedcity.storage.models import Actor, Job, PeerInstance
 from fedcity.storage.types import utcnow
