@@ -57,6 +57,27 @@ def undo(
     return render.activity("Undo", f"{activity['id']}#undo", actor, activity, to, cc)
 
 
+async def _to_target(
+    session: AsyncSession, kind: str, row: Follow | Block | None
+) -> Outgoing | None:
+    """A Follow or Block, sent to its target only; nothing if it was withdrawn
+    before it was sent."""
+    if row is None:
+        return None
+    actor, target = await _pair(session, row.actor_id, row.target_id)
+    doc = render.activity(kind, row.uri, actor, target.uri, [target.uri])
+    return Outgoing(actor, doc, _direct(target))
+
+
+async def _undo_to_target(
+    session: AsyncSession, kind: str, actor_id: int, target_id: int, uri: str
+) -> Outgoing:
+    """Undo of a Follow or Block, sent to its target only."""
+    actor, target = await _pair(session, actor_id, target_id)
+    undone = stored_activity(kind, uri, actor, target.uri)
+    return Outgoing(actor, undo(actor, undone, [target.uri]), _direct(target))
+
+
 def _answer(
     fed: Federation, verb: str, actor: Actor, follower: Actor, follow_uri: str
 ) -> Outgoing:
@@ -72,13 +93,9 @@ def _answer(
 async def build_follow(
     fed: Federation, session: AsyncSession, payload: FollowRef
 ) -> Outgoing | None:
-    """Follow of a remote actor; nothing if it was withdrawn before it was sent."""
-    row = await session.get(Follow, payload.follow_id)
-    if row is None:
-        return None
-    actor, target = await _pair(session, row.actor_id, row.target_id)
-    doc = render.activity("Follow", row.uri, actor, target.uri, [target.uri])
-    return Outgoing(actor, doc, _direct(target))
+    """Follow of a remote actor."""
+    follow = await session.get(Follow, payload.follow_id)
+    return await _to_target(session, "Follow", follow)
 
 
 @builds(Verb.ACCEPT)
@@ -107,9 +124,9 @@ async def build_undo_follow(
     fed: Federation, session: AsyncSession, payload: FollowUndone
 ) -> Outgoing:
     """Undo{Follow} of a remote actor."""
-    actor, target = await _pair(session, payload.actor_id, payload.target_id)
-    follow = stored_activity("Follow", payload.follow_uri, actor, target.uri)
-    return Outgoing(actor, undo(actor, follow, [target.uri]), _direct(target))
+    return await _undo_to_target(
+        session, "Follow", payload.actor_id, payload.target_id, payload.follow_uri
+    )
 
 
 @builds(Verb.LIKE)
@@ -144,12 +161,8 @@ async def build_block(
     fed: Federation, session: AsyncSession, payload: BlockRef
 ) -> Outgoing | None:
     """Block of a remote actor, to that actor (as Mastodon does)."""
-    row = await session.get(Block, payload.block_id)
-    if row is None:
-        return None
-    actor, target = await _pair(session, row.actor_id, row.target_id)
-    doc = render.activity("Block", row.uri, actor, target.uri, [target.uri])
-    return Outgoing(actor, doc, _direct(target))
+    block = await session.get(Block, payload.block_id)
+    return await _to_target(session, "Block", block)
 
 
 @builds(Verb.UNDO_BLOCK)
@@ -157,9 +170,9 @@ async def build_undo_block(
     fed: Federation, session: AsyncSession, payload: BlockUndone
 ) -> Outgoing:
     """Undo{Block} of a remote actor."""
-    actor, target = await _pair(session, payload.actor_id, payload.target_id)
-    block = stored_activity("Block", payload.block_uri, actor, target.uri)
-    return Outgoing(actor, undo(actor, block, [target.uri]), _direct(target))
+    return await _undo_to_target(
+        session, "Block", payload.actor_id, payload.target_id, payload.block_uri
+    )
 
 
 # --- boosts ----------------------------------------------------------------------
