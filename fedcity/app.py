@@ -19,6 +19,7 @@ from fedcity.appkeys import (
     RUN_WORKER,
     SETTINGS,
     TRANSPORT_OVERRIDE,
+    VAPID,
     WORKER,
 )
 from fedcity.config import Settings
@@ -31,7 +32,7 @@ from fedcity.federation.signatures.keys import (
     load_private_key,
 )
 from fedcity.federation.transport import AiohttpTransport, HttpTransport
-from fedcity.push.crypto import generate_vapid_key, load_vapid_key
+from fedcity.push.crypto import VapidKey, generate_vapid_key, load_vapid_key
 from fedcity.runtime.registry import job_handlers
 from fedcity.runtime.worker import Worker
 from fedcity.services.accounts.accounts import ensure_instance_actor
@@ -86,7 +87,6 @@ async def build_federation(
             session, urls, settings.instance.domain, keypairs
         )
         unavailable = await load_unavailable(session)
-        vapid = await ensure_vapid_key(session, generate_vapid_key)
     assert instance_actor.key_id
     assert instance_actor.private_key_pem
     key = SigningKey(
@@ -98,10 +98,16 @@ async def build_federation(
         db=db,
         transport=transport,
         instance_key=key,
-        vapid=load_vapid_key(vapid.private_key_pem),
     )
     fed.unavailable_origins.update(unavailable)
     return fed
+
+
+async def instance_vapid_key(db: Database) -> VapidKey:
+    """The instance's Web Push key, made on first start and kept in the database."""
+    async with db.session() as session:
+        row = await ensure_vapid_key(session, generate_vapid_key)
+    return load_vapid_key(row.private_key_pem)
 
 
 def open_transport(settings: Settings) -> HttpTransport:
@@ -123,9 +129,10 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         )
     transport = app.get(TRANSPORT_OVERRIDE) or open_transport(settings)
     fed = await build_federation(settings, db, transport, app[KEYPAIRS])
-    worker = Worker(fed, job_handlers())
+    vapid = await instance_vapid_key(db)
+    worker = Worker(fed, job_handlers(vapid))
     fed.wake_worker = worker.wake
-    app[DB], app[FEDERATION], app[WORKER] = db, fed, worker
+    app[DB], app[FEDERATION], app[WORKER], app[VAPID] = db, fed, worker, vapid
     app[INBOX_WRITER] = InboxWriter(db, on_stored=worker.wake)
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run_forever(stop)) if app[RUN_WORKER] else None

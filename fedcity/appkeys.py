@@ -11,6 +11,7 @@ from fedcity.config import Settings
 from fedcity.federation.context import Federation
 from fedcity.federation.inbox import InboxWriter
 from fedcity.federation.transport import HttpTransport
+from fedcity.push.crypto import VapidKey
 from fedcity.runtime.worker import Worker
 from fedcity.storage.db import Database
 from fedcity.streaming.bus import EventBus
@@ -21,6 +22,8 @@ DB = web.AppKey("db", Database)
 FEDERATION = web.AppKey("federation", Federation)
 INBOX_WRITER = web.AppKey("inbox_writer", InboxWriter)
 WORKER = web.AppKey("worker", Worker)
+# The Web Push application-server key (RFC 8292), shown to apps and used by the worker.
+VAPID = web.AppKey("vapid", VapidKey)
 # Tests hand in a transport of their own; production builds the aiohttp one.
 TRANSPORT_OVERRIDE = web.AppKey("transport_override", HttpTransport)
 RUN_WORKER = web.AppKey("run_worker", bool)

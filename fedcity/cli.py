@@ -251,7 +251,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _worker(settings: Settings, *, once: bool) -> None:
-    from fedcity.app import build_federation, open_transport
+    from fedcity.app import build_federation, instance_vapid_key, open_transport
     from fedcity.runtime.registry import job_handlers
     from fedcity.runtime.worker import Worker
     from fedcity.streaming.bus import open_event_bus, publish_after_commit
@@ -266,7 +266,7 @@ async def _worker(settings: Settings, *, once: bool) -> None:
         await _require_schema(db)
         await bus.start()
         fed = await build_federation(settings, db, transport)
-        worker = Worker(fed, job_handlers())
+        worker = Worker(fed, job_handlers(await instance_vapid_key(db)))
         if once:
             await worker.run_until_idle()
             return

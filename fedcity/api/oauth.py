@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
 from fedcity.api.auth import api_session, require_token
-from fedcity.appkeys import FEDERATION, SETTINGS
+from fedcity.appkeys import FEDERATION, SETTINGS, VAPID
 from fedcity.errors import FedcityError, Forbidden
 from fedcity.services.accounts import oauth
 from fedcity.services.accounts.accounts import authenticate_password
@@ -97,7 +97,7 @@ async def apps_create(request: web.Request) -> web.Response:
             str(p.get("website") or "") or None,
         )
         body = serialize_app(
-            app, with_secret=True, vapid_key=request.app[FEDERATION].vapid.server_key
+            app, with_secret=True, vapid_key=request.app[VAPID].server_key
         )
     return web.json_response(body)
 
@@ -113,7 +113,7 @@ async def apps_verify_credentials(request: web.Request) -> web.Response:
         if app is None:
             raise Forbidden("This token does not belong to an application")
         body = serialize_app(
-            app, with_secret=False, vapid_key=request.app[FEDERATION].vapid.server_key
+            app, with_secret=False, vapid_key=request.app[VAPID].server_key
         )
     return web.json_response(body)
 

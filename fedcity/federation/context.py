@@ -11,7 +11,6 @@ from fedcity.federation.keys import KeyCache
 from fedcity.federation.signatures.keys import PrivateKey
 from fedcity.federation.transport import HttpTransport
 from fedcity.federation.vocab import origin_of
-from fedcity.push.crypto import VapidKey
 from fedcity.storage.db import Database
 from fedcity.urls import Urls
 
@@ -29,7 +28,6 @@ class Federation:
     db: Database
     transport: HttpTransport
     instance_key: SigningKey
-    vapid: VapidKey  # Web Push application-server key
     keys: KeyCache = field(default_factory=KeyCache)
     wake_worker: Callable[[], None] = lambda: None
     # Origins marked unavailable; an inbound activity from one releases its deliveries.

@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -23,23 +21,12 @@ from fedcity.federation.context import Federation
 from fedcity.federation.signatures.cavage import sign_request
 from fedcity.federation.signatures.keys import PrivateKey, load_private_key
 from fedcity.federation.vocab import AS2_MEDIA_TYPE, origin_of
-from fedcity.jobs.queue import backoff_delay, release_held
+from fedcity.jobs.outcomes import DONE, Outcome, RetryPolicy
+from fedcity.jobs.queue import release_held
 from fedcity.storage.models import Actor, OutboxActivity, PeerInstance
 from fedcity.storage.types import utcnow
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of a job: done, retry at a time, failed for good, or held."""
-
-    state: str  # "done" | "retry" | "failed" | "held"
-    error: str | None = None
-    retry_at: datetime | None = None
-
-
-DONE = Outcome("done")
 
 
 @dataclass(frozen=True)
@@ -91,45 +78,20 @@ async def deliver(fed: Federation, payload: dict[str, Any], attempts: int) -> Ou
     try:
         response = await fed.transport.post(inbox, headers, prepared.body)
     except FetchError as exc:
-        return retry_or_fail(fed, attempts, str(exc), None)
+        return retry_policy(fed).after_failure(attempts, str(exc))
     if 200 <= response.status < 300:
         return DONE
     error = f"{inbox} answered {response.status}"
     if response.status in (408, 429) or response.status >= 500:
-        return retry_or_fail(fed, attempts, error, response.headers.get("Retry-After"))
+        retry_after = response.headers.get("Retry-After")
+        return retry_policy(fed).after_failure(attempts, error, retry_after)
     return Outcome("failed", error=error)
 
 
-def retry_or_fail(
-    fed: Federation,
-    attempts: int,
-    error: str,
-    retry_after: str | None,
-    *,
-    max_attempts: int | None = None,
-) -> Outcome:
-    """Retry on the backoff schedule (later if `Retry-After` asks), or give up after
-    `max_attempts` (by default `max_delivery_attempts`)."""
+def retry_policy(fed: Federation) -> RetryPolicy:
+    """Deliveries: `max_delivery_attempts` on Mastodon's schedule."""
     settings = fed.settings.federation
-    if attempts >= (max_attempts or settings.max_delivery_attempts):
-        return Outcome("failed", error=f"gave up after {attempts} attempts: {error}")
-    delay = backoff_delay(attempts, settings.retry_backoff_scale)
-    asked = _retry_after(retry_after)
-    if asked is not None:
-        delay = max(delay, asked)
-    return Outcome("retry", error=error, retry_at=utcnow() + delay)
-
-
-def _retry_after(value: str | None) -> timedelta | None:
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return timedelta(seconds=min(int(value), 86_400))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(timedelta(0), min(when - utcnow(), timedelta(days=1)))
+    return RetryPolicy(settings.max_delivery_attempts, settings.retry_backoff_scale)
 
 
 # --- peer health ----------------------------------------------------------------

@@ -1,14 +1,19 @@
 """Routing stored inbound activities to their handlers.
 
-Handlers register with `@handles("Type")`; unknown types are logged and dropped, as
-GoToSocial does, since the fediverse keeps inventing new ones.
+Handlers register on (activity type, object type) with a fallback on the activity
+type alone, as Fedify and GoToSocial route: `@handles("Create", "Note")`,
+`@handles("Undo", "Follow")`, `@handles("Delete")`. For the activity types whose
+object may come as a bare id, a resolver registered with `@resolves(...)` finds the
+object first (fetched from its origin, or found here) so that its type is known.
+Unknown combinations are logged and dropped, as GoToSocial does, since the
+fediverse keeps inventing new ones.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +32,8 @@ class Inbound:
     activity: Document
     actor: Actor  # the activity's actor, already fetched and verified
     recipient: str | None
+    # The object as its activity type's resolver found it (empty without one).
+    resolved: Document = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -42,22 +49,61 @@ class Inbound:
 
 
 Handler = Callable[[Inbound], Awaitable[None]]
-HANDLERS: dict[str, Handler] = {}
+Resolver = Callable[[Inbound], Awaitable[Document | None]]
+# (activity type, object type or None for any object) → handler.
+HANDLERS: dict[tuple[str, str | None], Handler] = {}
+RESOLVERS: dict[str, Resolver] = {}
 
 
-def handles(*kinds: str) -> Callable[[Handler], Handler]:
+def handles(activity: str, *objects: str) -> Callable[[Handler], Handler]:
+    """Register a handler of `activity` with one of `objects`, or with any object.
+
+    Raises:
+        ValueError: the combination already has a handler.
+    """
+    keys: list[tuple[str, str | None]] = [(activity, obj) for obj in objects]
+    keys = keys or [(activity, None)]
+
     def register(fn: Handler) -> Handler:
-        for kind in kinds:
-            HANDLERS[kind] = fn
+        for key in keys:
+            if key in HANDLERS:
+                raise ValueError(f"{key} already has a handler")
+            HANDLERS[key] = fn
+        return fn
+
+    return register
+
+
+def resolves(*activities: str) -> Callable[[Resolver], Resolver]:
+    """Register how the object of `activities` is found before routing; a resolver
+    that returns None means there is nothing to act on."""
+
+    def register(fn: Resolver) -> Resolver:
+        for activity in activities:
+            RESOLVERS[activity] = fn
         return fn
 
     return register
 
 
 async def route(inbound: Inbound) -> None:
-    handler = HANDLERS.get(inbound.kind)
+    """Run the handler of the activity's (type, object type), else of its type."""
+    kind = inbound.kind
+    resolver = RESOLVERS.get(kind)
+    if resolver is not None:
+        resolved = await resolver(inbound)
+        if resolved is None:
+            return
+        inbound.resolved = resolved
+        obj: Any = resolved
+    else:
+        obj = inbound.object
+    object_type = (get_type(obj) if isinstance(obj, dict) else "") or None
+    handler = HANDLERS.get((kind, object_type)) or HANDLERS.get((kind, None))
     if handler is None:
-        log.info("unhandled activity type %s from %s", inbound.kind, inbound.actor.uri)
+        log.info(
+            "unhandled activity %s of %s from %s", kind, object_type, inbound.actor.uri
+        )
         return
     await handler(inbound)
 
@@ -69,6 +115,7 @@ def load_handlers() -> None:
         follow,
         interactions,
         moderation,
+        undo,
     )
 
 

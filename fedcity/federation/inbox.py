@@ -31,6 +31,7 @@ from fedcity.federation.keys import KnownKey
 from fedcity.federation.signatures.common import SignatureInfo
 from fedcity.federation.signatures.verify import parse_signature, verify_signature
 from fedcity.federation.vocab import Document, get_id, get_type, origin_of
+from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import NewJob, enqueue_many
 from fedcity.storage.db import Database
 
@@ -73,7 +74,7 @@ async def receive(
     dedupe = key or "sha256:" + hashlib.sha256(request.body).hexdigest()
     return await writer.submit(
         NewJob(
-            kind="inbox",
+            kind=JobKind.INBOX,
             payload={"activity": doc, "signer": signer, "recipient": request.recipient},
             dedupe_key=f"inbox:{dedupe}",
             host=origin,

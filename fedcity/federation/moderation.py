@@ -4,24 +4,24 @@ the reported posts in `object`, the comment in `content`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.federation.context import Federation
-from fedcity.federation.outbox import Outgoing, builds
+from fedcity.federation.outbox.publish import Outgoing, builds
 from fedcity.federation.render.common import render_activity
 from fedcity.federation.vocab import Document, as_list, get_id
+from fedcity.jobs.verbs import ReportRef, Verb
 from fedcity.storage.models import Actor, Report
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as post_q
 
 
-@builds("Flag")
-async def _flag(
-    fed: Federation, session: AsyncSession, payload: dict[str, Any]
+@builds(Verb.FLAG)
+async def build_flag(
+    fed: Federation, session: AsyncSession, payload: ReportRef
 ) -> Outgoing | None:
-    report = await session.get(Report, payload["report_id"])
+    """Flag from the instance actor to the reported account's server."""
+    report = await session.get(Report, payload.report_id)
     if report is None or report.uri is None:
         return None
     target = await session.get(Actor, report.target_id)

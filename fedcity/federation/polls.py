@@ -16,11 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.federation.context import Federation
 from fedcity.federation.dispatch import Inbound
-from fedcity.federation.outbox import BUILDERS, Outgoing, builds
+from fedcity.federation.outbox.publish import Outgoing, builds
+from fedcity.federation.outbox.statuses import build_update
 from fedcity.federation.parse.statuses import parse_question, parse_vote
 from fedcity.federation.render.statuses import render_vote
 from fedcity.federation.vocab import Document
 from fedcity.ids import new_id
+from fedcity.jobs.verbs import PollRef, PostRef, Verb, VoteRef
 from fedcity.services.statuses import polls
 from fedcity.services.statuses.posts import RemotePostData
 from fedcity.storage.models import Actor, Poll, PollVote, Post
@@ -86,31 +88,29 @@ async def refresh_question(
 # --- sent ------------------------------------------------------------------------
 
 
-@builds("UpdatePoll")
-async def _update_poll(
-    fed: Federation, session: AsyncSession, payload: dict[str, Any]
+@builds(Verb.UPDATE_POLL)
+async def build_update_poll(
+    fed: Federation, session: AsyncSession, payload: PollRef
 ) -> Outgoing | None:
     """Update{Question} with the current counts: the post's Update, with an id of
     its own, also sent to every remote voter's server."""
-    poll = await session.get(Poll, payload["poll_id"])
+    poll = await session.get(Poll, payload.poll_id)
     post = await session.get(Post, poll.post_id) if poll else None
     if poll is None or post is None or post.deleted_at is not None:
         return None
-    outgoing = await BUILDERS["Update"](fed, session, {"post_id": post.id})
-    if outgoing is None:
-        return None
+    outgoing = await build_update(fed, session, PostRef(post.id))
     outgoing.activity["id"] = f"{post.uri}#updates/poll-{new_id()}"
     voters = await poll_q.list_voters(session, poll.id, local=False)
     outgoing.inboxes.update(v.delivery_inbox for v in voters if v.delivery_inbox)
     return outgoing
 
 
-@builds("Vote")
-async def _vote(
-    fed: Federation, session: AsyncSession, payload: dict[str, Any]
+@builds(Verb.VOTE)
+async def build_vote(
+    fed: Federation, session: AsyncSession, payload: VoteRef
 ) -> Outgoing | None:
     """A local account's vote in a remote poll, to the poll author's inbox."""
-    vote = await session.get(PollVote, payload["vote_id"])
+    vote = await session.get(PollVote, payload.vote_id)
     if vote is None:
         return None
     poll = await session.get(Poll, vote.poll_id)

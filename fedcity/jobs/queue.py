@@ -8,7 +8,6 @@ claimable again, so a worker that died mid-job heals by itself.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.ids import new_id
+from fedcity.jobs.kinds import JobKind, check_payload
 from fedcity.storage.db import dialect_of, insert_for
 from fedcity.storage.models import Job, JobState
 from fedcity.storage.types import utcnow
@@ -30,7 +30,7 @@ _SETTLE_CHUNK = 500  # ids per UPDATE … IN (…), well under SQLite's paramete
 
 @dataclass(frozen=True)
 class NewJob:
-    kind: str
+    kind: JobKind
     payload: dict[str, Any]
     dedupe_key: str | None = None
     host: str | None = None
@@ -40,7 +40,7 @@ class NewJob:
 def job_row(job: NewJob, now: datetime) -> dict[str, Any]:
     return {
         "id": new_id(),
-        "kind": job.kind,
+        "kind": job.kind.value,
         "payload": job.payload,
         "dedupe_key": job.dedupe_key,
         "host": job.host,
@@ -52,9 +52,13 @@ def job_row(job: NewJob, now: datetime) -> dict[str, Any]:
 
 
 async def enqueue(
-    session: AsyncSession, kind: str, payload: dict[str, Any], **kw: Any
+    session: AsyncSession, kind: JobKind, payload: dict[str, Any], **kw: Any
 ) -> None:
-    """Add one job inside the caller's transaction (the transactional outbox)."""
+    """Add one job inside the caller's transaction (the transactional outbox).
+
+    Raises:
+        TypeError: the payload lacks a field its kind declares.
+    """
     await enqueue_many(session, [NewJob(kind, payload, **kw)])
 
 
@@ -67,6 +71,8 @@ async def enqueue_many(
     """
     if not jobs:
         return set()
+    for job in jobs:
+        check_payload(job.kind, job.payload)
     now = utcnow()
     # One statement run with many parameter sets, not `.values(rows)`: the latter is
     # a new statement (and a fresh SQL compilation, the inbox's largest cost) for
@@ -164,15 +170,6 @@ async def _settle(session: AsyncSession, job_id: int, **values: Any) -> None:
     await session.execute(
         update(Job).where(Job.id == job_id).values(locked_until=None, **values)
     )
-
-
-def backoff_delay(attempts: int, scale: float = 1.0) -> timedelta:
-    """Mastodon's (Sidekiq's) schedule: attempts⁴ + 15 + jitter seconds.
-
-    The first retry comes within a minute; sixteen attempts span about three days.
-    """
-    jitter = random.randint(0, 9) * (attempts + 1)
-    return timedelta(seconds=(attempts**4 + 15 + jitter) * scale)
 
 
 async def pending_count(session: AsyncSession, kind: str | None = None) -> int:

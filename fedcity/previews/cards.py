@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
 from fedcity.storage.db import insert_for
 from fedcity.storage.models import Post, PostCard, PreviewCard
 from fedcity.storage.queries import cards as card_q
 from fedcity.storage.types import utcnow
 
-JOB_KIND = "fetch_card"
 REFRESH_AFTER = timedelta(days=14)  # Mastodon refetches cards older than two weeks
 
 
@@ -76,7 +76,7 @@ async def queue_card_fetch(
     if first_link(post.content) is not None or (
         edited and await session.get(PostCard, post.id) is not None
     ):
-        await enqueue(session, JOB_KIND, {"post_id": post.id})
+        await enqueue(session, JobKind.FETCH_CARD, {"post_id": post.id})
 
 
 def needs_fetch(card: PreviewCard | None) -> bool:

@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import AddressRefused, FetchError
 from fedcity.federation.context import Federation
-from fedcity.federation.delivery import DONE, Outcome, retry_or_fail
 from fedcity.federation.transport import HttpResponse
-from fedcity.push.crypto import Subscriber, seal
+from fedcity.jobs.outcomes import DONE, Outcome, RetryPolicy
+from fedcity.push.crypto import Subscriber, VapidKey, seal
 from fedcity.push.payload import build_payload
 from fedcity.services.notifications import push
 from fedcity.storage.models import (
@@ -101,17 +101,16 @@ async def _forget(fed: Federation, subscription_id: int) -> None:
 
 
 async def send_web_push(
-    fed: Federation, payload: dict[str, Any], attempts: int
+    fed: Federation, vapid: VapidKey, payload: dict[str, Any], attempts: int
 ) -> Outcome:
-    """Job handler for `web_push` ({subscription_id, notification_id})."""
+    """Job handler for `web_push` ({subscription_id, notification_id}), signed with
+    the instance's VAPID key (kept by the app, not by the federation context)."""
     async with fed.db.session() as session:
         message = await _prepare(fed, session, payload)
     if message is None:
         return DONE
     try:
-        body, headers = seal(
-            message.plaintext, message.to, fed.vapid, vapid_subject(fed)
-        )
+        body, headers = seal(message.plaintext, message.to, vapid, vapid_subject(fed))
     except ValueError as exc:  # stored keys unusable, or an oversized message
         return Outcome("failed", error=f"cannot encrypt the push: {exc}")
     headers.update(HEADERS)
@@ -144,6 +143,7 @@ async def _outcome(
 def _retry(
     fed: Federation, attempts: int, error: str, retry_after: str | None
 ) -> Outcome:
-    return retry_or_fail(
-        fed, attempts, error, retry_after, max_attempts=fed.settings.push.max_attempts
+    policy = RetryPolicy(
+        fed.settings.push.max_attempts, fed.settings.federation.retry_backoff_scale
     )
+    return policy.after_failure(attempts, error, retry_after)

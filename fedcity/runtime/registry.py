@@ -1,19 +1,21 @@
-"""Job kind → handler. Composition only: the handlers live in federation/ and push/."""
+"""Job kind → handler. Composition only: the handlers live in federation/, push/,
+previews/ and services/; the kinds themselves are declared in jobs/kinds.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fedcity.federation.context import Federation
-from fedcity.federation.delivery import Outcome, deliver
+from fedcity.federation.delivery import deliver
 from fedcity.federation.dispatch import load_handlers, process_inbox
-from fedcity.federation.outbox import federate
+from fedcity.federation.outbox.publish import federate, load_builders
 from fedcity.federation.polls import close_poll
-from fedcity.previews import cards as link_cards
+from fedcity.jobs.kinds import JobKind
+from fedcity.jobs.outcomes import Outcome
 from fedcity.previews.fetch import fetch_card
+from fedcity.push.crypto import VapidKey
 from fedcity.push.sender import send_web_push
 from fedcity.runtime.worker import JobHandler
-from fedcity.services.notifications import push
 from fedcity.services.statuses import scheduled
 
 
@@ -54,14 +56,22 @@ async def _fetch_card(
     return None
 
 
-def job_handlers() -> dict[str, JobHandler]:
+def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
+    """Every kind's handler; the Web Push one signs with the instance's VAPID key."""
+
+    async def web_push(
+        fed: Federation, payload: dict[str, Any], attempts: int
+    ) -> Outcome | None:
+        return await send_web_push(fed, vapid, payload, attempts)
+
     load_handlers()
+    load_builders()
     return {
-        "inbox": _inbox,
-        "federate": _federate,
-        "deliver": deliver,
-        scheduled.JOB_KIND: _publish_scheduled,
-        "close_poll": _close_poll,
-        push.JOB_KIND: send_web_push,
-        link_cards.JOB_KIND: _fetch_card,
+        JobKind.INBOX: _inbox,
+        JobKind.FEDERATE: _federate,
+        JobKind.DELIVER: deliver,
+        JobKind.PUBLISH_SCHEDULED: _publish_scheduled,
+        JobKind.CLOSE_POLL: _close_poll,
+        JobKind.WEB_PUSH: web_push,
+        JobKind.FETCH_CARD: _fetch_card,
     }

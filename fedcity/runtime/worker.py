@@ -17,8 +17,10 @@ from typing import Any
 
 from fedcity.errors import FedcityError
 from fedcity.federation.context import Federation
-from fedcity.federation.delivery import DONE, Outcome, record_outcomes, sync_unavailable
+from fedcity.federation.delivery import record_outcomes, sync_unavailable
 from fedcity.jobs import queue
+from fedcity.jobs.kinds import JobKind, concurrent_kinds, sequential_kinds
+from fedcity.jobs.outcomes import DONE, Outcome, backoff_delay
 from fedcity.storage.models import Job
 from fedcity.storage.types import utcnow
 
@@ -27,10 +29,10 @@ log = logging.getLogger(__name__)
 JobHandler = Callable[[Federation, dict[str, Any], int], Awaitable[Outcome | None]]
 
 PEER_SYNC_SECONDS = 30.0
-SEQUENTIAL_KINDS = ("inbox", "federate", "publish_scheduled", "close_poll")
-# Link preview fetches and Web Push messages wait on other sites, so they run
-# beside deliveries.
-CONCURRENT_KINDS = ("deliver", "web_push", "fetch_card")
+# Declared with each kind in jobs/kinds.py: link preview fetches and Web Push
+# messages wait on other sites, so they run beside deliveries.
+SEQUENTIAL_KINDS = sequential_kinds()
+CONCURRENT_KINDS = concurrent_kinds()
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,15 @@ class Settled:
 
 
 class Worker:
-    def __init__(self, fed: Federation, handlers: Mapping[str, JobHandler]) -> None:
+    def __init__(self, fed: Federation, handlers: Mapping[JobKind, JobHandler]) -> None:
+        missing = set(JobKind) - handlers.keys()
+        if missing:
+            # Found at start-up, not as jobs that are never claimed.
+            raise ValueError(f"no handler for job kinds {sorted(missing)}")
         self.fed = fed
-        self.handlers = handlers
+        # Keyed by the stored name: a row of a kind this release does not know
+        # (queued by a newer one) fails with a message instead of an error.
+        self.handlers: dict[str, JobHandler] = {str(k): v for k, v in handlers.items()}
         self._wake = asyncio.Event()
         self._peers_synced_at = time.monotonic()
         self._limit = asyncio.Semaphore(
@@ -104,7 +112,7 @@ class Worker:
         except Exception:
             log.exception("could not reload peer health; keeping the last known")
 
-    async def _run_batch(self, kinds: tuple[str, ...], *, concurrent: bool) -> int:
+    async def _run_batch(self, kinds: tuple[JobKind, ...], *, concurrent: bool) -> int:
         batch = self.fed.settings.worker.batch_size
         async with self.fed.db.session() as session:
             jobs = await queue.claim(session, kinds, batch)
@@ -142,7 +150,7 @@ class Worker:
         if permanent or job.attempts >= settings.max_delivery_attempts:
             log.info("job %s (%s) failed: %s", job.id, job.kind, error)
             return Outcome("failed", error=error)
-        delay = queue.backoff_delay(job.attempts, settings.retry_backoff_scale)
+        delay = backoff_delay(job.attempts, settings.retry_backoff_scale)
         return Outcome("retry", error=error, retry_at=utcnow() + delay)
 
     async def _settle(self, settled: list[Settled]) -> None:
@@ -160,7 +168,7 @@ class Worker:
         deliveries = [
             (host, item.outcome)
             for item in settled
-            if item.job.kind == "deliver" and (host := item.job.host)
+            if item.job.kind == JobKind.DELIVER and (host := item.job.host)
         ]
         async with self.fed.db.session() as session:
             # The common outcome, done, is settled in bulk; the rest one by one.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from fedcity.federation.outbox import BUILDERS
+from fedcity.federation.outbox.publish import build
 from fedcity.storage.models import Job, MediaAttachment
 from tests.api.test_media import raw_upload
 from tests.support.http import post_status
@@ -169,7 +169,7 @@ async def test_edited_poll_is_federated_in_the_update(instance, http, mayor):
                 Job.kind == "federate", Job.payload["verb"].as_string() == "Update"
             )
         )
-        outgoing = await BUILDERS["Update"](instance.fed, session, job.payload)
+        outgoing = await build(instance.fed, session, job.payload)
     question = outgoing.activity["object"]
     assert question["type"] == "Question"
     assert [o["name"] for o in question["oneOf"]] == ["A", "B"]

@@ -24,7 +24,7 @@ PATH = "/api/v1/push/subscription"
 
 @pytest.fixture
 async def push_service(aiohttp_server, instance) -> PushService:
-    service = PushService(server_key=instance.fed.vapid.server_key)
+    service = PushService(server_key=instance.vapid.server_key)
     await service.start(aiohttp_server)
     return service
 
@@ -311,7 +311,7 @@ async def test_a_revoked_token_gets_no_push(instance, http, push_service):
 async def guarded(make_instance, aiohttp_server) -> AsyncIterator[tuple]:
     """An instance whose SSRF guard is on, its client, and a loopback push service."""
     city = await make_instance(allow_private_addresses=False)
-    service = PushService(server_key=city.fed.vapid.server_key)
+    service = PushService(server_key=city.vapid.server_key)
     await service.start(aiohttp_server)
     async with aiohttp.ClientSession() as session:
         yield city, Http(session, city.base_url), service

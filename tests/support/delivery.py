@@ -10,7 +10,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import select, update
 
-from fedcity.federation.outbox import Outgoing, publish
+from fedcity.federation.outbox.publish import Outgoing, publish
 from fedcity.federation.render.common import render_activity
 from fedcity.federation.vocab import AS_PUBLIC
 from fedcity.storage.models import Actor, Job, PeerInstance

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from fedcity.app import create_app
-from fedcity.appkeys import DB, FEDERATION, WORKER
+from fedcity.appkeys import DB, FEDERATION, VAPID, WORKER
 from fedcity.config import (
     DatabaseSettings,
     FederationSettings,
@@ -22,6 +22,7 @@ from fedcity.config import (
     WorkerSettings,
 )
 from fedcity.federation.context import Federation
+from fedcity.push.crypto import VapidKey
 from fedcity.runtime.worker import Worker
 from fedcity.services.accounts.accounts import (
     NewLocalAccount,
@@ -85,6 +86,10 @@ class LiveInstance:
     @property
     def fed(self) -> Federation:
         return self.app[FEDERATION]
+
+    @property
+    def vapid(self) -> VapidKey:
+        return self.app[VAPID]
 
     @property
     def worker(self) -> Worker:

@@ -16,7 +16,7 @@ from fedcity.api.entities.statuses import (
 )
 from fedcity.api.instance.texts import serialize_rules
 from fedcity.api.statuses.media import media_configuration
-from fedcity.appkeys import FEDERATION, SETTINGS
+from fedcity.appkeys import FEDERATION, SETTINGS, VAPID
 from fedcity.services.accounts.preferences import posting_defaults
 from fedcity.services.discovery import trends
 from fedcity.services.instance import instance as instance_service
@@ -97,7 +97,7 @@ async def instance_v2(request: web.Request) -> web.Response:
         "languages": ["en"],
         "configuration": {
             "urls": {"streaming": base.replace("http", "ws", 1), "status": None},
-            "vapid": {"public_key": request.app[FEDERATION].vapid.server_key},
+            "vapid": {"public_key": request.app[VAPID].server_key},
             "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
             "statuses": {
                 "max_characters": MAX_CHARACTERS,

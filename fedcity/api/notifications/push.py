@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.api import params
 from fedcity.api.auth import AUTH, api_session, bearer_token, require_account
 from fedcity.api.entities.push import serialize_web_push_subscription
-from fedcity.appkeys import FEDERATION
+from fedcity.appkeys import VAPID
 from fedcity.services.notifications import push
 from fedcity.storage.models import AccessToken, Actor, WebPushSubscription
 
@@ -51,7 +51,7 @@ def _new_subscription(p: MultiDict[Any]) -> push.NewSubscription:
 
 
 def _entity(request: web.Request, row: WebPushSubscription) -> dict[str, Any]:
-    server_key = request.app[FEDERATION].vapid.server_key
+    server_key = request.app[VAPID].server_key
     return serialize_web_push_subscription(row, server_key)
 
 

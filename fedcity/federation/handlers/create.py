@@ -6,7 +6,7 @@ import logging
 
 from fedcity.errors import Forbidden, Unprocessable
 from fedcity.federation import polls as poll_wire
-from fedcity.federation.dispatch import Inbound, handles
+from fedcity.federation.dispatch import Inbound, handles, resolves
 from fedcity.federation.fetch import fetch_document
 from fedcity.federation.parse.actors import parse_actor
 from fedcity.federation.parse.statuses import attributed_to, parse_post
@@ -14,16 +14,17 @@ from fedcity.federation.vocab import (
     ACTOR_TYPES,
     POST_TYPES,
     Document,
-    get_type,
     same_origin,
 )
 from fedcity.services.accounts import accounts
 from fedcity.services.statuses import posts
+from fedcity.storage.models import Post
 from fedcity.storage.queries import posts as q
 
 log = logging.getLogger(__name__)
 
 
+@resolves("Create", "Update")
 async def _object_document(inbound: Inbound) -> Document:
     """The embedded object, or the one fetched from its origin when only an id came."""
     obj = inbound.object
@@ -44,39 +45,54 @@ def _check_authorship(inbound: Inbound, doc: Document) -> None:
         raise Forbidden("the object is attributed to someone else")
 
 
-@handles("Create")
-async def on_create(inbound: Inbound) -> None:
-    doc = await _object_document(inbound)
-    if get_type(doc) not in POST_TYPES:
-        log.info("ignoring Create of %s", get_type(doc))
-        return
-    _check_authorship(inbound, doc)
-    if await poll_wire.apply_vote(inbound, doc):
+async def _store_post(inbound: Inbound) -> Post | None:
+    data = parse_post(inbound.resolved, inbound.actor.followers_uri)
+    return await posts.store_remote_post(inbound.session, inbound.actor, data)
+
+
+@handles("Create", "Note")
+async def on_create_note(inbound: Inbound) -> None:
+    """A Note, or a vote in one of our polls (Mastodon sends votes as Notes)."""
+    _check_authorship(inbound, inbound.resolved)
+    if await poll_wire.apply_vote(inbound, inbound.resolved):
         return  # a vote in one of our polls, not a reply
-    data = parse_post(doc, inbound.actor.followers_uri)
-    post = await posts.store_remote_post(inbound.session, inbound.actor, data)
+    await _store_post(inbound)
+
+
+@handles("Create", "Question")
+async def on_create_question(inbound: Inbound) -> None:
+    """A poll: the post, and its options and counts beside it."""
+    _check_authorship(inbound, inbound.resolved)
+    post = await _store_post(inbound)
     if post is not None:
-        await poll_wire.store_question(inbound.session, post, doc)
+        await poll_wire.store_question(inbound.session, post, inbound.resolved)
 
 
-@handles("Update")
-async def on_update(inbound: Inbound) -> None:
-    doc = await _object_document(inbound)
-    kind = get_type(doc)
-    if kind in ACTOR_TYPES:
-        await _update_actor(inbound, doc)
-    elif kind in POST_TYPES:
-        _check_authorship(inbound, doc)
-        post = await q.get_post_by_uri(inbound.session, str(doc["id"]))
-        if post is None:
-            return  # an edit of something never seen here; nothing to change
-        data = parse_post(doc, inbound.actor.followers_uri)
-        if await poll_wire.refresh_question(inbound, post, doc, data):
-            return  # new poll counts only: not an edit
-        await posts.update_remote_post(inbound.session, inbound.actor, post, data)
+@handles("Create", *sorted(POST_TYPES - {"Note", "Question"}))
+async def on_create_post(inbound: Inbound) -> None:
+    """Article, Page, Event and the other post types: stored as posts."""
+    _check_authorship(inbound, inbound.resolved)
+    await _store_post(inbound)
 
 
-async def _update_actor(inbound: Inbound, doc: Document) -> None:
+@handles("Update", *sorted(POST_TYPES))
+async def on_update_post(inbound: Inbound) -> None:
+    """An edit of a post, or new counts of a poll (not recorded as an edit)."""
+    doc = inbound.resolved
+    _check_authorship(inbound, doc)
+    post = await q.get_post_by_uri(inbound.session, str(doc["id"]))
+    if post is None:
+        return  # an edit of something never seen here; nothing to change
+    data = parse_post(doc, inbound.actor.followers_uri)
+    if await poll_wire.refresh_question(inbound, post, doc, data):
+        return  # new poll counts only: not an edit
+    await posts.update_remote_post(inbound.session, inbound.actor, post, data)
+
+
+@handles("Update", *sorted(ACTOR_TYPES))
+async def on_update_actor(inbound: Inbound) -> None:
+    """A profile change: an actor may only update itself."""
+    doc = inbound.resolved
     if doc.get("id") != inbound.actor.uri:
         raise Forbidden("an actor may only update itself")
     actor = await accounts.upsert_remote_actor(inbound.session, parse_actor(doc))

@@ -1,4 +1,4 @@
-"""Follow, Accept, Reject (and the Undo of a Follow, routed here from undo)."""
+"""Follow, and the Accept or Reject of a Follow sent from here."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ async def on_follow(inbound: Inbound) -> None:
     )
 
 
-@handles("Accept", "Reject")
+@handles("Accept")
+@handles("Reject")
 async def on_answer(inbound: Inbound) -> None:
     obj = inbound.object
     follower = None
@@ -35,11 +36,3 @@ async def on_answer(inbound: Inbound) -> None:
         follows.receive_accept if inbound.kind == "Accept" else follows.receive_reject
     )
     await answer(inbound.session, inbound.actor, inbound.object_id, follower)
-
-
-async def undo_follow(inbound: Inbound, inner: dict[str, object]) -> None:
-    target = await q.get_actor_by_uri(
-        inbound.session, get_id(inner.get("object")) or ""
-    )
-    if target is not None and target.is_local:
-        await follows.receive_undo_follow(inbound.session, inbound.actor, target)

@@ -1,22 +1,17 @@
-"""Like, Announce, Block, and Undo of each of these and of Follow."""
+"""Like, Announce and Block (their Undo is in undo.py)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from sqlalchemy import select
-
-from fedcity.errors import Forbidden
 from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.fetch import fetch_document
-from fedcity.federation.handlers.follow import undo_follow
 from fedcity.federation.parse.statuses import attributed_to, parse_post, visibility_of
 from fedcity.federation.vocab import POST_TYPES, get_id, get_type, same_origin
 from fedcity.services.social import interactions
 from fedcity.services.statuses import posts
-from fedcity.storage.models import Block, Favourite, Follow, Post
+from fedcity.storage.models import Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as q
 
@@ -105,61 +100,3 @@ async def on_block(inbound: Inbound) -> None:
     if target is None or not target.is_local or not isinstance(block_uri, str):
         return
     await interactions.receive_block(inbound.session, inbound.actor, target, block_uri)
-
-
-@handles("Undo")
-async def on_undo(inbound: Inbound) -> None:
-    inner = await _undone_activity(inbound)
-    if inner is None:
-        return
-    if get_id(inner.get("actor")) not in (None, inbound.actor.uri):
-        raise Forbidden("an actor may only undo its own activities")
-    match get_type(inner):
-        case "Follow":
-            await undo_follow(inbound, inner)
-        case "Like":
-            post = await q.get_post_by_uri(
-                inbound.session, get_id(inner.get("object")) or ""
-            )
-            await interactions.receive_undo_like(
-                inbound.session, inbound.actor, post, get_id(inner)
-            )
-        case "Announce":
-            await posts.receive_unboost(
-                inbound.session, inbound.actor, get_id(inner) or ""
-            )
-        case "Block":
-            target = await actor_q.get_actor_by_uri(
-                inbound.session, get_id(inner.get("object")) or ""
-            )
-            if target is not None:
-                await interactions.receive_undo_block(
-                    inbound.session, inbound.actor, target
-                )
-        case other:
-            log.info("unhandled Undo of %s from %s", other, inbound.actor.uri)
-
-
-async def _undone_activity(inbound: Inbound) -> dict[str, Any] | None:
-    """The undone activity: embedded (Mastodon), or only its id (then found here)."""
-    obj = inbound.object
-    if isinstance(obj, dict) and get_type(obj):
-        return obj
-    uri = inbound.object_id
-    if uri is None:
-        return None
-    session = inbound.session
-    follow = await session.scalar(select(Follow).where(Follow.uri == uri))
-    if follow is not None:
-        target = await session.get(type(inbound.actor), follow.target_id)
-        return {"type": "Follow", "id": uri, "object": target.uri if target else None}
-    fav = await session.scalar(select(Favourite).where(Favourite.uri == uri))
-    if fav is not None:
-        return {"type": "Like", "id": uri, "object": None}
-    if await q.get_post_by_uri(session, uri) is not None:
-        return {"type": "Announce", "id": uri}
-    block = await session.scalar(select(Block).where(Block.uri == uri))
-    if block is not None:
-        target = await session.get(type(inbound.actor), block.target_id)
-        return {"type": "Block", "id": uri, "object": target.uri if target else None}
-    return None

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unauthorized, Unprocessable
-from fedcity.jobs.queue import enqueue
+from fedcity.jobs.verbs import ActorRef, Verb, enqueue_federate
 from fedcity.services.accounts.passwords import hash_password, password_matches
 from fedcity.services.accounts.scopes import parse_scopes
 from fedcity.services.social.follows import recount
@@ -350,7 +350,7 @@ async def announce_profile_change(session: AsyncSession, actor: Actor) -> None:
     (Mastodon refreshes the featured and featuredTags collections then)."""
     actor.updated_at = utcnow()
     await session.flush()
-    await enqueue(session, "federate", {"verb": "UpdateActor", "actor_id": actor.id})
+    await enqueue_federate(session, Verb.UPDATE_ACTOR, ActorRef(actor.id))
 
 
 MAX_ATTRIBUTION_DOMAINS = 10

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
-from fedcity.jobs.queue import enqueue
+from fedcity.jobs.verbs import ReportRef, Verb, enqueue_federate
 from fedcity.storage.models import REPORT_CATEGORIES, Actor, Post, Report
 from fedcity.storage.queries import actors as actor_q
 from fedcity.urls import Urls
@@ -90,7 +90,7 @@ async def file_report(
     session.add(report)
     await session.flush()
     if forward:
-        await enqueue(session, "federate", {"verb": "Flag", "report_id": report.id})
+        await enqueue_federate(session, Verb.FLAG, ReportRef(report.id))
     return report
 
 

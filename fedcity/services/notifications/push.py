@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
+from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import NewJob, enqueue_many
 from fedcity.storage.db import insert_for
 from fedcity.storage.models import (
@@ -31,7 +32,6 @@ from fedcity.storage.models import (
 from fedcity.storage.queries.actors import is_follower
 from fedcity.storage.types import utcnow
 
-JOB_KIND = "web_push"
 VAPID_KEY_NAME = "vapid"
 # Mastodon's alert names (data[alerts][…]); admin.* are kept but fedcity raises no
 # such notifications yet.
@@ -252,9 +252,9 @@ async def enqueue_web_push(
     )
     jobs = [
         NewJob(
-            JOB_KIND,
+            JobKind.WEB_PUSH,
             {"subscription_id": row.id, "notification_id": notification_id},
-            dedupe_key=f"{JOB_KIND}:{row.id}:{notification_id}",
+            dedupe_key=f"{JobKind.WEB_PUSH}:{row.id}:{notification_id}",
         )
         for row in subscriptions.all()
         if await pushable(session, row, recipient.id, sender.id, kind)

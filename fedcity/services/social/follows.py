@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Forbidden, Unprocessable
 from fedcity.ids import new_id
-from fedcity.jobs.queue import enqueue
+from fedcity.jobs.verbs import (
+    FollowRef,
+    FollowRejected,
+    FollowUndone,
+    Verb,
+    enqueue_federate,
+)
 from fedcity.services.notifications.notify import notify, withdraw
 from fedcity.services.social.endorsements import drop_endorsement
 from fedcity.storage.models import Actor, Follow, FollowState, NotificationType
@@ -99,7 +105,7 @@ async def follow(
     if target.is_local:
         await _arrive_at_local_target(session, urls, row, actor, target, federate=False)
     else:
-        await enqueue(session, "federate", {"verb": "Follow", "follow_id": row.id})
+        await enqueue_federate(session, Verb.FOLLOW, FollowRef(row.id))
     return row
 
 
@@ -108,15 +114,8 @@ async def receive_follow(
 ) -> Follow | None:
     """A remote `follower` sent Follow to local `target`."""
     if await q.get_block(session, target.id, follower.id):
-        await enqueue(
-            session,
-            "federate",
-            {
-                "verb": "Reject",
-                "actor_id": target.id,
-                "follower_id": follower.id,
-                "follow_uri": follow_uri,
-            },
+        await enqueue_federate(
+            session, Verb.REJECT, FollowRejected(target.id, follower.id, follow_uri)
         )
         return None
     row = await q.get_follow(session, follower.id, target.id)
@@ -159,7 +158,7 @@ async def accept(session: AsyncSession, row: Follow, *, federate: bool) -> None:
 
 
 async def _enqueue_accept(session: AsyncSession, row: Follow) -> None:
-    await enqueue(session, "federate", {"verb": "Accept", "follow_id": row.id})
+    await enqueue_federate(session, Verb.ACCEPT, FollowRef(row.id))
 
 
 async def authorize_request(
@@ -183,15 +182,8 @@ async def reject_request(session: AsyncSession, target: Actor, follower: Actor) 
     if row is None:
         return
     if not follower.is_local:
-        await enqueue(
-            session,
-            "federate",
-            {
-                "verb": "Reject",
-                "actor_id": target.id,
-                "follower_id": follower.id,
-                "follow_uri": row.uri,
-            },
+        await enqueue_federate(
+            session, Verb.REJECT, FollowRejected(target.id, follower.id, row.uri)
         )
     await remove(session, row)
 
@@ -201,15 +193,8 @@ async def unfollow(session: AsyncSession, actor: Actor, target: Actor) -> None:
     if row is None:
         return
     if not target.is_local:
-        await enqueue(
-            session,
-            "federate",
-            {
-                "verb": "UndoFollow",
-                "actor_id": actor.id,
-                "target_id": target.id,
-                "follow_uri": row.uri,
-            },
+        await enqueue_federate(
+            session, Verb.UNDO_FOLLOW, FollowUndone(actor.id, target.id, row.uri)
         )
     await remove(session, row)
 

@@ -6,7 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.ids import new_id
-from fedcity.jobs.queue import enqueue
+from fedcity.jobs.verbs import (
+    BlockRef,
+    BlockUndone,
+    FavouriteRef,
+    LikeUndone,
+    Verb,
+    enqueue_federate,
+)
 from fedcity.services.notifications.notify import notify, withdraw_from_author
 from fedcity.services.social.follows import drop_between
 from fedcity.services.statuses.counters import bump_post
@@ -24,7 +31,7 @@ async def favourite(
         await _insert_favourite(session, actor, post, urls.activity(fav_id), fav_id)
         author = await session.get(Actor, post.actor_id)
         if author is not None and not author.is_local:
-            await enqueue(session, "federate", {"verb": "Like", "favourite_id": fav_id})
+            await enqueue_federate(session, Verb.LIKE, FavouriteRef(fav_id))
     return post
 
 
@@ -34,15 +41,8 @@ async def unfavourite(session: AsyncSession, actor: Actor, post: Post) -> Post:
         return post
     author = await session.get(Actor, post.actor_id)
     if author is not None and not author.is_local:
-        await enqueue(
-            session,
-            "federate",
-            {
-                "verb": "UndoLike",
-                "actor_id": actor.id,
-                "post_id": post.id,
-                "like_uri": row.uri,
-            },
+        await enqueue_federate(
+            session, Verb.UNDO_LIKE, LikeUndone(actor.id, post.id, row.uri)
         )
     await _delete_favourite(session, row)
     return post
@@ -104,7 +104,7 @@ async def block(
     await session.flush()
     await drop_between(session, actor, target)
     if not target.is_local:
-        await enqueue(session, "federate", {"verb": "Block", "block_id": block_id})
+        await enqueue_federate(session, Verb.BLOCK, BlockRef(block_id))
     return row
 
 
@@ -113,15 +113,8 @@ async def unblock(session: AsyncSession, actor: Actor, target: Actor) -> None:
     if row is None:
         return
     if not target.is_local:
-        await enqueue(
-            session,
-            "federate",
-            {
-                "verb": "UndoBlock",
-                "actor_id": actor.id,
-                "target_id": target.id,
-                "block_uri": row.uri,
-            },
+        await enqueue_federate(
+            session, Verb.UNDO_BLOCK, BlockUndone(actor.id, target.id, row.uri)
         )
     await session.delete(row)
 

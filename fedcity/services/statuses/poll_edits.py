@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
 from fedcity.services.statuses.polls import (
     NewPoll,
@@ -49,7 +50,7 @@ async def replace_poll(
     # The earlier close job finds the poll not yet over and does nothing.
     await enqueue(
         session,
-        "close_poll",
+        JobKind.CLOSE_POLL,
         {"poll_id": existing.id},
         dedupe_key=f"close_poll:{existing.id}:{int(existing.expires_at.timestamp())}",
         run_at=existing.expires_at,

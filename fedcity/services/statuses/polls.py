@@ -18,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
+from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
+from fedcity.jobs.verbs import PollRef, Verb, VoteRef, enqueue_federate
 from fedcity.services.notifications.notify import notify
 from fedcity.services.statuses import custom_emojis, search_index
 from fedcity.services.statuses.posts import can_view
@@ -187,7 +189,7 @@ async def vote(
         await _schedule_update(session, poll)
         return votes
     for row in votes:  # one Create{Note} per choice, to the poll's author
-        await enqueue(session, "federate", {"verb": "Vote", "vote_id": row.id})
+        await enqueue_federate(session, Verb.VOTE, VoteRef(row.id))
     await _schedule_close(session, poll)  # to tell the voter when it ends
     return votes
 
@@ -279,10 +281,10 @@ async def close_poll(session: AsyncSession, poll_id: int) -> bool:
     assert author is not None
     if post.local and poll.closed_at is None:
         poll.closed_at = utcnow()
-        await enqueue(
+        await enqueue_federate(
             session,
-            "federate",
-            {"verb": "UpdatePoll", "poll_id": poll.id},
+            Verb.UPDATE_POLL,
+            PollRef(poll.id),
             dedupe_key=f"poll-final:{poll.id}",
         )
     recipients = await q.list_voters(session, poll.id, local=True)
@@ -299,7 +301,7 @@ async def _schedule_close(session: AsyncSession, poll: Poll) -> None:
         return
     await enqueue(
         session,
-        "close_poll",
+        JobKind.CLOSE_POLL,
         {"poll_id": poll.id},
         dedupe_key=f"close_poll:{poll.id}",
         run_at=poll.expires_at,
@@ -313,10 +315,10 @@ async def _schedule_update(session: AsyncSession, poll: Poll) -> None:
         return
     window = int(utcnow().timestamp()) // UPDATE_DEBOUNCE_SECONDS
     run_at = datetime.fromtimestamp((window + 1) * UPDATE_DEBOUNCE_SECONDS, UTC)
-    await enqueue(
+    await enqueue_federate(
         session,
-        "federate",
-        {"verb": "UpdatePoll", "poll_id": poll.id},
+        Verb.UPDATE_POLL,
+        PollRef(poll.id),
         dedupe_key=f"poll-update:{poll.id}:{window}",
         run_at=run_at,
     )

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity import text
 from fedcity.errors import Forbidden, NotFound, Unprocessable
 from fedcity.ids import new_id
-from fedcity.jobs.queue import enqueue
+from fedcity.jobs.verbs import PostRef, Verb, enqueue_federate
 from fedcity.previews.cards import queue_card_fetch
 from fedcity.services.events import record
 from fedcity.services.notifications.notify import (
@@ -135,7 +135,7 @@ async def create_local_post(
     for actor in mentioned:
         await notify(session, actor, author, NotificationType.MENTION, post.id)
     await notify_subscribers(session, author, post)
-    await enqueue(session, "federate", {"verb": "Create", "post_id": post.id})
+    await enqueue_federate(session, Verb.CREATE, PostRef(post.id))
     await queue_card_fetch(session, post)
     record(session, "status.created", post_id=post.id)
     return post
@@ -165,7 +165,7 @@ async def edit_local_post(
         text.extract_hashtags(cmd.text),
     )
     await search_index.refresh(session, post)
-    await enqueue(session, "federate", {"verb": "Update", "post_id": post.id})
+    await enqueue_federate(session, Verb.UPDATE, PostRef(post.id))
     await queue_card_fetch(session, post, edited=True)
     record(session, "status.updated", post_id=post.id)
     return post
@@ -173,9 +173,9 @@ async def edit_local_post(
 
 async def delete_local_post(session: AsyncSession, author: Actor, post: Post) -> None:
     _require_author(author, post)
-    verb = "UndoAnnounce" if post.reblog_of_id else "Delete"
+    verb = Verb.UNDO_ANNOUNCE if post.reblog_of_id else Verb.DELETE
     await _tombstone(session, post)
-    await enqueue(session, "federate", {"verb": verb, "post_id": post.id})
+    await enqueue_federate(session, verb, PostRef(post.id))
 
 
 def _validate_text(body: str, spoiler: str, *, has_media: bool = False) -> None:
@@ -474,7 +474,7 @@ async def reblog(
     boost = await _insert_boost(
         session, actor, original, urls.activity(boost_id), visibility, boost_id=boost_id
     )
-    await enqueue(session, "federate", {"verb": "Announce", "post_id": boost.id})
+    await enqueue_federate(session, Verb.ANNOUNCE, PostRef(boost.id))
     return boost
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
 from fedcity.services.statuses import media as media_service
 from fedcity.services.statuses import polls, posts
@@ -24,7 +25,6 @@ from fedcity.storage.queries import status_extras as q
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
 
-JOB_KIND = "publish_scheduled"
 MIN_OFFSET = timedelta(minutes=5)
 TOTAL_LIMIT = 300
 DAILY_LIMIT = 25
@@ -248,7 +248,7 @@ def _planned(when: datetime) -> str:
 async def _enqueue(session: AsyncSession, row: ScheduledStatus) -> None:
     await enqueue(
         session,
-        JOB_KIND,
+        JobKind.PUBLISH_SCHEDULED,
         {"scheduled_status_id": row.id, "scheduled_at": _planned(row.scheduled_at)},
         run_at=row.scheduled_at,
     )

@@ -1,0 +1,40 @@
+"""Changes to a local actor that its followers' servers must hear about."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.federation.context import Federation
+from fedcity.federation.outbox.publish import Outgoing, builds
+from fedcity.federation.render.actors import render_actor
+from fedcity.federation.render.common import render_activity
+from fedcity.federation.vocab import AS_PUBLIC
+from fedcity.jobs.verbs import ActorRef, Verb
+from fedcity.storage.models import Actor
+from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.types import utcnow
+
+
+@builds(Verb.UPDATE_ACTOR)
+async def build_update_actor(
+    fed: Federation, session: AsyncSession, payload: ActorRef
+) -> Outgoing | None:
+    """Update{Person | Group} with the profile as it is now, to the followers;
+    nothing once the actor is deleted."""
+    actor = await session.get(Actor, payload.actor_id)
+    if actor is None or actor.deleted_at is not None:
+        return None
+    doc = render_actor(actor, fed.urls)
+    doc.pop("@context", None)
+    stamp = int((actor.updated_at or utcnow()).timestamp())
+    update = render_activity(
+        "Update",
+        f"{actor.uri}#updates/{stamp}",
+        actor,
+        doc,
+        [AS_PUBLIC],
+        [actor.followers_uri or ""],
+    )
+    return Outgoing(
+        actor, update, set(await actor_q.list_follower_inboxes(session, actor.id))
+    )

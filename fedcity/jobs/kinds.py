@@ -1,0 +1,98 @@
+"""Every job kind, declared once: its stored name, its payload and how it runs.
+
+The values are the names stored in `jobs.kind`, so rows queued by an older release
+still run. `runtime/registry.py` maps each kind to its handler and the worker
+derives what it claims from `sequential_kinds()` / `concurrent_kinds()`; a kind
+without a handler stops the worker at start-up instead of never being claimed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, Self, TypedDict
+
+
+class Declared(StrEnum):
+    """A StrEnum whose members are written `NAME = "stored value", payload, …`: the
+    value is what is stored; the rest goes to the subclass's `__init__`."""
+
+    def __new__(cls, value: str, *declared: Any) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        return member
+
+
+class InboxJob(TypedDict):
+    activity: dict[str, Any]  # the verified, normalised activity
+    signer: str
+    recipient: str | None
+
+
+class FederateJob(TypedDict):
+    """`verb` plus that verb's own fields (see `jobs/verbs.py`)."""
+
+    verb: str
+
+
+class DeliverJob(TypedDict):
+    activity_id: int
+    inbox: str
+
+
+class PublishScheduledJob(TypedDict):
+    scheduled_status_id: int
+    scheduled_at: str  # the time it was planned for; a stale job does nothing
+
+
+class ClosePollJob(TypedDict):
+    poll_id: int
+
+
+class WebPushJob(TypedDict):
+    subscription_id: int
+    notification_id: int
+
+
+class FetchCardJob(TypedDict):
+    post_id: int
+
+
+class JobKind(Declared):
+    """A kind of job. Sequential kinds run one at a time, in order, so that a Create
+    is applied before the Delete that follows it; concurrent kinds wait on other
+    sites and run beside each other up to `max_concurrent_deliveries`."""
+
+    payload: type[Mapping[str, Any]]
+    concurrent: bool
+
+    def __init__(self, *declared: Any) -> None:
+        _, self.payload, self.concurrent = declared  # the value is set by __new__
+
+    INBOX = "inbox", InboxJob, False
+    FEDERATE = "federate", FederateJob, False
+    PUBLISH_SCHEDULED = "publish_scheduled", PublishScheduledJob, False
+    CLOSE_POLL = "close_poll", ClosePollJob, False
+    DELIVER = "deliver", DeliverJob, True
+    WEB_PUSH = "web_push", WebPushJob, True
+    FETCH_CARD = "fetch_card", FetchCardJob, True
+
+
+def sequential_kinds() -> tuple[JobKind, ...]:
+    return tuple(kind for kind in JobKind if not kind.concurrent)
+
+
+def concurrent_kinds() -> tuple[JobKind, ...]:
+    return tuple(kind for kind in JobKind if kind.concurrent)
+
+
+def check_payload(kind: JobKind, payload: Mapping[str, Any]) -> None:
+    """Refuse a payload that lacks a field its kind declares, before it is stored
+    (a row the handler cannot read would only fail later, in the worker).
+
+    Raises:
+        TypeError: a required field is missing.
+    """
+    missing = kind.payload.__required_keys__ - payload.keys()  # type: ignore[attr-defined]
+    if missing:
+        raise TypeError(f"{kind} job without {', '.join(sorted(missing))}")
