@@ -81,13 +81,13 @@ def _one_line_text(value: str, width: int = 60) -> str:
 
 
 def _print_lines(
-    settings: Settings, lines: Callable[[Database], Awaitable[list[str]]]
+    settings: Settings, output: Callable[[Database], Awaitable[list[str]]]
 ) -> int:
-    """Check the schema, compute the output lines in one session, print them."""
+    """Check the schema, compute the output lines, print them."""
 
     async def checked(db: Database) -> list[str]:
         await require_schema(db)
-        return await lines(db)
+        return await output(db)
 
     for line in run(lambda: with_db(settings, checked)):
         print(line)
@@ -100,7 +100,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from fedcity.api.entities.statuses import acct_of
     from fedcity.services.moderation.reports import list_reports
 
-    async def lines(db: Database) -> list[str]:
+    async def output(db: Database) -> list[str]:
         async with db.session() as session:
             rows = await list_reports(session)
         return [
@@ -120,14 +120,14 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
             for r, reporter, target in rows
         ]
 
-    return _print_lines(settings, lines)
+    return _print_lines(settings, output)
 
 
 def cmd_announcement(settings: Settings, args: argparse.Namespace) -> int:
     from fedcity.services.instance import announcements
     from fedcity.urls import Urls
 
-    async def lines(db: Database) -> list[str]:
+    async def output(db: Database) -> list[str]:
         async with db.session() as session:
             if args.action == "create":
                 cmd = announcements.NewAnnouncement(
@@ -146,7 +146,7 @@ def cmd_announcement(settings: Settings, args: argparse.Namespace) -> int:
                 for row in await announcements.list_all(session)
             ]
 
-    return _print_lines(settings, lines)
+    return _print_lines(settings, output)
 
 
 def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
@@ -161,7 +161,7 @@ def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
     storage = MediaStorage(settings.media.root)
     urls = Urls(settings.instance.base_url)
 
-    async def lines(db: Database) -> list[str]:
+    async def output(db: Database) -> list[str]:
         async with db.session() as session:
             if args.action == "add":
                 row = await custom_emojis.add_local(
@@ -172,18 +172,20 @@ def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
                     category=args.category,
                     visible_in_picker=not args.hidden,
                 )
-                return [f":{row.shortcode}:\t{urls.media(row.file_path)}"]
-            if args.action == "remove":
+                lines = [f":{row.shortcode}:\t{urls.media(row.file_path)}"]
+            elif args.action == "remove":
                 await custom_emojis.remove_local(session, args.shortcode)
-                return []
-            return [
-                f":{row.shortcode}:\t{row.category or '-'}\t"
-                f"{'shown' if row.visible_in_picker else 'hidden'}\t"
-                f"{urls.media(row.file_path)}"
-                for row in await custom_emojis.list_local(session)
-            ]
+                lines = []
+            else:
+                lines = [
+                    f":{row.shortcode}:\t{row.category or '-'}\t"
+                    f"{'shown' if row.visible_in_picker else 'hidden'}\t"
+                    f"{urls.media(row.file_path)}"
+                    for row in await custom_emojis.list_local(session)
+                ]
+        return lines
 
-    return _print_lines(settings, lines)
+    return _print_lines(settings, output)
 
 
 COMMANDS: dict[str, Command] = {

@@ -10,6 +10,8 @@ from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
 
 
 class Favourite(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """`actor` favourited `post` (an ActivityPub `Like`, whose id is `uri`)."""
+
     __tablename__ = "favourites"
 
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))

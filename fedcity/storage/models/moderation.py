@@ -15,6 +15,9 @@ from fedcity.storage.types import JSONDoc
 
 
 class Block(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """`actor` blocks `target` (an ActivityPub `Block`, whose id is `uri`); it
+    severs the follows between them."""
+
     __tablename__ = "blocks"
 
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
