@@ -153,6 +153,18 @@ async def _enqueue_accept(session: AsyncSession, row: Follow) -> None:
     await enqueue(session, "federate", {"verb": "Accept", "follow_id": row.id})
 
 
+async def federate_undo(
+    session: AsyncSession, verb: str, actor: Actor, target: Actor, **uri: str
+) -> None:
+    """Tell a remote `target` that `actor` undid a follow or block: `verb` is
+    UndoFollow or UndoBlock, `uri` the undone activity's id (`follow_uri=` or
+    `block_uri=`). Nothing to send to a local target."""
+    if target.is_local:
+        return
+    payload = {"verb": verb, "actor_id": actor.id, "target_id": target.id, **uri}
+    await enqueue(session, "federate", payload)
+
+
 async def _enqueue_reject(
     session: AsyncSession, target: Actor, follower: Actor, follow_uri: str
 ) -> None:
@@ -197,17 +209,7 @@ async def unfollow(session: AsyncSession, actor: Actor, target: Actor) -> None:
     row = await q.get_follow(session, actor.id, target.id)
     if row is None:
         return
-    if not target.is_local:
-        await enqueue(
-            session,
-            "federate",
-            {
-                "verb": "UndoFollow",
-                "actor_id": actor.id,
-                "target_id": target.id,
-                "follow_uri": row.uri,
-            },
-        )
+    await federate_undo(session, "UndoFollow", actor, target, follow_uri=row.uri)
     await remove(session, row)
 
 

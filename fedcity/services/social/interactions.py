@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.ids import new_id
 from fedcity.jobs.queue import enqueue
 from fedcity.services.notifications.notify import notify, withdraw_from_author
-from fedcity.services.social.follows import drop_between
+from fedcity.services.social.follows import drop_between, federate_undo
 from fedcity.services.statuses.counters import bump_post
 from fedcity.storage.models import Actor, Block, Favourite, NotificationType, Post
 from fedcity.storage.queries import actors as actor_q
@@ -112,17 +112,7 @@ async def unblock(session: AsyncSession, actor: Actor, target: Actor) -> None:
     row = await actor_q.get_block(session, actor.id, target.id)
     if row is None:
         return
-    if not target.is_local:
-        await enqueue(
-            session,
-            "federate",
-            {
-                "verb": "UndoBlock",
-                "actor_id": actor.id,
-                "target_id": target.id,
-                "block_uri": row.uri,
-            },
-        )
+    await federate_undo(session, "UndoBlock", actor, target, block_uri=row.uri)
     await session.delete(row)
 
 
