@@ -33,8 +33,7 @@ from aiohttp import web
 from sqlalchemy import insert, select, update
 
 from fedcity.storage.db import Database
-from fedcity.storage.models import Actor, Follow
-from fedcity.storage.models.social import FollowState
+from fedcity.storage.models import Actor, Follow, FollowState
 from fedcity.storage.types import utcnow
 
 LOCAL_NAME = "bench"

@@ -6,10 +6,24 @@ Services and the federation layer raise these; the error middleware turns them i
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class FedcityError(Exception):
+    """Subclasses set their status and default message as class keywords:
+    `class NotFound(FedcityError, status=404, message="Record not found")`."""
+
     status: int = 500
     default_message: str = "Internal server error"
+
+    def __init_subclass__(
+        cls, *, status: int | None = None, message: str | None = None, **kw: Any
+    ) -> None:
+        super().__init_subclass__(**kw)
+        if status is not None:
+            cls.status = status
+        if message is not None:
+            cls.default_message = message
 
     def __init__(
         self, message: str | None = None, *, detail: str | None = None
@@ -21,70 +35,48 @@ class FedcityError(Exception):
         )
 
 
-class BadRequest(FedcityError):
-    status = 400
-    default_message = "Bad request"
+class BadRequest(FedcityError, status=400, message="Bad request"): ...
 
 
-class Unauthorized(FedcityError):
-    status = 401
-    default_message = "The access token is invalid"
+class Unauthorized(FedcityError, status=401, message="The access token is invalid"): ...
 
 
-class Forbidden(FedcityError):
-    status = 403
-    default_message = "This action is not allowed"
+class Forbidden(FedcityError, status=403, message="This action is not allowed"): ...
 
 
-class NotFound(FedcityError):
-    status = 404
-    default_message = "Record not found"
+class NotFound(FedcityError, status=404, message="Record not found"): ...
 
 
-class Gone(FedcityError):
-    status = 410
-    default_message = "Gone"
+class Gone(FedcityError, status=410, message="Gone"): ...
 
 
-class PayloadTooLarge(FedcityError):
-    status = 413
-    default_message = "Payload too large"
+class PayloadTooLarge(FedcityError, status=413, message="Payload too large"): ...
 
 
-class UnsupportedMediaType(FedcityError):
-    status = 415
-    default_message = "Unsupported media type"
+class UnsupportedMediaType(
+    FedcityError, status=415, message="Unsupported media type"
+): ...
 
 
-class Unprocessable(FedcityError):
-    status = 422
-    default_message = "Validation failed"
+class Unprocessable(FedcityError, status=422, message="Validation failed"): ...
 
 
-class BadGateway(FedcityError):
-    status = 502
-    default_message = "The remote server could not be reached"
+class BadGateway(
+    FedcityError, status=502, message="The remote server could not be reached"
+): ...
 
 
-class SignatureError(Unauthorized):
+class SignatureError(Unauthorized, message="Signature verification failed"):
     """A signature or Digest did not verify; the message says which check failed."""
 
-    default_message = "Signature verification failed"
 
-
-class FetchError(BadGateway):
+class FetchError(BadGateway, message="Remote fetch failed"):
     """A remote document could not be fetched (refused, timeout, size, status)."""
 
-    default_message = "Remote fetch failed"
 
-
-class AddressRefused(FetchError):
+class AddressRefused(FetchError, message="refused"):
     """The SSRF guard refused the address: retrying cannot help."""
 
-    default_message = "refused"
 
-
-class ConfigError(FedcityError):
+class ConfigError(FedcityError, message="Invalid configuration"):
     """The configuration file is missing, unreadable or invalid."""
-
-    default_message = "Invalid configuration"

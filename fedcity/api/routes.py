@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from fedcity.api import oauth, streaming
+from fedcity.api import streaming
 from fedcity.api.accounts import accounts, featured_tags, profile
 from fedcity.api.accounts import images as static
 from fedcity.api.accounts import index as account_index
@@ -25,6 +25,7 @@ from fedcity.api.moderation import reports
 from fedcity.api.notifications import grouped as grouped_notifications
 from fedcity.api.notifications import notifications, push
 from fedcity.api.notifications import requests as notification_requests
+from fedcity.api.oauth import apps, authorize, metadata, tokens
 from fedcity.api.social import endorsements, mutes, relationships
 from fedcity.api.statuses import extras as status_extras
 from fedcity.api.statuses import media, oembed, polls, scheduled, statuses
@@ -39,15 +40,15 @@ def add_routes(app: web.Application) -> None:
         add_route(app, "POST", path, handler)
 
     # OAuth 2 (Mastodon's flow)
-    post("/api/v1/apps", oauth.apps_create)
-    get("/api/v1/apps/verify_credentials", oauth.apps_verify_credentials)
-    get("/oauth/authorize", oauth.authorize_get)
-    post("/oauth/authorize", oauth.authorize_post)
-    post("/oauth/token", oauth.token)
-    post("/oauth/revoke", oauth.revoke)
-    get("/oauth/userinfo", oauth.userinfo)
-    post("/oauth/userinfo", oauth.userinfo)
-    get("/.well-known/oauth-authorization-server", oauth.server_metadata)
+    post("/api/v1/apps", apps.apps_create)
+    get("/api/v1/apps/verify_credentials", apps.apps_verify_credentials)
+    get("/oauth/authorize", authorize.authorize_get)
+    post("/oauth/authorize", authorize.authorize_post)
+    post("/oauth/token", tokens.token)
+    post("/oauth/revoke", tokens.revoke)
+    get("/oauth/userinfo", tokens.userinfo)
+    post("/oauth/userinfo", tokens.userinfo)
+    get("/.well-known/oauth-authorization-server", metadata.server_metadata)
     # instance
     get("/api/v1/instance", instance.instance_v1)
     get("/api/v2/instance", instance.instance_v2)

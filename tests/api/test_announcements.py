@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fedcity.cli import cmd_announcement
+from fedcity.cli.instance import cmd_announcement
 from tests.api.test_custom_emojis import add_emoji
 
 pytestmark = pytest.mark.usefixtures("backend")

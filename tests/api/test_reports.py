@@ -8,7 +8,7 @@ import asyncio
 import aiohttp
 import pytest
 
-from fedcity.cli import cmd_report
+from fedcity.cli.instance import cmd_report
 from fedcity.config import RuleSetting
 from tests.support.http import Http, account_id, post_status
 

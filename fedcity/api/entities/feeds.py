@@ -15,7 +15,8 @@ from fedcity.api.entities.statuses import (
     serialize_status,
 )
 from fedcity.services.feeds.conversations import Conversation
-from fedcity.services.feeds.filters import LoadedFilter, Match
+from fedcity.services.feeds.filtering import Match
+from fedcity.services.feeds.filters import LoadedFilter
 from fedcity.storage.models import (
     Actor,
     FilterKeyword,

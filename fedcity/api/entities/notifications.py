@@ -17,7 +17,7 @@ from fedcity.api.entities.statuses import (
     serialize_notifications,
     serialize_status,
 )
-from fedcity.services.feeds.filters import Match
+from fedcity.services.feeds.filtering import Match
 from fedcity.services.notifications.feed import screen
 from fedcity.services.notifications.groups import NotificationGroup
 from fedcity.services.notifications.policy import POLICY_FIELDS, PolicySummary

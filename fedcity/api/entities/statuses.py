@@ -22,10 +22,11 @@ from fedcity.storage.models import Actor, MediaAttachment, Notification, Poll, P
 from fedcity.storage.models.cards import PreviewCard
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import cards as card_q
+from fedcity.storage.queries import conversation_mutes as mute_q
+from fedcity.storage.queries import interactions as interaction_q
 from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q
-from fedcity.storage.queries import status_extras as extras_q
 from fedcity.urls import Urls
 
 
@@ -132,9 +133,9 @@ async def load_batch(
         )
         batch.favourited = await post_q.favourited_ids(session, viewer.id, ids)
         batch.reblogged = await post_q.reblogged_ids(session, viewer.id, ids)
-        batch.bookmarked = await extras_q.bookmarked_ids(session, viewer.id, ids)
-        batch.pinned = await extras_q.pinned_ids(session, viewer.id, ids)
-        batch.muted = await extras_q.muted_ids(
+        batch.bookmarked = await interaction_q.bookmarked_ids(session, viewer.id, ids)
+        batch.pinned = await interaction_q.pinned_ids(session, viewer.id, ids)
+        batch.muted = await mute_q.muted_ids(
             session, viewer.id, list(batch.posts.values())
         )
     return batch

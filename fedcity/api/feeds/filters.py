@@ -24,7 +24,7 @@ from fedcity.api.entities.statuses import serialize_statuses
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable
-from fedcity.services.feeds import filters
+from fedcity.services.feeds import filtering, filters
 from fedcity.services.statuses.posts import get_visible_post
 from fedcity.storage.models import Actor, Post
 from fedcity.urls import Urls
@@ -40,7 +40,7 @@ async def filtered_statuses(
     """Status entities with the viewer's filters for `context` applied: `hide`
     matches are left out, `warn` matches carry `filtered`. Timelines, threads and
     the streams all serialise through here."""
-    kept, warned = await filters.apply_filters(session, viewer, posts, context)
+    kept, warned = await filtering.apply_filters(session, viewer, posts, context)
     items = await serialize_statuses(session, kept, viewer, urls)
     add_filter_results(items, [p.id for p in kept], warned)
     return items

@@ -7,7 +7,7 @@ from aiohttp import web
 from fedcity import __version__
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
-from fedcity.api.entities.formats import serialize_history
+from fedcity.api.entities.formats import Entity, serialize_history
 from fedcity.api.entities.statuses import (
     serialize_account,
     serialize_emoji,
@@ -27,15 +27,20 @@ from fedcity.services.statuses.posts import MAX_CHARACTERS
 MASTODON_COMPAT_VERSION = f"4.3.0 (compatible; fedcity {__version__})"
 
 
-async def instance_v1(request: web.Request) -> web.Response:
-    settings = request.app[SETTINGS]
-    base = request.app[FEDERATION].urls.base
+async def _usage_and_contact(
+    request: web.Request,
+) -> tuple[instance_service.Usage, Entity | None]:
     async with api_session(request) as session:
         usage = await instance_service.usage(session)
         contact = await instance_service.contact_account(session)
-    contact_entity = (
-        serialize_account(contact, request.app[FEDERATION].urls) if contact else None
-    )
+    urls = request.app[FEDERATION].urls
+    return usage, serialize_account(contact, urls) if contact else None
+
+
+async def instance_v1(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    base = request.app[FEDERATION].urls.base
+    usage, contact_entity = await _usage_and_contact(request)
     ws = base.replace("http", "ws", 1)
     body = {
         "uri": settings.instance.domain,
@@ -79,12 +84,7 @@ async def instance_v1(request: web.Request) -> web.Response:
 async def instance_v2(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     base = request.app[FEDERATION].urls.base
-    async with api_session(request) as session:
-        usage = await instance_service.usage(session)
-        contact = await instance_service.contact_account(session)
-    contact_entity = (
-        serialize_account(contact, request.app[FEDERATION].urls) if contact else None
-    )
+    usage, contact_entity = await _usage_and_contact(request)
     body = {
         "domain": settings.instance.domain,
         "title": settings.instance.name,

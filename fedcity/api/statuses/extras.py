@@ -23,7 +23,7 @@ from fedcity.services.social import bookmarks, conversation_mutes, pins
 from fedcity.services.statuses import posts
 from fedcity.storage.models import Actor, Bookmark, MediaAttachment, Post, PostEdit
 from fedcity.storage.queries import media as media_q
-from fedcity.storage.queries import status_extras as q
+from fedcity.storage.queries import posts as q
 from fedcity.urls import Urls
 
 Action = Callable[[AsyncSession, Actor, Post], Awaitable[None]]

@@ -121,16 +121,7 @@ async def check_authorization_request(
         raise OAuthError(
             "invalid_redirect_uri", "The redirect uri included is not valid."
         )
-    try:
-        scopes = parse_scopes(scope, default=app.scopes)
-    except Unprocessable:
-        raise OAuthError(
-            "invalid_scope", "The requested scope is invalid, unknown, or malformed."
-        ) from None
-    if not scopes_within(scopes, app.scopes.split()):
-        raise OAuthError(
-            "invalid_scope", "The requested scope is invalid, unknown, or malformed."
-        )
+    scopes = _granted_scopes(app, scope)
     if code_challenge and (code_challenge_method or "plain") != "S256":
         raise OAuthError(
             "invalid_request", "Only the S256 code challenge method is supported."

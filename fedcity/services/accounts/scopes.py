@@ -5,6 +5,15 @@ from __future__ import annotations
 from fedcity.errors import Unprocessable
 
 # Mastodon's scopes: the top-level ones and every granular one.
+_ADMIN_RESOURCES = (
+    "accounts",
+    "reports",
+    "domain_allows",
+    "domain_blocks",
+    "ip_blocks",
+    "email_domain_blocks",
+    "canonical_email_blocks",
+)
 TOP_SCOPES = ("read", "write", "follow", "push", "profile", "admin:read", "admin:write")
 GRANULAR = {
     "read": (
@@ -35,24 +44,8 @@ GRANULAR = {
         "reports",
         "statuses",
     ),
-    "admin:read": (
-        "accounts",
-        "reports",
-        "domain_allows",
-        "domain_blocks",
-        "ip_blocks",
-        "email_domain_blocks",
-        "canonical_email_blocks",
-    ),
-    "admin:write": (
-        "accounts",
-        "reports",
-        "domain_allows",
-        "domain_blocks",
-        "ip_blocks",
-        "email_domain_blocks",
-        "canonical_email_blocks",
-    ),
+    "admin:read": _ADMIN_RESOURCES,
+    "admin:write": _ADMIN_RESOURCES,
 }
 KNOWN_SCOPES = frozenset(
     [*TOP_SCOPES, *(f"{top}:{sub}" for top, subs in GRANULAR.items() for sub in subs)]

@@ -136,12 +136,9 @@ async def timeline(
             [tag_name(n) for n in none_of],
         ),
     ]
-    if local:
-        conditions.append(Post.local.is_(True))
-    if remote:
-        conditions.append(Post.local.is_(False))
-    if only_media:
-        conditions.append(feeds.has_media())
+    conditions += feeds.origin_filters(
+        local=local, remote=remote, only_media=only_media
+    )
     if viewer is not None:
         conditions.append(feeds.not_silenced(viewer.id))
     return await post_q.list_page(session, post_q.timeline_select(*conditions), page)

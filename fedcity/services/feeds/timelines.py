@@ -46,12 +46,9 @@ async def public(
         )
     if viewer_id is not None:
         conditions.append(feeds.not_silenced(viewer_id))
-    if local:
-        conditions.append(Post.local.is_(True))
-    if remote:
-        conditions.append(Post.local.is_(False))
-    if only_media:
-        conditions.append(feeds.has_media())
+    conditions += feeds.origin_filters(
+        local=local, remote=remote, only_media=only_media
+    )
     return await q.list_page(session, q.timeline_select(*conditions), page)
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound
-from fedcity.services.feeds import filters, markers
-from fedcity.services.feeds.filters import Match
+from fedcity.services.feeds import filtering, markers
+from fedcity.services.feeds.filtering import Match
 from fedcity.services.notifications import requests as notification_requests
 from fedcity.storage.models import Actor, Notification
 from fedcity.storage.queries import notifications as q
@@ -83,7 +83,7 @@ async def screen(
     )
     if not posts:
         return list(rows), {}
-    kept, warned = await filters.apply_filters(
+    kept, warned = await filtering.apply_filters(
         session, viewer, list(posts.values()), "notifications"
     )
     hidden = set(posts) - {p.id for p in kept}

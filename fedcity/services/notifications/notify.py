@@ -24,8 +24,8 @@ from fedcity.storage.models import (
     Visibility,
 )
 from fedcity.storage.queries import notifications as q
+from fedcity.storage.queries.conversation_mutes import is_conversation_muted
 from fedcity.storage.queries.feeds import is_silenced_for_notifications
-from fedcity.storage.queries.status_extras import is_conversation_muted
 from fedcity.storage.types import utcnow
 
 

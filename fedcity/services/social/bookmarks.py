@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.storage.models import Actor, Bookmark, Post
-from fedcity.storage.queries import status_extras as q
+from fedcity.storage.queries import interactions as q
 
 
 async def bookmark(session: AsyncSession, actor: Actor, post: Post) -> None:

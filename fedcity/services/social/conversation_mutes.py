@@ -1,14 +1,14 @@
 """Muted conversations: an account hears nothing more from a thread it muted.
 
 A thread is known by its key: the posts' `conversation_uri`, or the root post's uri
-when it carries none (`status_extras.conversation_of`)."""
+when it carries none (`queries.conversation_mutes.conversation_of`)."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.storage.models import Actor, ConversationMute, Post
-from fedcity.storage.queries import status_extras as q
+from fedcity.storage.queries import conversation_mutes as q
 
 
 async def mute(session: AsyncSession, actor: Actor, post: Post) -> None:

@@ -114,9 +114,7 @@ async def receive_follow(
 ) -> Follow | None:
     """A remote `follower` sent Follow to local `target`."""
     if await q.get_block(session, target.id, follower.id):
-        await enqueue_federate(
-            session, Verb.REJECT, FollowRejected(target.id, follower.id, follow_uri)
-        )
+        await _enqueue_reject(session, target, follower, follow_uri)
         return None
     row = await q.get_follow(session, follower.id, target.id)
     if row is None:
@@ -161,6 +159,14 @@ async def _enqueue_accept(session: AsyncSession, row: Follow) -> None:
     await enqueue_federate(session, Verb.ACCEPT, FollowRef(row.id))
 
 
+async def _enqueue_reject(
+    session: AsyncSession, target: Actor, follower: Actor, follow_uri: str
+) -> None:
+    await enqueue_federate(
+        session, Verb.REJECT, FollowRejected(target.id, follower.id, follow_uri)
+    )
+
+
 async def authorize_request(
     session: AsyncSession, target: Actor, follower: Actor
 ) -> Follow:
@@ -182,9 +188,7 @@ async def reject_request(session: AsyncSession, target: Actor, follower: Actor) 
     if row is None:
         return
     if not follower.is_local:
-        await enqueue_federate(
-            session, Verb.REJECT, FollowRejected(target.id, follower.id, row.uri)
-        )
+        await _enqueue_reject(session, target, follower, row.uri)
     await remove(session, row)
 
 

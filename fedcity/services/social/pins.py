@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import Unprocessable
 from fedcity.services.statuses.posts import can_view
 from fedcity.storage.models import Actor, Pin, Post, Visibility
-from fedcity.storage.queries import status_extras as q
+from fedcity.storage.queries import interactions as q
 from fedcity.storage.queries.posts import Page
 
 MAX_PINS = 5

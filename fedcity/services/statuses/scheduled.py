@@ -21,7 +21,7 @@ from fedcity.services.statuses import polls, posts
 from fedcity.storage.models import Actor, Post, ScheduledStatus, Visibility
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import media as media_q
-from fedcity.storage.queries import status_extras as q
+from fedcity.storage.queries import scheduled as q
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
 

@@ -9,13 +9,6 @@ from fedcity.storage.models.announcements import (
 from fedcity.storage.models.base import Base
 from fedcity.storage.models.cards import PostCard, PreviewCard
 from fedcity.storage.models.emojis import CustomEmoji
-from fedcity.storage.models.federation import (
-    JOB_TRANSITIONS,
-    Job,
-    JobState,
-    OutboxActivity,
-    PeerInstance,
-)
 from fedcity.storage.models.filters import (
     FILTER_CONTEXTS,
     Filter,
@@ -23,53 +16,48 @@ from fedcity.storage.models.filters import (
     FilterKeyword,
     FilterStatus,
 )
+from fedcity.storage.models.follows import Follow, FollowState
+from fedcity.storage.models.instances import InstanceKey, PeerInstance
+from fedcity.storage.models.interactions import Bookmark, Favourite, Pin
+from fedcity.storage.models.jobs import JOB_TRANSITIONS, Job, JobState, OutboxActivity
 from fedcity.storage.models.lists import ListMember, RepliesPolicy, TagFollow, UserList
+from fedcity.storage.models.markers import ConversationState, Marker
 from fedcity.storage.models.media import MediaAttachment, MediaType
-from fedcity.storage.models.moderation import REPORT_CATEGORIES, Report
-from fedcity.storage.models.notification_policies import (
+from fedcity.storage.models.moderation import (
+    REPORT_CATEGORIES,
+    AccountDomainBlock,
+    Block,
+    ConversationMute,
+    Mute,
+    Report,
+)
+from fedcity.storage.models.notifications import (
     POLICY_DEFAULTS,
+    Notification,
     NotificationPermission,
     NotificationPolicy,
     NotificationRequest,
+    NotificationType,
     PolicyAction,
+    WebPushSubscription,
 )
 from fedcity.storage.models.oauth import AuthorizationCode, OAuthApp
 from fedcity.storage.models.polls import Poll, PollVote
 from fedcity.storage.models.posts import (
+    IdempotencyKey,
     Mention,
     Post,
     PostEdit,
     PostTag,
+    ScheduledStatus,
     Tag,
     Visibility,
-)
-from fedcity.storage.models.preferences import (
-    AccountDomainBlock,
-    ConversationState,
-    Marker,
-    Mute,
 )
 from fedcity.storage.models.profiles import (
     AccountNote,
     Endorsement,
     FeaturedTag,
     SuggestionDismissal,
-)
-from fedcity.storage.models.push import InstanceKey, WebPushSubscription
-from fedcity.storage.models.social import (
-    Block,
-    Favourite,
-    Follow,
-    FollowState,
-    Notification,
-    NotificationType,
-)
-from fedcity.storage.models.statuses_extra import (
-    Bookmark,
-    ConversationMute,
-    IdempotencyKey,
-    Pin,
-    ScheduledStatus,
 )
 
 __all__ = [

@@ -1,15 +1,73 @@
-"""Reports (Mastodon's reports, ActivityPub `Flag`): filed by local accounts, or
-received from other servers, for the instance's moderators to act on."""
+"""How accounts keep unwanted content away (Mastodon's user guide groups them as
+"moderating"): blocks, mutes, per-account domain blocks, muted conversations, and
+reports. Reports (Mastodon's reports, ActivityPub `Flag`) are filed by local
+accounts, or received from other servers, for the instance's moderators to act on."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
 from fedcity.storage.types import JSONDoc
+
+
+class Block(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """`actor` blocks `target` (an ActivityPub `Block`, whose id is `uri`); it
+    severs the follows between them."""
+
+    __tablename__ = "blocks"
+
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+
+    __table_args__ = (UniqueConstraint("actor_id", "target_id"),)
+
+
+class Mute(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """`actor` mutes `target`: its posts leave timelines; with `notifications`, its
+    notifications are not created either. `expires_at` None means until unmuted."""
+
+    __tablename__ = "mutes"
+
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    notifications: Mapped[bool] = mapped_column(default=True)
+    expires_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("actor_id", "target_id"),)
+
+
+class AccountDomainBlock(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """A user-level domain block: posts and notifications from `domain` are hidden
+    from `actor` (not an instance-wide moderation block)."""
+
+    __tablename__ = "account_domain_blocks"
+
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    domain: Mapped[str] = mapped_column(String(255))
+
+    __table_args__ = (UniqueConstraint("actor_id", "domain"),)
+
+
+class ConversationMute(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """No notifications from this thread for this account. `conversation` is the
+    thread's key: the root's `conversation_uri`, or the root post's uri."""
+
+    __tablename__ = "conversation_mutes"
+
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    conversation: Mapped[str] = mapped_column(String(2048))
+
+    __table_args__ = (UniqueConstraint("actor_id", "conversation"),)
+
 
 REPORT_CATEGORIES = ("spam", "legal", "violation", "other")
 

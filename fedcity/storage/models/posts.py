@@ -1,4 +1,5 @@
-"""Posts (statuses, boosts, later case studies), their mentions, tags and edits."""
+"""Posts (statuses, boosts, later case studies), their mentions, tags and edits; the
+statuses scheduled for later, and the idempotency keys of recent posts."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, func, literal_column, text
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
@@ -127,3 +137,38 @@ class PostEdit(SnowflakeIdMixin, CreatedAtMixin, Base):
     # media ids and descriptions, a remote post's attachments, poll options and
     # custom emoji. None for versions kept before revision 0017.
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+
+
+class IdempotencyKey(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """The `Idempotency-Key` of a recent POST /api/v1/statuses: a repeat within an
+    hour answers with the same status. `post_id` is NULL only while the first
+    request is still creating its post."""
+
+    __tablename__ = "idempotency_keys"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE")
+    )
+
+    __table_args__ = (UniqueConstraint("account_id", "key"),)
+
+
+class ScheduledStatus(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """A status to publish at `scheduled_at` (by a `publish_scheduled` job).
+
+    `params` holds what the client sent, as Mastodon's ScheduledStatus shows it,
+    plus `mention_ids` ({handle: actor id}, resolved when it was scheduled)."""
+
+    __tablename__ = "scheduled_statuses"
+
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    scheduled_at: Mapped[datetime]
+    params: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+
+    __table_args__ = (
+        Index(
+            "ix_scheduled_statuses_actor_id_scheduled_at", "actor_id", "scheduled_at"
+        ),
+    )

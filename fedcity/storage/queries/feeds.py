@@ -156,6 +156,21 @@ def has_media() -> ColumnElement[bool]:
     )
 
 
+def origin_filters(
+    *, local: bool, remote: bool, only_media: bool
+) -> list[ColumnElement[bool]]:
+    """The `local`, `remote` and `only_media` switches of the public and hashtag
+    timelines, as conditions on Post."""
+    conditions: list[ColumnElement[bool]] = []
+    if local:
+        conditions.append(Post.local.is_(True))
+    if remote:
+        conditions.append(Post.local.is_(False))
+    if only_media:
+        conditions.append(has_media())
+    return conditions
+
+
 async def is_silenced_for_notifications(
     session: AsyncSession, recipient_id: int, sender: Actor
 ) -> bool:

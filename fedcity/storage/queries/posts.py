@@ -17,6 +17,7 @@ from fedcity.storage.models import (
     FollowState,
     Mention,
     Post,
+    PostEdit,
     PostTag,
     Tag,
     UserList,
@@ -290,3 +291,13 @@ async def list_descendants(
         .limit(limit)
     )
     return list((await session.scalars(stmt)).all())
+
+
+async def list_post_edits(session: AsyncSession, post_id: int) -> list[PostEdit]:
+    """Former versions of a post, oldest first."""
+    rows = await session.scalars(
+        select(PostEdit)
+        .where(PostEdit.post_id == post_id)
+        .order_by(PostEdit.created_at, PostEdit.id)
+    )
+    return list(rows)

@@ -1,5 +1,5 @@
-"""Per-account reading state and silencing: timeline markers, mutes, domain blocks
-and the read/hidden state of direct-message conversations."""
+"""Where an account stopped reading: timeline markers, and the read/hidden state of
+its direct-message conversations."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
+from fedcity.storage.models.base import Base, SnowflakeIdMixin
 from fedcity.storage.types import utcnow
 
 
@@ -24,34 +24,6 @@ class Marker(SnowflakeIdMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("actor_id", "timeline"),)
-
-
-class Mute(SnowflakeIdMixin, CreatedAtMixin, Base):
-    """`actor` mutes `target`: its posts leave timelines; with `notifications`, its
-    notifications are not created either. `expires_at` None means until unmuted."""
-
-    __tablename__ = "mutes"
-
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
-    target_id: Mapped[int] = mapped_column(
-        ForeignKey("actors.id", ondelete="CASCADE"), index=True
-    )
-    notifications: Mapped[bool] = mapped_column(default=True)
-    expires_at: Mapped[datetime | None]
-
-    __table_args__ = (UniqueConstraint("actor_id", "target_id"),)
-
-
-class AccountDomainBlock(SnowflakeIdMixin, CreatedAtMixin, Base):
-    """A user-level domain block: posts and notifications from `domain` are hidden
-    from `actor` (not an instance-wide moderation block)."""
-
-    __tablename__ = "account_domain_blocks"
-
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
-    domain: Mapped[str] = mapped_column(String(255))
-
-    __table_args__ = (UniqueConstraint("actor_id", "domain"),)
 
 
 class ConversationState(SnowflakeIdMixin, Base):

@@ -1,4 +1,4 @@
-"""Federation state: activities as sent, durable jobs, and the health of peers."""
+"""Durable jobs, their states, and the activities they deliver (rendered once)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
 from fedcity.storage.types import JSONDoc
-
-
-class OutboxActivity(SnowflakeIdMixin, CreatedAtMixin, Base):
-    """An activity rendered once: every recipient gets these bytes, GET serves them."""
-
-    __tablename__ = "outbox_activities"
-
-    uri: Mapped[str] = mapped_column(String(2048), unique=True)
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
-    activity_type: Mapped[str] = mapped_column(String(32))
-    public: Mapped[bool] = mapped_column(default=False)
-    document: Mapped[str] = mapped_column(Text)
 
 
 class JobState(StrEnum):
@@ -68,14 +56,13 @@ class Job(SnowflakeIdMixin, CreatedAtMixin, Base):
     )
 
 
-class PeerInstance(CreatedAtMixin, Base):
-    """Delivery health of a peer origin (scheme://host:port)."""
+class OutboxActivity(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """An activity rendered once: every recipient gets these bytes, GET serves them."""
 
-    __tablename__ = "peer_instances"
+    __tablename__ = "outbox_activities"
 
-    origin: Mapped[str] = mapped_column(String(512), primary_key=True)
-    failure_days: Mapped[int] = mapped_column(default=0)
-    last_failure_day: Mapped[str | None] = mapped_column(String(10))
-    unavailable: Mapped[bool] = mapped_column(default=False)
-    last_success_at: Mapped[datetime | None]
-    software: Mapped[str | None] = mapped_column(String(64))
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    activity_type: Mapped[str] = mapped_column(String(32))
+    public: Mapped[bool] = mapped_column(default=False)
+    document: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,68 @@
+"""`account create` and `token create`: local accounts and their API tokens."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fedcity.cli.runner import Command, require_schema, run, with_db
+from fedcity.config import Settings
+from fedcity.storage.db import Database
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    account = sub.add_parser("account", help="manage local accounts").add_subparsers(
+        dest="action", required=True
+    )
+    create = account.add_parser("create", help="create a local account")
+    create.add_argument("name")
+    create.add_argument("--password", required=True)
+    create.add_argument("--role", default="user")
+    create.add_argument("--display-name", default="")
+    token = sub.add_parser("token", help="manage API tokens").add_subparsers(
+        dest="action", required=True
+    )
+    token_create = token.add_parser(
+        "create", help="create a bearer token; prints it alone"
+    )
+    token_create.add_argument("name")
+    token_create.add_argument("--scopes", default="read write follow push")
+
+
+def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
+    from fedcity.federation.signatures.keys import generate_private_key_pem
+    from fedcity.services.accounts.accounts import NewLocalAccount, create_local_account
+    from fedcity.urls import Urls
+
+    async def create(db: Database) -> None:
+        await require_schema(db)
+        cmd = NewLocalAccount(args.name, args.password, args.role, args.display_name)
+        async with db.session() as session:
+            await create_local_account(
+                session,
+                Urls(settings.instance.base_url),
+                cmd,
+                generate_private_key_pem(),
+            )
+
+    run(lambda: with_db(settings, create))
+    print(
+        f"fedcity: created @{args.name}@{settings.instance.domain} ({args.role})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
+    from fedcity.services.accounts.accounts import create_token
+
+    async def create(db: Database) -> str:
+        await require_schema(db)
+        async with db.session() as session:
+            return await create_token(session, args.name, args.scopes)
+
+    print(run(lambda: with_db(settings, create)))
+    return 0
+
+
+COMMANDS: dict[str, Command] = {"account": cmd_account, "token": cmd_token}
