@@ -27,7 +27,15 @@ from fedcity.federation.actors import resolve_handle
 from fedcity.services.accounts.preferences import PostingDefaults, posting_defaults
 from fedcity.services.feeds import timelines
 from fedcity.services.social import interactions
-from fedcity.services.statuses import idempotency, media, poll_edits, polls, posts
+from fedcity.services.statuses import (
+    boosts,
+    idempotency,
+    media,
+    poll_edits,
+    polls,
+    posts,
+)
+from fedcity.services.statuses.visibility import can_view, get_visible_post
 from fedcity.storage.models import Actor, Bookmark, Favourite, Post, Visibility
 from fedcity.storage.queries import actors as q
 from fedcity.storage.queries import posts as post_q
@@ -122,7 +130,7 @@ async def index(request: web.Request) -> web.Response:
         visible = [
             found[i]
             for i in ids
-            if i in found and await posts.can_view(session, viewer, found[i])
+            if i in found and await can_view(session, viewer, found[i])
         ]
         body = await serialize_statuses(
             session, visible, viewer, request.app[FEDERATION].urls
@@ -133,7 +141,7 @@ async def index(request: web.Request) -> web.Response:
 async def show(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
-        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        post = await get_visible_post(session, viewer, params.path_id(request))
         body = await serialize_one_status(
             session, post, viewer, request.app[FEDERATION].urls
         )
@@ -148,7 +156,7 @@ async def edit(request: web.Request) -> web.Response:
     poll = poll_params.new_poll(p)
     async with api_session(request) as session:
         me = await require_account(request, session, "write:statuses")
-        post = await posts.get_visible_post(session, me, params.path_id(request))
+        post = await get_visible_post(session, me, params.path_id(request))
         cmd = await _command(
             request, session, p, PostingDefaults(Visibility(post.visibility))
         )
@@ -181,7 +189,7 @@ async def delete(request: web.Request) -> web.Response:
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         me = await require_account(request, session, "write:statuses")
-        post = await posts.get_visible_post(session, me, params.path_id(request))
+        post = await get_visible_post(session, me, params.path_id(request))
         source = post.source or ""
         body = await serialize_one_status(session, post, me, urls)
         await posts.delete_local_post(session, me, post)
@@ -196,7 +204,7 @@ async def context(request: web.Request) -> web.Response:
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
-        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        post = await get_visible_post(session, viewer, params.path_id(request))
         ancestors, descendants = await timelines.context(session, viewer, post)
         body = {
             "ancestors": await filtered_statuses(
@@ -214,23 +222,23 @@ async def _act(request: web.Request, action: str) -> web.Response:
     p = await params.read_params(request)
     async with api_session(request) as session:
         me = await require_account(request, session, f"write:{_scope_of(action)}")
-        post: Post = await posts.get_visible_post(session, me, params.path_id(request))
+        post: Post = await get_visible_post(session, me, params.path_id(request))
         if post.reblog_of_id is not None:
-            post = await posts.get_visible_post(session, me, post.reblog_of_id)
+            post = await get_visible_post(session, me, post.reblog_of_id)
         match action:
             case "favourite":
                 await interactions.favourite(session, urls, me, post)
             case "unfavourite":
                 await interactions.unfavourite(session, me, post)
             case "reblog":
-                boost = await posts.reblog(
+                boost = await boosts.reblog(
                     session, urls, me, post, params.visibility(p)
                 )
                 return web.json_response(
                     await serialize_one_status(session, boost, me, urls)
                 )
             case "unreblog":
-                await posts.unreblog(session, me, post)
+                await boosts.unreblog(session, me, post)
         await session.flush()
         await session.refresh(post)
         body = await serialize_one_status(session, post, me, urls)
@@ -278,7 +286,7 @@ async def _who(
     p = await params.read_params(request)
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
-        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        post = await get_visible_post(session, viewer, params.path_id(request))
         stmt = (
             select(key, Actor)
             .join(Actor, Actor.id == actor_col)

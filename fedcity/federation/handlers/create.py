@@ -17,7 +17,7 @@ from fedcity.federation.vocab import (
     same_origin,
 )
 from fedcity.services.accounts import accounts
-from fedcity.services.statuses import posts
+from fedcity.services.statuses import remote_posts
 from fedcity.storage.queries import posts as q
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ async def on_create(inbound: Inbound) -> None:
     if await poll_wire.apply_vote(inbound, doc):
         return  # a vote in one of our polls, not a reply
     data = parse_post(doc, inbound.actor.followers_uri)
-    post = await posts.store_remote_post(inbound.session, inbound.actor, data)
+    post = await remote_posts.store_remote_post(inbound.session, inbound.actor, data)
     if post is not None:
         await poll_wire.store_question(inbound.session, post, doc)
 
@@ -72,7 +72,9 @@ async def on_update(inbound: Inbound) -> None:
         data = parse_post(doc, inbound.actor.followers_uri)
         if await poll_wire.refresh_question(inbound, post, doc, data):
             return  # new poll counts only: not an edit
-        await posts.update_remote_post(inbound.session, inbound.actor, post, data)
+        await remote_posts.update_remote_post(
+            inbound.session, inbound.actor, post, data
+        )
 
 
 async def _update_actor(inbound: Inbound, doc: Document) -> None:
@@ -95,4 +97,4 @@ async def on_delete(inbound: Inbound) -> None:
     post = await q.get_post_by_uri(inbound.session, object_id)
     if post is None:
         return
-    await posts.delete_remote_post(inbound.session, inbound.actor, post)
+    await remote_posts.delete_remote_post(inbound.session, inbound.actor, post)

@@ -17,6 +17,7 @@ from fedcity.errors import NotFound, Unprocessable
 from fedcity.jobs.queue import enqueue
 from fedcity.services.statuses import media as media_service
 from fedcity.services.statuses import polls, posts
+from fedcity.services.statuses.visibility import get_visible_post
 from fedcity.storage.models import Actor, Post, ScheduledStatus, Visibility
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import media as media_q
@@ -159,7 +160,7 @@ async def _check_post(session: AsyncSession, author: Actor, cmd: posts.NewPost) 
                 f"Validation failed: Media attachment {media_id} was not found"
             )
     if cmd.in_reply_to_id is not None:
-        await posts.get_visible_post(session, author, cmd.in_reply_to_id)
+        await get_visible_post(session, author, cmd.in_reply_to_id)
 
 
 # --- params ---------------------------------------------------------------------
