@@ -1,14 +1,71 @@
-"""A post's mentions and hashtags as rows (`Mention`, `PostTag`), written when a
-post is stored and replaced when it is edited, for local and remote posts alike."""
+"""A post's mentions and hashtags: the accounts a local author's typed handles
+name, and the rows (`Mention`, `PostTag`) written when a post is stored and
+replaced when it is edited, for local and remote posts alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity import text
 from fedcity.storage.models import Actor, Mention, Post, PostTag, Tag
+from fedcity.storage.queries import actors as actor_q
+from fedcity.urls import Urls
+
+
+class MentionResolver(Protocol):
+    """Finds a remote account this server does not know yet by its handle.
+
+    Services cannot reach other servers, so the caller passes one in: the API and
+    the scheduled-publishing job use WebFinger (`federation.actors.mention_resolver`);
+    tests pass a fake. It returns None when there is no such account or its server
+    cannot be reached, and the mention then stays plain text.
+    """
+
+    async def __call__(
+        self, session: AsyncSession, username: str, domain: str
+    ) -> Actor | None: ...
+
+
+async def resolve_mentions(
+    session: AsyncSession,
+    urls: Urls,
+    body: str,
+    resolve: MentionResolver,
+    known: Mapping[str, Actor] | None = None,
+) -> dict[str, Actor]:
+    """The accounts the handles typed in `body` name: handle as typed (lower-cased,
+    without "@") → actor. Handles in `known` keep the actor found before (a
+    scheduled status's, found when it was scheduled); local and already known
+    remote accounts come from the database, others from `resolve`. Deleted
+    accounts are left out."""
+    own_domain = urlsplit(urls.base).netloc.lower()
+    found: dict[str, Actor] = {}
+    for ref in text.extract_mentions(body):
+        handle = ref.handle.lower()
+        actor = (known or {}).get(handle) or await _find(
+            session, ref, own_domain, resolve
+        )
+        if actor is not None and actor.deleted_at is None:
+            found[handle] = actor
+    return found
+
+
+async def _find(
+    session: AsyncSession,
+    ref: text.MentionRef,
+    own_domain: str,
+    resolve: MentionResolver,
+) -> Actor | None:
+    domain = None if ref.domain in (None, own_domain) else ref.domain
+    actor = await actor_q.get_actor_by_handle(session, ref.username, domain)
+    if actor is None and domain is not None:
+        actor = await resolve(session, ref.username, domain)
+    return actor
 
 
 async def attach_mentions_and_tags(
