@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.services.accounts.accounts import (
-    NewLocalAccount,
     RemoteActorData,
-    create_local_account,
     upsert_remote_actor,
 )
 from fedcity.services.accounts.preferences import (
@@ -35,7 +32,7 @@ from fedcity.storage.models import (
 )
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
-from tests.support.keys import premade_keypair
+from tests.support.accounts import local_account
 
 URLS = Urls("http://city.example")
 
@@ -70,21 +67,8 @@ class FakeResolver:
         )
 
 
-@pytest.fixture
-async def db(make_migrated_db_url):
-    database = Database(await make_migrated_db_url())
-    yield database
-    await database.dispose()
-
-
 async def account(db: Database, name: str) -> Actor:
-    async with db.session() as session:
-        return await create_local_account(
-            session,
-            URLS,
-            NewLocalAccount(name, "correct horse battery"),
-            premade_keypair(),
-        )
+    return await local_account(db, URLS, name)
 
 
 async def publish(db: Database, author: Actor, cmd: PublishStatus, resolve=None):
