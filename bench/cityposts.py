@@ -173,7 +173,8 @@ class Posting:
         return row, text.extract_hashtags(source)
 
     def _remote(self, spec: PostSpec) -> tuple[Row, list[str]]:
-        """As `services.posts.store_remote_post` stores what `parse_post` read."""
+        """As `services.statuses.remote_posts.store_remote_post` stores what
+        `parse_post` read."""
         data = parse_post(note_document(spec), spec.author.followers_uri)
         assert data.visibility == spec.visibility, (data.visibility, spec.visibility)
         assert [self.by_uri[u].id for u in data.mentioned_uris] == [
@@ -269,7 +270,8 @@ class Posting:
                 done += 1
 
     def boost(self, booster: Who, original: Row, moment: datetime) -> bool:
-        """As `services.posts.reblog` / `receive_boost` (`_insert_boost`) write it."""
+        """As `services.statuses.boosts.reblog` / `receive_boost` (`_insert_boost`)
+        write it."""
         plan = self.plan
         key = (booster.id, original["id"])
         if booster.id == original["actor_id"] or key in plan.boosts:

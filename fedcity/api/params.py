@@ -43,6 +43,12 @@ def boolean(params: MultiDict[Any], key: str, default: bool = False) -> bool:
     return as_bool(params.get(key), default)
 
 
+def optional_bool(params: MultiDict[Any], key: str) -> bool | None:
+    """A boolean, or None when the client did not send it (a default applies)."""
+    value = params.get(key)
+    return None if value is None or value == "" else truthy(value)
+
+
 def as_bool(value: Any, default: bool = False) -> bool:
     """A boolean as clients send it: JSON true/false, or "1", "true", "on"…"""
     if value is None or value == "":

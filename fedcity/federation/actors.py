@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.errors import FetchError, Gone, NotFound
+from fedcity.errors import FedcityError, FetchError, Gone, NotFound
 from fedcity.federation.context import Federation
 from fedcity.federation.fetch import fetch_document, fetch_json
 from fedcity.federation.keys import KnownKey
 from fedcity.federation.parse.actors import parse_actor
 from fedcity.federation.vocab import ACTOR_TYPES, AS2_MEDIA_TYPE, get_type, same_origin
 from fedcity.services.accounts import accounts
+from fedcity.services.statuses.mentions import MentionResolver
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import actors as q
 from fedcity.storage.types import utcnow
+
+log = logging.getLogger(__name__)
 
 
 def _is_fresh(fed: Federation, actor: Actor) -> bool:
@@ -111,6 +115,23 @@ async def resolve_handle(
     if href is None:
         raise NotFound(detail=f"{username}@{domain} has no ActivityPub actor")
     return await get_or_fetch_actor(fed, session, href, refresh=True)
+
+
+def mention_resolver(fed: Federation) -> MentionResolver:
+    """The WebFinger lookup that posting (`services.statuses.publishing`) is given
+    for remote handles it does not know. A failed lookup is logged and leaves the
+    mention as plain text rather than failing the post, as Mastodon does."""
+
+    async def resolve(
+        session: AsyncSession, username: str, domain: str
+    ) -> Actor | None:
+        try:
+            return await resolve_handle(fed, session, username, domain)
+        except FedcityError as exc:
+            log.info("mention @%s@%s not resolved: %s", username, domain, exc)
+            return None
+
+    return resolve
 
 
 def _self_link(jrd: dict[str, object]) -> str | None:

@@ -24,7 +24,7 @@ from fedcity.federation.vocab import Document
 from fedcity.ids import new_id
 from fedcity.jobs.verbs import PollRef, PostRef, Verb, VoteRef
 from fedcity.services.statuses import polls
-from fedcity.services.statuses.posts import RemotePostData
+from fedcity.services.statuses.remote_posts import RemotePostData
 from fedcity.storage.models import Actor, Poll, PollVote, Post
 from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q

@@ -11,7 +11,7 @@ from fedcity.federation.parse.actors import parse_actor
 from fedcity.federation.parse.statuses import attributed_to, parse_post
 from fedcity.federation.vocab import ACTOR_TYPES, POST_TYPES, get_type, same_origin
 from fedcity.services.accounts import accounts
-from fedcity.services.statuses import posts
+from fedcity.services.statuses import remote_posts
 from fedcity.storage.models import Actor, Post
 from fedcity.storage.queries import posts as post_q
 
@@ -35,7 +35,7 @@ async def resolve_url(
     if author_uri is None or not same_origin(author_uri, uri):
         return None
     author = await get_or_fetch_actor(fed, session, author_uri)
-    await posts.store_remote_post(
+    await remote_posts.store_remote_post(
         session, author, parse_post(doc, author.followers_uri)
     )
     return await post_q.get_post_by_uri(session, uri)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fedcity.federation.actors import mention_resolver
 from fedcity.federation.context import Federation
 from fedcity.federation.delivery import deliver
 from fedcity.federation.dispatch import load_handlers, process_inbox
@@ -16,7 +17,7 @@ from fedcity.previews.fetch import fetch_card
 from fedcity.push.crypto import VapidKey
 from fedcity.push.sender import send_web_push
 from fedcity.runtime.worker import JobHandler
-from fedcity.services.statuses import scheduled
+from fedcity.services.statuses import publishing
 
 
 async def _inbox(
@@ -37,7 +38,9 @@ async def _publish_scheduled(
     fed: Federation, payload: dict[str, Any], attempts: int
 ) -> Outcome | None:
     async with fed.db.session() as session:
-        await scheduled.publish(session, fed.urls, payload)
+        await publishing.publish_scheduled(
+            session, fed.urls, payload, resolve=mention_resolver(fed)
+        )
     fed.wake_worker()  # its federate job is due now
     return None
 

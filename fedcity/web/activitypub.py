@@ -33,7 +33,7 @@ from fedcity.federation.vocab import Document
 from fedcity.services.accounts import featured_tags
 from fedcity.services.social import pins
 from fedcity.services.statuses import custom_emojis
-from fedcity.services.statuses.posts import can_view
+from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import (
     Actor,
     Follow,

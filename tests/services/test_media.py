@@ -9,16 +9,15 @@ import pytest
 from PIL import Image
 
 from fedcity.errors import NotFound, PayloadTooLarge, Unprocessable
-from fedcity.services.accounts.accounts import NewLocalAccount, create_local_account
 from fedcity.services.statuses import media
 from fedcity.services.statuses.posts import (
     NewPost,
     create_local_post,
     delete_local_post,
 )
-from fedcity.storage.db import Database
 from fedcity.storage.models import MediaType
 from fedcity.urls import Urls
+from tests.support.accounts import local_account
 from tests.support.images import (
     BLUE,
     RED,
@@ -28,16 +27,8 @@ from tests.support.images import (
     png,
     png_bomb,
 )
-from tests.support.keys import premade_keypair
 
 URLS = Urls("http://city.example")
-
-
-@pytest.fixture
-async def db(make_migrated_db_url):
-    database = Database(await make_migrated_db_url())
-    yield database
-    await database.dispose()
 
 
 @pytest.fixture
@@ -46,13 +37,7 @@ def storage(tmp_path):
 
 
 async def account(db, name):
-    async with db.session() as session:
-        return await create_local_account(
-            session,
-            URLS,
-            NewLocalAccount(name, "correct horse battery"),
-            premade_keypair(),
-        )
+    return await local_account(db, URLS, name)
 
 
 async def upload(db, storage, actor, data, limits=None, **fields):

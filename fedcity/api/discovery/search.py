@@ -26,7 +26,7 @@ from fedcity.federation.vocab import is_http_url
 from fedcity.services.accounts.scopes import has_scope
 from fedcity.services.accounts.search import AccountQuery, search_accounts
 from fedcity.services.discovery import search, tags
-from fedcity.services.statuses.posts import can_view
+from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import Actor, Post, Tag
 from fedcity.storage.queries import actors as q
 from fedcity.storage.queries import search as search_q

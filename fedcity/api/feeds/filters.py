@@ -25,7 +25,7 @@ from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable
 from fedcity.services.feeds import filtering, filters
-from fedcity.services.statuses.posts import get_visible_post
+from fedcity.services.statuses.visibility import get_visible_post
 from fedcity.storage.models import Actor, Post
 from fedcity.urls import Urls
 

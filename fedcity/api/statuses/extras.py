@@ -20,7 +20,7 @@ from fedcity.api.statuses.statuses import marked_statuses
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import NotFound
 from fedcity.services.social import bookmarks, conversation_mutes, pins
-from fedcity.services.statuses import posts
+from fedcity.services.statuses.visibility import get_visible_post
 from fedcity.storage.models import Actor, Bookmark, MediaAttachment, Post, PostEdit
 from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries import posts as q
@@ -34,7 +34,7 @@ async def history(request: web.Request) -> web.Response:
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
-        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        post = await get_visible_post(session, viewer, params.path_id(request))
         current = await serialize_one_status(session, post, viewer, urls)
         edits = await q.list_post_edits(session, post.id)
         media = await media_q.list_media_by_ids(
@@ -113,7 +113,7 @@ async def source(request: web.Request) -> web.Response:
     """The author's own plain-text source (StatusSource)."""
     async with api_session(request) as session:
         me = await require_account(request, session, "read:statuses")
-        post = await posts.get_visible_post(session, me, params.path_id(request))
+        post = await get_visible_post(session, me, params.path_id(request))
         if post.actor_id != me.id or post.reblog_of_id is not None:
             raise NotFound("Record not found")
     return web.json_response(
@@ -133,9 +133,9 @@ async def _apply(
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         me = await require_account(request, session, scope)
-        post = await posts.get_visible_post(session, me, params.path_id(request))
+        post = await get_visible_post(session, me, params.path_id(request))
         if unwrap_boost and post.reblog_of_id is not None:
-            post = await posts.get_visible_post(session, me, post.reblog_of_id)
+            post = await get_visible_post(session, me, post.reblog_of_id)
         await action(session, me, post)
         body = await serialize_one_status(session, post, me, urls)
     return web.json_response(body)

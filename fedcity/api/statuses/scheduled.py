@@ -12,14 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
-from fedcity.api.auth import AUTH, api_session, require_account
+from fedcity.api.auth import api_session, require_account
 from fedcity.api.entities.formats import Entity, timestamp
 from fedcity.api.entities.statuses import serialize_media
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable
-from fedcity.services.statuses import polls, posts, scheduled
-from fedcity.storage.models import Actor, ScheduledStatus
+from fedcity.services.statuses import scheduled
+from fedcity.storage.models import ScheduledStatus
 from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries.lists import paged_rows
 from fedcity.urls import Urls
@@ -35,32 +35,6 @@ def scheduled_at(p: MultiDict[Any]) -> datetime | None:
     except ValueError:
         raise Unprocessable("Validation failed: Scheduled at is invalid") from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-async def schedule_if_asked(
-    request: web.Request,
-    session: AsyncSession,
-    me: Actor,
-    cmd: posts.NewPost,
-    p: MultiDict[Any],
-    poll: polls.NewPoll | None = None,
-) -> Entity | None:
-    """For POST /api/v1/statuses: a ScheduledStatus when `scheduled_at` lies ahead,
-    None when the status is to be posted now (no time, or one already past)."""
-    when = scheduled_at(p)
-    if when is None or scheduled.is_in_the_past(when):
-        return None
-    auth = request.get(AUTH)
-    row = await scheduled.schedule(
-        session,
-        me,
-        cmd,
-        when,
-        poll=poll,
-        application_id=auth.token.app_id if auth else None,
-        idempotency=request.headers.get("Idempotency-Key"),
-    )
-    return await serialize_scheduled(session, row, request.app[FEDERATION].urls)
 
 
 async def serialize_scheduled(

@@ -2,79 +2,49 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
 from multidict import MultiDict
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from fedcity import text
 from fedcity.api import params
 from fedcity.api.accounts.accounts import account_page
-from fedcity.api.auth import api_session, optional_account, require_account
+from fedcity.api.auth import AUTH, api_session, optional_account, require_account
 from fedcity.api.entities.statuses import serialize_one_status, serialize_statuses
 from fedcity.api.feeds.filters import filtered_statuses
 from fedcity.api.pagination import paged_response
 from fedcity.api.statuses import polls as poll_params
 from fedcity.api.statuses import scheduled
-from fedcity.appkeys import FEDERATION, SETTINGS
-from fedcity.errors import FedcityError, Unprocessable
-from fedcity.federation.actors import resolve_handle
-from fedcity.services.accounts.preferences import PostingDefaults, posting_defaults
+from fedcity.appkeys import FEDERATION
+from fedcity.errors import Unprocessable
+from fedcity.federation.actors import mention_resolver
 from fedcity.services.feeds import timelines
 from fedcity.services.social import interactions
-from fedcity.services.statuses import idempotency, media, poll_edits, polls, posts
-from fedcity.storage.models import Actor, Bookmark, Favourite, Post, Visibility
-from fedcity.storage.queries import actors as q
+from fedcity.services.statuses import boosts, media, posts, publishing
+from fedcity.services.statuses.visibility import can_view, get_visible_post
+from fedcity.storage.models import Actor, Bookmark, Favourite, Post, ScheduledStatus
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.lists import paged_rows
 
-log = logging.getLogger(__name__)
 
-
-async def resolve_mentions(
-    request: web.Request, session: AsyncSession, body: str
-) -> dict[str, Actor]:
-    """Handles typed in `body` → actors; unknown remote ones found by WebFinger."""
-    own_domain = request.app[SETTINGS].instance.domain.lower()
-    found: dict[str, Actor] = {}
-    for ref in text.extract_mentions(body):
-        domain = None if ref.domain in (None, own_domain) else ref.domain
-        actor = await q.get_actor_by_handle(session, ref.username, domain)
-        if actor is None and domain is not None:
-            try:
-                actor = await resolve_handle(
-                    request.app[FEDERATION], session, ref.username, domain
-                )
-            except FedcityError as exc:
-                log.info("mention %s not resolved: %s", ref.handle, exc)
-        if actor is not None and actor.deleted_at is None:
-            found[ref.handle.lower()] = actor
-    return found
-
-
-async def _command(
-    request: web.Request,
-    session: AsyncSession,
-    p: MultiDict[Any],
-    defaults: PostingDefaults,
-) -> posts.NewPost:
-    """The status the client sent; what it leaves out comes from `defaults` (the
-    author's posting defaults for a new status, the status itself for an edit)."""
-    body = str(p.get("status") or "")
-    return posts.NewPost(
-        text=body,
-        visibility=params.visibility(p, defaults.privacy),
+def _command(request: web.Request, p: MultiDict[Any]) -> publishing.PublishStatus:
+    """The status the client sent; what it leaves out is left to the use-case
+    (the author's posting defaults, or for an edit the post itself)."""
+    auth = request.get(AUTH)
+    return publishing.PublishStatus(
+        text=str(p.get("status") or ""),
+        visibility=params.visibility(p) if p.get("visibility") else None,
         in_reply_to_id=params.optional_int(p, "in_reply_to_id"),
         spoiler_text=str(p.get("spoiler_text") or ""),
-        sensitive=params.boolean(p, "sensitive", defaults.sensitive),
-        language=str(p["language"]) if p.get("language") else defaults.language,
-        mentions=await resolve_mentions(request, session, body),
+        sensitive=params.optional_bool(p, "sensitive"),
+        language=str(p["language"]) if p.get("language") else None,
         media_ids=_media_ids(p),
+        poll=poll_params.new_poll(p),
+        idempotency_key=request.headers.get("Idempotency-Key"),
+        application_id=auth.token.app_id if auth else None,
     )
 
 
@@ -87,22 +57,17 @@ def _media_ids(p: MultiDict[Any]) -> tuple[int, ...] | None:
 
 async def create(request: web.Request) -> web.Response:
     p = await params.read_params(request)
-    urls = request.app[FEDERATION].urls
+    fed = request.app[FEDERATION]
     async with api_session(request) as session:
         me = await require_account(request, session, "write:statuses")
-        defaults = await posting_defaults(session, me)
-        cmd = await _command(request, session, p, defaults)
-        poll = poll_params.new_poll(p)
-        if poll is not None:
-            polls.check_new_poll(poll)
-        later = await scheduled.schedule_if_asked(request, session, me, cmd, p, poll)
-        if later is not None:
-            return web.json_response(later)  # a ScheduledStatus
-        key = request.headers.get("Idempotency-Key")
-        post, fresh = await idempotency.create_once(session, urls, me, cmd, key)
-        if poll is not None and fresh:  # a repeated request keeps the first poll
-            await polls.attach_poll(session, post, poll)
-        body = await serialize_one_status(session, post, me, urls)
+        cmd = replace(_command(request, p), scheduled_at=scheduled.scheduled_at(p))
+        done = await publishing.publish_status(
+            session, fed.urls, me, cmd, resolve=mention_resolver(fed)
+        )
+        if isinstance(done, ScheduledStatus):
+            body = await scheduled.serialize_scheduled(session, done, fed.urls)
+        else:
+            body = await serialize_one_status(session, done, me, fed.urls)
     return web.json_response(body)
 
 
@@ -122,7 +87,7 @@ async def index(request: web.Request) -> web.Response:
         visible = [
             found[i]
             for i in ids
-            if i in found and await posts.can_view(session, viewer, found[i])
+            if i in found and await can_view(session, viewer, found[i])
         ]
         body = await serialize_statuses(
             session, visible, viewer, request.app[FEDERATION].urls
@@ -133,7 +98,7 @@ async def index(request: web.Request) -> web.Response:
 async def show(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
-        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        post = await get_visible_post(session, viewer, params.path_id(request))
         body = await serialize_one_status(
             session, post, viewer, request.app[FEDERATION].urls
         )
@@ -144,18 +109,15 @@ async def edit(request: web.Request) -> web.Response:
     """An edit carries the whole status again: a poll that is not sent is removed
     (as Mastodon does); `media_attributes[]` describe or refocus its media."""
     p = await params.read_params(request)
-    urls = request.app[FEDERATION].urls
-    poll = poll_params.new_poll(p)
+    fed = request.app[FEDERATION]
     async with api_session(request) as session:
         me = await require_account(request, session, "write:statuses")
-        post = await posts.get_visible_post(session, me, params.path_id(request))
-        cmd = await _command(
-            request, session, p, PostingDefaults(Visibility(post.visibility))
+        post = await get_visible_post(session, me, params.path_id(request))
+        cmd = replace(_command(request, p), media_edits=_media_edits(p))
+        await publishing.edit_status(
+            session, fed.urls, me, post, cmd, resolve=mention_resolver(fed)
         )
-        cmd = replace(cmd, media_edits=_media_edits(p))
-        await posts.edit_local_post(session, urls, me, post, cmd)
-        await poll_edits.replace_poll(session, post, poll)
-        body = await serialize_one_status(session, post, me, urls)
+        body = await serialize_one_status(session, post, me, fed.urls)
     return web.json_response(body)
 
 
@@ -181,7 +143,7 @@ async def delete(request: web.Request) -> web.Response:
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         me = await require_account(request, session, "write:statuses")
-        post = await posts.get_visible_post(session, me, params.path_id(request))
+        post = await get_visible_post(session, me, params.path_id(request))
         source = post.source or ""
         body = await serialize_one_status(session, post, me, urls)
         await posts.delete_local_post(session, me, post)
@@ -196,7 +158,7 @@ async def context(request: web.Request) -> web.Response:
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
-        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        post = await get_visible_post(session, viewer, params.path_id(request))
         ancestors, descendants = await timelines.context(session, viewer, post)
         body = {
             "ancestors": await filtered_statuses(
@@ -214,23 +176,23 @@ async def _act(request: web.Request, action: str) -> web.Response:
     p = await params.read_params(request)
     async with api_session(request) as session:
         me = await require_account(request, session, f"write:{_scope_of(action)}")
-        post: Post = await posts.get_visible_post(session, me, params.path_id(request))
+        post: Post = await get_visible_post(session, me, params.path_id(request))
         if post.reblog_of_id is not None:
-            post = await posts.get_visible_post(session, me, post.reblog_of_id)
+            post = await get_visible_post(session, me, post.reblog_of_id)
         match action:
             case "favourite":
                 await interactions.favourite(session, urls, me, post)
             case "unfavourite":
                 await interactions.unfavourite(session, me, post)
             case "reblog":
-                boost = await posts.reblog(
+                boost = await boosts.reblog(
                     session, urls, me, post, params.visibility(p)
                 )
                 return web.json_response(
                     await serialize_one_status(session, boost, me, urls)
                 )
             case "unreblog":
-                await posts.unreblog(session, me, post)
+                await boosts.unreblog(session, me, post)
         await session.flush()
         await session.refresh(post)
         body = await serialize_one_status(session, post, me, urls)
@@ -278,7 +240,7 @@ async def _who(
     p = await params.read_params(request)
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
-        post = await posts.get_visible_post(session, viewer, params.path_id(request))
+        post = await get_visible_post(session, viewer, params.path_id(request))
         stmt = (
             select(key, Actor)
             .join(Actor, Actor.id == actor_col)

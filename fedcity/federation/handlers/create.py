@@ -17,7 +17,7 @@ from fedcity.federation.vocab import (
     same_origin,
 )
 from fedcity.services.accounts import accounts
-from fedcity.services.statuses import posts
+from fedcity.services.statuses import remote_posts
 from fedcity.storage.models import Post
 from fedcity.storage.queries import posts as q
 
@@ -47,7 +47,7 @@ def _check_authorship(inbound: Inbound, doc: Document) -> None:
 
 async def _store_post(inbound: Inbound) -> Post | None:
     data = parse_post(inbound.resolved, inbound.actor.followers_uri)
-    return await posts.store_remote_post(inbound.session, inbound.actor, data)
+    return await remote_posts.store_remote_post(inbound.session, inbound.actor, data)
 
 
 @handles("Create", "Note")
@@ -86,7 +86,7 @@ async def on_update_post(inbound: Inbound) -> None:
     data = parse_post(doc, inbound.actor.followers_uri)
     if await poll_wire.refresh_question(inbound, post, doc, data):
         return  # new poll counts only: not an edit
-    await posts.update_remote_post(inbound.session, inbound.actor, post, data)
+    await remote_posts.update_remote_post(inbound.session, inbound.actor, post, data)
 
 
 @handles("Update", *sorted(ACTOR_TYPES))
@@ -112,4 +112,4 @@ async def on_delete(inbound: Inbound) -> None:
     post = await q.get_post_by_uri(inbound.session, object_id)
     if post is None:
         return
-    await posts.delete_remote_post(inbound.session, inbound.actor, post)
+    await remote_posts.delete_remote_post(inbound.session, inbound.actor, post)

@@ -10,7 +10,8 @@ from fedcity.federation.fetch import fetch_document
 from fedcity.federation.parse.statuses import attributed_to, parse_post, visibility_of
 from fedcity.federation.vocab import POST_TYPES, get_id, get_type, same_origin
 from fedcity.services.social import interactions
-from fedcity.services.statuses import posts
+from fedcity.services.statuses import boosts, remote_posts
+from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as q
@@ -24,7 +25,7 @@ async def on_like(inbound: Inbound) -> None:
     like_uri = inbound.activity.get("id")
     if post is None or post.deleted_at is not None or not isinstance(like_uri, str):
         return
-    if not await posts.can_view(inbound.session, inbound.actor, post):
+    if not await can_view(inbound.session, inbound.actor, post):
         return
     await interactions.receive_like(inbound.session, inbound.actor, post, like_uri)
 
@@ -45,7 +46,7 @@ async def on_announce(inbound: Inbound) -> None:
     if original is None:
         return
     visibility = visibility_of(inbound.activity, inbound.actor.followers_uri)
-    await posts.receive_boost(
+    await boosts.receive_boost(
         inbound.session, inbound.actor, original, activity_uri, visibility
     )
 
@@ -87,7 +88,7 @@ async def _announced_post(inbound: Inbound, object_id: str) -> Post | None:
     if author_uri is None or not same_origin(author_uri, object_id):
         return None
     author = await get_or_fetch_actor(inbound.fed, inbound.session, author_uri)
-    await posts.store_remote_post(
+    await remote_posts.store_remote_post(
         inbound.session, author, parse_post(doc, author.followers_uri)
     )
     return await q.get_post_by_uri(inbound.session, object_id)

@@ -14,7 +14,7 @@ from fedcity.errors import Forbidden
 from fedcity.federation.dispatch import Inbound, handles, resolves
 from fedcity.federation.vocab import get_id, get_type
 from fedcity.services.social import follows, interactions
-from fedcity.services.statuses import posts
+from fedcity.services.statuses import boosts
 from fedcity.storage.models import Block, Favourite, Follow
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as q
@@ -83,7 +83,7 @@ async def on_undo_like(inbound: Inbound) -> None:
 
 @handles("Undo", "Announce")
 async def on_undo_announce(inbound: Inbound) -> None:
-    await posts.receive_unboost(
+    await boosts.receive_unboost(
         inbound.session, inbound.actor, get_id(inbound.resolved) or ""
     )
 

@@ -23,7 +23,7 @@ from fedcity.federation.vocab import (
 )
 from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.polls import RemotePollData, RemoteVoteData
-from fedcity.services.statuses.posts import RemotePostData
+from fedcity.services.statuses.remote_posts import RemotePostData
 from fedcity.storage.models import Visibility
 
 MAX_TEXT = 100_000  # characters of HTML kept from a remote post

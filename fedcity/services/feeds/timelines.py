@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
 from fedcity.services.discovery.tags import tag_name
-from fedcity.services.statuses.posts import can_view
+from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import (
     Actor,
     Mention,

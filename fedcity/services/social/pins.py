@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
-from fedcity.services.statuses.posts import can_view
+from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import Actor, Pin, Post, Visibility
 from fedcity.storage.queries import interactions as q
 from fedcity.storage.queries.posts import Page

@@ -34,3 +34,14 @@ async def _refresh_if_loaded(
     instance = session.sync_session.identity_map.get(identity_key(model, row_id))
     if instance is not None:
         await session.refresh(instance, [key])
+
+
+async def count_new_post(
+    session: AsyncSession, author: Actor, post: Post, parent: Post | None
+) -> None:
+    """A new post adds one to its author's statuses (and sets when they last
+    posted) and one to the replies of the post it answers."""
+    await bump_actor(session, author.id, Actor.statuses_count, 1)
+    author.last_status_at = post.created_at
+    if parent is not None:
+        await bump_post(session, parent.id, Post.replies_count, 1)

@@ -23,7 +23,7 @@ from fedcity.jobs.queue import enqueue
 from fedcity.jobs.verbs import PollRef, Verb, VoteRef, enqueue_federate
 from fedcity.services.notifications.notify import notify
 from fedcity.services.statuses import custom_emojis, search_index
-from fedcity.services.statuses.posts import can_view
+from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import (
     Actor,
     NotificationType,

@@ -1,5 +1,6 @@
 """Scheduled statuses: kept until their time, then published by a durable
-`publish_scheduled` job (run_at = scheduled_at) through `posts.create_local_post`.
+`publish_scheduled` job (run_at = scheduled_at) through
+`publishing.publish_scheduled`.
 
 Rescheduling enqueues a new job; each job carries the time it was planned for, and
 a job whose time no longer matches the row's is stale and does nothing.
@@ -18,12 +19,12 @@ from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
 from fedcity.services.statuses import media as media_service
 from fedcity.services.statuses import polls, posts
-from fedcity.storage.models import Actor, Post, ScheduledStatus, Visibility
+from fedcity.services.statuses.visibility import get_visible_post
+from fedcity.storage.models import Actor, ScheduledStatus, Visibility
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries import scheduled as q
 from fedcity.storage.types import utcnow
-from fedcity.urls import Urls
 
 MIN_OFFSET = timedelta(minutes=5)
 TOTAL_LIMIT = 300
@@ -90,24 +91,23 @@ async def get_own(
     return row
 
 
-async def publish(
-    session: AsyncSession, urls: Urls, payload: Mapping[str, Any]
-) -> Post | None:
-    """The `publish_scheduled` job: post it now. None when it was cancelled, or
-    the job is stale (rescheduled since), or its author is gone."""
+async def due(
+    session: AsyncSession, payload: Mapping[str, Any]
+) -> ScheduledStatus | None:
+    """The row a `publish_scheduled` job is for; None when it was cancelled, or the
+    job is stale (the status was rescheduled since)."""
     row = await session.get(ScheduledStatus, int(payload["scheduled_status_id"]))
     if row is None or _planned(row.scheduled_at) != payload.get("scheduled_at"):
         return None
-    author = await actor_q.get_actor_by_id(session, row.actor_id)
-    if author is None or author.deleted_at is not None:
-        await session.delete(row)
-        return None
-    cmd = await _command(session, row.params)
-    post = await posts.create_local_post(session, urls, author, cmd)
-    if (poll := _new_poll(row.params.get("poll"))) is not None:
-        await polls.attach_poll(session, post, poll)  # its time runs from now
-    await session.delete(row)
-    return post
+    return row
+
+
+async def saved_status(
+    session: AsyncSession, row: ScheduledStatus
+) -> tuple[posts.NewPost, polls.NewPoll | None]:
+    """The status and poll as they were scheduled (defaults applied then, and the
+    mentions found then that still exist)."""
+    return await _command(session, row.params), _new_poll(row.params.get("poll"))
 
 
 # --- rules --------------------------------------------------------------------
@@ -159,7 +159,7 @@ async def _check_post(session: AsyncSession, author: Actor, cmd: posts.NewPost) 
                 f"Validation failed: Media attachment {media_id} was not found"
             )
     if cmd.in_reply_to_id is not None:
-        await posts.get_visible_post(session, author, cmd.in_reply_to_id)
+        await get_visible_post(session, author, cmd.in_reply_to_id)
 
 
 # --- params ---------------------------------------------------------------------
