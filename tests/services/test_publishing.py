@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.jobs.kinds import JobKind
 from fedcity.services.accounts.accounts import (
     RemoteActorData,
     upsert_remote_actor,
@@ -17,7 +18,7 @@ from fedcity.services.accounts.preferences import (
     PostingDefaultsUpdate,
     update_posting_defaults,
 )
-from fedcity.services.statuses import publishing, scheduled
+from fedcity.services.statuses import publishing
 from fedcity.services.statuses.polls import NewPoll
 from fedcity.services.statuses.publishing import PublishStatus
 from fedcity.storage.db import Database
@@ -225,7 +226,9 @@ async def test_status_scheduled_ahead_is_kept_then_published_by_its_job(db):
     assert await count(db, Post) == 0
     # When its publish_scheduled job runs
     async with db.session() as session:
-        job = await session.scalar(select(Job).where(Job.kind == scheduled.JOB_KIND))
+        job = await session.scalar(
+            select(Job).where(Job.kind == JobKind.PUBLISH_SCHEDULED)
+        )
         assert job is not None
         post = await publishing.publish_scheduled(
             session, URLS, job.payload, resolve=resolver
