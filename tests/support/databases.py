@@ -15,9 +15,14 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from fedcity.storage.db import Database
 from fedcity.storage.migrate import upgrade_to_head
@@ -102,6 +107,7 @@ class MigratedTemplates:
         self._root = root
         self._sqlite: Path | None = None
         self._postgres: str | None = None
+        self._shared: dict[str, str] = {}
 
     def sqlite_template(self) -> Path:
         if self._sqlite is None:
@@ -131,6 +137,63 @@ class MigratedTemplates:
         """A new migrated PostgreSQL database's name."""
         return await create_pg_database(template=self.postgres_template())
 
+    def shared_url(self, backend: str) -> str:
+        """One more migrated database for this process, which the rolled-back tests
+        share: each runs inside a transaction that is never committed."""
+        if backend not in self._shared:
+            if backend == "sqlite":
+                self._shared[backend] = self.clone_sqlite(self._root / "shared.sqlite")
+            else:
+                names: list[str] = []
+
+                async def clone() -> None:
+                    names.append(await self.clone_postgres())
+
+                run_blocking(clone())
+                self._shared[backend] = pg_url(names[0])
+        return self._shared[backend]
+
     def close(self) -> None:
+        if "postgres" in self._shared:
+            name = self._shared["postgres"].rsplit("/", 1)[1]
+            run_blocking(drop_pg_database(name))
         if self._postgres is not None:
             run_blocking(drop_pg_database(self._postgres))
+
+
+def _sqlite_savepoints(engine: AsyncEngine) -> None:
+    # The sqlite3 module begins transactions itself, which breaks SAVEPOINT; hand
+    # that to SQLAlchemy (its documented recipe for pysqlite and aiosqlite).
+    def no_implicit_begin(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    def explicit_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    event.listen(engine.sync_engine, "connect", no_implicit_begin)
+    event.listen(engine.sync_engine, "begin", explicit_begin)
+
+
+@asynccontextmanager
+async def rolled_back(url: str) -> AsyncIterator[Database]:
+    """The database at `url`, seen through one outer transaction that is rolled
+    back at the end: every `db.session()` inside commits to a SAVEPOINT only, so a
+    test leaves nothing behind and the next one starts from the migrated schema,
+    without a copy of its own."""
+    db = Database(url)
+    if db.is_sqlite:
+        _sqlite_savepoints(db.engine)
+    try:
+        async with db.engine.connect() as connection:
+            outer = await connection.begin()
+            db.sessionmaker = async_sessionmaker(
+                bind=connection,
+                expire_on_commit=False,
+                join_transaction_mode="create_savepoint",
+            )
+            try:
+                yield db
+            finally:
+                await outer.rollback()
+    finally:
+        await db.dispose()
