@@ -24,6 +24,7 @@ from fedcity.api.statuses.media import limits_of, receive_multipart, storage_of
 from fedcity.appkeys import FEDERATION
 from fedcity.services.accounts import accounts, preferences, profile_images
 from fedcity.services.accounts.profile_images import AVATAR, HEADER, ProfileImage
+from fedcity.services.limits import MAX_NOTE, check_length
 from fedcity.services.statuses import media
 from fedcity.services.statuses.media import IncomingFile
 from fedcity.storage.models import Actor
@@ -133,6 +134,8 @@ async def _read_form(
 
 def _profile_update(p: MultiDict[Any], urls: Urls) -> accounts.ProfileUpdate:
     note = p.get("note")
+    # Mastodon counts the bio the client wrote, not the HTML made of it.
+    check_length("Note", None if note is None else str(note), MAX_NOTE)
 
     def flag(key: str) -> bool | None:
         return params.boolean(p, key) if key in p else None

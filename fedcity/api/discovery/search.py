@@ -26,6 +26,7 @@ from fedcity.federation.vocab import is_http_url
 from fedcity.services.accounts.scopes import has_scope
 from fedcity.services.accounts.search import AccountQuery, search_accounts
 from fedcity.services.discovery import search, tags
+from fedcity.services.limits import MAX_SEARCH_QUERY, check_length
 from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import Actor, Post, Tag
 from fedcity.storage.queries import actors as q
@@ -60,6 +61,7 @@ def _read(p: MultiDict[Any], viewer: Actor | None) -> _Request:
     query = str(p.get("q") or "").strip()
     if not query:
         raise BadRequest("param is missing or the value is empty: q")
+    check_length("Q", query, MAX_SEARCH_QUERY)
     resolve = params.boolean(p, "resolve")
     if viewer is None and p.get("offset") not in (None, ""):
         raise Unauthorized(

@@ -17,14 +17,36 @@ from fedcity.api.entities.statuses import (
 from fedcity.api.instance.texts import serialize_rules
 from fedcity.api.statuses.media import media_configuration
 from fedcity.appkeys import FEDERATION, SETTINGS, VAPID
+from fedcity.services import limits
 from fedcity.services.accounts.preferences import posting_defaults
 from fedcity.services.discovery import trends
 from fedcity.services.instance import instance as instance_service
 from fedcity.services.statuses import custom_emojis as custom_emoji_service
-from fedcity.services.statuses.posts import MAX_CHARACTERS
 
 # Clients gate features on the Mastodon version they see; fedcity speaks 4.3's API.
 MASTODON_COMPAT_VERSION = f"4.3.0 (compatible; fedcity {__version__})"
+
+# The bounds of services/limits.py, where Mastodon's `configuration` reports them.
+ACCOUNTS_CONFIGURATION = {
+    "max_featured_tags": limits.MAX_FEATURED_TAGS,
+    "max_pinned_statuses": limits.MAX_PINNED_STATUSES,
+    "max_display_name_length": limits.MAX_DISPLAY_NAME,
+    "max_note_length": limits.MAX_NOTE,
+    "max_profile_fields": limits.MAX_PROFILE_FIELDS,
+    "profile_field_name_limit": limits.MAX_PROFILE_FIELD_NAME,
+    "profile_field_value_limit": limits.MAX_PROFILE_FIELD_VALUE,
+}
+STATUSES_CONFIGURATION = {
+    "max_characters": limits.MAX_STATUS_CHARACTERS,
+    "max_media_attachments": limits.MAX_MEDIA_ATTACHMENTS,
+    "characters_reserved_per_url": 23,
+}
+POLLS_CONFIGURATION = {
+    "max_options": limits.MAX_POLL_OPTIONS,
+    "max_characters_per_option": limits.MAX_POLL_OPTION_CHARACTERS,
+    "min_expiration": limits.MIN_POLL_EXPIRATION,
+    "max_expiration": limits.MAX_POLL_EXPIRATION,
+}
 
 
 async def _usage_and_contact(
@@ -61,19 +83,10 @@ async def instance_v1(request: web.Request) -> web.Response:
         "approval_required": True,
         "invites_enabled": False,
         "configuration": {
-            "accounts": {"max_featured_tags": 10},
-            "statuses": {
-                "max_characters": MAX_CHARACTERS,
-                "max_media_attachments": 4,
-                "characters_reserved_per_url": 23,
-            },
+            "accounts": {"max_featured_tags": limits.MAX_FEATURED_TAGS},
+            "statuses": STATUSES_CONFIGURATION,
             "media_attachments": media_configuration(request, v2=False),
-            "polls": {
-                "max_options": 4,
-                "max_characters_per_option": 50,
-                "min_expiration": 300,
-                "max_expiration": 2629746,
-            },
+            "polls": POLLS_CONFIGURATION,
         },
         "contact_account": contact_entity,
         "rules": serialize_rules(settings),
@@ -98,19 +111,10 @@ async def instance_v2(request: web.Request) -> web.Response:
         "configuration": {
             "urls": {"streaming": base.replace("http", "ws", 1), "status": None},
             "vapid": {"public_key": request.app[VAPID].server_key},
-            "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
-            "statuses": {
-                "max_characters": MAX_CHARACTERS,
-                "max_media_attachments": 4,
-                "characters_reserved_per_url": 23,
-            },
+            "accounts": ACCOUNTS_CONFIGURATION,
+            "statuses": STATUSES_CONFIGURATION,
             "media_attachments": media_configuration(request),
-            "polls": {
-                "max_options": 4,
-                "max_characters_per_option": 50,
-                "min_expiration": 300,
-                "max_expiration": 2629746,
-            },
+            "polls": POLLS_CONFIGURATION,
             "translation": {"enabled": False},
         },
         "registrations": {"enabled": False, "approval_required": True, "message": None},

@@ -19,6 +19,7 @@ from fedcity.api.auth import api_session, require_account
 from fedcity.api.entities.statuses import serialize_media
 from fedcity.appkeys import DB, FEDERATION, SETTINGS
 from fedcity.errors import BadGateway, BadRequest, FetchError, Unprocessable
+from fedcity.services import limits
 from fedcity.services.statuses import imaging, media
 from fedcity.storage.models import Post, PreviewCard
 
@@ -247,5 +248,5 @@ def media_configuration(request: web.Request, *, v2: bool = True) -> dict[str, o
         "video_matrix_limit": imaging.MAX_SOURCE_PIXELS,
     }
     if v2:
-        config["description_limit"] = media.MAX_DESCRIPTION
+        config["description_limit"] = limits.MAX_MEDIA_DESCRIPTION
     return config

@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unauthorized, Unprocessable
 from fedcity.jobs.verbs import ActorRef, Verb, enqueue_federate
+from fedcity.services import limits
 from fedcity.services.accounts.passwords import hash_password, password_matches
 from fedcity.services.accounts.scopes import parse_scopes
+from fedcity.services.limits import check_count, check_length
 from fedcity.services.social.follows import recount
 from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.custom_emojis import EmojiRef
@@ -302,24 +304,14 @@ class ProfileUpdate:
     attribution_domains: list[str] | None = None
 
 
-MAX_PROFILE_FIELDS = 4
-
-
 async def update_profile(
     session: AsyncSession, actor: Actor, update: ProfileUpdate
 ) -> Actor:
     """Change a local profile and tell followers' servers (an Update of the actor)."""
+    check_profile(update)
     if update.display_name is not None:
-        if len(update.display_name) > 30:
-            raise Unprocessable(
-                "Validation failed: Display name is too long (maximum is 30)"
-            )
         actor.display_name = update.display_name
     if update.fields is not None:
-        if len(update.fields) > MAX_PROFILE_FIELDS:
-            raise Unprocessable(
-                f"Validation failed: at most {MAX_PROFILE_FIELDS} fields"
-            )
         actor.fields = update.fields
     for name in ("locked", "bot", "discoverable", "indexable"):
         value = getattr(update, name)
@@ -334,6 +326,21 @@ async def update_profile(
     actor.emojis = await custom_emojis.local_refs(session, profile_texts(actor))
     await announce_profile_change(session, actor)
     return actor
+
+
+def check_profile(update: ProfileUpdate) -> None:
+    """Mastodon's Account validations on what a local account may write.
+
+    Raises:
+        Unprocessable: a display name, a field's name or value, or a list of
+        fields past its bound.
+    """
+    check_length("Display name", update.display_name, limits.MAX_DISPLAY_NAME)
+    fields = update.fields or []
+    check_count("Fields", len(fields), limits.MAX_PROFILE_FIELDS, "fields")
+    for item in fields:
+        check_length("Field name", item.get("name"), limits.MAX_PROFILE_FIELD_NAME)
+        check_length("Field value", item.get("value"), limits.MAX_PROFILE_FIELD_VALUE)
 
 
 def profile_texts(actor: Actor) -> list[str]:
@@ -353,7 +360,6 @@ async def announce_profile_change(session: AsyncSession, actor: Actor) -> None:
     await enqueue_federate(session, Verb.UPDATE_ACTOR, ActorRef(actor.id))
 
 
-MAX_ATTRIBUTION_DOMAINS = 10
 _DOMAIN_RE = re.compile(
     r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
     r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$"
@@ -367,11 +373,9 @@ def attribution_domains(raw: list[str]) -> list[str]:
         Unprocessable: too many, or one is not a domain name.
     """
     domains = list(dict.fromkeys(d.strip().lower() for d in raw if d.strip()))
-    if len(domains) > MAX_ATTRIBUTION_DOMAINS:
-        raise Unprocessable(
-            "Validation failed: Attribution domains is too long "
-            f"(maximum is {MAX_ATTRIBUTION_DOMAINS} domains)"
-        )
+    check_count(
+        "Attribution domains", len(domains), limits.MAX_ATTRIBUTION_DOMAINS, "domains"
+    )
     for domain in domains:
         if not _is_domain(domain):
             raise Unprocessable(

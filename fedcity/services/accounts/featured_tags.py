@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.services.accounts.accounts import announce_profile_change
 from fedcity.services.discovery.tags import get_or_create_tag, get_tag
+from fedcity.services.limits import MAX_FEATURED_TAGS
 from fedcity.storage.models import Actor, FeaturedTag, Tag
 from fedcity.storage.queries import profiles as q
 from fedcity.storage.queries.profiles import FeaturedTagStats
 
-MAX_FEATURED_TAGS = 10
 SUGGESTIONS = 10
 
 

@@ -13,12 +13,14 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import FedcityError, Unprocessable
+from fedcity.services import limits
 from fedcity.services.accounts.accounts import (
     authenticate_password,
     mint_token,
     token_digest,
 )
 from fedcity.services.accounts.scopes import parse_scopes, scopes_within
+from fedcity.services.limits import check_length
 from fedcity.storage.models import AccessToken, Actor, AuthorizationCode, OAuthApp
 from fedcity.storage.types import utcnow
 
@@ -57,10 +59,14 @@ async def register_app(
 ) -> OAuthApp:
     if not name.strip():
         raise Unprocessable("Validation failed: Application name can't be blank")
+    joined_uris = "\n".join(redirect_uris)
+    check_length("Application name", name.strip(), limits.MAX_APP_NAME)
+    check_length("Website", website, limits.MAX_APP_WEBSITE)
+    check_length("Redirect URI", joined_uris, limits.MAX_REDIRECT_URI)
     app = OAuthApp(
-        name=name.strip()[:255],
+        name=name.strip(),
         website=website or None,
-        redirect_uris="\n".join(redirect_uris),
+        redirect_uris=joined_uris,
         scopes=" ".join(scopes),
         client_id=secrets.token_urlsafe(32),
         client_secret=secrets.token_urlsafe(32),

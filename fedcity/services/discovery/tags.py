@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.services.limits import MAX_TAG_NAME, check_length
 from fedcity.storage.models import Actor, Post, Tag, TagFollow, Visibility
 from fedcity.storage.queries import feeds
 from fedcity.storage.queries import posts as post_q
@@ -65,7 +66,12 @@ async def followed_tag_ids(
 
 async def get_or_create_tag(session: AsyncSession, raw: str) -> Tag:
     """The hashtag named `raw` (with or without '#'), created if unknown, as
-    Mastodon does when a tag is followed or featured before anyone used it."""
+    Mastodon does when a tag is followed or featured before anyone used it.
+
+    Raises:
+        Unprocessable: a name that is empty or longer than a tag may be.
+    """
+    check_length("Name", raw.strip().lstrip("#"), MAX_TAG_NAME)
     name = tag_name(raw)
     tag = await session.scalar(select(Tag).where(Tag.name == name))
     if tag is None:

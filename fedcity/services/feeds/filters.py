@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.services import limits
+from fedcity.services.limits import check_count, check_length
 from fedcity.storage.models import (
     FILTER_CONTEXTS,
     Actor,
@@ -57,7 +59,8 @@ def _apply_fields(row: Filter, fields: FilterFields) -> None:
     if fields.title is not None:
         if not fields.title.strip():
             raise Unprocessable("Validation failed: Title can't be blank")
-        row.title = fields.title.strip()[:255]
+        check_length("Title", fields.title.strip(), limits.MAX_FILTER_TITLE)
+        row.title = fields.title.strip()
     if fields.contexts is not None:
         contexts = list(dict.fromkeys(fields.contexts))
         if not contexts or any(c not in FILTER_CONTEXTS for c in contexts):
@@ -106,6 +109,7 @@ async def update_filter(
 async def _change_keywords(
     session: AsyncSession, row: Filter, changes: Sequence[KeywordChange]
 ) -> None:
+    check_count("Keywords", len(changes), limits.MAX_FILTER_KEYWORDS)
     for change in changes:
         if change.id is None:
             if not change.destroy:
@@ -171,12 +175,13 @@ async def _load(session: AsyncSession, rows: Sequence[Filter]) -> list[LoadedFil
 async def add_keyword(
     session: AsyncSession, row: Filter, keyword: str, whole_word: bool = True
 ) -> FilterKeyword:
-    """Raises: Unprocessable: an empty keyword."""
-    if not keyword.strip():
-        raise Unprocessable("Validation failed: Keyword can't be blank")
-    item = FilterKeyword(
-        filter_id=row.id, keyword=keyword.strip()[:255], whole_word=whole_word
+    """Raises: Unprocessable: an empty or too long keyword, or one too many."""
+    text = _keyword(keyword)
+    count = await session.scalar(
+        select(func.count()).where(FilterKeyword.filter_id == row.id)
     )
+    check_count("Keywords", (count or 0) + 1, limits.MAX_FILTER_KEYWORDS)
+    item = FilterKeyword(filter_id=row.id, keyword=text, whole_word=whole_word)
     session.add(item)
     await session.flush()
     return item
@@ -185,13 +190,23 @@ async def add_keyword(
 def update_keyword(
     item: FilterKeyword, keyword: str | None, whole_word: bool | None
 ) -> None:
-    """Change a keyword's text or whole-word flag. Raises: Unprocessable: a blank keyword."""
+    """Change a keyword's text or whole-word flag.
+
+    Raises:
+        Unprocessable: a blank or too long keyword.
+    """
     if keyword is not None:
-        if not keyword.strip():
-            raise Unprocessable("Validation failed: Keyword can't be blank")
-        item.keyword = keyword.strip()[:255]
+        item.keyword = _keyword(keyword)
     if whole_word is not None:
         item.whole_word = whole_word
+
+
+def _keyword(text: str) -> str:
+    keyword = text.strip()
+    if not keyword:
+        raise Unprocessable("Validation failed: Keyword can't be blank")
+    check_length("Keyword", keyword, limits.MAX_FILTER_KEYWORD)
+    return keyword
 
 
 async def get_keyword(

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.services.limits import MAX_LIST_TITLE, check_length
 from fedcity.storage.models import (
     Actor,
     Follow,
@@ -33,11 +34,12 @@ def _validate(fields: ListFields) -> ListFields:
     title = fields.title.strip()
     if not title:
         raise Unprocessable("Validation failed: Title can't be blank")
+    check_length("Title", title, MAX_LIST_TITLE)
     if fields.replies_policy not in set(RepliesPolicy):
         raise Unprocessable(
             f"Validation failed: Replies policy {fields.replies_policy!r} is not valid"
         )
-    return ListFields(title[:255], fields.replies_policy, fields.exclusive)
+    return ListFields(title, fields.replies_policy, fields.exclusive)
 
 
 async def list_lists(session: AsyncSession, owner: Actor) -> list[UserList]:

@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.verbs import ReportRef, Verb, enqueue_federate
+from fedcity.services import limits
+from fedcity.services.limits import check_count, check_length
 from fedcity.storage.models import REPORT_CATEGORIES, Actor, Post, Report
 from fedcity.storage.queries import actors as actor_q
 from fedcity.urls import Urls
 
-MAX_COMMENT = 1000  # characters, Mastodon's limit for local reports
 MAX_REMOTE_COMMENT = 5000  # a received Flag's content is cut, not refused
 
 
@@ -58,10 +59,9 @@ async def file_report(
     target = await session.get(Actor, cmd.target_id)
     if target is None or target.deleted_at is not None:
         raise NotFound()
-    if len(cmd.comment) > MAX_COMMENT:
-        raise Unprocessable(
-            f"Validation failed: Comment is too long (maximum is {MAX_COMMENT} characters)"
-        )
+    check_length("Comment", cmd.comment, limits.MAX_REPORT_COMMENT)
+    check_count("Status ids", len(cmd.status_ids), limits.MAX_REPORT_STATUSES)
+    check_count("Rule ids", len(cmd.rule_ids), limits.MAX_REPORT_RULES)
     category = _category(cmd)
     if any(rule not in rule_ids for rule in cmd.rule_ids):
         raise Unprocessable("Validation failed: Rule ids are not valid rules")

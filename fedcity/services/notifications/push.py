@@ -22,6 +22,8 @@ from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import NewJob, enqueue_many
+from fedcity.services import limits
+from fedcity.services.limits import check_length
 from fedcity.storage.db import insert_for
 from fedcity.storage.models import (
     AccessToken,
@@ -82,6 +84,9 @@ def decode_base64(value: str) -> bytes:
 
 
 def _check_subscription(cmd: NewSubscription) -> None:
+    check_length("Endpoint", cmd.endpoint, limits.MAX_PUSH_ENDPOINT)
+    check_length("Key p256dh", cmd.p256dh, limits.MAX_PUSH_KEY)
+    check_length("Key auth", cmd.auth, limits.MAX_PUSH_KEY)
     parts = urlsplit(cmd.endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Unprocessable("Validation failed: Endpoint is invalid")

@@ -11,11 +11,11 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
+from fedcity.services.limits import MAX_ACCOUNT_NOTE, check_length
 from fedcity.storage.models import AccountNote, Actor, Endorsement
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import profiles as q
 
-MAX_NOTE_LENGTH = 2000
 NOT_FOLLOWING = (
     "Validation failed: You must be already following the person you want to endorse"
 )
@@ -63,11 +63,7 @@ async def set_note(
             await session.delete(row)
             await session.flush()
         return
-    if len(comment) > MAX_NOTE_LENGTH:
-        raise Unprocessable(
-            "Validation failed: Comment is too long "
-            f"(maximum is {MAX_NOTE_LENGTH} characters)"
-        )
+    check_length("Comment", comment, MAX_ACCOUNT_NOTE)
     if row is None:
         session.add(
             AccountNote(actor_id=actor.id, target_id=target.id, comment=comment)

@@ -22,13 +22,17 @@ from fedcity.jobs.verbs import (
     Verb,
     enqueue_federate,
 )
+from fedcity.services.limits import (
+    MAX_FOLLOW_LANGUAGES,
+    MAX_FOLLOW_LANGUAGES_TEXT,
+    check_length,
+)
 from fedcity.services.notifications.notify import notify, withdraw
 from fedcity.services.social.endorsements import drop_endorsement
 from fedcity.storage.models import Actor, Follow, FollowState, NotificationType
 from fedcity.storage.queries import actors as q
 from fedcity.urls import Urls
 
-MAX_LANGUAGES = 20
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 # The notifications a follow (or its request) made, taken back when it ends.
 FOLLOW_KINDS = (NotificationType.FOLLOW, NotificationType.FOLLOW_REQUEST)
@@ -45,9 +49,11 @@ def encode_languages(codes: Iterable[str] | None) -> str | None:
     wanted = sorted({code.strip().lower() for code in codes if code.strip()})
     if not wanted:
         return None
-    if len(wanted) > MAX_LANGUAGES or not all(map(LANGUAGE_CODE.match, wanted)):
+    if len(wanted) > MAX_FOLLOW_LANGUAGES or not all(map(LANGUAGE_CODE.match, wanted)):
         raise Unprocessable("Validation failed: Languages are not valid")
-    return "," + ",".join(wanted) + ","
+    stored = "," + ",".join(wanted) + ","
+    check_length("Languages", stored, MAX_FOLLOW_LANGUAGES_TEXT)
+    return stored
 
 
 def decode_languages(stored: str | None) -> list[str] | None:

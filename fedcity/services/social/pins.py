@@ -5,12 +5,11 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
+from fedcity.services.limits import MAX_PINNED_STATUSES
 from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import Actor, Pin, Post, Visibility
 from fedcity.storage.queries import interactions as q
 from fedcity.storage.queries.posts import Page
-
-MAX_PINS = 5
 
 
 async def pin(session: AsyncSession, actor: Actor, post: Post) -> None:
@@ -26,7 +25,7 @@ async def pin(session: AsyncSession, actor: Actor, post: Post) -> None:
         )
     if await q.get_pin(session, actor.id, post.id) is not None:
         return
-    if await q.count_pins(session, actor.id) >= MAX_PINS:
+    if await q.count_pins(session, actor.id) >= MAX_PINNED_STATUSES:
         raise Unprocessable(
             "Validation failed: You have already pinned the maximum number of posts"
         )

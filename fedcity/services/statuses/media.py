@@ -25,13 +25,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, PayloadTooLarge, Unprocessable
 from fedcity.ids import new_id
+from fedcity.services.limits import (
+    MAX_MEDIA_ATTACHMENTS,
+    MAX_MEDIA_DESCRIPTION,
+    check_length,
+)
 from fedcity.services.statuses import imaging
 from fedcity.storage.models import Actor, MediaAttachment, MediaType, Post
 from fedcity.storage.queries import media as q
 from fedcity.storage.types import utcnow
 
-MAX_ATTACHMENTS = 4
-MAX_DESCRIPTION = 1500
 # A stored file's path relative to the root: YYYY/MM/<id>[-small].<ext>
 STORED_PATH = re.compile(r"\d{4}/\d{2}/\d{1,20}(?:-small)?\.([a-z0-9]{2,5})")
 
@@ -207,11 +210,7 @@ def _description(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip()
-    if len(value) > MAX_DESCRIPTION:
-        raise Unprocessable(
-            "Validation failed: Description is too long "
-            f"(maximum is {MAX_DESCRIPTION} characters)"
-        )
+    check_length("Description", value, MAX_MEDIA_DESCRIPTION)
     return value or None
 
 
@@ -312,9 +311,9 @@ async def apply_media_edits(
 
 def check_count(media_ids: Sequence[int]) -> list[int]:
     ids = list(dict.fromkeys(media_ids))
-    if len(ids) > MAX_ATTACHMENTS:
+    if len(ids) > MAX_MEDIA_ATTACHMENTS:
         raise Unprocessable(
-            f"Validation failed: Cannot attach more than {MAX_ATTACHMENTS} files"
+            f"Validation failed: Cannot attach more than {MAX_MEDIA_ATTACHMENTS} files"
         )
     return ids
 

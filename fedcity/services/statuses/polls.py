@@ -21,6 +21,12 @@ from fedcity.ids import new_id
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
 from fedcity.jobs.verbs import PollRef, Verb, VoteRef, enqueue_federate
+from fedcity.services.limits import (
+    MAX_POLL_EXPIRATION,
+    MAX_POLL_OPTION_CHARACTERS,
+    MAX_POLL_OPTIONS,
+    MIN_POLL_EXPIRATION,
+)
 from fedcity.services.notifications.notify import notify
 from fedcity.services.statuses import custom_emojis, search_index
 from fedcity.services.statuses.visibility import can_view
@@ -34,11 +40,6 @@ from fedcity.storage.models import (
 from fedcity.storage.queries import polls as q
 from fedcity.storage.types import utcnow
 
-# The limits /api/v1/instance announces (configuration.polls).
-MAX_OPTIONS = 4
-MAX_OPTION_CHARS = 50
-MIN_EXPIRATION = 300
-MAX_EXPIRATION = 2_629_746
 # At most one Update{Question} per poll per this many seconds (Mastodon waits 3 min).
 UPDATE_DEBOUNCE_SECONDS = 60
 
@@ -84,17 +85,17 @@ def check_new_poll(cmd: NewPoll) -> None:
     """
     if len(cmd.options) < 2:
         raise _invalid("Poll options must have more than one item")
-    if len(cmd.options) > MAX_OPTIONS:
-        raise _invalid(f"Poll options can't contain more than {MAX_OPTIONS} items")
-    if any(len(o) > MAX_OPTION_CHARS or not o.strip() for o in cmd.options):
+    if len(cmd.options) > MAX_POLL_OPTIONS:
+        raise _invalid(f"Poll options can't contain more than {MAX_POLL_OPTIONS} items")
+    if any(len(o) > MAX_POLL_OPTION_CHARACTERS or not o.strip() for o in cmd.options):
         raise _invalid(
-            f"Poll options cannot be longer than {MAX_OPTION_CHARS} characters each"
+            f"Poll options cannot be longer than {MAX_POLL_OPTION_CHARACTERS} characters each"
         )
     if len(set(cmd.options)) != len(cmd.options):
         raise _invalid("Poll options contain duplicate items")
-    if cmd.expires_in > MAX_EXPIRATION:
+    if cmd.expires_in > MAX_POLL_EXPIRATION:
         raise _invalid("Poll expires at is too far into the future")
-    if cmd.expires_in < MIN_EXPIRATION:
+    if cmd.expires_in < MIN_POLL_EXPIRATION:
         raise _invalid("Poll expires at is too soon")
 
 

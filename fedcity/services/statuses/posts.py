@@ -21,6 +21,11 @@ from fedcity.ids import new_id
 from fedcity.jobs.verbs import PostRef, Verb, enqueue_federate
 from fedcity.previews.cards import queue_card_fetch
 from fedcity.services.events import record
+from fedcity.services.limits import (
+    MAX_LANGUAGE_CODE,
+    MAX_STATUS_CHARACTERS,
+    check_length,
+)
 from fedcity.services.notifications.notify import (
     notify,
     notify_subscribers,
@@ -48,8 +53,6 @@ from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as q
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
-
-MAX_CHARACTERS = 5000
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ async def create_local_post(
         Unprocessable: blank or too long, or media that cannot be attached.
         NotFound: a reply to a post the author cannot see.
     """
-    _validate_text(cmd.text, cmd.spoiler_text, has_media=bool(cmd.media_ids))
+    check_text(cmd, has_media=bool(cmd.media_ids))
     media_service.check_count(cmd.media_ids or ())
     parent = await _reply_target(session, author, cmd.in_reply_to_id)
     post_id = new_id()
@@ -144,7 +147,7 @@ async def edit_local_post(
         await media_service.set_post_media(session, author, post, cmd.media_ids)
     await media_service.apply_media_edits(session, post, cmd.media_edits)
     has_media = await media_service.count_post_media(session, post.id) > 0
-    _validate_text(cmd.text, cmd.spoiler_text, has_media=has_media)
+    check_text(cmd, has_media=has_media)
     post.source = cmd.text
     post.content = _render(urls, cmd.text, cmd.mentions)
     post.spoiler_text = cmd.spoiler_text
@@ -177,13 +180,22 @@ async def delete_local_post(session: AsyncSession, author: Actor, post: Post) ->
     await enqueue_federate(session, verb, PostRef(post.id))
 
 
-def _validate_text(body: str, spoiler: str, *, has_media: bool = False) -> None:
+def check_text(cmd: NewPost, *, has_media: bool = False) -> None:
+    """Mastodon's StatusLengthValidator: text and content warning share the limit,
+    and a post says something (or shows media); the language tag is bounded too.
+
+    Raises:
+        Unprocessable: blank, too long, or a language tag past its bound.
+    """
+    body, spoiler = cmd.text, cmd.spoiler_text
     if not body.strip() and not spoiler.strip() and not has_media:
         raise Unprocessable("Validation failed: Text can't be blank")
-    if len(body) + len(spoiler) > MAX_CHARACTERS:
+    if len(body) + len(spoiler) > MAX_STATUS_CHARACTERS:
         raise Unprocessable(
-            f"Validation failed: Text character limit of {MAX_CHARACTERS} exceeded"
+            "Validation failed: Text character limit of "
+            f"{MAX_STATUS_CHARACTERS} exceeded"
         )
+    check_length("Language", cmd.language, MAX_LANGUAGE_CODE)
 
 
 async def _reply_target(

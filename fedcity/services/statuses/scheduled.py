@@ -144,13 +144,7 @@ async def _check_daily_limit(
 async def _check_post(session: AsyncSession, author: Actor, cmd: posts.NewPost) -> None:
     """What can be checked now is checked now, so the client hears of it at once."""
     media_ids = media_service.check_count(cmd.media_ids or ())
-    if not cmd.text.strip() and not cmd.spoiler_text.strip() and not media_ids:
-        raise Unprocessable("Validation failed: Text can't be blank")
-    if len(cmd.text) + len(cmd.spoiler_text) > posts.MAX_CHARACTERS:
-        raise Unprocessable(
-            "Validation failed: Text character limit of "
-            f"{posts.MAX_CHARACTERS} exceeded"
-        )
+    posts.check_text(cmd, has_media=bool(media_ids))
     found = await media_q.list_media_by_ids(session, media_ids)
     for media_id in media_ids:
         media = found.get(media_id)
