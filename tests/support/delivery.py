@@ -22,14 +22,13 @@ AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 
 
 class ScriptedPeer(RemoteServer):
-    """A RemoteServer that also answers its inboxes with chosen headers (Retry-After),
-    keeps each delivered body as bytes (to check the Digest) and records GETs."""
+    """A RemoteServer that also answers its inboxes with chosen headers (Retry-After)
+    and keeps each delivered body as bytes (to check the Digest)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.inbox_headers: dict[str, str] = {}
         self.raw_bodies: list[bytes] = []
-        self.gets: list[str] = []
 
     @property
     def shared_inbox(self) -> str:
@@ -42,10 +41,6 @@ class ScriptedPeer(RemoteServer):
             Received(request.path, dict(request.headers), json.loads(raw))
         )
         return web.Response(status=self.inbox_status, headers=self.inbox_headers)
-
-    async def _get(self, request: web.Request) -> web.Response:
-        self.gets.append(request.path)
-        return await super()._get(request)
 
 
 def follow_activity(peer: RemoteServer, follower: RemoteActor, target_uri: str) -> dict:

@@ -1,7 +1,9 @@
 """A scriptable ActivityPub peer on its own loopback origin.
 
 It serves actor documents (with real RSA keys), WebFinger and objects, records what
-is delivered to its inboxes, and sends signed activities the way Mastodon does.
+is delivered to its inboxes and every GET it answers, and sends signed activities the
+way Mastodon does. A path can be made to answer 410 (`gone`) or to be served with
+another Content-Type (`served_as`), as hostile or broken servers do.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ class RemoteServer:
         self.received: list[Received] = []
         self.inbox_status = 202
         self.redirects: dict[str, str] = {}  # path → Location, for redirect tests
+        self.gets: list[str] = []  # the path of every GET answered, in order
+        self.gone: set[str] = set()  # paths answering 410 (a deleted actor)
+        self.served_as: dict[str, str] = {}  # path → Content-Type to serve it with
 
     async def start(self, aiohttp_server: Any) -> None:
         app = web.Application()
@@ -101,17 +106,29 @@ class RemoteServer:
     def put_object(self, doc: dict[str, Any]) -> None:
         self.objects[urlsplit(doc["id"]).path] = doc
 
+    def fetches_of(self, actor: RemoteActor) -> int:
+        """How many times the actor's document was fetched."""
+        return self.gets.count(urlsplit(actor.uri).path)
+
     async def _get(self, request: web.Request) -> web.Response:
         path = request.path
+        self.gets.append(path)
         if path in self.redirects:
             raise web.HTTPFound(self.redirects[path])
+        if path in self.gone:
+            return web.json_response({"error": "gone"}, status=410)
+        doc = self._document(path)
+        if doc is None:
+            return web.json_response({"error": "not found"}, status=404)
+        headers = {"Content-Type": self.served_as.get(path, AS2)}
+        return web.Response(body=json.dumps(doc).encode(), headers=headers)
+
+    def _document(self, path: str) -> dict[str, Any] | None:
         if path.startswith("/users/") and path.count("/") == 2:
             actor = self.actors.get(path.rsplit("/", 1)[1])
             if actor is not None:
-                return web.json_response(self.actor_document(actor), content_type=AS2)
-        if path in self.objects:
-            return web.json_response(self.objects[path], content_type=AS2)
-        return web.json_response({"error": "not found"}, status=404)
+                return self.actor_document(actor)
+        return self.objects.get(path)
 
     async def _webfinger(self, request: web.Request) -> web.Response:
         resource = request.query.get("resource", "")
