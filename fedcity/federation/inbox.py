@@ -87,8 +87,14 @@ def _decode(body: bytes) -> Document:
         doc = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise BadRequest("body is not JSON") from None
-    if not isinstance(doc, dict) or not get_type(doc):
+    if not isinstance(doc, dict):
         raise BadRequest("body is not an ActivityStreams activity")
+    # A list of types (["Create", "Delete"]) names no one activity to apply: refused
+    # with its reason rather than read as its first type.
+    if isinstance(doc.get("type"), list):
+        raise BadRequest("activity type must be one type, not a list")
+    if not get_type(doc):
+        raise BadRequest("activity has no type")
     return doc
 
 

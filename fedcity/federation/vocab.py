@@ -39,9 +39,12 @@ def get_id(value: object) -> str | None:
 
 
 def get_type(doc: Mapping[str, Any]) -> str:
+    """The document's one type; "" when it has none, or a list of them.
+
+    A list (`["Create", "Delete"]`, `["Note", "Article"]`) is not read as its first
+    member: no handler may apply half of what a document claims to be.
+    """
     kind = doc.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if isinstance(k, str)), "")
     return kind if isinstance(kind, str) else ""
 
 
