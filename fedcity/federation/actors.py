@@ -13,7 +13,12 @@ from fedcity.federation.context import Federation
 from fedcity.federation.fetch import fetch_document, fetch_json
 from fedcity.federation.keys import KnownKey
 from fedcity.federation.parse.actors import parse_actor
-from fedcity.federation.vocab import ACTOR_TYPES, AS2_MEDIA_TYPE, get_type, same_origin
+from fedcity.federation.vocab import (
+    ACTOR_TYPES,
+    get_type,
+    is_as2_media_type,
+    same_origin,
+)
 from fedcity.services.accounts import accounts
 from fedcity.services.statuses.mentions import MentionResolver
 from fedcity.storage.models import Actor
@@ -141,8 +146,8 @@ def _self_link(jrd: dict[str, object]) -> str | None:
     for link in links:
         if not isinstance(link, dict) or link.get("rel") != "self":
             continue
-        media = str(link.get("type", ""))
-        if media.startswith(AS2_MEDIA_TYPE) or "activitystreams" in media:
+        # The same media types as fetch_document accepts for the document itself.
+        if is_as2_media_type(str(link.get("type", ""))):
             href = link.get("href")
             return href if isinstance(href, str) else None
     return None
