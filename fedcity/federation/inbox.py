@@ -39,6 +39,7 @@ from fedcity.federation.vocab import Document, get_id, get_type, origin_of
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import NewJob, enqueue_many
 from fedcity.storage.db import Database
+from fedcity.storage.queries import actors as actor_q
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,9 @@ async def receive(
     if actor is not None and is_blocked(actor, fed.settings.federation.blocked_domains):
         # Dropped before any key is fetched from there; 202 all the same (Takahē, GTS).
         log.info("dropped %s from blocked domain %s", get_type(doc), actor)
+        return False
+    if actor is not None and await _delete_changing_nothing(fed, info, doc, actor):
+        log.info("dropped Delete from %s: nothing of it here, no key held", actor)
         return False
     signer = await verify_request(fed, info, request)
     if actor is None:
@@ -101,6 +105,29 @@ def _decode(body: bytes) -> Document:
     if not get_type(doc):
         raise BadRequest("activity has no type")
     return doc
+
+
+async def _delete_changing_nothing(
+    fed: Federation, info: SignatureInfo, doc: Document, actor: str
+) -> bool:
+    """A Delete that can change nothing here and would cost a fetch to verify: from
+    an actor never seen here (or already deleted), or of an actor by itself signed
+    with a key not held here (its document already answers 410). A server deleting
+    an account sends the Delete to every server it knows; Mastodon acknowledges
+    these without fetching anything (InboxesController#skip_unknown_actor_activity).
+    """
+    if get_type(doc) != "Delete":
+        return False
+    cached = fed.keys.get(info.key_id)
+    if cached is not None and cached.owner == actor:
+        return False  # a known, live actor signing with its own key
+    async with fed.db.session() as session:
+        row = await actor_q.get_actor_by_uri(session, actor)
+        if row is None or row.deleted_at is not None:
+            return True
+        if get_id(doc.get("object")) != actor:
+            return False
+        return await stored_key(fed, session, info.key_id) is None
 
 
 async def verify_request(

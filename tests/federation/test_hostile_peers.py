@@ -1,5 +1,6 @@
 """Peers that try to use fedcity against others: bad signatures must not make it fetch
-a key again and again (it would hammer the key's server)."""
+a key again and again (it would hammer the key's server), nor should a Delete from
+an actor never seen here make it fetch a document that is gone."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from fedcity.federation.signatures.cavage import sign_request
 from fedcity.federation.signatures.digest import compute_digest
 from fedcity.federation.signatures.keys import load_private_key
-from fedcity.storage.models import Job, Post
+from fedcity.storage.models import Actor, Job, Post
 from tests.support.delivery import note_create
 from tests.support.keys import premade_keypair
 from tests.support.remote import RemoteActor, RemoteServer
@@ -201,3 +202,69 @@ async def test_a_key_just_fetched_is_not_fetched_again_in_the_same_request(
     # Then it is refused after the one fetch of the key
     assert status == 401
     assert remote.fetches_of(actor) == 1
+
+
+# --- Delete from an actor that is gone --------------------------------------------
+
+
+def delete_of(actor: RemoteActor, obj: str) -> dict[str, Any]:
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{actor.uri}#delete",
+        "type": "Delete",
+        "actor": actor.uri,
+        "object": obj,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    }
+
+
+async def test_delete_from_an_actor_never_seen_is_acknowledged_without_fetching(
+    instance, remote
+):
+    # Given an account deleted on its server (its document answers 410), never
+    # seen here
+    actor = remote.add_actor("gone")
+    remote.gone.add(f"/users/{actor.name}")
+    inbox = f"{instance.base_url}/inbox"
+    # When its server sends the Delete of the account, and of one of its posts
+    of_actor, _ = await remote.send(inbox, delete_of(actor, actor.uri))
+    of_post, _ = await remote.send(inbox, delete_of(actor, f"{actor.uri}/statuses/1"))
+    # Then both are acknowledged, nothing is fetched and nothing is stored
+    assert (of_actor, of_post) == (202, 202)
+    assert remote.gets == []
+    assert await count(instance, Job, Job.kind == "inbox") == 0
+    assert await count(instance, Actor, Actor.uri == actor.uri) == 0
+
+
+async def test_self_delete_signed_with_a_key_not_held_is_dropped(instance, remote):
+    # Given an actor known here, whose server now signs with a key not held here
+    # and answers 410 for the actor
+    actor = remote.add_actor("gone")
+    await cache_key(instance, remote, actor)
+    actor.key_id = f"{actor.uri}#other-key"
+    remote.gone.add(f"/users/{actor.name}")
+    # When the Delete of the actor arrives
+    status, _ = await remote.send(
+        f"{instance.base_url}/inbox", delete_of(actor, actor.uri)
+    )
+    await instance.run_jobs()
+    # Then it is acknowledged without a fetch, and applied to nothing
+    assert status == 202
+    assert remote.fetches_of(actor) == 1
+    assert await count(instance, Actor, Actor.deleted_at.is_not(None)) == 0
+
+
+async def test_self_delete_of_a_known_actor_with_its_key_is_applied(instance, remote):
+    # Given an actor known here, whose document now answers 410
+    actor = remote.add_actor("gone")
+    await cache_key(instance, remote, actor)
+    remote.gone.add(f"/users/{actor.name}")
+    # When it deletes itself, signed with the key held here
+    status, _ = await remote.send(
+        f"{instance.base_url}/inbox", delete_of(actor, actor.uri)
+    )
+    await instance.run_jobs()
+    # Then the actor is deleted here, with no further fetch
+    assert status == 202
+    assert remote.fetches_of(actor) == 1
+    assert await count(instance, Actor, Actor.deleted_at.is_not(None)) == 1
