@@ -4,16 +4,13 @@ ActivityStreams media types are read (Mastodon's CVE-2024-23832 fix)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from sqlalchemy import func, select
 
 from fedcity.errors import FetchError
 from fedcity.federation.fetch import fetch_document
 from fedcity.federation.vocab import is_as2_media_type
 from fedcity.storage.models import Actor, Post
-from tests.support.delivery import note_create
+from tests.support.delivery import announce, count_rows, note_create
 
 AS2_PROFILE = "https://www.w3.org/ns/activitystreams"
 REFUSED = [
@@ -87,31 +84,19 @@ async def test_fetch_reads_each_activitystreams_media_type(instance, remote):
     assert [doc["id"] for doc in docs] == list(urls.values())
 
 
-async def count(instance, model: Any, *where: Any) -> int:
-    async with instance.db.session() as session:
-        query = select(func.count()).select_from(model).where(*where)
-        return int(await session.scalar(query) or 0)
-
-
 @pytest.mark.usefixtures("backend")
 async def test_announced_post_served_as_html_is_not_stored(instance, remote):
     # Given a post whose server answers it as text/html (an uploaded file, say)
     url = serve_note(remote, "forged", "text/html")
     booster = remote.add_actor("booster")
-    announce = {
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": remote.activity_id("boost-1"),
-        "type": "Announce",
-        "actor": booster.uri,
-        "object": url,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-    }
     # When it is boosted to the instance
-    status, _ = await remote.send(f"{instance.base_url}/inbox", announce)
+    status, _ = await remote.send(
+        f"{instance.base_url}/inbox", announce(remote, booster, url)
+    )
     await instance.run_jobs()
     # Then the boost is acknowledged, but neither the post nor the boost is stored
     assert status == 202
-    assert await count(instance, Post) == 0
+    assert await count_rows(instance, Post) == 0
 
 
 @pytest.mark.usefixtures("backend")
@@ -129,4 +114,4 @@ async def test_actor_served_as_another_type_gives_no_key(
     # Then its key is not taken from that document
     assert status == 401
     assert body == {"error": "the signing key could not be fetched"}
-    assert await count(instance, Actor, Actor.uri == actor.uri) == 0
+    assert await count_rows(instance, Actor, Actor.uri == actor.uri) == 0

@@ -7,19 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from fedcity.storage.models import Actor, Job, Post
-from tests.support.delivery import note_create
-from tests.support.remote import RemoteActor, RemoteServer
+from tests.support.delivery import announce, count_rows, note_create
+from tests.support.remote import RemoteServer
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-
-async def count(instance, model: Any, *where: Any) -> int:
-    async with instance.db.session() as session:
-        query = select(func.count()).select_from(model).where(*where)
-        return int(await session.scalar(query) or 0)
 
 
 async def deliver(instance, remote: RemoteServer, activity: dict[str, Any]):
@@ -54,8 +47,8 @@ async def test_activity_without_one_type_is_refused_with_its_reason(
     # Then it is refused with the reason, before any key fetch, and nothing stored
     assert (status, body) == (400, {"error": reason})
     assert remote.gets == []
-    assert await count(instance, Job, Job.kind == "inbox") == 0
-    assert await count(instance, Post) == 0
+    assert await count_rows(instance, Job, Job.kind == "inbox") == 0
+    assert await count_rows(instance, Post) == 0
 
 
 async def test_activity_of_a_type_fedcity_does_not_handle_is_acknowledged_only(
@@ -68,7 +61,7 @@ async def test_activity_of_a_type_fedcity_does_not_handle_is_acknowledged_only(
     status, _ = await deliver(instance, remote, activity)
     # Then it is acknowledged, and nothing is applied
     assert status == 202
-    assert await count(instance, Post) == 0
+    assert await count_rows(instance, Post) == 0
 
 
 @pytest.mark.parametrize(
@@ -88,7 +81,7 @@ async def test_created_object_without_one_type_is_not_stored(
     status, _ = await deliver(instance, remote, activity)
     # Then it is acknowledged, and no post is stored
     assert status == 202
-    assert await count(instance, Post) == 0
+    assert await count_rows(instance, Post) == 0
 
 
 async def test_update_of_an_actor_with_a_list_type_changes_nothing(instance, remote):
@@ -111,18 +104,7 @@ async def test_update_of_an_actor_with_a_list_type_changes_nothing(instance, rem
     status, _ = await deliver(instance, remote, update)
     # Then it is acknowledged, and the stored profile is unchanged
     assert status == 202
-    assert await count(instance, Actor, Actor.display_name == "Somebody Else") == 0
-
-
-def announce(remote: RemoteServer, actor: RemoteActor, object_id: str) -> dict:
-    return {
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": remote.activity_id("boost-1"),
-        "type": "Announce",
-        "actor": actor.uri,
-        "object": object_id,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-    }
+    assert await count_rows(instance, Actor, Actor.display_name == "Somebody Else") == 0
 
 
 async def test_announced_post_fetched_with_a_list_type_is_not_stored(instance, remote):
@@ -135,7 +117,7 @@ async def test_announced_post_fetched_with_a_list_type_is_not_stored(instance, r
     status, _ = await deliver(instance, remote, announce(remote, booster, note["id"]))
     # Then the boost is acknowledged, and neither post nor boost is stored
     assert status == 202
-    assert await count(instance, Post) == 0
+    assert await count_rows(instance, Post) == 0
 
 
 async def test_actor_document_with_a_list_type_is_not_stored(instance, remote):
@@ -145,4 +127,4 @@ async def test_actor_document_with_a_list_type_is_not_stored(instance, remote):
     status, _ = await deliver(instance, remote, note_create(remote, actor, "1"))
     # Then the key is not taken from it: refused, and no actor stored
     assert status == 401
-    assert await count(instance, Actor, Actor.uri == actor.uri) == 0
+    assert await count_rows(instance, Actor, Actor.uri == actor.uri) == 0

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from fedcity.federation.outbox.publish import Outgoing, publish
 from fedcity.federation.render.common import render_activity
@@ -44,12 +44,22 @@ class ScriptedPeer(RemoteServer):
 
 
 def follow_activity(peer: RemoteServer, follower: RemoteActor, target_uri: str) -> dict:
+    return by_id(peer, "Follow", follower, target_uri)
+
+
+def announce(peer: RemoteServer, actor: RemoteActor, object_id: str) -> dict:
+    """A public boost of `object_id`, by id (as Mastodon sends it)."""
+    return {**by_id(peer, "Announce", actor, object_id), "to": [AS_PUBLIC]}
+
+
+def by_id(peer: RemoteServer, kind: str, actor: RemoteActor, object_id: str) -> dict:
+    """An activity of `actor` naming its object by id."""
     return {
         "@context": AS_CONTEXT,
-        "id": peer.activity_id(f"follow-{follower.name}"),
-        "type": "Follow",
-        "actor": follower.uri,
-        "object": target_uri,
+        "id": peer.activity_id(f"{kind.lower()}-{actor.name}"),
+        "type": kind,
+        "actor": actor.uri,
+        "object": object_id,
     }
 
 
@@ -106,6 +116,13 @@ async def plan_delivery(
         )
         await publish(instance.fed, session, Outgoing(actor, doc, {inbox}))
     return str(doc["id"])
+
+
+async def count_rows(instance: LiveInstance, model: Any, *where: Any) -> int:
+    """How many rows of `model` match `where`."""
+    async with instance.db.session() as session:
+        query = select(func.count()).select_from(model).where(*where)
+        return int(await session.scalar(query) or 0)
 
 
 async def deliveries(instance: LiveInstance) -> list[Job]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -164,8 +165,11 @@ class RemoteServer:
         headers: dict[str, str] | None = None,
         unsigned: bool = False,
         after_sign: dict[str, str] | None = None,
+        spoil: Callable[[dict[str, str]], None] | None = None,
     ) -> tuple[int, dict[str, Any] | None]:
-        """POST `activity` signed by `signer` (default: the activity's actor)."""
+        """POST `activity` signed by `signer` (default: the activity's actor).
+        `after_sign` replaces headers once signed; `spoil` edits them in place (a
+        header removed, the Signature rewritten)."""
         payload = body if body is not None else json.dumps(activity).encode()
         signed = {"Content-Type": AS2, **(headers or {})}
         if not unsigned:
@@ -180,6 +184,8 @@ class RemoteServer:
                 now=now,
             )
         signed.update(after_sign or {})
+        if spoil is not None:
+            spoil(signed)
         async with (
             aiohttp.ClientSession() as session,
             session.post(
