@@ -76,11 +76,12 @@ class FederationSettings:
     fetch_timeout_seconds: float = 10.0
     max_fetch_bytes: int = 1_048_576
     actor_refresh_hours: float = 24.0
+    # A cached key whose signature fails is refetched at most once per key id per this.
+    key_refetch_minutes: float = 5.0
     max_concurrent_deliveries: int = 50
     max_delivery_attempts: int = 16
-    retry_backoff_scale: float = (
-        1.0  # tests shrink Mastodon's schedule; keep 1.0 in production
-    )
+    # Tests shrink Mastodon's retry schedule; keep 1.0 in production.
+    retry_backoff_scale: float = 1.0
     unavailable_after_days: int = 7
     # Instance-level blocklist: no activity is accepted from these domains (or
     # their subdomains), nothing is fetched from or delivered to them.
@@ -356,6 +357,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(
             '[federation] show_blocked_domains must be "all", "users" or "disabled"'
         )
+    if settings.federation.key_refetch_minutes < 0:
+        raise ConfigError("[federation] key_refetch_minutes must not be negative")
     _validate_texts(inst)
     _validate_media(settings.media)
     _validate_push(settings.push)

@@ -13,7 +13,12 @@ from fedcity.federation.context import Federation
 from fedcity.federation.fetch import fetch_document, fetch_json
 from fedcity.federation.keys import KnownKey
 from fedcity.federation.parse.actors import parse_actor
-from fedcity.federation.vocab import ACTOR_TYPES, AS2_MEDIA_TYPE, get_type, same_origin
+from fedcity.federation.vocab import (
+    ACTOR_TYPES,
+    get_type,
+    is_as2_media_type,
+    same_origin,
+)
 from fedcity.services.accounts import accounts
 from fedcity.services.statuses.mentions import MentionResolver
 from fedcity.storage.models import Actor
@@ -53,17 +58,26 @@ async def get_or_fetch_actor(
     return actor
 
 
-async def lookup_key(
-    fed: Federation, session: AsyncSession, key_id: str, *, refresh: bool = False
-) -> KnownKey:
-    """The public key behind `key_id` and the actor that owns it."""
-    if not refresh:
-        cached = fed.keys.get(key_id)
-        if cached is not None:
-            return cached
-        actor = await q.get_actor_by_key_id(session, key_id)
-        if actor is not None and (known := fed.keys.remember(actor)) is not None:
-            return known
+async def stored_key(
+    fed: Federation, session: AsyncSession, key_id: str
+) -> KnownKey | None:
+    """The public key behind `key_id` as known here (memory, then the actors
+    table), without asking the network; None if it is not known."""
+    cached = fed.keys.get(key_id)
+    if cached is not None:
+        return cached
+    actor = await q.get_actor_by_key_id(session, key_id)
+    return fed.keys.remember(actor) if actor is not None else None
+
+
+async def fetch_key(fed: Federation, session: AsyncSession, key_id: str) -> KnownKey:
+    """The public key behind `key_id` and its owner, fetched from the key's origin
+    (the actor document, or a key document naming its owner) and cached.
+
+    Raises:
+        FetchError, Gone: the document could not be fetched.
+        NotFound: the owner does not publish that key.
+    """
     actor = await _fetch_key_owner(fed, session, key_id)
     known = fed.keys.remember(actor) if actor.key_id == key_id else None
     if known is None:
@@ -141,8 +155,8 @@ def _self_link(jrd: dict[str, object]) -> str | None:
     for link in links:
         if not isinstance(link, dict) or link.get("rel") != "self":
             continue
-        media = str(link.get("type", ""))
-        if media.startswith(AS2_MEDIA_TYPE) or "activitystreams" in media:
+        # The same media types as fetch_document accepts for the document itself.
+        if is_as2_media_type(str(link.get("type", ""))):
             href = link.get("href")
             return href if isinstance(href, str) else None
     return None

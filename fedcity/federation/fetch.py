@@ -1,4 +1,7 @@
-"""Signed GETs of remote ActivityPub documents, checked against where they came from."""
+"""Signed GETs of remote ActivityPub documents, checked against where they came from
+and what they were served as. Every ActivityStreams fetch (actors, keys, objects,
+collections) goes through `fetch_document`; `fetch_json` is for the other JSON
+formats (WebFinger JRD, NodeInfo, oEmbed), which keep their own media types."""
 
 from __future__ import annotations
 
@@ -11,13 +14,25 @@ from fedcity.errors import FetchError, Gone
 from fedcity.federation.context import Federation
 from fedcity.federation.jsonld.normalization import normalize
 from fedcity.federation.signatures.cavage import sign_request
-from fedcity.federation.vocab import ACCEPT_AS2, Document, is_http_url, same_origin
+from fedcity.federation.vocab import (
+    ACCEPT_AS2,
+    Document,
+    is_as2_media_type,
+    is_http_url,
+    same_origin,
+)
 
 log = logging.getLogger(__name__)
 
 
 async def fetch_document(fed: Federation, url: str) -> Document:
-    """GET `url` signed by the instance actor; the id must be on the same origin."""
+    """GET `url` signed by the instance actor. It must be served as ActivityStreams
+    (`vocab.is_as2_media_type`) and carry an id on the origin it was served from.
+
+    Raises:
+        FetchError: refused, unreachable, a bad status, type or id.
+        Gone: the document answers 410.
+    """
     if not is_http_url(url):
         raise FetchError("refused", detail=f"not an http(s) URL: {url!r}")
     body, final_url = await _get_json(fed, url)
@@ -49,7 +64,13 @@ async def _get_json(fed: Federation, url: str) -> tuple[dict[str, Any], str]:
     response = await fed.transport.get(
         url, headers, max_bytes=fed.settings.federation.max_fetch_bytes
     )
-    return _decode(response.status, response.body, url), response.url
+    doc = _decode(response.status, response.body, url)
+    served_as = response.headers.get("Content-Type", "")
+    if not is_as2_media_type(served_as):
+        raise FetchError(
+            "invalid", detail=f"{url} is {served_as[:80]!r}, not ActivityStreams"
+        )
+    return doc, response.url
 
 
 def _decode(status: int, body: bytes, url: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.domains import is_blocked
 from fedcity.errors import (
@@ -24,16 +25,21 @@ from fedcity.errors import (
     SignatureError,
     Unauthorized,
 )
-from fedcity.federation.actors import lookup_key
+from fedcity.federation.actors import fetch_key, stored_key
 from fedcity.federation.context import Federation
 from fedcity.federation.jsonld.normalization import normalize
 from fedcity.federation.keys import KnownKey
 from fedcity.federation.signatures.common import SignatureInfo
-from fedcity.federation.signatures.verify import parse_signature, verify_signature
+from fedcity.federation.signatures.verify import (
+    parse_signature,
+    signed_message,
+    verify_key,
+)
 from fedcity.federation.vocab import Document, get_id, get_type, origin_of
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import NewJob, enqueue_many
 from fedcity.storage.db import Database
+from fedcity.storage.queries import actors as actor_q
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +69,9 @@ async def receive(
         # Dropped before any key is fetched from there; 202 all the same (Takahē, GTS).
         log.info("dropped %s from blocked domain %s", get_type(doc), actor)
         return False
+    if actor is not None and await _delete_changing_nothing(fed, info, doc, actor):
+        log.info("dropped Delete from %s: nothing of it here, no key held", actor)
+        return False
     signer = await verify_request(fed, info, request)
     if actor is None:
         raise BadRequest("activity has no actor")
@@ -87,50 +96,114 @@ def _decode(body: bytes) -> Document:
         doc = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise BadRequest("body is not JSON") from None
-    if not isinstance(doc, dict) or not get_type(doc):
+    if not isinstance(doc, dict):
         raise BadRequest("body is not an ActivityStreams activity")
+    # A list of types (["Create", "Delete"]) names no one activity to apply: refused
+    # with its reason rather than read as its first type.
+    if isinstance(doc.get("type"), list):
+        raise BadRequest("activity type must be one type, not a list")
+    if not get_type(doc):
+        raise BadRequest("activity has no type")
     return doc
+
+
+async def _delete_changing_nothing(
+    fed: Federation, info: SignatureInfo, doc: Document, actor: str
+) -> bool:
+    """A Delete that can change nothing here and would cost a fetch to verify: from
+    an actor never seen here (or already deleted), or of an actor by itself signed
+    with a key not held here (its document already answers 410). A server deleting
+    an account sends the Delete to every server it knows; Mastodon acknowledges
+    these without fetching anything (InboxesController#skip_unknown_actor_activity).
+    """
+    if get_type(doc) != "Delete":
+        return False
+    cached = fed.keys.get(info.key_id)
+    if cached is not None and cached.owner == actor:
+        return False  # a known, live actor signing with its own key
+    async with fed.db.session() as session:
+        row = await actor_q.get_actor_by_uri(session, actor)
+        if row is None or row.deleted_at is not None:
+            return True
+        if get_id(doc.get("object")) != actor:
+            return False
+        return await stored_key(fed, session, info.key_id) is None
 
 
 async def verify_request(
     fed: Federation, info: SignatureInfo, request: InboundRequest
 ) -> str:
-    """The URI of the signing key's owner; the key is refetched once if it fails
-    (the actor may have rotated it). Serves signed GETs (authorized fetch) too."""
-    scheme = fed.settings.instance.scheme
-    for refresh in (False, True):
-        # A cached key needs no database session: opening one per request costs
-        # more than the RSA verification itself on a busy inbox.
-        known = None if refresh else fed.keys.get(info.key_id)
-        if known is None:
-            known = await _lookup_key(fed, info.key_id, refresh=refresh)
-        try:
-            verify_signature(
-                info,
-                request.method,
-                request.path_qs,
-                request.headers,
-                request.body,
-                known.key,
-                authority=request.host,
-                scheme=scheme,
-            )
-        except SignatureError:
-            if refresh:
-                raise
-            continue
-        return known.owner
-    raise SignatureError()  # unreachable: the loop returns or raises
+    """The URI of the signing key's owner. Serves signed GETs (authorized fetch) too.
+
+    What no key can change (coverage, Digest, Date, signed headers) is checked
+    before the key is looked up, so such a failure fetches nothing. A key found
+    here that fails is refetched, at most once per key id per
+    `key_refetch_minutes` (the actor may have rotated it); a key fetched for this
+    very request is not fetched again.
+
+    Raises:
+        SignatureError: a check failed, or the key could not be fetched.
+    """
+    message = signed_message(
+        info,
+        request.method,
+        request.path_qs,
+        request.headers,
+        request.body,
+        authority=request.host,
+        scheme=fed.settings.instance.scheme,
+    )
+    # A cached key needs no database session: opening one per request costs
+    # more than the RSA verification itself on a busy inbox.
+    known = fed.keys.get(info.key_id)
+    if known is None:
+        known, fetched = await _key_for(fed, info.key_id)
+        if fetched:  # fresh from its origin: a refetch would bring the same key
+            verify_key(info, message, known.key)
+            return known.owner
+    try:
+        verify_key(info, message, known.key)
+    except SignatureError:
+        newer = await _newer_key(fed, info.key_id, known)
+        if newer is None:
+            raise
+        verify_key(info, message, newer.key)
+        known = newer
+    return known.owner
 
 
-async def _lookup_key(fed: Federation, key_id: str, *, refresh: bool) -> KnownKey:
+async def _key_for(fed: Federation, key_id: str) -> tuple[KnownKey, bool]:
+    """The key as stored here, else fetched; and whether it was fetched."""
     async with fed.db.session() as session:
-        try:
-            return await lookup_key(fed, session, key_id, refresh=refresh)
-        except FedcityError as exc:
-            raise SignatureError(
-                "the signing key could not be fetched", detail=str(exc)
-            ) from exc
+        stored = await stored_key(fed, session, key_id)
+        if stored is not None:
+            return stored, False
+        return await _fetch_key(fed, session, key_id), True
+
+
+async def _newer_key(fed: Federation, key_id: str, tried: KnownKey) -> KnownKey | None:
+    """Another key than `tried`: one a concurrent request already brought, else a
+    refetch (started, or joined if running); None when the refetch limit says no."""
+    current = fed.keys.get(key_id)
+    if current is not None and current.key is not tried.key:
+        return current
+    every = fed.settings.federation.key_refetch_minutes * 60
+
+    async def refetch() -> KnownKey:
+        async with fed.db.session() as session:
+            return await _fetch_key(fed, session, key_id)
+
+    pending = fed.keys.refetch(key_id, refetch, every_seconds=every)
+    return None if pending is None else await pending
+
+
+async def _fetch_key(fed: Federation, session: AsyncSession, key_id: str) -> KnownKey:
+    try:
+        return await fetch_key(fed, session, key_id)
+    except FedcityError as exc:
+        raise SignatureError(
+            "the signing key could not be fetched", detail=str(exc)
+        ) from exc
 
 
 def _check_signer(signer: str, actor: str, actor_origin: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
+from multidict import CIMultiDictProxy
 from yarl import URL
 
 from fedcity.domains import is_blocked
@@ -29,7 +30,7 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 @dataclass(frozen=True)
 class HttpResponse:
     status: int
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # looked up by case-insensitive name
     body: bytes
     url: str
 
@@ -163,8 +164,12 @@ class AiohttpTransport:
         try:
             async with self._session.request(method, url, **kwargs) as response:
                 content = await _read_capped(response, max_bytes)
+                # Kept case-insensitive: a dict would keep the server's spelling
+                # wherever aiohttp's parser does not (its pure-Python one never
+                # does), and a "content-type" or "location" would go unseen.
+                headers = CIMultiDictProxy(response.headers.copy())
                 return HttpResponse(
-                    response.status, dict(response.headers), content, str(response.url)
+                    response.status, headers, content, str(response.url)
                 )
         except FetchError:
             raise

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from email.message import Message
+from email.utils import collapse_rfc2231_value
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,7 +14,8 @@ POST_TYPES = frozenset(
     {"Note", "Article", "Question", "Page", "Event", "Video", "Audio", "Image"}
 )
 AS2_MEDIA_TYPE = "application/activity+json"
-LD_MEDIA_TYPE = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+AS2_PROFILE = "https://www.w3.org/ns/activitystreams"
+LD_MEDIA_TYPE = f'application/ld+json; profile="{AS2_PROFILE}"'
 ACCEPT_AS2 = f"{AS2_MEDIA_TYPE}, {LD_MEDIA_TYPE}"
 
 Document = dict[str, Any]
@@ -39,10 +42,31 @@ def get_id(value: object) -> str | None:
 
 
 def get_type(doc: Mapping[str, Any]) -> str:
+    """The document's one type; "" when it has none, or a list of them.
+
+    A list (`["Create", "Delete"]`, `["Note", "Article"]`) is not read as its first
+    member: no handler may apply half of what a document claims to be.
+    """
     kind = doc.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if isinstance(k, str)), "")
     return kind if isinstance(kind, str) else ""
+
+
+def is_as2_media_type(content_type: str) -> bool:
+    """Whether a Content-Type names an ActivityStreams document:
+    `application/activity+json`, or `application/ld+json` whose `profile` lists
+    the ActivityStreams one. Names are case-insensitive, parameters parsed as
+    RFC 9110 says. Anything else (HTML, images, bare JSON) may be a file a user
+    uploaded to that server, not its own object (Mastodon's CVE-2024-23832).
+    """
+    header = Message()
+    header["Content-Type"] = content_type
+    media = header.get_content_type()
+    if media == AS2_MEDIA_TYPE:
+        return True
+    profile = header.get_param("profile")
+    if media != "application/ld+json" or profile is None:
+        return False
+    return AS2_PROFILE in collapse_rfc2231_value(profile).split()
 
 
 def ids_of(value: object) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from fedcity.federation.outbox.publish import Outgoing, publish
 from fedcity.federation.render.common import render_activity
@@ -22,14 +22,13 @@ AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 
 
 class ScriptedPeer(RemoteServer):
-    """A RemoteServer that also answers its inboxes with chosen headers (Retry-After),
-    keeps each delivered body as bytes (to check the Digest) and records GETs."""
+    """A RemoteServer that also answers its inboxes with chosen headers (Retry-After)
+    and keeps each delivered body as bytes (to check the Digest)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.inbox_headers: dict[str, str] = {}
         self.raw_bodies: list[bytes] = []
-        self.gets: list[str] = []
 
     @property
     def shared_inbox(self) -> str:
@@ -43,18 +42,24 @@ class ScriptedPeer(RemoteServer):
         )
         return web.Response(status=self.inbox_status, headers=self.inbox_headers)
 
-    async def _get(self, request: web.Request) -> web.Response:
-        self.gets.append(request.path)
-        return await super()._get(request)
-
 
 def follow_activity(peer: RemoteServer, follower: RemoteActor, target_uri: str) -> dict:
+    return by_id(peer, "Follow", follower, target_uri)
+
+
+def announce(peer: RemoteServer, actor: RemoteActor, object_id: str) -> dict:
+    """A public boost of `object_id`, by id (as Mastodon sends it)."""
+    return {**by_id(peer, "Announce", actor, object_id), "to": [AS_PUBLIC]}
+
+
+def by_id(peer: RemoteServer, kind: str, actor: RemoteActor, object_id: str) -> dict:
+    """An activity of `actor` naming its object by id."""
     return {
         "@context": AS_CONTEXT,
-        "id": peer.activity_id(f"follow-{follower.name}"),
-        "type": "Follow",
-        "actor": follower.uri,
-        "object": target_uri,
+        "id": peer.activity_id(f"{kind.lower()}-{actor.name}"),
+        "type": kind,
+        "actor": actor.uri,
+        "object": object_id,
     }
 
 
@@ -111,6 +116,13 @@ async def plan_delivery(
         )
         await publish(instance.fed, session, Outgoing(actor, doc, {inbox}))
     return str(doc["id"])
+
+
+async def count_rows(instance: LiveInstance, model: Any, *where: Any) -> int:
+    """How many rows of `model` match `where`."""
+    async with instance.db.session() as session:
+        query = select(func.count()).select_from(model).where(*where)
+        return int(await session.scalar(query) or 0)
 
 
 async def deliveries(instance: LiveInstance) -> list[Job]:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from sqlalchemy import select
 
+from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.signatures.cavage import sign_request
 from fedcity.federation.signatures.keys import load_private_key
 from fedcity.services.statuses.posts import NewPost, create_local_post
@@ -180,3 +181,11 @@ async def mayor_and_status(instance: LiveInstance) -> tuple[Actor, Post]:
         )
     await instance.run_jobs()
     return mayor, post
+
+
+async def seen_before(instance: LiveInstance, activity: Mapping[str, Any]) -> None:
+    """Have the instance know the activity's actor already, as it does the actor of
+    any Delete that can change something here (a Delete from an actor never seen
+    is acknowledged and dropped; see test_hostile_peers.py)."""
+    async with instance.db.session() as session:
+        await get_or_fetch_actor(instance.fed, session, str(activity["actor"]))

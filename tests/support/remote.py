@@ -1,13 +1,16 @@
 """A scriptable ActivityPub peer on its own loopback origin.
 
 It serves actor documents (with real RSA keys), WebFinger and objects, records what
-is delivered to its inboxes, and sends signed activities the way Mastodon does.
+is delivered to its inboxes and every GET it answers, and sends signed activities the
+way Mastodon does. A path can be made to answer 410 (`gone`) or to be served with
+another Content-Type (`served_as`), as hostile or broken servers do.
 """
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -55,6 +58,9 @@ class RemoteServer:
         self.received: list[Received] = []
         self.inbox_status = 202
         self.redirects: dict[str, str] = {}  # path → Location, for redirect tests
+        self.gets: list[str] = []  # the path of every GET answered, in order
+        self.gone: set[str] = set()  # paths answering 410 (a deleted actor)
+        self.served_as: dict[str, str] = {}  # path → Content-Type to serve it with
 
     async def start(self, aiohttp_server: Any) -> None:
         app = web.Application()
@@ -101,17 +107,29 @@ class RemoteServer:
     def put_object(self, doc: dict[str, Any]) -> None:
         self.objects[urlsplit(doc["id"]).path] = doc
 
+    def fetches_of(self, actor: RemoteActor) -> int:
+        """How many times the actor's document was fetched."""
+        return self.gets.count(urlsplit(actor.uri).path)
+
     async def _get(self, request: web.Request) -> web.Response:
         path = request.path
+        self.gets.append(path)
         if path in self.redirects:
             raise web.HTTPFound(self.redirects[path])
+        if path in self.gone:
+            return web.json_response({"error": "gone"}, status=410)
+        doc = self._document(path)
+        if doc is None:
+            return web.json_response({"error": "not found"}, status=404)
+        headers = {"Content-Type": self.served_as.get(path, AS2)}
+        return web.Response(body=json.dumps(doc).encode(), headers=headers)
+
+    def _document(self, path: str) -> dict[str, Any] | None:
         if path.startswith("/users/") and path.count("/") == 2:
             actor = self.actors.get(path.rsplit("/", 1)[1])
             if actor is not None:
-                return web.json_response(self.actor_document(actor), content_type=AS2)
-        if path in self.objects:
-            return web.json_response(self.objects[path], content_type=AS2)
-        return web.json_response({"error": "not found"}, status=404)
+                return self.actor_document(actor)
+        return self.objects.get(path)
 
     async def _webfinger(self, request: web.Request) -> web.Response:
         resource = request.query.get("resource", "")
@@ -147,8 +165,11 @@ class RemoteServer:
         headers: dict[str, str] | None = None,
         unsigned: bool = False,
         after_sign: dict[str, str] | None = None,
+        spoil: Callable[[dict[str, str]], None] | None = None,
     ) -> tuple[int, dict[str, Any] | None]:
-        """POST `activity` signed by `signer` (default: the activity's actor)."""
+        """POST `activity` signed by `signer` (default: the activity's actor).
+        `after_sign` replaces headers once signed; `spoil` edits them in place (a
+        header removed, the Signature rewritten)."""
         payload = body if body is not None else json.dumps(activity).encode()
         signed = {"Content-Type": AS2, **(headers or {})}
         if not unsigned:
@@ -163,6 +184,8 @@ class RemoteServer:
                 now=now,
             )
         signed.update(after_sign or {})
+        if spoil is not None:
+            spoil(signed)
         async with (
             aiohttp.ClientSession() as session,
             session.post(

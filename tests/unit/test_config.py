@@ -36,6 +36,7 @@ def test_no_file_gives_the_development_defaults():
     assert settings.database.url == DEFAULT_DATABASE_URL
     assert settings.federation.allow_private_addresses is False
     assert settings.federation.max_delivery_attempts == 16
+    assert settings.federation.key_refetch_minutes == 5.0
 
 
 def test_toml_values_are_read_into_their_sections(tmp_path):
@@ -216,6 +217,10 @@ def test_wrong_type_is_refused_not_coerced(tmp_path, toml, message):
         ("[server]\nport = 70000\n", "[server] port must be between 1 and 65535"),
         ('[push]\nsubject = "ops@city.example"\n', "[push] subject must be"),
         ("[push]\nmax_attempts = 0\n", "[push] max_attempts must be positive"),
+        (
+            "[federation]\nkey_refetch_minutes = -1\n",
+            "[federation] key_refetch_minutes must not be negative",
+        ),
     ],
 )
 def test_invalid_value_is_refused(tmp_path, toml, message):

@@ -14,8 +14,10 @@ directly and parsed PEM keys are cached; only RFC 9421 component resolution
 - `rfc9421`: RFC 9421: `Signature-Input` parsing, the signature base.
 - `digest`: `Digest` (RFC 3230) and `Content-Digest` (RFC 9530).
 - `algorithms`: `verify_bytes`, which algorithm a label and key allow.
-- `verify`: the entry points: `parse_signature`, `verify_signature`,
-  `signing_string` (coverage, digest, time window, then the signature).
+- `verify`: the entry points: `parse_signature`, `verify_signature`
+  (coverage, digest, time window, then the signature), its two halves
+  `signed_message` (all no key can change: the inbox runs it before any key
+  lookup) and `verify_key`, and `signing_string`.
 
 This package's `__init__` stays a docstring: import from the submodule.
 """

@@ -71,12 +71,52 @@ def verify_signature(
     Raises:
         SignatureError: the message says which check failed.
     """
+    message = signed_message(
+        info,
+        method,
+        path_qs,
+        headers,
+        body,
+        now=now,
+        authority=authority,
+        scheme=scheme,
+    )
+    verify_key(info, message, public_key)
+
+
+def signed_message(
+    info: SignatureInfo,
+    method: str,
+    path_qs: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    *,
+    now: datetime | None = None,
+    authority: str | None = None,
+    scheme: str = "https",
+) -> bytes:
+    """Every check no key can change (coverage, body digest, freshness), then the
+    bytes that were signed. The inbox runs this before it looks the key up, so a
+    request that fails here costs no key fetch (and no refetch of a cached key).
+
+    Raises:
+        SignatureError: the message says which check failed.
+    """
     fields = header_fields(headers)
     has_body = method.upper() in _BODY_METHODS or bool(body)
     _check_coverage(info, path_qs, has_body)
     check_digest(info, fields, body or b"", has_body)
     _check_time_window(info, fields, now or datetime.now(UTC))
-    message = _signed_bytes(info, method, path_qs, fields, authority, scheme)
+    return _signed_bytes(info, method, path_qs, fields, authority, scheme)
+
+
+def verify_key(info: SignatureInfo, message: bytes, public_key: PublicKey) -> None:
+    """The one check a different key could pass: the signature bytes over `message`
+    (from `signed_message`) under `public_key`.
+
+    Raises:
+        SignatureError: the label does not fit the key, or the bytes do not verify.
+    """
     verify_bytes(
         info.algorithm, public_key, message, info.signature, scheme=info.scheme
     )
