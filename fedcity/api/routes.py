@@ -269,6 +269,8 @@ def add_routes(app: web.Application) -> None:
     post("/api/v1/accounts", account_index.register)
     get("/api/v1/accounts/search", account_index.search)
     get("/api/v1/accounts/familiar_followers", directory.familiar_followers)
+    get("/api/v1/profile", profile.profile_show)
+    patch("/api/v1/profile", profile.profile_update)
     delete("/api/v1/profile/avatar", profile.delete_avatar)
     delete("/api/v1/profile/header", profile.delete_header)
     post("/api/v1/accounts/{id}/endorse", endorsements.endorse)
