@@ -210,6 +210,7 @@ def add_routes(app: web.Application) -> None:
     get("/api/v1/instance/privacy_policy", instance_texts.privacy_policy)
     get("/api/v1/instance/terms_of_service", instance_texts.terms_of_service)
     get("/api/v1/instance/terms_of_service/{date}", instance_texts.terms_of_service)
+    get("/api/v1/instance/languages", instance_texts.languages)
     get(
         "/api/v1/instance/translation_languages",
         instance_texts.translation_languages,
