@@ -7,10 +7,29 @@ import json
 
 import pytest
 
+from tests.support.http import account_id, post_status
 from tests.support.openapi import DATA
 
 pytestmark = pytest.mark.usefixtures("backend")
 SAMPLES = DATA / "mastodon-api-samples.json"
+
+
+async def test_exclude_direct_leaves_out_the_authors_direct_posts(instance, http):
+    # Given the mayor's public post and direct message
+    await instance.create_account("mayor")
+    await instance.create_account("clerk")
+    token = await instance.token("mayor")
+    await post_status(instance, http, "mayor", "Budget hearing on Tuesday")
+    await post_status(
+        instance, http, "mayor", "@clerk bring the minutes", visibility="direct"
+    )
+    path = f"/api/v1/accounts/{await account_id(http, 'mayor')}/statuses"
+    # When the mayor lists their own statuses, with and without exclude_direct
+    everything = await http.get(path, token=token)
+    without_direct = await http.get(path, token=token, params={"exclude_direct": "1"})
+    # Then only the public post is left when direct posts are excluded
+    assert [s["visibility"] for s in everything.json()] == ["direct", "public"]
+    assert [s["visibility"] for s in without_direct.json()] == ["public"]
 
 
 @pytest.mark.skipif(not SAMPLES.exists(), reason="the recorded Mastodon answers")
