@@ -32,6 +32,19 @@ async def test_exclude_direct_leaves_out_the_authors_direct_posts(instance, http
     assert [s["visibility"] for s in without_direct.json()] == ["public"]
 
 
+async def test_unfollowing_a_hashtag_never_seen_answers_the_tag(instance, http):
+    # Given a reader, and a hashtag nobody has used or followed
+    await instance.create_account("reader")
+    token = await instance.token("reader")
+    # When the reader unfollows it
+    reply = await http.post("/api/v1/tags/Snowplows/unfollow", token=token)
+    # Then the answer is the Tag, not followed, and the tag now exists
+    assert reply.status == 200, reply.text
+    assert (reply.json()["name"], reply.json()["following"]) == ("snowplows", False)
+    shown = await http.get("/api/v1/tags/snowplows", token=token)
+    assert shown.status == 200
+
+
 @pytest.mark.skipif(not SAMPLES.exists(), reason="the recorded Mastodon answers")
 async def test_instance_languages_are_the_ones_mastodon_lists(instance, http):
     # Given Mastodon's recorded answer to GET /api/v1/instance/languages
