@@ -60,3 +60,51 @@ async def test_instance_languages_are_the_ones_mastodon_lists(instance, http):
     assert reply.status == 200, reply.text
     assert reply.json() == recorded
     assert {"code": "en", "name": "English"} in reply.json()
+
+
+async def mayors_poll(instance, http, *, multiple: bool) -> str:
+    await instance.create_account("mayor")
+    await instance.create_account("clerk")
+    status = await post_status(
+        instance,
+        http,
+        "mayor",
+        "Which projects first?",
+        poll={"options": ["Parks", "Roads"], "expires_in": 3600, "multiple": multiple},
+    )
+    return str(status["poll"]["id"])
+
+
+async def vote(instance, http, poll_id: str, *choices: int):
+    token = await instance.token("clerk")
+    form = [("choices[]", str(c)) for c in choices]
+    return await http.post(f"/api/v1/polls/{poll_id}/votes", token=token, data=form)
+
+
+async def test_a_later_vote_in_a_multiple_choice_poll_adds_choices(instance, http):
+    # Given the clerk's vote for Roads in a multiple-choice poll
+    poll_id = await mayors_poll(instance, http, multiple=True)
+    await vote(instance, http, poll_id, 1)
+    # When the clerk votes again, for Parks
+    reply = await vote(instance, http, poll_id, 0)
+    # Then both count, from one voter, in the order they were made (as Mastodon)
+    assert reply.status == 200, reply.text
+    poll = reply.json()
+    assert [o["votes_count"] for o in poll["options"]] == [1, 1]
+    assert (poll["votes_count"], poll["voters_count"]) == (2, 1)
+    assert poll["own_votes"] == [1, 0]
+    # And a choice already made is still refused
+    again = await vote(instance, http, poll_id, 0)
+    assert again.status == 422
+    assert "You have already voted on this poll" in again.json()["error"]
+
+
+async def test_a_later_vote_in_a_single_choice_poll_is_refused(instance, http):
+    # Given the clerk's vote in a single-choice poll
+    poll_id = await mayors_poll(instance, http, multiple=False)
+    await vote(instance, http, poll_id, 1)
+    # When the clerk votes for the other option
+    reply = await vote(instance, http, poll_id, 0)
+    # Then Mastodon's refusal comes back
+    assert reply.status == 422
+    assert "You have already voted on this poll" in reply.json()["error"]
