@@ -108,3 +108,32 @@ async def test_a_later_vote_in_a_single_choice_poll_is_refused(instance, http):
     # Then Mastodon's refusal comes back
     assert reply.status == 422
     assert "You have already voted on this poll" in reply.json()["error"]
+
+
+async def test_a_self_boost_of_a_followers_only_post_is_not_listed(instance, http):
+    # Given the mayor's followers-only post, which the mayor boosts
+    await instance.create_account("mayor")
+    token = await instance.token("mayor")
+    status = await post_status(
+        instance, http, "mayor", "Staff picnic Friday", visibility="private"
+    )
+    boost = await http.post(f"/api/v1/statuses/{status['id']}/reblog", token=token)
+    assert boost.status == 200, boost.text
+    # When the mayor asks who boosted it
+    reply = await http.get(f"/api/v1/statuses/{status['id']}/reblogged_by", token=token)
+    # Then nobody is listed: Mastodon lists public and unlisted boosts only
+    assert reply.status == 200, reply.text
+    assert reply.json() == []
+
+
+async def test_a_public_boost_is_listed(instance, http):
+    # Given the mayor's public post, boosted by the clerk
+    await instance.create_account("mayor")
+    await instance.create_account("clerk")
+    status = await post_status(instance, http, "mayor", "Road works on Elm")
+    clerk = await instance.token("clerk")
+    await http.post(f"/api/v1/statuses/{status['id']}/reblog", token=clerk)
+    # When anyone asks who boosted it
+    reply = await http.get(f"/api/v1/statuses/{status['id']}/reblogged_by")
+    # Then the clerk is listed
+    assert [a["username"] for a in reply.json()] == ["clerk"]
