@@ -210,6 +210,7 @@ def add_routes(app: web.Application) -> None:
     get("/api/v1/instance/privacy_policy", instance_texts.privacy_policy)
     get("/api/v1/instance/terms_of_service", instance_texts.terms_of_service)
     get("/api/v1/instance/terms_of_service/{date}", instance_texts.terms_of_service)
+    get("/api/v1/instance/languages", instance_texts.languages)
     get(
         "/api/v1/instance/translation_languages",
         instance_texts.translation_languages,
@@ -269,6 +270,8 @@ def add_routes(app: web.Application) -> None:
     post("/api/v1/accounts", account_index.register)
     get("/api/v1/accounts/search", account_index.search)
     get("/api/v1/accounts/familiar_followers", directory.familiar_followers)
+    get("/api/v1/profile", profile.profile_show)
+    patch("/api/v1/profile", profile.profile_update)
     delete("/api/v1/profile/avatar", profile.delete_avatar)
     delete("/api/v1/profile/header", profile.delete_header)
     post("/api/v1/accounts/{id}/endorse", endorsements.endorse)

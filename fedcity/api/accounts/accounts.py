@@ -95,6 +95,7 @@ async def account_statuses(request: web.Request) -> web.Response:
             exclude_reblogs=params.boolean(p, "exclude_reblogs"),
             only_media=params.boolean(p, "only_media"),
             tagged=str(p["tagged"]) if p.get("tagged") else None,
+            exclude_direct=params.boolean(p, "exclude_direct"),
         )
         if params.boolean(p, "pinned"):
             posts = await pins.pinned_posts(session, viewer, actor, params.page(p))

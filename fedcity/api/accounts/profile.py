@@ -1,6 +1,7 @@
 """One's own profile: PATCH /api/v1/accounts/update_credentials (with avatar and
-header uploads and the `source[…]` posting defaults), DELETE /api/v1/profile/avatar
-and /api/v1/profile/header, and the CredentialAccount they answer with.
+header uploads and the `source[…]` posting defaults) answering a CredentialAccount,
+GET and PATCH /api/v1/profile (Mastodon 4.6) answering a Profile, and DELETE
+/api/v1/profile/avatar and /api/v1/profile/header.
 
 A multipart body is streamed (`media.receive_multipart`), not held in memory, so
 images are not bound by the app-wide body limit but by the profile image limit.
@@ -8,6 +9,7 @@ images are not bound by the app-wide body limit but by the profile image limit.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -17,13 +19,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity import text
 from fedcity.api import params
-from fedcity.api.auth import api_session, require_account
-from fedcity.api.entities.accounts import serialize_credential_account
+from fedcity.api.auth import api_session, authenticate, require_account
+from fedcity.api.entities.accounts import (
+    serialize_credential_account,
+    serialize_profile,
+)
 from fedcity.api.entities.formats import Entity
 from fedcity.api.statuses.media import limits_of, receive_multipart, storage_of
 from fedcity.appkeys import FEDERATION
-from fedcity.services.accounts import accounts, preferences, profile_images
+from fedcity.services.accounts import (
+    accounts,
+    featured_tags,
+    preferences,
+    profile_images,
+)
+from fedcity.services.accounts.profile_display import DisplayUpdate
 from fedcity.services.accounts.profile_images import AVATAR, HEADER, ProfileImage
+from fedcity.services.accounts.scopes import has_scope
 from fedcity.services.limits import MAX_NOTE, check_length
 from fedcity.services.statuses import media
 from fedcity.services.statuses.media import IncomingFile
@@ -46,7 +58,41 @@ async def credential_account(
     )
 
 
+async def profile_entity(
+    request: web.Request, session: AsyncSession, me: Actor
+) -> Entity:
+    """The signed-in account's Profile, with its featured hashtags."""
+    featured = await featured_tags.featured_tags(session, me)
+    return serialize_profile(me, request.app[FEDERATION].urls, featured)
+
+
+Render = Callable[[web.Request, AsyncSession, Actor], Awaitable[Entity]]
+
+
+async def profile_show(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        # Mastodon lets a token holding only the `profile` scope read it.
+        auth = await authenticate(request, session)
+        profile_only = auth is not None and has_scope(auth.scopes, "profile")
+        scope = "profile" if profile_only else "read:accounts"
+        me = await require_account(request, session, scope)
+        body = await profile_entity(request, session, me)
+    return web.json_response(body)
+
+
+async def profile_update(request: web.Request) -> web.Response:
+    """As update_credentials, less the posting defaults (Mastodon ignores
+    `source` here), answering the Profile."""
+    return await _update(request, profile_entity, posting=False)
+
+
 async def update_credentials(request: web.Request) -> web.Response:
+    return await _update(request, credential_account, posting=True)
+
+
+async def _update(
+    request: web.Request, render: Render, *, posting: bool
+) -> web.Response:
     urls = request.app[FEDERATION].urls
     storage = storage_of(request)
     async with api_session(request) as session:  # refuse before reading uploads
@@ -59,7 +105,9 @@ async def update_credentials(request: web.Request) -> web.Response:
         }
         p = await _read_form(request, {w.name: f for w, f in uploads.items()})
         update = _profile_update(p, urls)
-        posting = _posting_update(p)
+        defaults = (
+            _posting_update(p) if posting else preferences.PostingDefaultsUpdate()
+        )
         written: list[str | None] = []
         replaced: list[str | None] = []
         try:
@@ -73,10 +121,10 @@ async def update_credentials(request: web.Request) -> web.Response:
                             )
                         )
                         written.append(_current(urls, me, which))
-                if posting != preferences.PostingDefaultsUpdate():
-                    await preferences.update_posting_defaults(session, me, posting)
+                if defaults != preferences.PostingDefaultsUpdate():
+                    await preferences.update_posting_defaults(session, me, defaults)
                 await accounts.update_profile(session, me, update)
-                body = await credential_account(request, session, me)
+                body = await render(request, session, me)
         except BaseException:
             await media.discard_files(storage, written)
             raise
@@ -141,7 +189,7 @@ def _profile_update(p: MultiDict[Any], urls: Urls) -> accounts.ProfileUpdate:
         return params.boolean(p, key) if key in p else None
 
     return accounts.ProfileUpdate(
-        display_name=str(p["display_name"]) if "display_name" in p else None,
+        display_name=_text(p, "display_name"),
         note_html=(
             text.render_plain_text(
                 str(note), mention_url=lambda _: None, tag_url=urls.tag
@@ -160,7 +208,23 @@ def _profile_update(p: MultiDict[Any], urls: Urls) -> accounts.ProfileUpdate:
             if "attribution_domains" in p or "attribution_domains[]" in p
             else None
         ),
+        display=_display_update(p),
     )
+
+
+def _display_update(p: MultiDict[Any]) -> DisplayUpdate:
+    """Alt texts (an empty one clears it) and the profile tabs."""
+    return DisplayUpdate(
+        avatar_description=_text(p, "avatar_description"),
+        header_description=_text(p, "header_description"),
+        show_media=params.optional_bool(p, "show_media"),
+        show_media_replies=params.optional_bool(p, "show_media_replies"),
+        show_featured=params.optional_bool(p, "show_featured"),
+    )
+
+
+def _text(p: MultiDict[Any], key: str) -> str | None:
+    return str(p[key]) if key in p else None
 
 
 def _posting_update(p: MultiDict[Any]) -> preferences.PostingDefaultsUpdate:

@@ -1,9 +1,10 @@
 """Mastodon entities of one's own account and of profiles: CredentialAccount,
-FeaturedTag, Suggestion, FamiliarFollowers, and a Tag with `featuring`."""
+Profile, FeaturedTag, Suggestion, FamiliarFollowers, and a Tag with `featuring`."""
 
 from __future__ import annotations
 
-from fedcity.api.entities.formats import Entity
+from fedcity import text
+from fedcity.api.entities.formats import Entity, day, display_settings
 from fedcity.api.entities.statuses import serialize_account, serialize_tag
 from fedcity.services.accounts.preferences import PostingDefaults
 from fedcity.services.discovery.directory import Suggestion
@@ -52,15 +53,50 @@ def serialize_credential_account(
     return entity
 
 
+# What a Profile says as the Account does.
+_FROM_ACCOUNT = (
+    "id",
+    "display_name",
+    "fields",
+    "locked",
+    "bot",
+    "hide_collections",
+    "discoverable",
+    "indexable",
+)
+
+
+def serialize_profile(
+    actor: Actor, urls: Urls, featured: list[FeaturedTagStats]
+) -> Entity:
+    """Mastodon 4.6's Profile: what the owner may edit, as entered (the bio as plain
+    text beside its HTML), with the avatar and header null while unset."""
+    account = serialize_account(actor, urls)
+    avatar = account["avatar"] if actor.avatar_url else None
+    header = account["header"] if actor.header_url else None
+    return {
+        **{key: account[key] for key in _FROM_ACCOUNT},
+        "note": text.html_to_text(actor.summary),
+        "formatted_note": actor.summary,
+        "formatted_fields": account["fields"],
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "header": header,
+        "header_static": header,
+        **display_settings(actor),
+        "attribution_domains": list(actor.attribution_domains or []),
+        "featured_tags": [serialize_featured_tag(i, actor, urls) for i in featured],
+    }
+
+
 def serialize_featured_tag(item: FeaturedTagStats, owner: Actor, urls: Urls) -> Entity:
     """Mastodon sends `statuses_count` as a string and `last_status_at` as a date."""
-    last = item.last_status_at
     return {
         "id": str(item.row.id),
         "name": item.name,
         "url": urls.account_tag(owner.username, item.name),
         "statuses_count": str(item.statuses_count),
-        "last_status_at": last.date().isoformat() if last else None,
+        "last_status_at": day(item.last_status_at),
     }
 
 

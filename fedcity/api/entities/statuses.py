@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api.entities.cards import serialize_card
-from fedcity.api.entities.formats import Entity, timestamp
+from fedcity.api.entities.formats import Entity, day, display_settings, timestamp
 from fedcity.services.social.follows import decode_languages
 from fedcity.services.statuses.custom_emojis import EmojiRef, image_urls, shortcodes_in
 from fedcity.services.statuses.polls import is_expired
@@ -79,10 +79,9 @@ def serialize_account(actor: Actor, urls: Urls) -> Entity:
         "followers_count": actor.followers_count,
         "following_count": actor.following_count,
         "statuses_count": actor.statuses_count,
-        "last_status_at": actor.last_status_at.date().isoformat()
-        if actor.last_status_at
-        else None,
+        "last_status_at": day(actor.last_status_at),
         "hide_collections": actor.hide_collections,
+        **display_settings(actor),
         "noindex": not actor.indexable,
         "emojis": serialize_emojis(actor.emojis, urls),
         "roles": [],

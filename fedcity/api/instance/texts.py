@@ -1,6 +1,7 @@
 """/api/v1/instance/…: rules, extended description, privacy policy, terms of service,
 translation languages and the moderated domains, all from `[instance]` and
-`[federation]` settings (fedcity has no admin web interface to edit them)."""
+`[federation]` settings (fedcity has no admin web interface to edit them); and the
+languages a post may be tagged with."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from fedcity.config import Settings
 from fedcity.domains import digest
 from fedcity.errors import NotFound
 from fedcity.services.instance import texts as instance_texts
+from fedcity.services.instance.languages import LANGUAGES
 from fedcity.storage.types import utcnow
 
 
@@ -83,6 +85,11 @@ async def terms_of_service(request: web.Request) -> web.Response:
             else None,
         }
     )
+
+
+async def languages(request: web.Request) -> web.Response:
+    """The languages a post may be tagged with, as Mastodon lists them."""
+    return web.json_response([{"code": c, "name": n} for c, n in LANGUAGES])
 
 
 async def translation_languages(request: web.Request) -> web.Response:

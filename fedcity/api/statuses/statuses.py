@@ -25,7 +25,14 @@ from fedcity.services.feeds import timelines
 from fedcity.services.social import interactions
 from fedcity.services.statuses import boosts, media, posts, publishing
 from fedcity.services.statuses.visibility import can_view, get_visible_post
-from fedcity.storage.models import Actor, Bookmark, Favourite, Post, ScheduledStatus
+from fedcity.storage.models import (
+    Actor,
+    Bookmark,
+    Favourite,
+    Post,
+    ScheduledStatus,
+    Visibility,
+)
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.lists import paged_rows
 
@@ -231,6 +238,9 @@ async def reblogged_by(request: web.Request) -> web.Response:
         boost.actor_id,
         boost.reblog_of_id,
         boost.deleted_at.is_(None),
+        # Mastodon lists public and unlisted boosts only: not an author's boost of
+        # their own followers-only post.
+        boost.visibility.in_((Visibility.PUBLIC, Visibility.UNLISTED)),
     )
 
 

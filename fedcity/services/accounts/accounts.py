@@ -16,6 +16,7 @@ from fedcity.errors import NotFound, Unauthorized, Unprocessable
 from fedcity.jobs.verbs import ActorRef, Verb, enqueue_federate
 from fedcity.services import limits
 from fedcity.services.accounts.passwords import hash_password, password_matches
+from fedcity.services.accounts.profile_display import DisplayUpdate, apply_display
 from fedcity.services.accounts.scopes import parse_scopes
 from fedcity.services.limits import check_count, check_length
 from fedcity.services.social.follows import recount
@@ -302,6 +303,7 @@ class ProfileUpdate:
     fields: list[dict[str, str]] | None = None
     hide_collections: bool | None = None
     attribution_domains: list[str] | None = None
+    display: DisplayUpdate = field(default_factory=DisplayUpdate)
 
 
 async def update_profile(
@@ -323,6 +325,7 @@ async def update_profile(
         actor.hide_collections = update.hide_collections
     if update.attribution_domains is not None:
         actor.attribution_domains = attribution_domains(update.attribution_domains)
+    apply_display(actor, update.display)
     actor.emojis = await custom_emojis.local_refs(session, profile_texts(actor))
     await announce_profile_change(session, actor)
     return actor

@@ -91,12 +91,9 @@ async def follow_tag(session: AsyncSession, actor: Actor, raw: str) -> Tag:
 
 
 async def unfollow_tag(session: AsyncSession, actor: Actor, raw: str) -> Tag:
-    """Stop following a hashtag; idempotent.
-
-    Raises:
-        NotFound: the hashtag is unknown.
-    """
-    tag = await get_tag(session, raw)
+    """Stop following a hashtag; idempotent. An unknown hashtag is created, as
+    Mastodon does for follow and unfollow alike, so the answer is always the Tag."""
+    tag = await get_or_create_tag(session, raw)
     row = await session.scalar(
         select(TagFollow).where(
             TagFollow.actor_id == actor.id, TagFollow.tag_id == tag.id

@@ -72,6 +72,7 @@ class AccountFilter:
     exclude_reblogs: bool = False
     only_media: bool = False  # with an attachment (boosts have none)
     tagged: str | None = None  # with this hashtag (boosts carry none)
+    exclude_direct: bool = False  # leave out private mentions (direct posts)
 
 
 async def account_statuses(
@@ -95,6 +96,8 @@ async def account_statuses(
         conditions.append(feeds.has_media())
     if flt.tagged is not None:
         conditions.append(_tagged(flt.tagged))
+    if flt.exclude_direct:
+        conditions.append(Post.visibility != Visibility.DIRECT)
     return await q.list_page(session, q.timeline_select(*conditions), page)
 
 

@@ -159,11 +159,14 @@ async def get_visible_poll(
 async def vote(
     session: AsyncSession, voter: Actor, poll: Poll, post: Post, choices: Sequence[int]
 ) -> list[PollVote]:
-    """A local account votes (Mastodon's VoteService and VoteValidator).
+    """A local account votes (Mastodon's VoteService and VoteValidator). In a
+    multiple-choice poll a later vote adds choices not yet made; the voter still
+    counts once.
 
     Raises:
-        Unprocessable: ended, own poll, no such option, or already voted (also for
-            several choices in a single-choice poll, as Mastodon answers).
+        Unprocessable: ended, own poll, no such option, or already voted: for any
+            earlier vote in a single-choice poll (and for several choices at once
+            there), for a choice already made in a multiple-choice one, as Mastodon.
     """
     if is_expired(poll):
         raise _invalid("The poll has already ended")
@@ -171,10 +174,9 @@ async def vote(
         raise _invalid("The chosen vote option does not exist")
     if post.actor_id == voter.id:
         raise _invalid("You cannot vote in your own polls")
-    already = (await q.list_own_votes(session, voter.id, [poll.id])).get(poll.id)
-    if already or len(set(choices)) != len(choices):
-        raise _invalid("You have already voted on this poll")
-    if not poll.multiple and len(choices) > 1:
+    already = (await q.list_own_votes(session, voter.id, [poll.id])).get(poll.id, [])
+    made = [*already, *choices]
+    if len(set(made)) != len(made) or (not poll.multiple and len(made) > 1):
         raise _invalid("You have already voted on this poll")
     votes = []
     for choice in choices:
@@ -184,7 +186,8 @@ async def vote(
                 session, poll, voter, choice, f"{voter.uri}#votes/{vote_id}", vote_id
             )
         )
-    _count_voter(poll)
+    if not already:
+        _count_voter(poll)
     await session.flush()
     if post.local:
         await _schedule_update(session, poll)

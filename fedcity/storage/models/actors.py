@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy import ForeignKey, Index, String, Text, func, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
@@ -47,6 +47,19 @@ class Actor(SnowflakeIdMixin, CreatedAtMixin, Base):
     # Websites allowed to credit the account (Mastodon's `attributionDomains`).
     attribution_domains: Mapped[list[str] | None] = mapped_column(JSONDoc)
     fields: Mapped[list[dict[str, str]]] = mapped_column(JSONDoc, default=list)
+    # Alt text of the avatar and header (Mastodon 4.4), and the profile tabs the
+    # account shows (Mastodon 4.5). The server defaults filled the rows of before.
+    avatar_description: Mapped[str] = mapped_column(
+        Text, default="", server_default=text("''")
+    )
+    header_description: Mapped[str] = mapped_column(
+        Text, default="", server_default=text("''")
+    )
+    show_media: Mapped[bool] = mapped_column(default=True, server_default=true())
+    show_media_replies: Mapped[bool] = mapped_column(
+        default=True, server_default=true()
+    )
+    show_featured: Mapped[bool] = mapped_column(default=True, server_default=true())
     # The custom emoji of its name, bio and fields (services.custom_emojis).
     emojis: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDoc)
     followers_count: Mapped[int] = mapped_column(default=0)

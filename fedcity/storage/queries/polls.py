@@ -31,13 +31,14 @@ async def list_polls_for_posts(
 async def list_own_votes(
     session: AsyncSession, actor_id: int, poll_ids: Sequence[int]
 ) -> dict[int, list[int]]:
-    """The choices `actor_id` made in each poll, keyed by poll id."""
+    """The choices `actor_id` made in each poll, keyed by poll id, in the order
+    they were made (as Mastodon lists `own_votes`)."""
     if not poll_ids:
         return {}
     rows = await session.execute(
         select(PollVote.poll_id, PollVote.choice)
         .where(PollVote.actor_id == actor_id, PollVote.poll_id.in_(set(poll_ids)))
-        .order_by(PollVote.choice)
+        .order_by(PollVote.id)
     )
     out: dict[int, list[int]] = {}
     for poll_id, choice in rows:
