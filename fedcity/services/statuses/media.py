@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, PayloadTooLarge, Unprocessable
@@ -250,7 +250,7 @@ async def update_media(
     """Change description or focus of media not yet in a (live) status, as Mastodon
     does; a posted status changes its media by being edited."""
     row = await get_own_media(session, actor, media_id)
-    if not await _is_free(session, row, None):
+    if not await is_free(session, row, None):
         raise NotFound("Record not found")
     if description is not None:
         row.description = _description(description)
@@ -269,15 +269,17 @@ async def delete_media(
     Raises: NotFound: not the actor's; Unprocessable: a status uses it.
     """
     row = await get_own_media(session, actor, media_id)
-    if not await _is_free(session, row, None):
+    if not await is_free(session, row, None):
         raise Unprocessable("Media attachment is currently used by a status")
-    paths = [p for p in (row.file_path, row.thumbnail_path) if p]
+    paths = stored_paths(row)
     await session.delete(row)
     await session.flush()
-    for relative in paths:
-        found = storage.stored_file(relative)
-        if found is not None:
-            await asyncio.to_thread(found[0].unlink, missing_ok=True)
+    await discard_files(storage, paths)
+
+
+def stored_paths(row: MediaAttachment) -> list[str]:
+    """The files a media row keeps under the media root: the file and its preview."""
+    return [path for path in (row.file_path, row.thumbnail_path) if path]
 
 
 @dataclass(frozen=True)
@@ -307,69 +309,17 @@ async def apply_media_edits(
     await session.flush()
 
 
-# --- attaching to posts ------------------------------------------------------------
-
-
-def check_count(media_ids: Sequence[int]) -> list[int]:
-    ids = list(dict.fromkeys(media_ids))
-    if len(ids) > MAX_ATTACHMENTS:
-        raise Unprocessable(
-            f"Validation failed: Cannot attach more than {MAX_ATTACHMENTS} files"
-        )
-    return ids
-
-
-async def set_post_media(
-    session: AsyncSession, actor: Actor, post: Post, media_ids: Sequence[int]
-) -> list[MediaAttachment]:
-    """Make `media_ids` (in that order) the post's attachments. Each must belong to
-    `actor` and be free: never attached, or attached to this post or to a deleted one
-    (delete and redraft). Media dropped from the post stay stored, unattached."""
-    ids = check_count(media_ids)
-    found = await q.list_media_by_ids(session, ids)
-    rows: list[MediaAttachment] = []
-    for media_id in ids:
-        row = found.get(media_id)
-        if row is None or row.actor_id != actor.id:
-            raise Unprocessable(
-                f"Validation failed: Media attachment {media_id} was not found"
-            )
-        if not await _is_free(session, row, post.id):
-            raise Unprocessable(
-                f"Validation failed: Media attachment {media_id} is already "
-                "attached to another status"
-            )
-        rows.append(row)
-    kinds = {row.type for row in rows}
-    if len(rows) > 1 and kinds & {MediaType.VIDEO, MediaType.AUDIO}:
-        raise Unprocessable(
-            "Validation failed: Cannot attach a video or audio file with other files"
-        )
-    await session.execute(
-        update(MediaAttachment)
-        .where(MediaAttachment.post_id == post.id, MediaAttachment.id.not_in(ids))
-        .values(post_id=None, position=0)
-        .execution_options(synchronize_session="fetch")
-    )
-    for position, row in enumerate(rows):
-        row.post_id, row.position = post.id, position
-    await session.flush()
-    return rows
-
-
-async def _is_free(
+async def is_free(
     session: AsyncSession, row: MediaAttachment, post_id: int | None
 ) -> bool:
+    """Whether `row` may join `post_id` (None: no post): it is in no post, in
+    that one, or in a deleted one (delete and redraft)."""
     if row.post_id is None or row.post_id == post_id:
         return True
     deleted_at = await session.scalar(
         select(Post.deleted_at).where(Post.id == row.post_id)
     )
     return deleted_at is not None
-
-
-async def count_post_media(session: AsyncSession, post_id: int) -> int:
-    return len(await q.list_media_for_post(session, post_id))
 
 
 async def discard_files(storage: MediaStorage, paths: Iterable[str | None]) -> None:

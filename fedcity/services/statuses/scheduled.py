@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
-from fedcity.services.statuses import media as media_service
-from fedcity.services.statuses import polls, posts
+from fedcity.services.statuses import attachments, polls, posts
 from fedcity.services.statuses.visibility import get_visible_post
 from fedcity.storage.models import Actor, ScheduledStatus, Visibility
 from fedcity.storage.queries import actors as actor_q
@@ -143,7 +142,7 @@ async def _check_daily_limit(
 
 async def _check_post(session: AsyncSession, author: Actor, cmd: posts.NewPost) -> None:
     """What can be checked now is checked now, so the client hears of it at once."""
-    media_ids = media_service.check_count(cmd.media_ids or ())
+    media_ids = attachments.check_count(cmd.media_ids or ())
     if not cmd.text.strip() and not cmd.spoiler_text.strip() and not media_ids:
         raise Unprocessable("Validation failed: Text can't be blank")
     if len(cmd.text) + len(cmd.spoiler_text) > posts.MAX_CHARACTERS:
