@@ -23,7 +23,7 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.errors import NotFound, PayloadTooLarge, Unprocessable
+from fedcity.errors import FedcityError, NotFound, PayloadTooLarge, Unprocessable
 from fedcity.ids import new_id
 from fedcity.services.statuses import imaging
 from fedcity.storage.models import Actor, MediaAttachment, MediaType, Post
@@ -155,7 +155,11 @@ async def create_media(
     *,
     description: str | None = None,
     focus: str | None = None,
+    thumbnail: IncomingFile | None = None,
 ) -> MediaAttachment:
+    """Store an upload (an image re-encoded, video and audio as sent) as media not
+    yet in a status; a `thumbnail` image becomes its preview, as in Mastodon (a
+    video has none otherwise: no frame is extracted)."""
     kind = await incoming.finish()
     text = _description(description)
     focus_x, focus_y = parse_focus(focus)
@@ -193,9 +197,52 @@ async def create_media(
         row.type = MediaType.VIDEO if kind.kind == "video" else MediaType.AUDIO
         row.file_path = f"{folder}/{name}"
         row.file_size = incoming.size
+    if thumbnail is not None:
+        await _with_thumbnail(storage, row, thumbnail)
     session.add(row)
     await session.flush()
     return row
+
+
+async def set_thumbnail(
+    storage: MediaStorage, row: MediaAttachment, incoming: IncomingFile
+) -> str | None:
+    """Make the uploaded image `incoming` the media's preview (Mastodon's custom
+    `thumbnail`, served as `preview_url`, its blurhash and `meta.small`). Returns
+    the stored path of the preview it replaces, to discard after the commit.
+
+    Raises:
+        Unprocessable: the upload is empty, not an image, or not a usable one.
+    """
+    kind = await incoming.finish()
+    if kind.kind != "image":
+        raise Unprocessable("Validation failed: Thumbnail content type is invalid")
+    folder = f"{utcnow():%Y/%m}"
+    done = await asyncio.to_thread(
+        imaging.process_thumbnail,
+        incoming.path,
+        kind,
+        storage.root / folder,
+        str(new_id()),  # a new name: files are served as immutable
+    )
+    replaced = row.thumbnail_path
+    row.thumbnail_path = f"{folder}/{done.file_name}"
+    row.thumbnail_width, row.thumbnail_height = done.width, done.height
+    row.blurhash = done.blurhash
+    return replaced
+
+
+async def _with_thumbnail(
+    storage: MediaStorage, row: MediaAttachment, thumbnail: IncomingFile
+) -> None:
+    """Set a new upload's preview; an image's own thumbnail gives way to it. The
+    files written so far are removed if the thumbnail is refused."""
+    try:
+        replaced = await set_thumbnail(storage, row, thumbnail)
+    except FedcityError:
+        await discard_files(storage, stored_paths(row))
+        raise
+    await discard_files(storage, [replaced])
 
 
 def _move(source: Path, target: Path) -> None:
