@@ -23,11 +23,15 @@ def api(instance, token: str) -> Mastodon:
     return Mastodon(access_token=token, api_base_url=instance.base_url)
 
 
-async def raw_upload(instance, token, data, content_type="image/png", **fields):
+async def raw_upload(
+    instance, token, data, content_type="image/png", *, thumbnail=None, **fields
+):
     form = aiohttp.FormData()
     form.add_field(
         "file", io.BytesIO(data), filename="upload.png", content_type=content_type
     )
+    if thumbnail is not None:
+        form.add_field("thumbnail", io.BytesIO(thumbnail), content_type="image/png")
     for key, value in fields.items():
         form.add_field(key, value)
     async with (
@@ -176,18 +180,9 @@ async def test_a_thumbnail_that_is_not_an_image_is_refused(instance):
     await instance.create_account("mayor")
     token = await instance.token("mayor")
     # When a video is sent with another video as its thumbnail
-    form = aiohttp.FormData()
-    form.add_field("file", io.BytesIO(mp4_bytes(20_000)), content_type="video/mp4")
-    form.add_field("thumbnail", io.BytesIO(mp4_bytes(20_000)), content_type="image/png")
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(
-            f"{instance.base_url}/api/v2/media",
-            data=form,
-            headers={"Authorization": f"Bearer {token}"},
-        ) as resp,
-    ):
-        status, body = resp.status, await resp.json()
+    status, body = await raw_upload(
+        instance, token, mp4_bytes(20_000), "video/mp4", thumbnail=mp4_bytes(20_000)
+    )
     # Then it is refused as Mastodon refuses it
     assert (status, body) == (
         422,

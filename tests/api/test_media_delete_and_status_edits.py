@@ -64,22 +64,24 @@ async def test_media_in_a_status_or_of_someone_else_is_not_deleted(
     assert foreign.status == 404
 
 
-async def media_files(instance, media_id: str) -> list[Path]:
+async def posted_photo(instance, http, token) -> tuple[dict, list[Path], dict]:
+    """An uploaded photo, its stored files, and a status of the mayor showing it."""
+    media = await upload(instance, token)
     async with instance.db.session() as session:
-        row = await session.get(MediaAttachment, int(media_id))
+        row = await session.get(MediaAttachment, int(media["id"]))
     root = Path(instance.settings.media.root)
-    return [root / row.file_path, root / row.thumbnail_path]
+    files = [root / row.file_path, root / row.thumbnail_path]
+    status = await post_status(
+        instance, http, "mayor", "Photo", media_ids=[media["id"]]
+    )
+    return media, files, status
 
 
 async def test_status_deleted_with_delete_media_takes_its_media_and_files(
     instance, http, mayor
 ):
     # Given a status with a photo
-    media = await upload(instance, mayor)
-    files = await media_files(instance, media["id"])
-    status = await post_status(
-        instance, http, "mayor", "Photo", media_ids=[media["id"]]
-    )
+    media, files, status = await posted_photo(instance, http, mayor)
     # When it is deleted with delete_media (Mastodon.py sends it in the body)
     reply = await http.request(
         "DELETE",
@@ -103,11 +105,7 @@ async def test_status_deleted_without_delete_media_keeps_its_media_for_a_redraft
     instance, http, mayor
 ):
     # Given a status with a photo
-    media = await upload(instance, mayor)
-    files = await media_files(instance, media["id"])
-    status = await post_status(
-        instance, http, "mayor", "Photo", media_ids=[media["id"]]
-    )
+    media, files, status = await posted_photo(instance, http, mayor)
     # When it is deleted without delete_media (the query says false)
     reply = await http.request(
         "DELETE", f"/api/v1/statuses/{status['id']}?delete_media=false", token=mayor
