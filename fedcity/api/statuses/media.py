@@ -129,7 +129,9 @@ async def _small_field(part: BodyPartReader) -> str:
     while chunk := await part.read_chunk(CHUNK):
         data += chunk
         if len(data) > MAX_FIELD_BYTES:
-            raise Unprocessable(f"Validation failed: {part.name} is too long")
+            raise Unprocessable(
+                "Validation failed: {field} is too long", field=part.name
+            )
     return data.decode("utf-8", errors="replace")
 
 
@@ -138,7 +140,9 @@ async def _discard(part: BodyPartReader, limit: int) -> None:
     while chunk := await part.read_chunk(CHUNK):
         size += len(chunk)
         if size > limit:
-            raise Unprocessable(f"Validation failed: {part.name} is too large")
+            raise Unprocessable(
+                "Validation failed: {field} is too large", field=part.name
+            )
 
 
 async def show(request: web.Request) -> web.Response:

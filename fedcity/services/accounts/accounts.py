@@ -75,11 +75,11 @@ async def create_local_account(
     if not USERNAME_RE.match(cmd.username):
         raise Unprocessable("Username must be 1-30 letters, digits or underscores")
     if cmd.role not in ROLES:
-        raise Unprocessable(f"Role must be one of: {', '.join(ROLES)}")
+        raise Unprocessable("Role must be one of: {roles}", roles=", ".join(ROLES))
     if len(cmd.password) < 8:
         raise Unprocessable("Password must be at least 8 characters")
     if await q.get_actor_by_handle(session, cmd.username, None) is not None:
-        raise Unprocessable(f"Username {cmd.username} is taken")
+        raise Unprocessable("Username {username} is taken", username=cmd.username)
     return await _insert_local_actor(session, urls, cmd, keypair)
 
 
@@ -172,7 +172,7 @@ async def create_token(session: AsyncSession, username: str, scopes: str) -> str
     """A token for a local account, made by an operator (`fedcity token create`)."""
     actor = await q.get_local_actor(session, username)
     if actor is None or await q.get_user_by_actor_id(session, actor.id) is None:
-        raise NotFound(f"No local account named {username}")
+        raise NotFound("No local account named {username}", username=username)
     _, token = await mint_token(session, actor.id, None, " ".join(parse_scopes(scopes)))
     return token
 
@@ -318,7 +318,7 @@ async def update_profile(
     if update.fields is not None:
         if len(update.fields) > MAX_PROFILE_FIELDS:
             raise Unprocessable(
-                f"Validation failed: at most {MAX_PROFILE_FIELDS} fields"
+                "Validation failed: at most {limit} fields", limit=MAX_PROFILE_FIELDS
             )
         actor.fields = update.fields
     for name in ("locked", "bot", "discoverable", "indexable"):
@@ -370,12 +370,14 @@ def attribution_domains(raw: list[str]) -> list[str]:
     if len(domains) > MAX_ATTRIBUTION_DOMAINS:
         raise Unprocessable(
             "Validation failed: Attribution domains is too long "
-            f"(maximum is {MAX_ATTRIBUTION_DOMAINS} domains)"
+            "(maximum is {limit} domains)",
+            limit=MAX_ATTRIBUTION_DOMAINS,
         )
     for domain in domains:
         if not _is_domain(domain):
             raise Unprocessable(
-                f"Validation failed: Attribution domains {domain} is not a valid domain"
+                "Validation failed: Attribution domains {domain} is not a valid domain",
+                domain=domain,
             )
     return domains
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import FedcityError, Unprocessable
+from fedcity.i18n import N_
 from fedcity.services.accounts.accounts import (
     authenticate_password,
     mint_token,
@@ -44,7 +45,9 @@ def split_redirect_uris(raw: str | list[str] | None) -> list[str]:
         raise Unprocessable("Validation failed: Redirect URI can't be blank")
     for uri in uris:
         if uri != OOB and (":" not in uri or uri.startswith(("javascript:", "data:"))):
-            raise Unprocessable(f"Validation failed: Redirect URI {uri!r} is not valid")
+            raise Unprocessable(
+                "Validation failed: Redirect URI {uri!r} is not valid", uri=uri
+            )
     return uris
 
 
@@ -156,7 +159,7 @@ def _pkce_matches(challenge: str, verifier: str) -> bool:
     return hmac.compare_digest(expected, challenge)
 
 
-_INVALID_GRANT = (
+_INVALID_GRANT = N_(
     "The provided authorization grant is invalid, expired, revoked, does not match the "
     "redirection URI used in the authorization request, or was issued to another client."
 )

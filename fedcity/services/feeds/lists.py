@@ -35,7 +35,8 @@ def _validate(fields: ListFields) -> ListFields:
         raise Unprocessable("Validation failed: Title can't be blank")
     if fields.replies_policy not in set(RepliesPolicy):
         raise Unprocessable(
-            f"Validation failed: Replies policy {fields.replies_policy!r} is not valid"
+            "Validation failed: Replies policy {policy!r} is not valid",
+            policy=fields.replies_policy,
         )
     return ListFields(title[:255], fields.replies_policy, fields.exclusive)
 

@@ -60,7 +60,8 @@ async def file_report(
         raise NotFound()
     if len(cmd.comment) > MAX_COMMENT:
         raise Unprocessable(
-            f"Validation failed: Comment is too long (maximum is {MAX_COMMENT} characters)"
+            "Validation failed: Comment is too long (maximum is {limit} characters)",
+            limit=MAX_COMMENT,
         )
     category = _category(cmd)
     if any(rule not in rule_ids for rule in cmd.rule_ids):

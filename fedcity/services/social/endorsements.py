@@ -11,12 +11,13 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
+from fedcity.i18n import N_
 from fedcity.storage.models import AccountNote, Actor, Endorsement
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import profiles as q
 
 MAX_NOTE_LENGTH = 2000
-NOT_FOLLOWING = (
+NOT_FOLLOWING = N_(
     "Validation failed: You must be already following the person you want to endorse"
 )
 
@@ -65,8 +66,8 @@ async def set_note(
         return
     if len(comment) > MAX_NOTE_LENGTH:
         raise Unprocessable(
-            "Validation failed: Comment is too long "
-            f"(maximum is {MAX_NOTE_LENGTH} characters)"
+            "Validation failed: Comment is too long (maximum is {limit} characters)",
+            limit=MAX_NOTE_LENGTH,
         )
     if row is None:
         session.add(

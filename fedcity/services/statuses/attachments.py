@@ -27,7 +27,8 @@ def check_count(media_ids: Sequence[int]) -> list[int]:
     ids = list(dict.fromkeys(media_ids))
     if len(ids) > MAX_ATTACHMENTS:
         raise Unprocessable(
-            f"Validation failed: Cannot attach more than {MAX_ATTACHMENTS} files"
+            "Validation failed: Cannot attach more than {limit} files",
+            limit=MAX_ATTACHMENTS,
         )
     return ids
 
@@ -45,12 +46,13 @@ async def set_post_media(
         row = found.get(media_id)
         if row is None or row.actor_id != actor.id:
             raise Unprocessable(
-                f"Validation failed: Media attachment {media_id} was not found"
+                "Validation failed: Media attachment {id} was not found", id=media_id
             )
         if not await is_free(session, row, post.id):
             raise Unprocessable(
-                f"Validation failed: Media attachment {media_id} is already "
-                "attached to another status"
+                "Validation failed: Media attachment {id} is already "
+                "attached to another status",
+                id=media_id,
             )
         rows.append(row)
     kinds = {row.type for row in rows}

@@ -19,6 +19,7 @@ import blurhash
 from PIL import Image, ImageCms, ImageOps
 
 from fedcity.errors import Unprocessable
+from fedcity.i18n import N_
 
 # Refused before decoding: a small file can declare a huge canvas (a decompression
 # bomb). 8192 x 8192; larger sources than the pixel limit are downscaled anyway.
@@ -28,7 +29,7 @@ THUMBNAIL_SIDE = 640
 BLURHASH_SIDE = 32  # blurhash is computed from a tiny copy: it is blurred anyway
 JPEG_QUALITY = 85
 
-INVALID_TYPE = "Validation failed: File content type is invalid"
+INVALID_TYPE = N_("Validation failed: File content type is invalid")
 SNIFF_BYTES = 64  # enough for every signature below
 
 

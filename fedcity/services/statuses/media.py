@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import FedcityError, NotFound, PayloadTooLarge, Unprocessable
+from fedcity.i18n import N_
 from fedcity.ids import new_id
 from fedcity.services.statuses import imaging
 from fedcity.storage.models import Actor, MediaAttachment, MediaType, Post
@@ -34,6 +35,21 @@ MAX_ATTACHMENTS = 4
 MAX_DESCRIPTION = 1500
 # A stored file's path relative to the root: YYYY/MM/<id>[-small].<ext>
 STORED_PATH = re.compile(r"\d{4}/\d{2}/\d{1,20}(?:-small)?\.([a-z0-9]{2,5})")
+
+
+# By the kind of file, once its first bytes are in (None before).
+TOO_LARGE = {
+    None: N_("Validation failed: File is too large (the limit for files is {limit})"),
+    "image": N_(
+        "Validation failed: File is too large (the limit for images is {limit})"
+    ),
+    "video": N_(
+        "Validation failed: File is too large (the limit for video and audio is {limit})"
+    ),
+    "audio": N_(
+        "Validation failed: File is too large (the limit for video and audio is {limit})"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -116,18 +132,15 @@ class IncomingFile:
             raise Unprocessable(imaging.INVALID_TYPE)
 
     def _check_size(self) -> None:
-        if self.kind is None:
+        kind = None if self.kind is None else self.kind.kind
+        if kind is None:
             limit = max(self.limits.max_image_bytes, self.limits.max_video_bytes)
-            what = "files"
-        elif self.kind.kind == "image":
-            limit, what = self.limits.max_image_bytes, "images"
+        elif kind == "image":
+            limit = self.limits.max_image_bytes
         else:
-            limit, what = self.limits.max_video_bytes, "video and audio"
+            limit = self.limits.max_video_bytes
         if self.size > limit:
-            raise PayloadTooLarge(
-                f"Validation failed: File is too large (the limit for {what} is "
-                f"{_mebibytes(limit)})"
-            )
+            raise PayloadTooLarge(TOO_LARGE[kind], limit=_mebibytes(limit))
 
     async def _close(self) -> None:
         if self._fh is not None:
@@ -257,7 +270,8 @@ def _description(value: str | None) -> str | None:
     if len(value) > MAX_DESCRIPTION:
         raise Unprocessable(
             "Validation failed: Description is too long "
-            f"(maximum is {MAX_DESCRIPTION} characters)"
+            "(maximum is {limit} characters)",
+            limit=MAX_DESCRIPTION,
         )
     return value or None
 

@@ -189,7 +189,8 @@ def _validate_text(body: str, spoiler: str, *, has_media: bool = False) -> None:
         raise Unprocessable("Validation failed: Text can't be blank")
     if len(body) + len(spoiler) > MAX_CHARACTERS:
         raise Unprocessable(
-            f"Validation failed: Text character limit of {MAX_CHARACTERS} exceeded"
+            "Validation failed: Text character limit of {limit} exceeded",
+            limit=MAX_CHARACTERS,
         )
 
 

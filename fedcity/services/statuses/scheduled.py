@@ -122,8 +122,8 @@ def _check_time(when: datetime) -> None:
 async def _check_limits(session: AsyncSession, author: Actor, when: datetime) -> None:
     if await q.count_scheduled(session, author.id) >= TOTAL_LIMIT:
         raise Unprocessable(
-            "Validation failed: You have exceeded the limit of "
-            f"{TOTAL_LIMIT} scheduled posts"
+            "Validation failed: You have exceeded the limit of {limit} scheduled posts",
+            limit=TOTAL_LIMIT,
         )
     await _check_daily_limit(session, author, when)
 
@@ -136,7 +136,8 @@ async def _check_daily_limit(
     if count >= DAILY_LIMIT:
         raise Unprocessable(
             "Validation failed: You have exceeded the limit of "
-            f"{DAILY_LIMIT} scheduled posts for today"
+            "{limit} scheduled posts for today",
+            limit=DAILY_LIMIT,
         )
 
 
@@ -147,15 +148,15 @@ async def _check_post(session: AsyncSession, author: Actor, cmd: posts.NewPost) 
         raise Unprocessable("Validation failed: Text can't be blank")
     if len(cmd.text) + len(cmd.spoiler_text) > posts.MAX_CHARACTERS:
         raise Unprocessable(
-            "Validation failed: Text character limit of "
-            f"{posts.MAX_CHARACTERS} exceeded"
+            "Validation failed: Text character limit of {limit} exceeded",
+            limit=posts.MAX_CHARACTERS,
         )
     found = await media_q.list_media_by_ids(session, media_ids)
     for media_id in media_ids:
         media = found.get(media_id)
         if media is None or media.actor_id != author.id:
             raise Unprocessable(
-                f"Validation failed: Media attachment {media_id} was not found"
+                "Validation failed: Media attachment {id} was not found", id=media_id
             )
     if cmd.in_reply_to_id is not None:
         await get_visible_post(session, author, cmd.in_reply_to_id)
