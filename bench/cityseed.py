@@ -9,7 +9,7 @@ The rows are the ones the services write, made the way they make them, only in
 bulk and in advance:
 - remote actors and posts are Mastodon documents passed through
   `federation.parse` (`actors.parse_actor`, `statuses.parse_post`), stored as
-  `services.accounts.upsert_remote_actor` and
+  `services.accounts.remote_actors.upsert_remote_actor` and
   `services.statuses.remote_posts.store_remote_post` store them (with `raw`);
 - local posts are rendered by `text.render_plain_text`, with the URIs of `urls.Urls`;
 - `search_text` is `services.search_index.compose` of the same parts, and on

@@ -1,12 +1,17 @@
 """FedcityError: an HTTP status, a message safe to show, and detail for the logs.
 
 Services and the federation layer raise these; the error middleware turns them into
-`{"error": "..."}` bodies (Mastodon's shape) without leaking the internal detail.
+`{"error": "..."}` bodies (Mastodon's shape), in the request's language, without
+leaking the internal detail. A message is an English literal, found by
+`fedcity.i18n_extract` for the catalogues; values go in `{name}` fields given as
+keywords: `Unprocessable("Username {username} is taken", username=name)`.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from fedcity import i18n
 
 
 class FedcityError(Exception):
@@ -26,13 +31,19 @@ class FedcityError(Exception):
             cls.default_message = message
 
     def __init__(
-        self, message: str | None = None, *, detail: str | None = None
+        self, message: str | None = None, *, detail: str | None = None, **params: Any
     ) -> None:
-        self.message = message or self.default_message
+        self.template = message or self.default_message
+        self.params = params
+        self.message = self.template.format(**params) if params else self.template
         self.detail = detail
         super().__init__(
             self.message if detail is None else f"{self.message}: {detail}"
         )
+
+    def localized(self, language: str) -> str:
+        """The message in `language` (English if it has no translation)."""
+        return i18n.translate(language, self.template, self.params)
 
 
 class BadRequest(FedcityError, status=400, message="Bad request"): ...

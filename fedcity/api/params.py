@@ -99,7 +99,7 @@ def optional_int(params: MultiDict[Any], key: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise Unprocessable(f"{key} must be an integer id") from None
+        raise Unprocessable("{key} must be an integer id", key=key) from None
 
 
 def page(
@@ -122,7 +122,7 @@ def visibility(
         return Visibility(str(value))
     except ValueError:
         raise Unprocessable(
-            f"Validation failed: visibility {value!r} is not valid"
+            "Validation failed: visibility {value!r} is not valid", value=value
         ) from None
 
 
@@ -137,7 +137,7 @@ def id_list(params: MultiDict[Any], key: str) -> list[int]:
     try:
         return [int(v) for v in list_param(params, key) if v != ""]
     except ValueError:
-        raise Unprocessable(f"{key} must be ids") from None
+        raise Unprocessable("{key} must be ids", key=key) from None
 
 
 def attribute_list(params: MultiDict[Any], key: str) -> list[dict[str, Any]]:

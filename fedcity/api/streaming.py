@@ -263,10 +263,10 @@ async def _authorize(
     scope = required_scope(key)
     if scope is None:
         return
+    if viewer is None and not scopes:
+        raise Unauthorized("Missing access token")
     if viewer is None:
-        raise Unauthorized(
-            "Missing access token" if not scopes else "This stream needs a user"
-        )
+        raise Unauthorized("This stream needs a user")
     if not has_scope(scopes, scope):
         raise Unauthorized("Access token does not have the required scopes")
     if key.name == LIST:

@@ -19,7 +19,7 @@ from fedcity.federation.vocab import (
     is_as2_media_type,
     same_origin,
 )
-from fedcity.services.accounts import accounts
+from fedcity.services.accounts import remote_actors
 from fedcity.services.statuses.mentions import MentionResolver
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import actors as q
@@ -53,7 +53,7 @@ async def get_or_fetch_actor(
         raise
     if doc.get("id") != uri:
         raise FetchError("invalid", detail=f"{uri} served an actor with another id")
-    actor = await accounts.upsert_remote_actor(session, parse_actor(doc))
+    actor = await remote_actors.upsert_remote_actor(session, parse_actor(doc))
     fed.keys.remember(actor)
     return actor
 
@@ -92,7 +92,7 @@ async def _fetch_key_owner(
     if get_type(doc) in ACTOR_TYPES:
         # The key's URL served the actor itself (Mastodon's #main-key): keep it,
         # rather than fetching the same document a second time.
-        actor = await accounts.upsert_remote_actor(session, parse_actor(doc))
+        actor = await remote_actors.upsert_remote_actor(session, parse_actor(doc))
         fed.keys.remember(actor)
         return actor
     # GoToSocial and others serve the key as its own document with an owner.

@@ -10,7 +10,7 @@ from fedcity.federation.fetch import fetch_document
 from fedcity.federation.parse.actors import parse_actor
 from fedcity.federation.parse.statuses import attributed_to, parse_post
 from fedcity.federation.vocab import ACTOR_TYPES, POST_TYPES, get_type, same_origin
-from fedcity.services.accounts import accounts
+from fedcity.services.accounts import remote_actors
 from fedcity.services.statuses import remote_posts
 from fedcity.storage.models import Actor, Post
 from fedcity.storage.queries import posts as post_q
@@ -22,7 +22,7 @@ async def resolve_url(
     doc = await fetch_document(fed, url)
     kind = get_type(doc)
     if kind in ACTOR_TYPES:
-        actor = await accounts.upsert_remote_actor(session, parse_actor(doc))
+        actor = await remote_actors.upsert_remote_actor(session, parse_actor(doc))
         fed.keys.remember(actor)
         return actor
     if kind not in POST_TYPES:

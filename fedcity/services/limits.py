@@ -14,6 +14,7 @@ Beyond a bound the answer is 422 with Mastodon's message, for instance
 from __future__ import annotations
 
 from fedcity.errors import Unprocessable
+from fedcity.i18n import N_
 
 # --- statuses (StatusLengthValidator, PollValidator, MediaAttachment) ----------------
 MAX_STATUS_CHARACTERS = 5000  # text and content warning together (Mastodon: 500)
@@ -84,8 +85,20 @@ def check_count(field: str, count: int, maximum: int, unit: str = "items") -> No
         raise too_long(field, maximum, unit)
 
 
+# ActiveModel's :too_long, one message per unit so that each translates whole.
+TOO_LONG = {
+    "characters": N_(
+        "Validation failed: {field} is too long (maximum is {limit} characters)"
+    ),
+    "items": N_("Validation failed: {field} is too long (maximum is {limit} items)"),
+    "fields": N_("Validation failed: {field} is too long (maximum is {limit} fields)"),
+    "domains": N_(
+        "Validation failed: {field} is too long (maximum is {limit} domains)"
+    ),
+}
+
+
 def too_long(field: str, maximum: int, unit: str = "characters") -> Unprocessable:
-    """Mastodon's message for a value past its bound (ActiveModel's :too_long)."""
-    return Unprocessable(
-        f"Validation failed: {field} is too long (maximum is {maximum} {unit})"
-    )
+    """Mastodon's message for a value past its bound (ActiveModel's :too_long).
+    `field` is a label marked with `N_` where it is named: it is translated too."""
+    return Unprocessable(TOO_LONG[unit], field=field, limit=maximum)

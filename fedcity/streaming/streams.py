@@ -2,7 +2,8 @@
 
 The rules follow the REST timelines, so a stream shows what a refresh would show:
 - `user`: whatever `storage.queries.posts.home_filter` lets into the viewer's home
-  timeline (own posts, followed accounts, mentions, …); plus notifications and
+  timeline (own posts, followed accounts, followed hashtags; a mention from an
+  account not followed is only a notification); plus notifications and
   `filters_changed`.
 - `public`, `public:local`, `public:remote` (and `:media` variants): public posts that
   are not boosts (`services.timelines.public`).

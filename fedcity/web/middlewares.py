@@ -7,10 +7,13 @@ import logging
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from fedcity import i18n
 from fedcity.errors import FedcityError
 
 log = logging.getLogger(__name__)
 
+NOT_FOUND = i18n.N_("Record not found")
+INTERNAL_ERROR = i18n.N_("Internal server error")
 CORS_PREFIXES = ("/api/", "/oauth/", "/.well-known/", "/nodeinfo/")
 JSON_ERROR_PREFIXES = (*CORS_PREFIXES, "/users/", "/inbox", "/activities/", "/actor")
 
@@ -23,22 +26,34 @@ def error_response(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+def request_language(request: web.Request) -> str:
+    """The language to answer `request` in (`i18n.pick_language`): the `lang`
+    parameter, else Accept-Language."""
+    return i18n.pick_language(
+        lang=request.query.get("lang"),
+        accept_language=request.headers.get("Accept-Language"),
+    )
+
+
 @web.middleware
 async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Errors as Mastodon's `{"error": …}`, in the request's language."""
     try:
         return await handler(request)
     except FedcityError as exc:
         if exc.status >= 500 or exc.detail:
             log.info("%s %s → %s: %s", request.method, request.path, exc.status, exc)
-        return error_response(exc.status, exc.message)
+        return error_response(exc.status, exc.localized(request_language(request)))
     except web.HTTPException as exc:
         if exc.status >= 400 and _wants_json_errors(request.path):
-            message = "Record not found" if exc.status == 404 else exc.reason
-            return error_response(exc.status, message)
+            message = NOT_FOUND if exc.status == 404 else exc.reason
+            language = request_language(request)
+            return error_response(exc.status, i18n.translate(language, message))
         raise
     except Exception:
         log.exception("%s %s failed", request.method, request.path)
-        return error_response(500, "Internal server error")
+        message = i18n.translate(request_language(request), INTERNAL_ERROR)
+        return error_response(500, message)
 
 
 @web.middleware

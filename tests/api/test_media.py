@@ -23,11 +23,15 @@ def api(instance, token: str) -> Mastodon:
     return Mastodon(access_token=token, api_base_url=instance.base_url)
 
 
-async def raw_upload(instance, token, data, content_type="image/png", **fields):
+async def raw_upload(
+    instance, token, data, content_type="image/png", *, thumbnail=None, **fields
+):
     form = aiohttp.FormData()
     form.add_field(
         "file", io.BytesIO(data), filename="upload.png", content_type=content_type
     )
+    if thumbnail is not None:
+        form.add_field("thumbnail", io.BytesIO(thumbnail), content_type="image/png")
     for key, value in fields.items():
         form.add_field(key, value)
     async with (
@@ -115,6 +119,75 @@ async def test_v1_upload_and_video_larger_than_the_api_body_limit(instance):
     status, headers, body = await fetch(entity["url"])
     assert (status, headers["Content-Type"]) == (200, "video/mp4")
     assert body == video
+
+
+async def test_video_thumbnail_becomes_its_preview(instance):
+    # Given a mayor with a short video and a PNG still of it
+    await instance.create_account("mayor")
+    client = api(instance, await instance.token("mayor"))
+    # When both are uploaded with Mastodon.py, the still as `thumbnail`
+    entity = await asyncio.to_thread(
+        client.media_post,
+        io.BytesIO(mp4_bytes(50_000)),
+        mime_type="video/mp4",
+        thumbnail=io.BytesIO(png(320, 180)),
+        thumbnail_mime_type="image/png",
+    )
+    # Then the still, re-encoded, is the preview, with its size and a blurhash
+    assert entity["type"] == "video"
+    assert entity["preview_url"]
+    assert entity["meta"]["small"]["size"] == "320x180"
+    assert entity["blurhash"]
+    status, headers, body = await fetch(entity["preview_url"])
+    assert (status, headers["Content-Type"]) == (200, "image/jpeg")
+    with Image.open(io.BytesIO(body)) as still:
+        assert still.size == (320, 180)
+
+
+async def test_media_update_replaces_the_thumbnail(instance):
+    # Given a video uploaded without a thumbnail (no frame is extracted)
+    await instance.create_account("mayor")
+    client = api(instance, await instance.token("mayor"))
+    video = await asyncio.to_thread(
+        client.media_post, io.BytesIO(mp4_bytes(50_000)), mime_type="video/mp4"
+    )
+    assert video["preview_url"] is None
+    # When a thumbnail is set with PUT /api/v1/media/:id, then set again
+    first = await asyncio.to_thread(
+        client.media_update,
+        video["id"],
+        description="Ribbon cutting",
+        thumbnail=io.BytesIO(png(200, 100)),
+        thumbnail_mime_type="image/png",
+    )
+    second = await asyncio.to_thread(
+        client.media_update,
+        video["id"],
+        thumbnail=io.BytesIO(png(100, 100)),
+        thumbnail_mime_type="image/png",
+    )
+    # Then each becomes the preview in turn, and the former one's file is gone
+    assert first["description"] == "Ribbon cutting"
+    assert first["meta"]["small"]["size"] == "200x100"
+    assert second["meta"]["small"]["size"] == "100x100"
+    assert second["preview_url"] != first["preview_url"]
+    assert (await fetch(second["preview_url"]))[0] == 200
+    assert (await fetch(first["preview_url"]))[0] == 404
+
+
+async def test_a_thumbnail_that_is_not_an_image_is_refused(instance):
+    # Given a mayor
+    await instance.create_account("mayor")
+    token = await instance.token("mayor")
+    # When a video is sent with another video as its thumbnail
+    status, body = await raw_upload(
+        instance, token, mp4_bytes(20_000), "video/mp4", thumbnail=mp4_bytes(20_000)
+    )
+    # Then it is refused as Mastodon refuses it
+    assert (status, body) == (
+        422,
+        {"error": "Validation failed: Thumbnail content type is invalid"},
+    )
 
 
 async def test_refused_uploads_say_why(make_instance):

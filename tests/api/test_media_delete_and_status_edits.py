@@ -64,6 +64,61 @@ async def test_media_in_a_status_or_of_someone_else_is_not_deleted(
     assert foreign.status == 404
 
 
+async def posted_photo(instance, http, token) -> tuple[dict, list[Path], dict]:
+    """An uploaded photo, its stored files, and a status of the mayor showing it."""
+    media = await upload(instance, token)
+    async with instance.db.session() as session:
+        row = await session.get(MediaAttachment, int(media["id"]))
+    root = Path(instance.settings.media.root)
+    files = [root / row.file_path, root / row.thumbnail_path]
+    status = await post_status(
+        instance, http, "mayor", "Photo", media_ids=[media["id"]]
+    )
+    return media, files, status
+
+
+async def test_status_deleted_with_delete_media_takes_its_media_and_files(
+    instance, http, mayor
+):
+    # Given a status with a photo
+    media, files, status = await posted_photo(instance, http, mayor)
+    # When it is deleted with delete_media (Mastodon.py sends it in the body)
+    reply = await http.request(
+        "DELETE",
+        f"/api/v1/statuses/{status['id']}",
+        token=mayor,
+        data={"delete_media": "true"},
+    )
+    # Then the media and their files are gone, and cannot be posted again
+    assert reply.status == 200
+    assert (await http.get(f"/api/v1/media/{media['id']}", token=mayor)).status == 404
+    assert not any(path.exists() for path in files)
+    again = await http.post(
+        "/api/v1/statuses",
+        token=mayor,
+        json={"status": "Again", "media_ids": [media["id"]]},
+    )
+    assert again.status == 422
+
+
+async def test_status_deleted_without_delete_media_keeps_its_media_for_a_redraft(
+    instance, http, mayor
+):
+    # Given a status with a photo
+    media, files, status = await posted_photo(instance, http, mayor)
+    # When it is deleted without delete_media (the query says false)
+    reply = await http.request(
+        "DELETE", f"/api/v1/statuses/{status['id']}?delete_media=false", token=mayor
+    )
+    # Then the photo stays, and a redraft posts it again
+    assert reply.status == 200
+    assert all(path.exists() for path in files)
+    redraft = await post_status(
+        instance, http, "mayor", "Photo, fixed", media_ids=[media["id"]]
+    )
+    assert [m["id"] for m in redraft["media_attachments"]] == [media["id"]]
+
+
 async def test_edit_describes_and_refocuses_the_statuss_media(instance, http, mayor):
     # Given a status with an undescribed photo
     media = await upload(instance, mayor)

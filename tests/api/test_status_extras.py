@@ -138,12 +138,23 @@ async def test_source_gives_the_author_the_plain_text(instance, http):
         check(reply.json(), "StatusSource")
 
 
-async def test_source_is_not_shown_to_others(instance):
+async def test_source_is_shown_to_whoever_may_see_the_status(instance):
     # Given a public status of the mayor
     mayor = await client(instance, "mayor")
-    status = await call(mayor.status_post, "public words")
+    status = await call(mayor.status_post, "public words", spoiler_text="cw")
     resident = await client(instance, "resident")
     # When another account asks for its source
+    source = await call(resident.status_source, status["id"])
+    # Then it gets the plain text, as Mastodon serves it to anyone who sees it
+    assert source == {"id": status["id"], "text": "public words", "spoiler_text": "cw"}
+
+
+async def test_source_of_a_status_one_may_not_see_is_not_found(instance):
+    # Given a followers-only status of the mayor, and a resident who does not follow
+    mayor = await client(instance, "mayor")
+    status = await call(mayor.status_post, "for followers", visibility="private")
+    resident = await client(instance, "resident")
+    # When the resident asks for its source
     # Then it is not found
     with pytest.raises(MastodonNotFoundError):
         await call(resident.status_source, status["id"])

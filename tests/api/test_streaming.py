@@ -93,6 +93,27 @@ async def test_user_stream_hears_followed_posts_and_mentions(instance, http):
         assert "thanks for coming" in notification["status"]["content"]
 
 
+async def test_user_stream_leaves_mentions_from_strangers_to_notifications(
+    instance, http
+):
+    # Given a resident who follows the mayor, not the stranger, on the user stream
+    for name in ("mayor", "stranger", "resident"):
+        await instance.create_account(name)
+    await follow(instance, http, "resident", "mayor")
+    token = await instance.token("resident")
+    async with http.session.ws_connect(
+        ws_url(instance.base_url, f"?stream=user&access_token={token}")
+    ) as ws:
+        # When the stranger mentions the resident, then the mayor posts
+        await post_status(instance, http, "stranger", "@resident hello from afar")
+        posted = await post_status(instance, http, "mayor", "Council meets at six")
+        # Then the mention comes as a notification, and the first update is the
+        # mayor's post (as in Mastodon, the mention is not a home item)
+        found = await next_events(ws, "notification", "update")
+        assert found["notification"][0]["type"] == "mention"
+        assert found["update"][0]["id"] == posted["id"]
+
+
 async def test_followers_only_posts_stay_off_public_streams(instance, http):
     # Given an anonymous public:local listener and a follower's user stream
     await instance.create_account("mayor")

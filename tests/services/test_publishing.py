@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.jobs.kinds import JobKind
-from fedcity.services.accounts.accounts import (
-    RemoteActorData,
-    upsert_remote_actor,
-)
 from fedcity.services.accounts.preferences import (
     PostingDefaultsUpdate,
     update_posting_defaults,
+)
+from fedcity.services.accounts.remote_actors import (
+    RemoteActorData,
+    upsert_remote_actor,
 )
 from fedcity.services.statuses import publishing
 from fedcity.services.statuses.polls import NewPoll

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from sqlalchemy import update
 
-from fedcity.services.accounts.accounts import RemoteActorData, upsert_remote_actor
+from fedcity.services.accounts.remote_actors import RemoteActorData, upsert_remote_actor
 from fedcity.services.social.follows import receive_follow
 from fedcity.storage.models import Actor
 from tests.support.http import AS2, LD_AS2, follow, post_status

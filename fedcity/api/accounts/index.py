@@ -29,7 +29,9 @@ async def index(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     ids = list(dict.fromkeys(int(i) for i in params.list_param(p, "id") if i.isdigit()))
     if len(ids) > MAX_IDS:
-        raise Unprocessable(f"Validation failed: at most {MAX_IDS} ids at once")
+        raise Unprocessable(
+            "Validation failed: at most {limit} ids at once", limit=MAX_IDS
+        )
     async with api_session(request) as session:
         await optional_account(request, session)
         found = await q.list_actors_by_ids(session, ids)

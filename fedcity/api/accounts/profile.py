@@ -27,6 +27,7 @@ from fedcity.api.entities.accounts import (
 from fedcity.api.entities.formats import Entity
 from fedcity.api.statuses.media import limits_of, receive_multipart, storage_of
 from fedcity.appkeys import FEDERATION
+from fedcity.i18n import N_
 from fedcity.services.accounts import (
     accounts,
     featured_tags,
@@ -183,7 +184,7 @@ async def _read_form(
 def _profile_update(p: MultiDict[Any], urls: Urls) -> accounts.ProfileUpdate:
     note = p.get("note")
     # Mastodon counts the bio the client wrote, not the HTML made of it.
-    check_length("Note", None if note is None else str(note), MAX_NOTE)
+    check_length(N_("Note"), None if note is None else str(note), MAX_NOTE)
 
     def flag(key: str) -> bool | None:
         return params.boolean(p, key) if key in p else None

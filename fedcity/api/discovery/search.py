@@ -23,6 +23,7 @@ from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import BadRequest, FedcityError, Forbidden, Unauthorized
 from fedcity.federation.resolve import resolve_url
 from fedcity.federation.vocab import is_http_url
+from fedcity.i18n import N_
 from fedcity.services.accounts.scopes import has_scope
 from fedcity.services.accounts.search import AccountQuery, search_accounts
 from fedcity.services.discovery import search, tags
@@ -61,7 +62,7 @@ def _read(p: MultiDict[Any], viewer: Actor | None) -> _Request:
     query = str(p.get("q") or "").strip()
     if not query:
         raise BadRequest("param is missing or the value is empty: q")
-    check_length("Q", query, MAX_SEARCH_QUERY)
+    check_length(N_("Q"), query, MAX_SEARCH_QUERY)
     resolve = params.boolean(p, "resolve")
     if viewer is None and p.get("offset") not in (None, ""):
         raise Unauthorized(

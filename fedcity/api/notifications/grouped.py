@@ -28,8 +28,9 @@ def _partial_avatars(value: str | None) -> bool:
     if value == "partial_avatars":
         return True
     raise BadRequest(
-        f"Invalid value for 'expand_accounts': '{value}', "
-        "allowed values are 'full' and 'partial_avatars'"
+        "Invalid value for 'expand_accounts': '{value}', "
+        "allowed values are 'full' and 'partial_avatars'",
+        value=value,
     )
 
 

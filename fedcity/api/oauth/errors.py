@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from fedcity.services.accounts import oauth
+from fedcity.web.middlewares import request_language
 
 OAuthHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -18,8 +19,10 @@ def oauth_errors(handler: OAuthHandler) -> OAuthHandler:
         try:
             return await handler(request)
         except oauth.OAuthError as exc:
+            description = exc.localized(request_language(request))
             return web.json_response(
-                {"error": exc.code, "error_description": exc.message}, status=exc.status
+                {"error": exc.code, "error_description": description},
+                status=exc.status,
             )
 
     return wrapped

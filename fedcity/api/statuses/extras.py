@@ -8,7 +8,12 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api import params
-from fedcity.api.auth import api_session, optional_account, require_account
+from fedcity.api.auth import (
+    api_session,
+    optional_account,
+    require_account,
+    require_token,
+)
 from fedcity.api.entities.formats import Entity, timestamp
 from fedcity.api.entities.statuses import (
     serialize_emojis,
@@ -18,7 +23,6 @@ from fedcity.api.entities.statuses import (
 )
 from fedcity.api.statuses.statuses import marked_statuses
 from fedcity.appkeys import FEDERATION
-from fedcity.errors import NotFound
 from fedcity.services.social import bookmarks, conversation_mutes, pins
 from fedcity.services.statuses.visibility import get_visible_post
 from fedcity.storage.models import Actor, Bookmark, MediaAttachment, Post, PostEdit
@@ -110,16 +114,15 @@ def _poll_options(titles: Iterable[str]) -> Entity:
 
 
 async def source(request: web.Request) -> web.Response:
-    """The author's own plain-text source (StatusSource)."""
+    """The status's plain text (StatusSource), for whoever may see the status, as
+    Mastodon serves it; a remote status's text is its HTML, as in Mastodon."""
     async with api_session(request) as session:
-        me = await require_account(request, session, "read:statuses")
-        post = await get_visible_post(session, me, params.path_id(request))
-        if post.actor_id != me.id or post.reblog_of_id is not None:
-            raise NotFound("Record not found")
+        auth = await require_token(request, session, "read:statuses")
+        post = await get_visible_post(session, auth.account, params.path_id(request))
     return web.json_response(
         {
             "id": str(post.id),
-            "text": post.source or "",
+            "text": (post.source if post.local else post.content) or "",
             "spoiler_text": post.spoiler_text,
         }
     )

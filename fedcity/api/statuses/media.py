@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
 
 from aiohttp import BodyPartReader, web
 from multidict import MultiDict
@@ -48,34 +50,44 @@ def limits_of(request: web.Request) -> media.MediaLimits:
 async def upload(request: web.Request) -> web.Response:
     """POST /api/v1/media and /api/v2/media. Processing is synchronous, so both
     answer 200 with the file's URL (Mastodon's v2 answers 202 only while a file is
-    still being processed)."""
+    still being processed). A `thumbnail` image becomes the preview."""
     urls = request.app[FEDERATION].urls
+    storage, limits = storage_of(request), limits_of(request)
     async with api_session(request) as session:
         me = await require_account(request, session, "write:media")
-    async with media.IncomingFile(storage_of(request), limits_of(request)) as incoming:
-        fields = await _receive(request, incoming)
+    async with (
+        media.IncomingFile(storage, limits) as incoming,
+        media.IncomingFile(storage, _thumbnail_limits(limits)) as thumbnail,
+    ):
+        fields = await _receive(request, {"file": incoming, "thumbnail": thumbnail})
         async with api_session(request) as session:
             row = await media.create_media(
                 session,
-                storage_of(request),
+                storage,
                 me,
                 incoming,
                 description=fields.get("description"),
                 focus=fields.get("focus"),
+                thumbnail=thumbnail if thumbnail.size else None,
             )
             body = serialize_media(row, urls)
     return web.json_response(body)
 
 
+def _thumbnail_limits(limits: media.MediaLimits) -> media.MediaLimits:
+    """A thumbnail is an image: the image limit holds before its type is known."""
+    return replace(limits, max_video_bytes=limits.max_image_bytes)
+
+
 async def _receive(
-    request: web.Request, incoming: media.IncomingFile
+    request: web.Request, files: Mapping[str, media.IncomingFile]
 ) -> MultiDict[str]:
-    """Stream the `file` part into `incoming`; return the small text fields."""
+    """Stream the file parts into `files`; return the small text fields."""
     return await receive_multipart(
         request,
-        {"file": incoming},
+        files,
         keep=("description", "focus").__contains__,
-        discard_limit=incoming.limits.max_video_bytes,
+        discard_limit=max(f.limits.max_video_bytes for f in files.values()),
     )
 
 
@@ -88,8 +100,8 @@ async def receive_multipart(
 ) -> MultiDict[str]:
     """Read a multipart/form-data body as it arrives: the first part of each name
     in `files` is streamed into its IncomingFile, text parts whose name `keep`
-    accepts are returned (each at most MAX_FIELD_BYTES), the rest (e.g. a custom
-    `thumbnail`) are read and dropped, up to `discard_limit` bytes each."""
+    accepts are returned (each at most MAX_FIELD_BYTES), the rest are read and
+    dropped, up to `discard_limit` bytes each."""
     if not request.content_type.startswith("multipart/"):
         raise Unprocessable("Validation failed: File can't be blank")
     fields: MultiDict[str] = MultiDict()
@@ -118,7 +130,9 @@ async def _small_field(part: BodyPartReader) -> str:
     while chunk := await part.read_chunk(CHUNK):
         data += chunk
         if len(data) > MAX_FIELD_BYTES:
-            raise Unprocessable(f"Validation failed: {part.name} is too long")
+            raise Unprocessable(
+                "Validation failed: {field} is too long", field=part.name
+            )
     return data.decode("utf-8", errors="replace")
 
 
@@ -127,7 +141,9 @@ async def _discard(part: BodyPartReader, limit: int) -> None:
     while chunk := await part.read_chunk(CHUNK):
         size += len(chunk)
         if size > limit:
-            raise Unprocessable(f"Validation failed: {part.name} is too large")
+            raise Unprocessable(
+                "Validation failed: {field} is too large", field=part.name
+            )
 
 
 async def show(request: web.Request) -> web.Response:
@@ -140,19 +156,33 @@ async def show(request: web.Request) -> web.Response:
 
 
 async def update(request: web.Request) -> web.Response:
-    p = await params.read_params(request)
+    """PUT /api/v1/media/:id: `description`, `focus`, and a `thumbnail` image (in a
+    multipart body) as the new preview; the former preview's file is removed."""
     urls = request.app[FEDERATION].urls
-    description, focus = p.get("description"), p.get("focus")
+    storage = storage_of(request)
     async with api_session(request) as session:
         me = await require_account(request, session, "write:media")
-        row = await media.update_media(
-            session,
-            me,
-            params.path_id(request),
-            description=None if description is None else str(description),
-            focus=None if focus is None else str(focus),
-        )
-        body = serialize_media(row, urls)
+    async with media.IncomingFile(
+        storage, _thumbnail_limits(limits_of(request))
+    ) as thumbnail:
+        if request.content_type.startswith("multipart/"):
+            p: MultiDict[Any] = await _receive(request, {"thumbnail": thumbnail})
+        else:
+            p = await params.read_params(request)
+        description, focus = p.get("description"), p.get("focus")
+        async with api_session(request) as session:
+            row = await media.update_media(
+                session,
+                me,
+                params.path_id(request),
+                description=None if description is None else str(description),
+                focus=None if focus is None else str(focus),
+            )
+            replaced = None
+            if thumbnail.size:
+                replaced = await media.set_thumbnail(storage, row, thumbnail)
+            body = serialize_media(row, urls)
+    await media.discard_files(storage, [replaced])
     return web.json_response(body)
 
 

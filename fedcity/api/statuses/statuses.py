@@ -18,6 +18,7 @@ from fedcity.api.feeds.filters import filtered_statuses
 from fedcity.api.pagination import paged_response
 from fedcity.api.statuses import polls as poll_params
 from fedcity.api.statuses import scheduled
+from fedcity.api.statuses.media import storage_of
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable
 from fedcity.federation.actors import mention_resolver
@@ -87,7 +88,9 @@ async def index(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     ids = list(dict.fromkeys(int(i) for i in params.list_param(p, "id") if i.isdigit()))
     if len(ids) > MAX_IDS:
-        raise Unprocessable(f"Validation failed: at most {MAX_IDS} ids at once")
+        raise Unprocessable(
+            "Validation failed: at most {limit} ids at once", limit=MAX_IDS
+        )
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
         found = await post_q.list_posts_by_ids(session, ids)
@@ -147,13 +150,19 @@ def _media_edits(p: MultiDict[Any]) -> tuple[media.MediaEdit, ...]:
 
 
 async def delete(request: web.Request) -> web.Response:
+    """With `delete_media`, the status's media and their files go too (Mastodon);
+    without, they stay for a redraft."""
     urls = request.app[FEDERATION].urls
+    delete_media = params.boolean(await params.read_params(request), "delete_media")
     async with api_session(request) as session:
         me = await require_account(request, session, "write:statuses")
         post = await get_visible_post(session, me, params.path_id(request))
         source = post.source or ""
         body = await serialize_one_status(session, post, me, urls)
-        await posts.delete_local_post(session, me, post)
+        discarded = await posts.delete_local_post(
+            session, me, post, delete_media=delete_media
+        )
+    await media.discard_files(storage_of(request), discarded)
     body["text"] = (
         source  # Mastodon returns the source so clients can "delete & redraft"
     )

@@ -16,7 +16,7 @@ from fedcity.federation.vocab import (
     Document,
     same_origin,
 )
-from fedcity.services.accounts import accounts
+from fedcity.services.accounts import remote_actors
 from fedcity.services.statuses import remote_posts
 from fedcity.storage.models import Post
 from fedcity.storage.queries import posts as q
@@ -95,7 +95,7 @@ async def on_update_actor(inbound: Inbound) -> None:
     doc = inbound.resolved
     if doc.get("id") != inbound.actor.uri:
         raise Forbidden("an actor may only update itself")
-    actor = await accounts.upsert_remote_actor(inbound.session, parse_actor(doc))
+    actor = await remote_actors.upsert_remote_actor(inbound.session, parse_actor(doc))
     inbound.fed.keys.remember(actor)
 
 
@@ -105,7 +105,7 @@ async def on_delete(inbound: Inbound) -> None:
     if object_id is None:
         return
     if object_id == inbound.actor.uri:
-        await accounts.delete_remote_actor(inbound.session, inbound.actor)
+        await remote_actors.delete_remote_actor(inbound.session, inbound.actor)
         if inbound.actor.key_id:
             inbound.fed.keys.forget(inbound.actor.key_id)
         return

@@ -18,7 +18,7 @@ from fedcity.federation.vocab import (
     netloc_of,
     same_origin,
 )
-from fedcity.services.accounts.accounts import RemoteActorData
+from fedcity.services.accounts.remote_actors import RemoteActorData
 from fedcity.services.statuses import custom_emojis
 
 

@@ -160,7 +160,7 @@ def parse_post(
     if not is_http_url(uri):
         raise Unprocessable("object has no id")
     if kind not in POST_TYPES:
-        raise Unprocessable(f"unsupported object type {kind!r}")
+        raise Unprocessable("unsupported object type {kind!r}", kind=kind)
     assert isinstance(uri, str)
     content, language = _content(doc)
     mentions, hashtags = _tags(doc)

@@ -145,6 +145,6 @@ def cavage_string(
     for name in components:
         value = pseudo[name] if name in pseudo else fields.get(name)
         if value is None:
-            raise SignatureError(f"Signed header is missing: {name}")
+            raise SignatureError("Signed header is missing: {name}", name=name)
         lines.append(f"{name}: {value}")
     return "\n".join(lines)

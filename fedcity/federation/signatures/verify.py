@@ -175,7 +175,9 @@ def _check_coverage(info: SignatureInfo, path_qs: str, has_body: bool) -> None:
     missing = [names[0] for names in needed if not covered.intersection(names)]
     if missing:
         raise SignatureError(
-            f"{label} required to be signed are missing: {', '.join(missing)}"
+            "{label} required to be signed are missing: {missing}",
+            label=label,
+            missing=", ".join(missing),
         )
 
 

@@ -1,4 +1,5 @@
-"""Accounts: local sign-up and login, tokens, and the cache of remote actors."""
+"""Accounts: local sign-up and login, tokens, and profile edits (the cache of
+remote actors is `remote_actors`)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,19 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unauthorized, Unprocessable
+from fedcity.i18n import N_
 from fedcity.jobs.verbs import ActorRef, Verb, enqueue_federate
 from fedcity.services import limits
 from fedcity.services.accounts.passwords import hash_password, password_matches
 from fedcity.services.accounts.profile_display import DisplayUpdate, apply_display
 from fedcity.services.accounts.scopes import parse_scopes
 from fedcity.services.limits import check_count, check_length
-from fedcity.services.social.follows import recount
 from fedcity.services.statuses import custom_emojis
-from fedcity.services.statuses.custom_emojis import EmojiRef
-from fedcity.storage.models import AccessToken, Actor, Follow, Post, User
+from fedcity.storage.models import AccessToken, Actor, User
 from fedcity.storage.queries import actors as q
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
@@ -39,50 +37,17 @@ class NewLocalAccount:
     display_name: str = ""
 
 
-@dataclass(frozen=True)
-class RemoteActorData:
-    """An actor document from another server, already validated by federation.parse."""
-
-    uri: str
-    actor_type: str
-    username: str
-    domain: str
-    inbox_uri: str
-    key_id: str | None
-    public_key_pem: str | None
-    display_name: str = ""
-    summary: str = ""
-    url: str | None = None
-    avatar_url: str | None = None
-    header_url: str | None = None
-    shared_inbox_uri: str | None = None
-    outbox_uri: str | None = None
-    followers_uri: str | None = None
-    following_uri: str | None = None
-    locked: bool = False
-    discoverable: bool = False
-    indexable: bool = False
-    bot: bool = False
-    published_at: datetime | None = None
-    fields: list[dict[str, str]] = field(default_factory=list)
-    emojis: list[EmojiRef] | None = None
-    followers_count: int | None = None
-    following_count: int | None = None
-    statuses_count: int | None = None
-    raw: dict[str, object] | None = None
-
-
 async def create_local_account(
     session: AsyncSession, urls: Urls, cmd: NewLocalAccount, keypair: tuple[str, str]
 ) -> Actor:
     if not USERNAME_RE.match(cmd.username):
         raise Unprocessable("Username must be 1-30 letters, digits or underscores")
     if cmd.role not in ROLES:
-        raise Unprocessable(f"Role must be one of: {', '.join(ROLES)}")
+        raise Unprocessable("Role must be one of: {roles}", roles=", ".join(ROLES))
     if len(cmd.password) < 8:
         raise Unprocessable("Password must be at least 8 characters")
     if await q.get_actor_by_handle(session, cmd.username, None) is not None:
-        raise Unprocessable(f"Username {cmd.username} is taken")
+        raise Unprocessable("Username {username} is taken", username=cmd.username)
     return await _insert_local_actor(session, urls, cmd, keypair)
 
 
@@ -175,7 +140,7 @@ async def create_token(session: AsyncSession, username: str, scopes: str) -> str
     """A token for a local account, made by an operator (`fedcity token create`)."""
     actor = await q.get_local_actor(session, username)
     if actor is None or await q.get_user_by_actor_id(session, actor.id) is None:
-        raise NotFound(f"No local account named {username}")
+        raise NotFound("No local account named {username}", username=username)
     _, token = await mint_token(session, actor.id, None, " ".join(parse_scopes(scopes)))
     return token
 
@@ -209,85 +174,6 @@ async def authenticate_token(
     if actor is None or actor.deleted_at is not None:
         raise Unauthorized("The access token is invalid")
     return actor, row
-
-
-async def upsert_remote_actor(session: AsyncSession, data: RemoteActorData) -> Actor:
-    """Insert or refresh the cached copy of a remote actor (key rotation included)."""
-    actor = await q.get_actor_by_uri(session, data.uri)
-    if actor is None:
-        actor = Actor(uri=data.uri, username=data.username, domain=data.domain)
-        session.add(actor)
-    elif actor.is_local:
-        raise Unprocessable(
-            "refusing to overwrite a local actor with a remote document"
-        )
-    if data.key_id and data.key_id != actor.key_id:
-        await _release_key_id(session, data.key_id, actor)
-    _copy_remote_fields(actor, data)
-    await session.flush()
-    return actor
-
-
-async def _release_key_id(session: AsyncSession, key_id: str, keep: Actor) -> None:
-    # A key id moves between actor rows only if a server re-used it; the newest wins.
-    owner = await q.get_actor_by_key_id(session, key_id)
-    if owner is not None and owner is not keep:
-        owner.key_id = None
-        await session.flush()
-
-
-def _copy_remote_fields(actor: Actor, data: RemoteActorData) -> None:
-    actor.username = data.username
-    actor.domain = data.domain
-    actor.actor_type = data.actor_type
-    actor.display_name = data.display_name
-    actor.summary = data.summary
-    actor.url = data.url
-    actor.avatar_url = data.avatar_url
-    actor.header_url = data.header_url
-    actor.inbox_uri = data.inbox_uri
-    actor.shared_inbox_uri = data.shared_inbox_uri
-    actor.outbox_uri = data.outbox_uri
-    actor.followers_uri = data.followers_uri
-    actor.following_uri = data.following_uri
-    actor.key_id = data.key_id
-    actor.public_key_pem = data.public_key_pem
-    actor.locked = data.locked
-    actor.discoverable = data.discoverable
-    actor.indexable = data.indexable
-    actor.bot = data.bot
-    actor.published_at = data.published_at
-    actor.fields = data.fields
-    actor.emojis = data.emojis
-    actor.raw = data.raw
-    actor.fetched_at = utcnow()
-    actor.deleted_at = None
-    for name in ("followers_count", "following_count", "statuses_count"):
-        value = getattr(data, name)
-        if value is not None:
-            setattr(actor, name, value)
-
-
-async def delete_remote_actor(session: AsyncSession, actor: Actor) -> None:
-    """Its origin deleted the actor: keep a tombstone row, drop posts and follows."""
-    now = utcnow()
-    actor.deleted_at = now
-    await session.execute(
-        update(Post)
-        .where(Post.actor_id == actor.id, Post.deleted_at.is_(None))
-        .values(deleted_at=now, content="", search_text=None)
-    )
-    follows = await session.scalars(
-        select(Follow).where(
-            (Follow.actor_id == actor.id) | (Follow.target_id == actor.id)
-        )
-    )
-    affected: set[int] = set()
-    for row in follows:
-        affected.update((row.actor_id, row.target_id))
-        await session.delete(row)
-    await session.flush()
-    await recount(session, affected - {actor.id})
 
 
 @dataclass(frozen=True)
@@ -338,12 +224,14 @@ def check_profile(update: ProfileUpdate) -> None:
         Unprocessable: a display name, a field's name or value, or a list of
         fields past its bound.
     """
-    check_length("Display name", update.display_name, limits.MAX_DISPLAY_NAME)
+    check_length(N_("Display name"), update.display_name, limits.MAX_DISPLAY_NAME)
     fields = update.fields or []
-    check_count("Fields", len(fields), limits.MAX_PROFILE_FIELDS, "fields")
+    check_count(N_("Fields"), len(fields), limits.MAX_PROFILE_FIELDS, "fields")
     for item in fields:
-        check_length("Field name", item.get("name"), limits.MAX_PROFILE_FIELD_NAME)
-        check_length("Field value", item.get("value"), limits.MAX_PROFILE_FIELD_VALUE)
+        check_length(N_("Field name"), item.get("name"), limits.MAX_PROFILE_FIELD_NAME)
+        check_length(
+            N_("Field value"), item.get("value"), limits.MAX_PROFILE_FIELD_VALUE
+        )
 
 
 def profile_texts(actor: Actor) -> list[str]:
@@ -377,12 +265,16 @@ def attribution_domains(raw: list[str]) -> list[str]:
     """
     domains = list(dict.fromkeys(d.strip().lower() for d in raw if d.strip()))
     check_count(
-        "Attribution domains", len(domains), limits.MAX_ATTRIBUTION_DOMAINS, "domains"
+        N_("Attribution domains"),
+        len(domains),
+        limits.MAX_ATTRIBUTION_DOMAINS,
+        "domains",
     )
     for domain in domains:
         if not _is_domain(domain):
             raise Unprocessable(
-                f"Validation failed: Attribution domains {domain} is not a valid domain"
+                "Validation failed: Attribution domains {domain} is not a valid domain",
+                domain=domain,
             )
     return domains
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import FedcityError, Unprocessable
+from fedcity.i18n import N_
 from fedcity.services import limits
 from fedcity.services.accounts.accounts import (
     authenticate_password,
@@ -46,7 +47,9 @@ def split_redirect_uris(raw: str | list[str] | None) -> list[str]:
         raise Unprocessable("Validation failed: Redirect URI can't be blank")
     for uri in uris:
         if uri != OOB and (":" not in uri or uri.startswith(("javascript:", "data:"))):
-            raise Unprocessable(f"Validation failed: Redirect URI {uri!r} is not valid")
+            raise Unprocessable(
+                "Validation failed: Redirect URI {uri!r} is not valid", uri=uri
+            )
     return uris
 
 
@@ -60,9 +63,9 @@ async def register_app(
     if not name.strip():
         raise Unprocessable("Validation failed: Application name can't be blank")
     joined_uris = "\n".join(redirect_uris)
-    check_length("Application name", name.strip(), limits.MAX_APP_NAME)
-    check_length("Website", website, limits.MAX_APP_WEBSITE)
-    check_length("Redirect URI", joined_uris, limits.MAX_REDIRECT_URI)
+    check_length(N_("Application name"), name.strip(), limits.MAX_APP_NAME)
+    check_length(N_("Website"), website, limits.MAX_APP_WEBSITE)
+    check_length(N_("Redirect URI"), joined_uris, limits.MAX_REDIRECT_URI)
     app = OAuthApp(
         name=name.strip(),
         website=website or None,
@@ -162,7 +165,7 @@ def _pkce_matches(challenge: str, verifier: str) -> bool:
     return hmac.compare_digest(expected, challenge)
 
 
-_INVALID_GRANT = (
+_INVALID_GRANT = N_(
     "The provided authorization grant is invalid, expired, revoked, does not match the "
     "redirection URI used in the authorization request, or was issued to another client."
 )

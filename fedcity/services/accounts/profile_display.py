@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fedcity.i18n import N_
 from fedcity.services.limits import MAX_MEDIA_DESCRIPTION, check_length
 from fedcity.storage.models import Actor
 
-DESCRIPTIONS = ("avatar_description", "header_description")
+# The image descriptions, with the labels their errors name.
+DESCRIPTIONS = {
+    "avatar_description": N_("Avatar description"),
+    "header_description": N_("Header description"),
+}
 TABS = ("show_media", "show_media_replies", "show_featured")
 
 
@@ -31,8 +36,7 @@ def apply_display(actor: Actor, update: DisplayUpdate) -> None:
         Unprocessable: a description longer than a media description may be
             (Mastodon validates both against the same limit).
     """
-    for name in DESCRIPTIONS:
-        label = name.replace("_", " ").capitalize()
+    for name, label in DESCRIPTIONS.items():
         check_length(label, getattr(update, name), MAX_MEDIA_DESCRIPTION)
     for name in (*DESCRIPTIONS, *TABS):
         value = getattr(update, name)

@@ -63,10 +63,10 @@ async def set_image(
         Unprocessable: the upload is empty, not an image, or not a usable one.
     """
     kind = await incoming.finish()
+    if kind.kind != "image" and which is AVATAR:
+        raise Unprocessable("Validation failed: Avatar content type is invalid")
     if kind.kind != "image":
-        raise Unprocessable(
-            f"Validation failed: {which.name.capitalize()} content type is invalid"
-        )
+        raise Unprocessable("Validation failed: Header content type is invalid")
     now = utcnow()
     folder = f"{now:%Y}/{now:%m}"
     done = await asyncio.to_thread(

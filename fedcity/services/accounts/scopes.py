@@ -70,7 +70,7 @@ def parse_scopes(raw: str | None, default: str = "read") -> list[str]:
     unknown = [s for s in scopes if s not in KNOWN_SCOPES]
     if unknown:
         raise Unprocessable(
-            f"Validation failed: Scopes {' '.join(unknown)} are not valid"
+            "Validation failed: Scopes {scopes} are not valid", scopes=" ".join(unknown)
         )
     return list(dict.fromkeys(scopes))
 

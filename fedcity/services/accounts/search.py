@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.i18n import N_
 from fedcity.services.limits import MAX_SEARCH_QUERY, check_length
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import actors as q
@@ -44,7 +45,7 @@ async def search_accounts(
     resolver: Resolver | None = None,
 ) -> list[Actor]:
     text = query.text.strip().removeprefix("@")
-    check_length("Q", text, MAX_SEARCH_QUERY)
+    check_length(N_("Q"), text, MAX_SEARCH_QUERY)
     if not text or query.limit < 1:
         return []
     handle = _handle(text, own_domain.lower())

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.i18n import N_
 from fedcity.services.limits import MAX_TAG_NAME, check_length
 from fedcity.storage.models import Actor, Post, Tag, TagFollow, Visibility
 from fedcity.storage.queries import feeds
@@ -71,7 +72,7 @@ async def get_or_create_tag(session: AsyncSession, raw: str) -> Tag:
     Raises:
         Unprocessable: a name that is empty or longer than a tag may be.
     """
-    check_length("Name", raw.strip().lstrip("#"), MAX_TAG_NAME)
+    check_length(N_("Name"), raw.strip().lstrip("#"), MAX_TAG_NAME)
     name = tag_name(raw)
     tag = await session.scalar(select(Tag).where(Tag.name == name))
     if tag is None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.i18n import N_
 from fedcity.services import limits
 from fedcity.services.limits import check_count, check_length
 from fedcity.storage.models import (
@@ -59,7 +60,7 @@ def _apply_fields(row: Filter, fields: FilterFields) -> None:
     if fields.title is not None:
         if not fields.title.strip():
             raise Unprocessable("Validation failed: Title can't be blank")
-        check_length("Title", fields.title.strip(), limits.MAX_FILTER_TITLE)
+        check_length(N_("Title"), fields.title.strip(), limits.MAX_FILTER_TITLE)
         row.title = fields.title.strip()
     if fields.contexts is not None:
         contexts = list(dict.fromkeys(fields.contexts))
@@ -109,7 +110,7 @@ async def update_filter(
 async def _change_keywords(
     session: AsyncSession, row: Filter, changes: Sequence[KeywordChange]
 ) -> None:
-    check_count("Keywords", len(changes), limits.MAX_FILTER_KEYWORDS)
+    check_count(N_("Keywords"), len(changes), limits.MAX_FILTER_KEYWORDS)
     for change in changes:
         if change.id is None:
             if not change.destroy:
@@ -180,7 +181,7 @@ async def add_keyword(
     count = await session.scalar(
         select(func.count()).where(FilterKeyword.filter_id == row.id)
     )
-    check_count("Keywords", (count or 0) + 1, limits.MAX_FILTER_KEYWORDS)
+    check_count(N_("Keywords"), (count or 0) + 1, limits.MAX_FILTER_KEYWORDS)
     item = FilterKeyword(filter_id=row.id, keyword=text, whole_word=whole_word)
     session.add(item)
     await session.flush()
@@ -205,7 +206,7 @@ def _keyword(text: str) -> str:
     keyword = text.strip()
     if not keyword:
         raise Unprocessable("Validation failed: Keyword can't be blank")
-    check_length("Keyword", keyword, limits.MAX_FILTER_KEYWORD)
+    check_length(N_("Keyword"), keyword, limits.MAX_FILTER_KEYWORD)
     return keyword
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.i18n import N_
 from fedcity.services.limits import MAX_LIST_TITLE, check_length
 from fedcity.storage.models import (
     Actor,
@@ -34,10 +35,11 @@ def _validate(fields: ListFields) -> ListFields:
     title = fields.title.strip()
     if not title:
         raise Unprocessable("Validation failed: Title can't be blank")
-    check_length("Title", title, MAX_LIST_TITLE)
+    check_length(N_("Title"), title, MAX_LIST_TITLE)
     if fields.replies_policy not in set(RepliesPolicy):
         raise Unprocessable(
-            f"Validation failed: Replies policy {fields.replies_policy!r} is not valid"
+            "Validation failed: Replies policy {policy!r} is not valid",
+            policy=fields.replies_policy,
         )
     return ListFields(title, fields.replies_policy, fields.exclusive)
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity import text
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.i18n import N_
 from fedcity.services.limits import MAX_REACTION_NAME, check_length
 from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.custom_emojis import EmojiRef
@@ -203,7 +204,7 @@ async def dismiss(session: AsyncSession, viewer: Actor, announcement_id: int) ->
 
 async def _check_emoji(session: AsyncSession, name: str) -> None:
     """A reaction is a single Unicode emoji or a custom emoji's shortcode."""
-    check_length("Name", name, MAX_REACTION_NAME)
+    check_length(N_("Name"), name, MAX_REACTION_NAME)
     if await custom_emojis.refs_for_shortcodes(session, [name]):
         return
     # The emoji table costs ~8 MiB and 12 ms to load; only reactions need it, so

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.i18n import N_
 from fedcity.ids import new_id
 from fedcity.jobs.verbs import ReportRef, Verb, enqueue_federate
 from fedcity.services import limits
@@ -59,9 +60,9 @@ async def file_report(
     target = await session.get(Actor, cmd.target_id)
     if target is None or target.deleted_at is not None:
         raise NotFound()
-    check_length("Comment", cmd.comment, limits.MAX_REPORT_COMMENT)
-    check_count("Status ids", len(cmd.status_ids), limits.MAX_REPORT_STATUSES)
-    check_count("Rule ids", len(cmd.rule_ids), limits.MAX_REPORT_RULES)
+    check_length(N_("Comment"), cmd.comment, limits.MAX_REPORT_COMMENT)
+    check_count(N_("Status ids"), len(cmd.status_ids), limits.MAX_REPORT_STATUSES)
+    check_count(N_("Rule ids"), len(cmd.rule_ids), limits.MAX_REPORT_RULES)
     category = _category(cmd)
     if any(rule not in rule_ids for rule in cmd.rule_ids):
         raise Unprocessable("Validation failed: Rule ids are not valid rules")

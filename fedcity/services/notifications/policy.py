@@ -90,7 +90,9 @@ async def update_policy(
         if name not in POLICY_FIELDS:
             continue
         if value not in set(PolicyAction):
-            raise Unprocessable(f"Validation failed: {name} is not a valid policy")
+            raise Unprocessable(
+                "Validation failed: {name} is not a valid policy", name=name
+            )
         setattr(row, name, value)
     if row not in session:
         session.add(row)

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.i18n import N_
 from fedcity.ids import new_id
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import NewJob, enqueue_many
@@ -84,9 +85,9 @@ def decode_base64(value: str) -> bytes:
 
 
 def _check_subscription(cmd: NewSubscription) -> None:
-    check_length("Endpoint", cmd.endpoint, limits.MAX_PUSH_ENDPOINT)
-    check_length("Key p256dh", cmd.p256dh, limits.MAX_PUSH_KEY)
-    check_length("Key auth", cmd.auth, limits.MAX_PUSH_KEY)
+    check_length(N_("Endpoint"), cmd.endpoint, limits.MAX_PUSH_ENDPOINT)
+    check_length(N_("Key p256dh"), cmd.p256dh, limits.MAX_PUSH_KEY)
+    check_length(N_("Key auth"), cmd.auth, limits.MAX_PUSH_KEY)
     parts = urlsplit(cmd.endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Unprocessable("Validation failed: Endpoint is invalid")

@@ -11,12 +11,13 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
+from fedcity.i18n import N_
 from fedcity.services.limits import MAX_ACCOUNT_NOTE, check_length
 from fedcity.storage.models import AccountNote, Actor, Endorsement
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import profiles as q
 
-NOT_FOLLOWING = (
+NOT_FOLLOWING = N_(
     "Validation failed: You must be already following the person you want to endorse"
 )
 
@@ -63,7 +64,7 @@ async def set_note(
             await session.delete(row)
             await session.flush()
         return
-    check_length("Comment", comment, MAX_ACCOUNT_NOTE)
+    check_length(N_("Comment"), comment, MAX_ACCOUNT_NOTE)
     if row is None:
         session.add(
             AccountNote(actor_id=actor.id, target_id=target.id, comment=comment)

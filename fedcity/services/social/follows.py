@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Forbidden, Unprocessable
+from fedcity.i18n import N_
 from fedcity.ids import new_id
 from fedcity.jobs.verbs import (
     FollowRef,
@@ -52,7 +53,7 @@ def encode_languages(codes: Iterable[str] | None) -> str | None:
     if len(wanted) > MAX_FOLLOW_LANGUAGES or not all(map(LANGUAGE_CODE.match, wanted)):
         raise Unprocessable("Validation failed: Languages are not valid")
     stored = "," + ",".join(wanted) + ","
-    check_length("Languages", stored, MAX_FOLLOW_LANGUAGES_TEXT)
+    check_length(N_("Languages"), stored, MAX_FOLLOW_LANGUAGES_TEXT)
     return stored
 
 

@@ -208,7 +208,7 @@ async def remove_local(session: AsyncSession, shortcode: str) -> None:
     """
     row = await _by_shortcode(session, shortcode)
     if row is None:
-        raise NotFound(f"No custom emoji :{shortcode}:")
+        raise NotFound("No custom emoji :{shortcode}:", shortcode=shortcode)
     await session.delete(row)
     await session.flush()
 

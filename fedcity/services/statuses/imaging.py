@@ -19,6 +19,7 @@ import blurhash
 from PIL import Image, ImageCms, ImageOps
 
 from fedcity.errors import Unprocessable
+from fedcity.i18n import N_
 
 # Refused before decoding: a small file can declare a huge canvas (a decompression
 # bomb). 8192 x 8192; larger sources than the pixel limit are downscaled anyway.
@@ -28,7 +29,7 @@ THUMBNAIL_SIDE = 640
 BLURHASH_SIDE = 32  # blurhash is computed from a tiny copy: it is blurred anyway
 JPEG_QUALITY = 85
 
-INVALID_TYPE = "Validation failed: File content type is invalid"
+INVALID_TYPE = N_("Validation failed: File content type is invalid")
 SNIFF_BYTES = 64  # enough for every signature below
 
 
@@ -129,11 +130,7 @@ def process_image(
             folder.mkdir(parents=True, exist_ok=True)
             name = f"{stem}.{kind.extension}"
             _save_atomically(folder / name, image, kind, animated=animated)
-            thumb_ext = "png" if thumb.mode == "RGBA" else "jpg"
-            thumb_name = f"{stem}-small.{thumb_ext}"
-            _save_atomically(
-                folder / thumb_name, thumb, _JPEG if thumb_ext == "jpg" else _PNG
-            )
+            thumb_name = _save_thumbnail(thumb, folder, stem)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Unprocessable("Validation failed: Image has too many pixels") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -149,6 +146,39 @@ def process_image(
         thumbnail_height=thumb.height,
         blurhash=hash_,
     )
+
+
+@dataclass(frozen=True)
+class ProcessedThumbnail:
+    file_name: str
+    width: int
+    height: int
+    blurhash: str
+
+
+def process_thumbnail(
+    source: Path, kind: Sniffed, folder: Path, stem: str
+) -> ProcessedThumbnail:
+    """A custom preview sent as `thumbnail` with a video or audio file (Mastodon
+    keeps it as the media's preview): a still image without metadata, at most
+    THUMBNAIL_SIDE a side, written as `stem-small.EXT` into `folder`.
+
+    Raises:
+        Unprocessable: not a usable image of the sniffed format, or too many pixels.
+    """
+    assert kind.pil_format is not None
+    try:
+        with Image.open(source, formats=[kind.pil_format]) as original:
+            if original.width * original.height > MAX_SOURCE_PIXELS:
+                raise Unprocessable("Validation failed: Image has too many pixels")
+            thumb = _thumbnail(_clean_still(original, kind, MAX_SOURCE_PIXELS))
+            folder.mkdir(parents=True, exist_ok=True)
+            name = _save_thumbnail(thumb, folder, stem)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise Unprocessable("Validation failed: Image has too many pixels") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise Unprocessable(INVALID_TYPE, detail=repr(exc)) from None
+    return ProcessedThumbnail(name, thumb.width, thumb.height, _blurhash(thumb))
 
 
 @dataclass(frozen=True)
@@ -271,6 +301,14 @@ def _thumbnail(image: Image.Image) -> Image.Image:
     thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
     thumb.info = {}
     return thumb
+
+
+def _save_thumbnail(thumb: Image.Image, folder: Path, stem: str) -> str:
+    """Write a thumbnail as `stem-small.jpg` (PNG when it has an alpha channel)."""
+    kind = _PNG if thumb.mode == "RGBA" else _JPEG
+    name = f"{stem}-small.{kind.extension}"
+    _save_atomically(folder / name, thumb, kind)
+    return name
 
 
 def _blurhash(thumb: Image.Image) -> str:

@@ -20,13 +20,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.errors import NotFound, PayloadTooLarge, Unprocessable
+from fedcity.errors import FedcityError, NotFound, PayloadTooLarge, Unprocessable
+from fedcity.i18n import N_
 from fedcity.ids import new_id
 from fedcity.services.limits import (
-    MAX_MEDIA_ATTACHMENTS,
     MAX_MEDIA_DESCRIPTION,
     check_length,
 )
@@ -37,6 +37,21 @@ from fedcity.storage.types import utcnow
 
 # A stored file's path relative to the root: YYYY/MM/<id>[-small].<ext>
 STORED_PATH = re.compile(r"\d{4}/\d{2}/\d{1,20}(?:-small)?\.([a-z0-9]{2,5})")
+
+
+# By the kind of file, once its first bytes are in (None before).
+TOO_LARGE = {
+    None: N_("Validation failed: File is too large (the limit for files is {limit})"),
+    "image": N_(
+        "Validation failed: File is too large (the limit for images is {limit})"
+    ),
+    "video": N_(
+        "Validation failed: File is too large (the limit for video and audio is {limit})"
+    ),
+    "audio": N_(
+        "Validation failed: File is too large (the limit for video and audio is {limit})"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -119,18 +134,15 @@ class IncomingFile:
             raise Unprocessable(imaging.INVALID_TYPE)
 
     def _check_size(self) -> None:
-        if self.kind is None:
+        kind = None if self.kind is None else self.kind.kind
+        if kind is None:
             limit = max(self.limits.max_image_bytes, self.limits.max_video_bytes)
-            what = "files"
-        elif self.kind.kind == "image":
-            limit, what = self.limits.max_image_bytes, "images"
+        elif kind == "image":
+            limit = self.limits.max_image_bytes
         else:
-            limit, what = self.limits.max_video_bytes, "video and audio"
+            limit = self.limits.max_video_bytes
         if self.size > limit:
-            raise PayloadTooLarge(
-                f"Validation failed: File is too large (the limit for {what} is "
-                f"{_mebibytes(limit)})"
-            )
+            raise PayloadTooLarge(TOO_LARGE[kind], limit=_mebibytes(limit))
 
     async def _close(self) -> None:
         if self._fh is not None:
@@ -158,7 +170,11 @@ async def create_media(
     *,
     description: str | None = None,
     focus: str | None = None,
+    thumbnail: IncomingFile | None = None,
 ) -> MediaAttachment:
+    """Store an upload (an image re-encoded, video and audio as sent) as media not
+    yet in a status; a `thumbnail` image becomes its preview, as in Mastodon (a
+    video has none otherwise: no frame is extracted)."""
     kind = await incoming.finish()
     text = _description(description)
     focus_x, focus_y = parse_focus(focus)
@@ -196,9 +212,52 @@ async def create_media(
         row.type = MediaType.VIDEO if kind.kind == "video" else MediaType.AUDIO
         row.file_path = f"{folder}/{name}"
         row.file_size = incoming.size
+    if thumbnail is not None:
+        await _with_thumbnail(storage, row, thumbnail)
     session.add(row)
     await session.flush()
     return row
+
+
+async def set_thumbnail(
+    storage: MediaStorage, row: MediaAttachment, incoming: IncomingFile
+) -> str | None:
+    """Make the uploaded image `incoming` the media's preview (Mastodon's custom
+    `thumbnail`, served as `preview_url`, its blurhash and `meta.small`). Returns
+    the stored path of the preview it replaces, to discard after the commit.
+
+    Raises:
+        Unprocessable: the upload is empty, not an image, or not a usable one.
+    """
+    kind = await incoming.finish()
+    if kind.kind != "image":
+        raise Unprocessable("Validation failed: Thumbnail content type is invalid")
+    folder = f"{utcnow():%Y/%m}"
+    done = await asyncio.to_thread(
+        imaging.process_thumbnail,
+        incoming.path,
+        kind,
+        storage.root / folder,
+        str(new_id()),  # a new name: files are served as immutable
+    )
+    replaced = row.thumbnail_path
+    row.thumbnail_path = f"{folder}/{done.file_name}"
+    row.thumbnail_width, row.thumbnail_height = done.width, done.height
+    row.blurhash = done.blurhash
+    return replaced
+
+
+async def _with_thumbnail(
+    storage: MediaStorage, row: MediaAttachment, thumbnail: IncomingFile
+) -> None:
+    """Set a new upload's preview; an image's own thumbnail gives way to it. The
+    files written so far are removed if the thumbnail is refused."""
+    try:
+        replaced = await set_thumbnail(storage, row, thumbnail)
+    except FedcityError:
+        await discard_files(storage, stored_paths(row))
+        raise
+    await discard_files(storage, [replaced])
 
 
 def _move(source: Path, target: Path) -> None:
@@ -210,7 +269,7 @@ def _description(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip()
-    check_length("Description", value, MAX_MEDIA_DESCRIPTION)
+    check_length(N_("Description"), value, MAX_MEDIA_DESCRIPTION)
     return value or None
 
 
@@ -249,7 +308,7 @@ async def update_media(
     """Change description or focus of media not yet in a (live) status, as Mastodon
     does; a posted status changes its media by being edited."""
     row = await get_own_media(session, actor, media_id)
-    if not await _is_free(session, row, None):
+    if not await is_free(session, row, None):
         raise NotFound("Record not found")
     if description is not None:
         row.description = _description(description)
@@ -268,15 +327,17 @@ async def delete_media(
     Raises: NotFound: not the actor's; Unprocessable: a status uses it.
     """
     row = await get_own_media(session, actor, media_id)
-    if not await _is_free(session, row, None):
+    if not await is_free(session, row, None):
         raise Unprocessable("Media attachment is currently used by a status")
-    paths = [p for p in (row.file_path, row.thumbnail_path) if p]
+    paths = stored_paths(row)
     await session.delete(row)
     await session.flush()
-    for relative in paths:
-        found = storage.stored_file(relative)
-        if found is not None:
-            await asyncio.to_thread(found[0].unlink, missing_ok=True)
+    await discard_files(storage, paths)
+
+
+def stored_paths(row: MediaAttachment) -> list[str]:
+    """The files a media row keeps under the media root: the file and its preview."""
+    return [path for path in (row.file_path, row.thumbnail_path) if path]
 
 
 @dataclass(frozen=True)
@@ -306,69 +367,17 @@ async def apply_media_edits(
     await session.flush()
 
 
-# --- attaching to posts ------------------------------------------------------------
-
-
-def check_count(media_ids: Sequence[int]) -> list[int]:
-    ids = list(dict.fromkeys(media_ids))
-    if len(ids) > MAX_MEDIA_ATTACHMENTS:
-        raise Unprocessable(
-            f"Validation failed: Cannot attach more than {MAX_MEDIA_ATTACHMENTS} files"
-        )
-    return ids
-
-
-async def set_post_media(
-    session: AsyncSession, actor: Actor, post: Post, media_ids: Sequence[int]
-) -> list[MediaAttachment]:
-    """Make `media_ids` (in that order) the post's attachments. Each must belong to
-    `actor` and be free: never attached, or attached to this post or to a deleted one
-    (delete and redraft). Media dropped from the post stay stored, unattached."""
-    ids = check_count(media_ids)
-    found = await q.list_media_by_ids(session, ids)
-    rows: list[MediaAttachment] = []
-    for media_id in ids:
-        row = found.get(media_id)
-        if row is None or row.actor_id != actor.id:
-            raise Unprocessable(
-                f"Validation failed: Media attachment {media_id} was not found"
-            )
-        if not await _is_free(session, row, post.id):
-            raise Unprocessable(
-                f"Validation failed: Media attachment {media_id} is already "
-                "attached to another status"
-            )
-        rows.append(row)
-    kinds = {row.type for row in rows}
-    if len(rows) > 1 and kinds & {MediaType.VIDEO, MediaType.AUDIO}:
-        raise Unprocessable(
-            "Validation failed: Cannot attach a video or audio file with other files"
-        )
-    await session.execute(
-        update(MediaAttachment)
-        .where(MediaAttachment.post_id == post.id, MediaAttachment.id.not_in(ids))
-        .values(post_id=None, position=0)
-        .execution_options(synchronize_session="fetch")
-    )
-    for position, row in enumerate(rows):
-        row.post_id, row.position = post.id, position
-    await session.flush()
-    return rows
-
-
-async def _is_free(
+async def is_free(
     session: AsyncSession, row: MediaAttachment, post_id: int | None
 ) -> bool:
+    """Whether `row` may join `post_id` (None: no post): it is in no post, in
+    that one, or in a deleted one (delete and redraft)."""
     if row.post_id is None or row.post_id == post_id:
         return True
     deleted_at = await session.scalar(
         select(Post.deleted_at).where(Post.id == row.post_id)
     )
     return deleted_at is not None
-
-
-async def count_post_media(session: AsyncSession, post_id: int) -> int:
-    return len(await q.list_media_for_post(session, post_id))
 
 
 async def discard_files(storage: MediaStorage, paths: Iterable[str | None]) -> None:

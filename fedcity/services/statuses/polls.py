@@ -73,10 +73,6 @@ class RemoteVoteData:
     title: str
 
 
-def _invalid(message: str) -> Unprocessable:
-    return Unprocessable(f"Validation failed: {message}")
-
-
 def check_new_poll(cmd: NewPoll) -> None:
     """Mastodon's PollValidator.
 
@@ -84,19 +80,28 @@ def check_new_poll(cmd: NewPoll) -> None:
         Unprocessable: too few or many options, long or duplicate ones, bad duration.
     """
     if len(cmd.options) < 2:
-        raise _invalid("Poll options must have more than one item")
+        raise Unprocessable(
+            "Validation failed: Poll options must have more than one item"
+        )
     if len(cmd.options) > MAX_POLL_OPTIONS:
-        raise _invalid(f"Poll options can't contain more than {MAX_POLL_OPTIONS} items")
+        raise Unprocessable(
+            "Validation failed: Poll options can't contain more than {limit} items",
+            limit=MAX_POLL_OPTIONS,
+        )
     if any(len(o) > MAX_POLL_OPTION_CHARACTERS or not o.strip() for o in cmd.options):
-        raise _invalid(
-            f"Poll options cannot be longer than {MAX_POLL_OPTION_CHARACTERS} characters each"
+        raise Unprocessable(
+            "Validation failed: Poll options cannot be longer than {limit} "
+            "characters each",
+            limit=MAX_POLL_OPTION_CHARACTERS,
         )
     if len(set(cmd.options)) != len(cmd.options):
-        raise _invalid("Poll options contain duplicate items")
+        raise Unprocessable("Validation failed: Poll options contain duplicate items")
     if cmd.expires_in > MAX_POLL_EXPIRATION:
-        raise _invalid("Poll expires at is too far into the future")
+        raise Unprocessable(
+            "Validation failed: Poll expires at is too far into the future"
+        )
     if cmd.expires_in < MIN_POLL_EXPIRATION:
-        raise _invalid("Poll expires at is too soon")
+        raise Unprocessable("Validation failed: Poll expires at is too soon")
 
 
 def is_expired(poll: Poll, now: datetime | None = None) -> bool:
@@ -169,15 +174,15 @@ async def vote(
             there), for a choice already made in a multiple-choice one, as Mastodon.
     """
     if is_expired(poll):
-        raise _invalid("The poll has already ended")
+        raise Unprocessable("Validation failed: The poll has already ended")
     if not choices or any(c < 0 or c >= len(poll.options) for c in choices):
-        raise _invalid("The chosen vote option does not exist")
+        raise Unprocessable("Validation failed: The chosen vote option does not exist")
     if post.actor_id == voter.id:
-        raise _invalid("You cannot vote in your own polls")
+        raise Unprocessable("Validation failed: You cannot vote in your own polls")
     already = (await q.list_own_votes(session, voter.id, [poll.id])).get(poll.id, [])
     made = [*already, *choices]
     if len(set(made)) != len(made) or (not poll.multiple and len(made) > 1):
-        raise _invalid("You have already voted on this poll")
+        raise Unprocessable("Validation failed: You have already voted on this poll")
     votes = []
     for choice in choices:
         vote_id = new_id()

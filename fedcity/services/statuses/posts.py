@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity import text
 from fedcity.errors import Forbidden, NotFound, Unprocessable
+from fedcity.i18n import N_
 from fedcity.ids import new_id
 from fedcity.jobs.verbs import PostRef, Verb, enqueue_federate
 from fedcity.previews.cards import queue_card_fetch
@@ -32,7 +33,7 @@ from fedcity.services.notifications.notify import (
     withdraw_for_post,
     withdraw_from_author,
 )
-from fedcity.services.statuses import custom_emojis, search_index
+from fedcity.services.statuses import attachments, custom_emojis, search_index
 from fedcity.services.statuses import media as media_service
 from fedcity.services.statuses.counters import bump_actor, bump_post, count_new_post
 from fedcity.services.statuses.mentions import (
@@ -87,7 +88,7 @@ async def create_local_post(
         NotFound: a reply to a post the author cannot see.
     """
     check_text(cmd, has_media=bool(cmd.media_ids))
-    media_service.check_count(cmd.media_ids or ())
+    attachments.check_count(cmd.media_ids or ())
     parent = await _reply_target(session, author, cmd.in_reply_to_id)
     post_id = new_id()
     now = utcnow()
@@ -115,7 +116,7 @@ async def create_local_post(
     session.add(post)
     await session.flush()
     if cmd.media_ids:
-        await media_service.set_post_media(session, author, post, cmd.media_ids)
+        await attachments.set_post_media(session, author, post, cmd.media_ids)
     mentioned = unique_actors(cmd.mentions.values())
     await attach_mentions_and_tags(
         session, post, mentioned, text.extract_hashtags(cmd.text)
@@ -144,9 +145,9 @@ async def edit_local_post(
     _require_author(author, post)
     await keep_version(session, post)  # before the media change
     if cmd.media_ids is not None:
-        await media_service.set_post_media(session, author, post, cmd.media_ids)
+        await attachments.set_post_media(session, author, post, cmd.media_ids)
     await media_service.apply_media_edits(session, post, cmd.media_edits)
-    has_media = await media_service.count_post_media(session, post.id) > 0
+    has_media = await attachments.count_post_media(session, post.id) > 0
     check_text(cmd, has_media=has_media)
     post.source = cmd.text
     post.content = _render(urls, cmd.text, cmd.mentions)
@@ -168,8 +169,12 @@ async def edit_local_post(
     return post
 
 
-async def delete_local_post(session: AsyncSession, author: Actor, post: Post) -> None:
-    """Delete a local post or boost; the Delete (or Undo) goes out.
+async def delete_local_post(
+    session: AsyncSession, author: Actor, post: Post, *, delete_media: bool = False
+) -> list[str]:
+    """Delete a local post or boost; the Delete (or Undo) goes out. Its media stay,
+    free for a redraft, unless `delete_media` (Mastodon's parameter) deletes them:
+    then the paths of their files are returned, to discard after the commit.
 
     Raises:
         Forbidden: `author` did not write it.
@@ -178,6 +183,9 @@ async def delete_local_post(session: AsyncSession, author: Actor, post: Post) ->
     verb = Verb.UNDO_ANNOUNCE if post.reblog_of_id else Verb.DELETE
     await tombstone(session, post)
     await enqueue_federate(session, verb, PostRef(post.id))
+    if not delete_media:
+        return []
+    return await attachments.delete_post_media(session, post.id)
 
 
 def check_text(cmd: NewPost, *, has_media: bool = False) -> None:
@@ -192,10 +200,10 @@ def check_text(cmd: NewPost, *, has_media: bool = False) -> None:
         raise Unprocessable("Validation failed: Text can't be blank")
     if len(body) + len(spoiler) > MAX_STATUS_CHARACTERS:
         raise Unprocessable(
-            "Validation failed: Text character limit of "
-            f"{MAX_STATUS_CHARACTERS} exceeded"
+            "Validation failed: Text character limit of {limit} exceeded",
+            limit=MAX_STATUS_CHARACTERS,
         )
-    check_length("Language", cmd.language, MAX_LANGUAGE_CODE)
+    check_length(N_("Language"), cmd.language, MAX_LANGUAGE_CODE)
 
 
 async def _reply_target(

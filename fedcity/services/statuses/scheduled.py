@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
-from fedcity.services.statuses import media as media_service
-from fedcity.services.statuses import polls, posts
+from fedcity.services.statuses import attachments, polls, posts
 from fedcity.services.statuses.visibility import get_visible_post
 from fedcity.storage.models import Actor, ScheduledStatus, Visibility
 from fedcity.storage.queries import actors as actor_q
@@ -123,8 +122,8 @@ def _check_time(when: datetime) -> None:
 async def _check_limits(session: AsyncSession, author: Actor, when: datetime) -> None:
     if await q.count_scheduled(session, author.id) >= TOTAL_LIMIT:
         raise Unprocessable(
-            "Validation failed: You have exceeded the limit of "
-            f"{TOTAL_LIMIT} scheduled posts"
+            "Validation failed: You have exceeded the limit of {limit} scheduled posts",
+            limit=TOTAL_LIMIT,
         )
     await _check_daily_limit(session, author, when)
 
@@ -137,20 +136,21 @@ async def _check_daily_limit(
     if count >= DAILY_LIMIT:
         raise Unprocessable(
             "Validation failed: You have exceeded the limit of "
-            f"{DAILY_LIMIT} scheduled posts for today"
+            "{limit} scheduled posts for today",
+            limit=DAILY_LIMIT,
         )
 
 
 async def _check_post(session: AsyncSession, author: Actor, cmd: posts.NewPost) -> None:
     """What can be checked now is checked now, so the client hears of it at once."""
-    media_ids = media_service.check_count(cmd.media_ids or ())
+    media_ids = attachments.check_count(cmd.media_ids or ())
     posts.check_text(cmd, has_media=bool(media_ids))
     found = await media_q.list_media_by_ids(session, media_ids)
     for media_id in media_ids:
         media = found.get(media_id)
         if media is None or media.actor_id != author.id:
             raise Unprocessable(
-                f"Validation failed: Media attachment {media_id} was not found"
+                "Validation failed: Media attachment {id} was not found", id=media_id
             )
     if cmd.in_reply_to_id is not None:
         await get_visible_post(session, author, cmd.in_reply_to_id)

@@ -96,6 +96,18 @@ def followed_tag_post_ids(viewer_id: int) -> Select[int]:
     )
 
 
+def home_reply_shown(viewer_id: int, followed: Select[int]) -> ColumnElement[bool]:
+    """Mastodon's rule for replies in home (FeedManager#filter_from_home?): a reply
+    shows only if it answers the viewer, its own author (a thread) or an account
+    the viewer follows; a reply to a post unknown here stays out."""
+    return or_(
+        and_(Post.in_reply_to_id.is_(None), Post.in_reply_to_uri.is_(None)),
+        Post.in_reply_to_actor_id == Post.actor_id,
+        Post.in_reply_to_actor_id == viewer_id,
+        Post.in_reply_to_actor_id.in_(followed),
+    )
+
+
 def list_filter(lst: UserList) -> ColumnElement[bool]:
     """Posts by the list's members, with its replies policy applied. Replies to
     oneself (threads) always show."""

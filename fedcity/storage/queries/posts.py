@@ -203,6 +203,11 @@ def in_followed_languages(viewer_id: int) -> ColumnElement[bool]:
 
 
 def home_filter(viewer_id: int) -> ColumnElement[bool]:
+    """What Mastodon's FeedManager puts in a home feed: one's own posts; the posts
+    and boosts of accepted follows (a direct post only if it mentions the viewer),
+    under its rules for replies (`feeds.home_reply_shown`), boosts, exclusive
+    lists and languages; public posts with a followed hashtag. A post that only
+    mentions the viewer is a notification, not a home item."""
     followed = select(Follow.target_id).where(
         Follow.actor_id == viewer_id, Follow.state == FollowState.ACCEPTED
     )
@@ -211,9 +216,7 @@ def home_filter(viewer_id: int) -> ColumnElement[bool]:
         Follow.actor_id == viewer_id, Follow.show_reblogs.is_(False)
     )
     mentioned = select(Mention.post_id).where(Mention.actor_id == viewer_id)
-    # Muted, blocked and domain-blocked accounts leave home (one's own posts stay);
-    # members of exclusive lists are read in their list instead; public posts with
-    # a followed hashtag join in.
+    # Muted, blocked and domain-blocked accounts leave home (one's own posts stay).
     return or_(
         Post.actor_id == viewer_id,
         and_(
@@ -222,14 +225,17 @@ def home_filter(viewer_id: int) -> ColumnElement[bool]:
                 and_(
                     Post.actor_id.in_(followed),
                     Post.actor_id.not_in(feeds.exclusive_list_members(viewer_id)),
-                    Post.visibility != Visibility.DIRECT,
+                    or_(
+                        Post.visibility != Visibility.DIRECT,
+                        Post.id.in_(mentioned),
+                    ),
                     or_(
                         Post.reblog_of_id.is_(None),
                         Post.actor_id.not_in(boosts_hidden),
                     ),
+                    feeds.home_reply_shown(viewer_id, followed),
                     in_followed_languages(viewer_id),
                 ),
-                Post.id.in_(mentioned),
                 and_(
                     Post.visibility == Visibility.PUBLIC,
                     Post.id.in_(feeds.followed_tag_post_ids(viewer_id)),
