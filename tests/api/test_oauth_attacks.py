@@ -1,5 +1,5 @@
 """The consent page as an attacker would try it: a form posted from another site, a
-leaking Referer."""
+leaking Referer, and an authorization code replayed after it was exchanged."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tests.support.oauth_flow import (
     IVORY,
     consent,
     cookie_session,
+    exchange_code,
     register_app,
 )
 
@@ -105,3 +106,46 @@ async def test_html_pages_tell_browsers_to_keep_the_referrer_on_this_site(instan
     for reply in (page, profile, failed):
         assert reply.content_type == "text/html"
         assert reply.headers["Referrer-Policy"] == "same-origin"
+
+
+async def test_replayed_code_revokes_the_token_it_issued(instance):
+    # Given a code already exchanged for a working token
+    await instance.create_account("mayor")
+    async with cookie_session() as session:
+        app = await register_app(session, instance.base_url, IVORY)
+        _, location, _ = await consent(session, instance.base_url, app)
+        code = parse_qs(urlsplit(location).query)["code"][0]
+        status, body = await exchange_code(session, instance.base_url, app, code)
+        assert status == 200
+        http = Http(session, instance.base_url)
+        token = body["access_token"]
+        me = await http.get("/api/v1/accounts/verify_credentials", token=token)
+        assert me.status == 200
+        # When the code is presented again (it leaked, and someone replays it)
+        again, error = await exchange_code(session, instance.base_url, app, code)
+        # Then it is refused, and the token it issued no longer works (RFC 6749 §4.1.2)
+        assert again == 400
+        assert error["error"] == "invalid_grant"
+        me = await http.get("/api/v1/accounts/verify_credentials", token=token)
+        assert me.status == 401
+
+
+async def test_replayed_code_leaves_other_tokens_alone(instance):
+    # Given two codes exchanged for two tokens by the same app
+    await instance.create_account("mayor")
+    async with cookie_session() as session:
+        app = await register_app(session, instance.base_url, IVORY)
+        codes, tokens = [], []
+        for _ in range(2):
+            _, location, _ = await consent(session, instance.base_url, app)
+            codes.append(parse_qs(urlsplit(location).query)["code"][0])
+            _, body = await exchange_code(session, instance.base_url, app, codes[-1])
+            tokens.append(body["access_token"])
+        # When the first code is replayed
+        await exchange_code(session, instance.base_url, app, codes[0])
+        http = Http(session, instance.base_url)
+        first = await http.get("/api/v1/accounts/verify_credentials", token=tokens[0])
+        second = await http.get("/api/v1/accounts/verify_credentials", token=tokens[1])
+    # Then only the token of the replayed code is revoked
+    assert first.status == 401
+    assert second.status == 200
