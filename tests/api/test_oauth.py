@@ -24,6 +24,7 @@ from tests.support.oauth_flow import (
     consent,
     cookie_session,
     exchange_code,
+    new_app_token,
     register_app,
 )
 
@@ -248,11 +249,7 @@ async def test_revoked_token_stops_working(instance):
     # Given a token from the code flow
     await instance.create_account("mayor")
     async with cookie_session() as session:
-        app = await register_app(session, instance.base_url, IVORY)
-        _, location, _ = await consent(session, instance.base_url, app)
-        code = parse_qs(urlsplit(location).query)["code"][0]
-        _, body = await exchange_code(session, instance.base_url, app, code)
-        token = body["access_token"]
+        app, _, token = await new_app_token(session, instance.base_url)
         # When the app revokes it
         async with session.post(
             f"{instance.base_url}/oauth/revoke",

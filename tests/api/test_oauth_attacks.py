@@ -14,7 +14,9 @@ from tests.support.oauth_flow import (
     consent,
     cookie_session,
     exchange_code,
+    new_app_token,
     register_app,
+    signed_in_token,
 )
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -112,13 +114,8 @@ async def test_replayed_code_revokes_the_token_it_issued(instance):
     # Given a code already exchanged for a working token
     await instance.create_account("mayor")
     async with cookie_session() as session:
-        app = await register_app(session, instance.base_url, IVORY)
-        _, location, _ = await consent(session, instance.base_url, app)
-        code = parse_qs(urlsplit(location).query)["code"][0]
-        status, body = await exchange_code(session, instance.base_url, app, code)
-        assert status == 200
+        app, code, token = await new_app_token(session, instance.base_url)
         http = Http(session, instance.base_url)
-        token = body["access_token"]
         me = await http.get("/api/v1/accounts/verify_credentials", token=token)
         assert me.status == 200
         # When the code is presented again (it leaked, and someone replays it)
@@ -134,18 +131,15 @@ async def test_replayed_code_leaves_other_tokens_alone(instance):
     # Given two codes exchanged for two tokens by the same app
     await instance.create_account("mayor")
     async with cookie_session() as session:
-        app = await register_app(session, instance.base_url, IVORY)
-        codes, tokens = [], []
-        for _ in range(2):
-            _, location, _ = await consent(session, instance.base_url, app)
-            codes.append(parse_qs(urlsplit(location).query)["code"][0])
-            _, body = await exchange_code(session, instance.base_url, app, codes[-1])
-            tokens.append(body["access_token"])
+        app, code, first_token = await new_app_token(session, instance.base_url)
+        _, second_token = await signed_in_token(session, instance.base_url, app)
         # When the first code is replayed
-        await exchange_code(session, instance.base_url, app, codes[0])
+        await exchange_code(session, instance.base_url, app, code)
         http = Http(session, instance.base_url)
-        first = await http.get("/api/v1/accounts/verify_credentials", token=tokens[0])
-        second = await http.get("/api/v1/accounts/verify_credentials", token=tokens[1])
+        first = await http.get("/api/v1/accounts/verify_credentials", token=first_token)
+        second = await http.get(
+            "/api/v1/accounts/verify_credentials", token=second_token
+        )
     # Then only the token of the replayed code is revoked
     assert first.status == 401
     assert second.status == 200

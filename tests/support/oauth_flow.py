@@ -4,6 +4,8 @@ code at the token endpoint."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import aiohttp
 
 from tests.support.browser import form_fields
@@ -83,3 +85,20 @@ async def exchange_code(session, base, app, code, verifier=None):
         data["code_verifier"] = verifier
     reply = await Http(session, base).post("/oauth/token", data=data)
     return reply.status, reply.json()
+
+
+async def signed_in_token(session, base, app) -> tuple[str, str]:
+    """The mayor approves on the consent page and the app exchanges the code:
+    (the code, the token)."""
+    _, location, _ = await consent(session, base, app)
+    code = parse_qs(urlsplit(location).query)["code"][0]
+    status, body = await exchange_code(session, base, app, code)
+    assert status == 200
+    return code, body["access_token"]
+
+
+async def new_app_token(session, base) -> tuple[dict, str, str]:
+    """A new app signed in as the mayor: (the app, its code, its token)."""
+    app = await register_app(session, base, IVORY)
+    code, token = await signed_in_token(session, base, app)
+    return app, code, token
