@@ -22,7 +22,8 @@ from fedcity import errors
 
 MARKER = "N_"
 # Errors defined elsewhere whose message is not their first argument.
-OTHER_ERRORS = {"OAuthError": 1}
+# CodeReplayed takes no message: it always says _INVALID_GRANT, a marked constant.
+OTHER_ERRORS = {"OAuthError": 1, "CodeReplayed": 1}
 UNTRANSLATED = {"ConfigError"}
 
 

@@ -12,6 +12,8 @@ import threading
 import time
 from datetime import datetime
 
+from fedcity.errors import NotFound
+
 _SEQUENCE_BITS = 16
 _SEQUENCE_MASK = (1 << _SEQUENCE_BITS) - 1
 
@@ -56,3 +58,40 @@ def id_floor_for(moment: datetime) -> int:
 
 def time_of(snowflake: int) -> float:
     return (snowflake >> _SEQUENCE_BITS) / 1000
+
+
+# The id columns are signed 64-bit integers (BIGINT): a larger number is no row's id,
+# and SQLite cannot even bind it.
+MAX_ID = (1 << 63) - 1
+_MAX_DIGITS = len(str(MAX_ID))
+
+
+def parse_id(value: object) -> int | None:
+    """The id a client or peer sent, or None when it cannot be one of ours.
+
+    Every id from outside goes through here, so that a malformed one is "not found"
+    rather than a crash: ASCII digits only (`str.isdigit()` accepts "²", which `int()`
+    refuses, and `int()` accepts " 1", "+1", "1_0" and Arabic-Indic digits), within signed 64 bits.
+    A JSON integer is taken as it is; a boolean is not an id.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= MAX_ID else None
+    if not isinstance(value, str) or not 0 < len(value) <= _MAX_DIGITS:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
+def require_id(value: object) -> int:
+    """`parse_id` for an id that names the record asked for: a malformed one is
+    not found, as an id no row has.
+
+    Raises:
+        NotFound: the value cannot be an id.
+    """
+    found = parse_id(value)
+    if found is None:
+        raise NotFound("Record not found")
+    return found

@@ -8,11 +8,14 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDict
 
-from fedcity.errors import BadRequest, NotFound, Unprocessable
+from fedcity.errors import BadRequest, Unprocessable
+from fedcity.ids import parse_id, require_id
 from fedcity.storage.models import Visibility
 from fedcity.storage.queries.posts import Page
 
 MAX_LIMIT = 40
+MAX_SECONDS = 100 * 366 * 86_400
+NO_ID = 0  # snowflakes are positive: a filter on NO_ID matches nothing
 
 
 async def read_params(request: web.Request) -> MultiDict[Any]:
@@ -93,13 +96,56 @@ def _bracketed(name: str, key: str) -> list[str]:
 
 
 def optional_int(params: MultiDict[Any], key: str) -> int | None:
+    """A count or number of seconds (`limit`, `offset`, `duration`): ASCII digits,
+    maybe negative, within signed 64 bits; else 422. Ids use `optional_id`."""
     value = params.get(key)
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Unprocessable("{key} must be an integer id", key=key) from None
+    text = (
+        str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    )
+    negative = isinstance(text, str) and text.startswith("-")
+    number = parse_id(text[1:] if negative else text)
+    if number is None:
+        raise Unprocessable("{key} must be an integer", key=key)
+    return -number if negative else number
+
+
+def offset(params: MultiDict[Any]) -> int:
+    """`offset` (search, directory, trends): how many to skip, never negative."""
+    return max(0, optional_int(params, "offset") or 0)
+
+
+def seconds(params: MultiDict[Any], key: str) -> int | None:
+    """A duration (`expires_in`, a mute's `duration`) as `optional_int`, within a
+    century either way: past that no date can be computed from it (422)."""
+    value = optional_int(params, key)
+    if value is not None and abs(value) > MAX_SECONDS:
+        raise Unprocessable("Validation failed: {key} is out of range", key=key)
+    return value
+
+
+def optional_id(params: MultiDict[Any], key: str) -> int | None:
+    """A paging or filtering id (`max_id`, `since_id`, `min_id`): None when not
+    sent, or when no row can have it (then it is ignored, as a bound on nothing)."""
+    return parse_id(params.get(key))
+
+
+def filter_id(params: MultiDict[Any], key: str) -> int | None:
+    """An id that narrows a list (`account_id` of notifications or search): None
+    when not sent; a malformed one narrows it to nothing (`NO_ID`, no row's id)."""
+    value = params.get(key)
+    if value in (None, ""):
+        return None
+    found = parse_id(value)
+    return NO_ID if found is None else found
+
+
+def reference_id(params: MultiDict[Any], key: str) -> int | None:
+    """The id of a record the request acts on (`in_reply_to_id`, a report's
+    `account_id`): None when not sent; a malformed one is not found (404)."""
+    value = params.get(key)
+    return None if value in (None, "") else require_id(value)
 
 
 def page(
@@ -107,9 +153,9 @@ def page(
 ) -> Page:
     limit = optional_int(params, "limit") or default_limit
     return Page(
-        max_id=optional_int(params, "max_id"),
-        since_id=optional_int(params, "since_id"),
-        min_id=optional_int(params, "min_id"),
+        max_id=optional_id(params, "max_id"),
+        since_id=optional_id(params, "since_id"),
+        min_id=optional_id(params, "min_id"),
         limit=max(1, min(limit, max_limit)),
     )
 
@@ -132,12 +178,25 @@ def list_param(params: MultiDict[Any], key: str) -> list[str]:
     ]
 
 
+def _raw_ids(params: MultiDict[Any], key: str) -> list[Any]:
+    return [*params.getall(f"{key}[]", []), *params.getall(key, [])]
+
+
 def id_list(params: MultiDict[Any], key: str) -> list[int]:
-    """`key[]` (form) or `key` (JSON array) as integer ids; empty values skipped."""
-    try:
-        return [int(v) for v in list_param(params, key) if v != ""]
-    except ValueError:
-        raise Unprocessable("{key} must be ids", key=key) from None
+    """`key[]` (form) or `key` (JSON array) as ids of records to act on (`media_ids`,
+    a report's `status_ids`); empty values skipped, a malformed one is 422."""
+    found = [parse_id(v) for v in _raw_ids(params, key) if v != ""]
+    if None in found:
+        raise Unprocessable("{key} must be ids", key=key)
+    return [i for i in found if i is not None]
+
+
+def found_ids(params: MultiDict[Any], key: str) -> list[int]:
+    """`key[]` as ids to look up (`id[]` of accounts, statuses, relationships),
+    each once, in the order sent; one that no row can have is left out, as an id
+    that is not found."""
+    found = (parse_id(v) for v in _raw_ids(params, key))
+    return list(dict.fromkeys(i for i in found if i is not None))
 
 
 def attribute_list(params: MultiDict[Any], key: str) -> list[dict[str, Any]]:
@@ -166,7 +225,5 @@ def attribute_list(params: MultiDict[Any], key: str) -> list[dict[str, Any]]:
 
 
 def path_id(request: web.Request, name: str = "id") -> int:
-    try:
-        return int(request.match_info[name])
-    except ValueError:
-        raise NotFound("Record not found") from None
+    """The id in the URL; one that no row can have is not found (404)."""
+    return require_id(request.match_info[name])

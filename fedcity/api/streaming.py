@@ -30,6 +30,7 @@ from fedcity.api.entities.statuses import serialize_account, serialize_one_statu
 from fedcity.api.feeds.filters import filtered_statuses
 from fedcity.appkeys import DB, EVENT_BUS, FEDERATION, STREAM_SOCKETS, STREAMING
 from fedcity.errors import BadRequest, FedcityError, Unauthorized
+from fedcity.ids import parse_id
 from fedcity.services.accounts import accounts
 from fedcity.services.accounts.scopes import has_scope
 from fedcity.storage.db import Database
@@ -275,7 +276,7 @@ async def _authorize(
 
 async def _authorize_list(db: Database, key: StreamKey, viewer: Actor) -> None:
     """Only a list's owner may stream it (Mastodon's `authorizeListAccess`)."""
-    list_id = int(key.param) if key.param and key.param.isdigit() else None
+    list_id = parse_id(key.param)
     async with db.session() as session:
         row = await session.get(UserList, list_id) if list_id is not None else None
     if row is None or row.actor_id != viewer.id:

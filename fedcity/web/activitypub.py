@@ -30,6 +30,7 @@ from fedcity.federation.render.statuses import (
 )
 from fedcity.federation.signatures.verify import parse_signature
 from fedcity.federation.vocab import Document
+from fedcity.ids import parse_id, require_id
 from fedcity.services.accounts import featured_tags
 from fedcity.services.social import pins
 from fedcity.services.statuses import custom_emojis
@@ -128,10 +129,7 @@ async def _signed_viewer(request: web.Request) -> Actor | None:
 
 async def _visible_post(request: web.Request) -> tuple[Actor, Post]:
     actor = await _local_actor(request)
-    try:
-        post_id = int(request.match_info["post_id"])
-    except ValueError:
-        raise NotFound() from None
+    post_id = require_id(request.match_info["post_id"])
     async with request.app[DB].session() as session:
         post = await post_q.get_post_by_id(session, post_id)
     if post is None or post.actor_id != actor.id or post.reblog_of_id is not None:
@@ -170,9 +168,9 @@ async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
 
 async def emoji_get(request: web.Request) -> web.Response:
     """A custom emoji of this instance as an `Emoji` object, as Mastodon serves it."""
-    emoji_id = request.match_info["emoji_id"]
+    emoji_id = require_id(request.match_info["emoji_id"])
     async with request.app[DB].session() as session:
-        row = await custom_emojis.get_local(session, int(emoji_id))
+        row = await custom_emojis.get_local(session, emoji_id)
     if row is None:
         raise NotFound("No such emoji")
     ref = custom_emojis.local_ref(row)
@@ -190,7 +188,8 @@ async def status_activity_get(request: web.Request) -> web.Response:
 
 
 async def activity_get(request: web.Request) -> web.Response:
-    uri = request.app[FEDERATION].urls.activity(int(request.match_info["activity_id"]))
+    activity_id = require_id(request.match_info["activity_id"])
+    uri = request.app[FEDERATION].urls.activity(activity_id)
     return await _stored_activity(request, uri, require_public=True)
 
 
@@ -214,13 +213,12 @@ async def _stored_activity(
 
 
 def _page_number(request: web.Request) -> int | None:
+    """`?page=N` of a followers or following collection; a page that cannot be
+    one (`page=true`, "²") is the first."""
     raw = request.query.get("page")
     if raw is None:
         return None
-    try:
-        return max(1, int(raw))
-    except ValueError:
-        return 1
+    return max(1, parse_id(raw) or 1)
 
 
 async def followers_get(request: web.Request) -> web.Response:
@@ -251,15 +249,17 @@ async def _follow_collection(request: web.Request, *, followers: bool) -> web.Re
             return activity_response(render_collection(base, total, None))
         if page is None:
             return activity_response(render_collection(base, total, f"{base}?page=1"))
+        offset = (page - 1) * PAGE_SIZE
         stmt = (
             select(Actor.uri)
             .join(Follow, theirs == Actor.id)
             .where(*where)
             .order_by(Follow.id.desc())
-            .offset((page - 1) * PAGE_SIZE)
+            .offset(offset)
             .limit(PAGE_SIZE)
         )
-        items = list((await session.scalars(stmt)).all())
+        # Past the end the page is empty: no query, whose OFFSET could overflow.
+        items = list((await session.scalars(stmt)).all()) if offset < total else []
     next_page = f"{base}?page={page + 1}" if page * PAGE_SIZE < total else None
     prev_page = f"{base}?page={page - 1}" if page > 1 else None
     doc = render_collection_page(
@@ -314,10 +314,7 @@ async def outbox_get(request: web.Request) -> web.Response:
             return activity_response(
                 render_collection(base, int(total or 0), f"{base}?page=true")
             )
-        max_id = request.query.get("max_id")
-        page = Page(
-            max_id=int(max_id) if max_id and max_id.isdigit() else None, limit=PAGE_SIZE
-        )
+        page = Page(max_id=parse_id(request.query.get("max_id")), limit=PAGE_SIZE)
         posts = await post_q.list_page(session, select(Post).where(*public), page)
         items = [await _outbox_item(request, session, actor, p) for p in posts]
     next_page = (

@@ -1,4 +1,5 @@
-"""Request-wide concerns: errors as `{"error": …}`, CORS for API and discovery paths."""
+"""Request-wide concerns: errors as `{"error": …}`, CORS for API and discovery paths,
+the same-origin rule for browser forms, and the referrer policy of HTML pages."""
 
 from __future__ import annotations
 
@@ -6,20 +7,47 @@ import logging
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from yarl import URL
 
 from fedcity import i18n
+from fedcity.appkeys import SETTINGS
 from fedcity.errors import FedcityError
 
 log = logging.getLogger(__name__)
 
 NOT_FOUND = i18n.N_("Record not found")
 INTERNAL_ERROR = i18n.N_("Internal server error")
-CORS_PREFIXES = ("/api/", "/oauth/", "/.well-known/", "/nodeinfo/")
-JSON_ERROR_PREFIXES = (*CORS_PREFIXES, "/users/", "/inbox", "/activities/", "/actor")
+# Paths that apps call from any origin (web clients such as Elk and Phanpy run on
+# their own sites), with bearer tokens or client credentials, never cookies. As
+# Mastodon's config/initializers/cors.rb: the consent page (/oauth/authorize) is not
+# one of them.
+CORS_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/")
+CORS_PATHS = ("/oauth/token", "/oauth/revoke", "/oauth/userinfo")
+JSON_ERROR_PREFIXES = (
+    *CORS_PREFIXES,
+    "/oauth/",
+    "/users/",
+    "/inbox",
+    "/activities/",
+    "/actor",
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Sec-Fetch-Site values of a request the site made itself, or the person typed.
+OWN_FETCH_SITES = frozenset({"same-origin", "none"})
 
 
 def _wants_json_errors(path: str) -> bool:
     return path.startswith(JSON_ERROR_PREFIXES)
+
+
+def is_cross_origin_api(path: str) -> bool:
+    """True for the paths open to every origin (CORS), which never read cookies."""
+    return path.startswith(CORS_PREFIXES) or path.rstrip("/") in CORS_PATHS
+
+
+def _is_inbox(path: str) -> bool:
+    # Server-to-server POSTs, authenticated by HTTP signatures, never by cookies.
+    return path == "/inbox" or path.endswith("/inbox")
 
 
 def error_response(status: int, message: str) -> web.Response:
@@ -58,9 +86,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 @web.middleware
 async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if not request.path.startswith(CORS_PREFIXES) and request.path not in (
-        "/.well-known/webfinger",
-    ):
+    if not is_cross_origin_api(request.path):
         return await handler(request)
     if (
         request.method == "OPTIONS"
@@ -81,6 +107,63 @@ async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
         "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, "
         "X-Request-Id, Idempotency-Key"
     )
+    return response
+
+
+def _same_origin(request: web.Request) -> bool:
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in OWN_FETCH_SITES:
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    own = URL(request.app[SETTINGS].instance.base_url)
+    sent = URL(origin)
+    return (sent.scheme, sent.host, sent.port) == (own.scheme, own.host, own.port)
+
+
+@web.middleware
+async def same_origin_forms(
+    request: web.Request, handler: Handler
+) -> web.StreamResponse:
+    """Refuse a state-changing browser request sent from another site.
+
+    Cookie-authenticated routes (the consent page now, the web pages to come) would
+    otherwise act on a form another site submits in the person's browser. As Rails'
+    forgery protection origin check does for Mastodon: refused when `Sec-Fetch-Site`
+    says another site, or `Origin` is not this instance's; a request with neither
+    header (old browsers, non-browser clients) is let through to the CSRF token check.
+    The client API and inboxes read no cookies and are open to every origin.
+    """
+    if (
+        request.method in SAFE_METHODS
+        or is_cross_origin_api(request.path)
+        or _is_inbox(request.path)
+        or _same_origin(request)
+    ):
+        return await handler(request)
+    log.info("%s %s refused: sent from another site", request.method, request.path)
+    return error_response(403, "This form was sent from another site")
+
+
+def _keep_referrer_here(response: web.StreamResponse) -> None:
+    if response.content_type == "text/html" and not response.prepared:
+        response.headers["Referrer-Policy"] = "same-origin"
+
+
+@web.middleware
+async def referrer_policy(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """`Referrer-Policy: same-origin` on every HTML answer, error pages included.
+
+    Consent pages carry client ids, states and (out of band) codes in their URLs; a
+    link or resource on a page must not hand those to another site in `Referer`.
+    """
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        _keep_referrer_here(exc)
+        raise
+    _keep_referrer_here(response)
     return response
 
 

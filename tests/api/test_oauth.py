@@ -15,15 +15,20 @@ from tests.support.browser import (
     OOB,
     Browser,
     authorization_code,
-    form_fields,
     pkce_pair,
 )
 from tests.support.http import Http
+from tests.support.oauth_flow import (
+    IVORY,
+    PASSWORD,
+    consent,
+    cookie_session,
+    exchange_code,
+    new_app_token,
+    register_app,
+)
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-IVORY = "com.tapbots.Ivory.1234:/request_token"
-PASSWORD = "correct horse battery"
 
 
 async def test_mastodon_py_logs_in_with_the_out_of_band_flow(instance):
@@ -57,80 +62,14 @@ async def test_mastodon_py_logs_in_with_the_out_of_band_flow(instance):
     assert result["posted"]["account"]["username"] == "mayor"
 
 
-async def _register(session: aiohttp.ClientSession, base: str, redirect: str) -> dict:
-    reply = await Http(session, base).post(
-        "/api/v1/apps",
-        json={
-            "client_name": "Ivory",
-            "redirect_uris": [redirect],
-            "scopes": "read write follow push",
-        },
-    )
-    assert reply.status == 200
-    return reply.json()
-
-
-async def _consent(
-    session,
-    base,
-    app,
-    *,
-    challenge=None,
-    decision="approve",
-    state="xyz",
-    username="mayor",
-    password=PASSWORD,
-):
-    query = {
-        "response_type": "code",
-        "client_id": app["client_id"],
-        "redirect_uri": IVORY,
-        "scope": "read write",
-        "state": state,
-    }
-    if challenge:
-        query.update(code_challenge=challenge, code_challenge_method="S256")
-    async with session.get(f"{base}/oauth/authorize/", params=query) as page:
-        assert page.status == 200
-        fields = form_fields(await page.text())
-    fields.update(username=username, password=password, decision=decision)
-    async with session.post(
-        f"{base}/oauth/authorize", data=fields, allow_redirects=False
-    ) as response:
-        return (
-            response.status,
-            response.headers.get("Location", ""),
-            await response.text(),
-        )
-
-
-def _browser() -> aiohttp.ClientSession:
-    # Cookies for an IP-address host are refused by default; the tests run on 127.0.0.1.
-    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-
-
-async def _exchange(session, base, app, code, verifier=None):
-    data = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": IVORY,
-        "client_id": app["client_id"],
-        "client_secret": app["client_secret"],
-    }
-    if verifier:
-        data["code_verifier"] = verifier
-    reply = await Http(session, base).post("/oauth/token", data=data)
-    return reply.status, reply.json()
-
-
 async def test_pkce_code_flow_with_custom_scheme_redirect(instance):
     # Given a mobile app registered with a custom-scheme redirect and a PKCE challenge
     await instance.create_account("mayor")
     verifier, challenge = pkce_pair()
-    async with _browser() as session:
-        app = await _register(session, instance.base_url, IVORY)
+    async with cookie_session() as session:
+        app = await register_app(session, instance.base_url, IVORY)
         # When the official approves
-        status, location, _ = await _consent(
+        status, location, _ = await consent(
             session, instance.base_url, app, challenge=challenge
         )
         # Then the app's custom scheme receives the code and the state
@@ -140,33 +79,39 @@ async def test_pkce_code_flow_with_custom_scheme_redirect(instance):
         assert query["state"] == ["xyz"]
         code = query["code"][0]
         # And the code is refused without the verifier, then exchanged with it, once
-        assert (await _exchange(session, instance.base_url, app, code))[0] == 400
-        status, body = await _exchange(session, instance.base_url, app, code, verifier)
+        assert (await exchange_code(session, instance.base_url, app, code))[0] == 400
+        status, body = await exchange_code(
+            session, instance.base_url, app, code, verifier
+        )
         assert status == 200
         assert body["token_type"] == "Bearer"
         assert body["scope"] == "read write"
-        again, error = await _exchange(session, instance.base_url, app, code, verifier)
-        assert again == 400
-        assert error["error"] == "invalid_grant"
         headers = {"Authorization": f"Bearer {body['access_token']}"}
         async with session.get(
             f"{instance.base_url}/api/v1/accounts/verify_credentials", headers=headers
         ) as me:
             assert (await me.json())["username"] == "mayor"
+        # (a second exchange is refused and revokes this token:
+        # test_oauth_attacks.test_replayed_code_revokes_the_token_it_issued)
+        again, error = await exchange_code(
+            session, instance.base_url, app, code, verifier
+        )
+        assert again == 400
+        assert error["error"] == "invalid_grant"
 
 
 async def test_wrong_verifier_is_refused(instance):
     # Given a code issued against a PKCE challenge
     await instance.create_account("mayor")
     _, challenge = pkce_pair()
-    async with _browser() as session:
-        app = await _register(session, instance.base_url, IVORY)
-        _, location, _ = await _consent(
+    async with cookie_session() as session:
+        app = await register_app(session, instance.base_url, IVORY)
+        _, location, _ = await consent(
             session, instance.base_url, app, challenge=challenge
         )
         code = parse_qs(urlsplit(location).query)["code"][0]
         # When another verifier is presented
-        status, body = await _exchange(
+        status, body = await exchange_code(
             session, instance.base_url, app, code, "not-the-verifier"
         )
     # Then no token is issued
@@ -177,10 +122,10 @@ async def test_wrong_verifier_is_refused(instance):
 async def test_denial_redirects_with_access_denied(instance):
     # Given the consent page
     await instance.create_account("mayor")
-    async with _browser() as session:
-        app = await _register(session, instance.base_url, IVORY)
+    async with cookie_session() as session:
+        app = await register_app(session, instance.base_url, IVORY)
         # When the official presses Deny
-        status, location, _ = await _consent(
+        status, location, _ = await consent(
             session, instance.base_url, app, decision="deny"
         )
     # Then the app hears access_denied with its state
@@ -193,10 +138,10 @@ async def test_denial_redirects_with_access_denied(instance):
 async def test_wrong_password_shows_the_form_again(instance):
     # Given the consent page
     await instance.create_account("mayor")
-    async with _browser() as session:
-        app = await _register(session, instance.base_url, IVORY)
+    async with cookie_session() as session:
+        app = await register_app(session, instance.base_url, IVORY)
         # When the password is wrong
-        status, location, text = await _consent(
+        status, location, text = await consent(
             session, instance.base_url, app, password="wrong password!"
         )
     # Then no code is issued and the page says why
@@ -208,8 +153,8 @@ async def test_wrong_password_shows_the_form_again(instance):
 async def test_consent_form_without_csrf_token_is_refused(instance):
     # Given a forged form post from another site (no CSRF cookie or token)
     await instance.create_account("mayor")
-    async with _browser() as session:
-        app = await _register(session, instance.base_url, IVORY)
+    async with cookie_session() as session:
+        app = await register_app(session, instance.base_url, IVORY)
     async with (
         aiohttp.ClientSession() as forger,
         forger.post(
@@ -233,8 +178,8 @@ async def test_consent_form_without_csrf_token_is_refused(instance):
 async def test_password_grant_is_refused_by_default(instance):
     # Given an app, and the password grant off (the default)
     await instance.create_account("mayor")
-    async with _browser() as session:
-        app = await _register(session, instance.base_url, OOB)
+    async with cookie_session() as session:
+        app = await register_app(session, instance.base_url, OOB)
         # When a client tries grant_type=password
         reply = await Http(session, instance.base_url).post(
             "/oauth/token",
@@ -255,8 +200,8 @@ async def test_password_grant_when_enabled(make_instance):
     # Given an instance that allows the password grant (for `toot login_cli`)
     instance = await make_instance(password_grant=True)
     await instance.create_account("mayor")
-    async with _browser() as session:
-        app = await _register(session, instance.base_url, OOB)
+    async with cookie_session() as session:
+        app = await register_app(session, instance.base_url, OOB)
         pair = f"{app['client_id']}:{app['client_secret']}".encode()
         credentials = {"Authorization": "Basic " + base64.b64encode(pair).decode()}
         # When the client sends the password with HTTP Basic client authentication
@@ -276,9 +221,9 @@ async def test_password_grant_when_enabled(make_instance):
 
 
 async def test_client_credentials_token_identifies_the_app_not_a_user(instance):
-    async with _browser() as session:
+    async with cookie_session() as session:
         # Given an app token from the client_credentials grant
-        app = await _register(session, instance.base_url, OOB)
+        app = await register_app(session, instance.base_url, OOB)
         http = Http(session, instance.base_url)
         issued = await http.post(
             "/oauth/token",
@@ -303,12 +248,8 @@ async def test_client_credentials_token_identifies_the_app_not_a_user(instance):
 async def test_revoked_token_stops_working(instance):
     # Given a token from the code flow
     await instance.create_account("mayor")
-    async with _browser() as session:
-        app = await _register(session, instance.base_url, IVORY)
-        _, location, _ = await _consent(session, instance.base_url, app)
-        code = parse_qs(urlsplit(location).query)["code"][0]
-        _, body = await _exchange(session, instance.base_url, app, code)
-        token = body["access_token"]
+    async with cookie_session() as session:
+        app, _, token = await new_app_token(session, instance.base_url)
         # When the app revokes it
         async with session.post(
             f"{instance.base_url}/oauth/revoke",

@@ -7,6 +7,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
+import pytest
+
 from fedcity import ids
 from fedcity.ids import SnowflakeGenerator, id_floor_for, new_id, time_of
 
@@ -137,3 +139,22 @@ def test_id_floor_is_ordered_by_time():
     # Then the later moment has the larger floor, and the floor has no sequence bits
     assert id_floor_for(moment) < id_floor_for(moment + timedelta(milliseconds=1))
     assert time_of(id_floor_for(moment)) == moment.timestamp()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *["²", "-1", "1e3", " 1", "1 ", "+1", "1_0", "\u0661", "", "abc", "1.0"],
+        *[str(MAX_BIGINT + 1), "9" * 5000, True, None, -1, MAX_BIGINT + 1, 1.0],
+    ],
+)
+def test_what_is_not_an_id_parses_to_none(value):
+    assert ids.parse_id(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0", 0), ("17", 17), ("007", 7), (str(MAX_BIGINT), MAX_BIGINT), (42, 42)],
+)
+def test_ascii_digits_within_64_bits_parse(value, expected):
+    assert ids.parse_id(value) == expected

@@ -146,7 +146,7 @@ def account_page(request: web.Request, rows: list[Any]) -> web.Response:
 
 async def relationships(request: web.Request) -> web.Response:
     p = await params.read_params(request)
-    ids = [int(i) for i in params.list_param(p, "id") if i.isdigit()]
+    ids = params.found_ids(p, "id")
     async with api_session(request) as session:
         me = await require_account(request, session, "read:follows")
         targets = await q.list_actors_by_ids(session, ids)

@@ -27,7 +27,7 @@ MAX_IDS = 40  # Mastodon's DEFAULT_ACCOUNTS_LIMIT bounds GET /api/v1/accounts to
 async def index(request: web.Request) -> web.Response:
     """GET /api/v1/accounts?id[]=…: the known accounts among the ids, in their order."""
     p = await params.read_params(request)
-    ids = list(dict.fromkeys(int(i) for i in params.list_param(p, "id") if i.isdigit()))
+    ids = params.found_ids(p, "id")
     if len(ids) > MAX_IDS:
         raise Unprocessable(
             "Validation failed: at most {limit} ids at once", limit=MAX_IDS
@@ -54,7 +54,7 @@ async def search(request: web.Request) -> web.Response:
     query = AccountQuery(
         text=str(p.get("q") or ""),
         limit=max(1, min(params.optional_int(p, "limit") or 40, 80)),
-        offset=max(0, params.optional_int(p, "offset") or 0),
+        offset=params.offset(p),
         resolve=params.boolean(p, "resolve"),
         following=params.boolean(p, "following"),
     )

@@ -28,6 +28,7 @@ from fedcity.api.entities.formats import Entity
 from fedcity.api.statuses.media import limits_of, receive_multipart, storage_of
 from fedcity.appkeys import FEDERATION
 from fedcity.i18n import N_
+from fedcity.ids import parse_id
 from fedcity.services.accounts import (
     accounts,
     featured_tags,
@@ -261,8 +262,9 @@ def _profile_fields(p: MultiDict[Any]) -> list[dict[str, str]] | None:
         if not key.startswith("fields_attributes["):
             continue
         parts = key.replace("]", "").split("[")
-        if len(parts) == 3 and parts[1].isdigit() and parts[2] in ("name", "value"):
-            found.setdefault(int(parts[1]), {})[parts[2]] = str(value)
+        position = parse_id(parts[1]) if len(parts) == 3 else None
+        if position is not None and parts[2] in ("name", "value"):
+            found.setdefault(position, {})[parts[2]] = str(value)
     if not found:
         return None
     return [

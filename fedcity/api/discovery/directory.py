@@ -42,7 +42,7 @@ async def directory(request: web.Request) -> web.Response:
         found = await discovery.directory(
             session,
             viewer,
-            offset=max(0, params.optional_int(p, "offset") or 0),
+            offset=params.offset(p),
             limit=_limit(p),
             order="new" if order == "new" else "active",
             local=params.boolean(p, "local"),
@@ -81,7 +81,7 @@ async def dismiss_suggestion(request: web.Request) -> web.Response:
 async def familiar_followers(request: web.Request) -> web.Response:
     """`id[]`: for each known account, the accounts one follows that follow it."""
     p = await params.read_params(request)
-    ids = list(dict.fromkeys(int(i) for i in params.list_param(p, "id") if i.isdigit()))
+    ids = params.found_ids(p, "id")
     async with api_session(request) as session:
         me = await require_account(request, session, "read:follows")
         known = await q.list_actors_by_ids(session, ids)

@@ -24,6 +24,7 @@ from fedcity.api.entities.statuses import serialize_statuses
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable
+from fedcity.ids import parse_id
 from fedcity.services.feeds import filtering, filters
 from fedcity.services.statuses.visibility import get_visible_post
 from fedcity.storage.models import Actor, Post
@@ -66,13 +67,7 @@ async def filtered_page(
 def expires_in(p: MultiDict[Any]) -> int | None:
     if "expires_in" not in p:
         return None
-    value = p.get("expires_in")
-    if value in (None, ""):
-        return 0
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Unprocessable("Validation failed: expires_in must be seconds") from None
+    return params.seconds(p, "expires_in") or 0
 
 
 def _keyword_changes(p: MultiDict[Any]) -> list[filters.KeywordChange]:
@@ -86,9 +81,8 @@ def _truthy(value: Any) -> bool:
 
 
 def _keyword_change(item: dict[str, Any]) -> filters.KeywordChange:
-    raw_id = item.get("id")
     return filters.KeywordChange(
-        id=int(raw_id) if raw_id not in (None, "") and str(raw_id).isdigit() else None,
+        id=parse_id(item.get("id")),
         keyword=str(item["keyword"]) if "keyword" in item else None,
         whole_word=_truthy(item["whole_word"]) if "whole_word" in item else None,
         destroy=_truthy(item.get("_destroy", False)),
@@ -223,7 +217,7 @@ async def statuses_add(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, "write:filters")
         loaded = await filters.load_filter(session, me, params.path_id(request))
-        status_id = params.optional_int(p, "status_id")
+        status_id = params.reference_id(p, "status_id")
         if status_id is None:
             raise Unprocessable("Validation failed: Status can't be blank")
         post = await get_visible_post(session, me, status_id)

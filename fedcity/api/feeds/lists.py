@@ -117,4 +117,4 @@ async def timeline(request: web.Request) -> web.Response:
 
 
 def _account_ids(p: MultiDict[Any]) -> list[int]:
-    return [int(i) for i in params.list_param(p, "account_ids") if i.isdigit()]
+    return params.found_ids(p, "account_ids")

@@ -11,6 +11,7 @@ from fedcity.api import params
 from fedcity.api.auth import api_session, require_account
 from fedcity.api.entities.feeds import serialize_marker
 from fedcity.errors import Unprocessable
+from fedcity.ids import parse_id
 from fedcity.services.feeds import markers
 
 
@@ -40,7 +41,7 @@ def _positions(p: MultiDict[Any]) -> dict[str, int]:
             found[timeline] = nested["last_read_id"]
         elif f"{timeline}[last_read_id]" in p:
             found[timeline] = p[f"{timeline}[last_read_id]"]
-    try:
-        return {timeline: int(value) for timeline, value in found.items()}
-    except (TypeError, ValueError):
-        raise Unprocessable("Validation failed: last_read_id must be an id") from None
+    ids = {timeline: parse_id(value) for timeline, value in found.items()}
+    if None in ids.values():
+        raise Unprocessable("Validation failed: last_read_id must be an id")
+    return {timeline: i for timeline, i in ids.items() if i is not None}

@@ -36,7 +36,7 @@ async def create(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     urls = request.app[FEDERATION].urls
     settings = request.app[SETTINGS]
-    target_id = params.optional_int(p, "account_id")
+    target_id = params.reference_id(p, "account_id")
     if target_id is None:
         raise Unprocessable("Validation failed: Target account must exist")
     cmd = reports.NewReport(

@@ -28,7 +28,7 @@ def notification_scope(p: MultiDict[Any], viewer: Actor) -> Scope:
         recipient_id=viewer.id,
         types=frozenset(params.list_param(p, "types")) or None,
         exclude_types=frozenset(params.list_param(p, "exclude_types")),
-        from_actor_id=params.optional_int(p, "account_id"),
+        from_actor_id=params.filter_id(p, "account_id"),
         include_filtered=params.boolean(p, "include_filtered"),
     )
 

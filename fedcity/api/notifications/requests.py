@@ -13,7 +13,6 @@ from fedcity.api.entities.notifications import (
 )
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
-from fedcity.errors import Unprocessable
 from fedcity.services.notifications import policy as notification_policy
 from fedcity.services.notifications import requests as notification_requests
 
@@ -85,16 +84,9 @@ async def dismiss(request: web.Request) -> web.Response:
     return web.json_response({})
 
 
-def _ids(values: list[str]) -> list[int]:
-    try:
-        return [int(v) for v in values]
-    except ValueError:
-        raise Unprocessable("id[] must be request ids") from None
-
-
 async def accept_many(request: web.Request) -> web.Response:
     p = await params.read_params(request)
-    ids = _ids(params.list_param(p, "id"))
+    ids = params.found_ids(p, "id")
     async with api_session(request) as session:
         me = await require_account(request, session, "write:notifications")
         await notification_requests.accept_many(session, me, ids)
@@ -103,7 +95,7 @@ async def accept_many(request: web.Request) -> web.Response:
 
 async def dismiss_many(request: web.Request) -> web.Response:
     p = await params.read_params(request)
-    ids = _ids(params.list_param(p, "id"))
+    ids = params.found_ids(p, "id")
     async with api_session(request) as session:
         me = await require_account(request, session, "write:notifications")
         await notification_requests.dismiss_many(session, me, ids)

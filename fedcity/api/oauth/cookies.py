@@ -15,6 +15,7 @@ from multidict import MultiDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.appkeys import FEDERATION
+from fedcity.ids import parse_id
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import actors as q
 
@@ -50,13 +51,14 @@ async def session_actor(
     request: web.Request, session: AsyncSession, secret: bytes
 ) -> Actor | None:
     raw = request.cookies.get(SESSION_COOKIE, "")
-    actor_id, _, rest = raw.partition(".")
-    expires, _, mac = rest.partition(".")
-    if not (actor_id.isdigit() and expires.isdigit()) or int(expires) < time.time():
+    raw_id, _, rest = raw.partition(".")
+    raw_expires, _, mac = rest.partition(".")
+    actor_id, expires = parse_id(raw_id), parse_id(raw_expires)
+    if actor_id is None or expires is None or expires < time.time():
         return None
-    if not hmac.compare_digest(mac, _sign(secret, f"{actor_id}.{expires}")):
+    if not hmac.compare_digest(mac, _sign(secret, f"{raw_id}.{raw_expires}")):
         return None
-    actor = await q.get_actor_by_id(session, int(actor_id))
+    actor = await q.get_actor_by_id(session, actor_id)
     return actor if actor is not None and actor.deleted_at is None else None
 
 

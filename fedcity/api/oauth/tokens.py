@@ -41,6 +41,17 @@ def _token_body(token: str, scopes: str, created_at: int) -> dict[str, Any]:
 
 @oauth_errors
 async def token(request: web.Request) -> web.StreamResponse:
+    try:
+        return await _issue(request)
+    except oauth.CodeReplayed as replayed:
+        # The refusal's transaction has rolled back; the revocation is committed on
+        # its own before the client hears invalid_grant.
+        async with api_session(request) as session:
+            await oauth.revoke_tokens_of_code(session, replayed.code_id)
+        raise
+
+
+async def _issue(request: web.Request) -> web.StreamResponse:
     p = await params.read_params(request)
     grant = p.get("grant_type")
     client_id, client_secret = _client_credentials(request, p)

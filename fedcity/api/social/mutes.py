@@ -29,7 +29,7 @@ async def mute(request: web.Request) -> web.Response:
             me,
             target,
             notifications=params.boolean(p, "notifications", True),
-            duration=params.optional_int(p, "duration") or 0,
+            duration=params.seconds(p, "duration") or 0,
         )
         body = await relationship_of(session, me, target)
     return web.json_response(body)

@@ -21,6 +21,7 @@ from fedcity.api.auth import api_session, require_account
 from fedcity.api.entities.statuses import serialize_media
 from fedcity.appkeys import DB, FEDERATION, SETTINGS
 from fedcity.errors import BadGateway, BadRequest, FetchError, Unprocessable
+from fedcity.ids import require_id
 from fedcity.services import limits
 from fedcity.services.statuses import imaging, media
 from fedcity.storage.models import Post, PreviewCard
@@ -218,10 +219,9 @@ async def proxy(request: web.Request) -> web.Response:
     transport. The ID is the attachment's entity id (post id and index)."""
     if request.app[SETTINGS].media.remote != "proxy":
         raise web.HTTPNotFound()
-    try:
-        post_id, index = divmod(int(request.match_info["id"]), 100)
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    # The entity id is post id * 100 + index, which can pass 64 bits: split it.
+    raw = request.match_info["id"]
+    post_id, index = require_id(raw[:-2]), require_id(raw[-2:])
     async with request.app[DB].session() as session:
         post = await session.get(Post, post_id)
     if (

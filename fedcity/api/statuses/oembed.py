@@ -13,6 +13,7 @@ from aiohttp import web
 from fedcity.api import params
 from fedcity.appkeys import DB, FEDERATION, SETTINGS
 from fedcity.errors import NotFound
+from fedcity.ids import parse_id
 from fedcity.storage.models import Actor, Post, Visibility
 
 DEFAULT_WIDTH = 400  # Mastodon's
@@ -28,7 +29,10 @@ def _status_ref(url: str, base: str) -> tuple[str, int] | None:
     found = _STATUS_PATH.fullmatch(parts.path)
     if found is None:
         return None
-    return unquote(found.group(1) or found.group(2)), int(found.group(3))
+    post_id = parse_id(found.group(3))
+    if post_id is None:
+        return None
+    return unquote(found.group(1) or found.group(2)), post_id
 
 
 async def _public_status(request: web.Request, url: str) -> tuple[Post, Actor]:

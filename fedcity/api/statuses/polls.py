@@ -14,6 +14,7 @@ from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities.statuses import serialize_poll
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import BadRequest, Unprocessable
+from fedcity.ids import parse_id
 from fedcity.services.statuses import polls
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import polls as poll_q
@@ -63,12 +64,10 @@ async def show(request: web.Request) -> web.Response:
 
 async def vote(request: web.Request) -> web.Response:
     p = await params.read_params(request)
-    try:
-        choices = [int(c) for c in params.list_param(p, "choices") if c != ""]
-    except ValueError:
-        raise Unprocessable(
-            "Validation failed: The chosen vote option does not exist"
-        ) from None
+    sent = [c for c in params.list_param(p, "choices") if c != ""]
+    choices = [c for c in map(parse_id, sent) if c is not None]
+    if len(choices) != len(sent):
+        raise Unprocessable("Validation failed: The chosen vote option does not exist")
     if not choices:
         raise BadRequest("param is missing or the value is empty: choices")
     async with api_session(request) as session:

@@ -22,6 +22,7 @@ from fedcity.api.statuses.media import storage_of
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable
 from fedcity.federation.actors import mention_resolver
+from fedcity.ids import parse_id
 from fedcity.services.feeds import timelines
 from fedcity.services.social import interactions
 from fedcity.services.statuses import boosts, media, posts, publishing
@@ -45,7 +46,7 @@ def _command(request: web.Request, p: MultiDict[Any]) -> publishing.PublishStatu
     return publishing.PublishStatus(
         text=str(p.get("status") or ""),
         visibility=params.visibility(p) if p.get("visibility") else None,
-        in_reply_to_id=params.optional_int(p, "in_reply_to_id"),
+        in_reply_to_id=params.reference_id(p, "in_reply_to_id"),
         spoiler_text=str(p.get("spoiler_text") or ""),
         sensitive=params.optional_bool(p, "sensitive"),
         language=str(p["language"]) if p.get("language") else None,
@@ -86,7 +87,7 @@ async def index(request: web.Request) -> web.Response:
     """GET /api/v1/statuses?id[]=…: those the viewer may see, in the order asked,
     serialised as one batch."""
     p = await params.read_params(request)
-    ids = list(dict.fromkeys(int(i) for i in params.list_param(p, "id") if i.isdigit()))
+    ids = params.found_ids(p, "id")
     if len(ids) > MAX_IDS:
         raise Unprocessable(
             "Validation failed: at most {limit} ids at once", limit=MAX_IDS
@@ -134,10 +135,9 @@ async def edit(request: web.Request) -> web.Response:
 def _media_edits(p: MultiDict[Any]) -> tuple[media.MediaEdit, ...]:
     edits = []
     for item in params.attribute_list(p, "media_attributes"):
-        try:
-            media_id = int(item.get("id") or "")
-        except ValueError:
-            raise Unprocessable("media_attributes must name media ids") from None
+        media_id = parse_id(item.get("id"))
+        if media_id is None:
+            raise Unprocessable("media_attributes must name media ids")
         description, focus = item.get("description"), item.get("focus")
         edits.append(
             media.MediaEdit(

@@ -27,6 +27,10 @@ from fedcity.storage.types import utcnow
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 CODE_LIFETIME = timedelta(minutes=10)
+_INVALID_GRANT = N_(
+    "The provided authorization grant is invalid, expired, revoked, does not match the "
+    "redirection URI used in the authorization request, or was issued to another client."
+)
 
 
 class OAuthError(FedcityError):
@@ -38,6 +42,16 @@ class OAuthError(FedcityError):
         super().__init__(description)
         self.code = code
         self.status = status
+
+
+class CodeReplayed(OAuthError):
+    """An authorization code presented after it was spent: refused as invalid_grant,
+    and the tokens it issued are to be revoked (`revoke_tokens_of_code`) in a
+    transaction of their own, since the refusal's rolls back."""
+
+    def __init__(self, code_id: int) -> None:
+        super().__init__("invalid_grant", _INVALID_GRANT)
+        self.code_id = code_id
 
 
 def split_redirect_uris(raw: str | list[str] | None) -> list[str]:
@@ -165,12 +179,6 @@ def _pkce_matches(challenge: str, verifier: str) -> bool:
     return hmac.compare_digest(expected, challenge)
 
 
-_INVALID_GRANT = N_(
-    "The provided authorization grant is invalid, expired, revoked, does not match the "
-    "redirection URI used in the authorization request, or was issued to another client."
-)
-
-
 async def exchange_code(
     session: AsyncSession,
     app: OAuthApp,
@@ -184,10 +192,11 @@ async def exchange_code(
         )
     )
     now = utcnow()
+    if row is not None and row.used_at is not None:
+        raise CodeReplayed(row.id)
     if (
         row is None
         or row.app_id != app.id
-        or row.used_at is not None
         or row.expires_at < now
         or (redirect_uri or row.redirect_uri) != row.redirect_uri
     ):
@@ -203,8 +212,24 @@ async def exchange_code(
         .values(used_at=now)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
-        raise OAuthError("invalid_grant", _INVALID_GRANT)
-    return await mint_token(session, row.actor_id, app.id, row.scopes)
+        raise CodeReplayed(row.id)  # spent meanwhile by a concurrent exchange
+    token, plain = await mint_token(session, row.actor_id, app.id, row.scopes)
+    token.code_id = row.id
+    return token, plain
+
+
+async def revoke_tokens_of_code(session: AsyncSession, code_id: int) -> None:
+    """Revoke every token issued from an authorization code that was presented
+    again: the code leaked, so whoever exchanged it first may not be the app
+    (RFC 6749 §4.1.2)."""
+    await session.execute(
+        update(AccessToken)
+        .where(
+            AccessToken.code_id == code_id,
+            AccessToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+    )
 
 
 async def client_credentials_token(

@@ -128,3 +128,8 @@ class AccessToken(SnowflakeIdMixin, CreatedAtMixin, Base):
     scopes: Mapped[str] = mapped_column(String(1024), default="read")
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    # The authorization code it was exchanged for (None for other grants): a code
+    # presented again revokes the tokens it issued (RFC 6749 §4.1.2).
+    code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("oauth_authorization_codes.id", ondelete="SET NULL"), index=True
+    )

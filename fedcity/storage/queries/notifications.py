@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.ids import parse_id
 from fedcity.storage.models import Notification, NotificationType
 from fedcity.storage.queries.posts import Page
 
@@ -100,8 +101,8 @@ def by_group_key(recipient_id: int, group_key: str) -> list[ColumnElement[bool]]
     """Mastodon's `by_group_key`: `ungrouped-<id>` names one notification."""
     conditions = [Notification.recipient_id == recipient_id]
     if group_key.startswith(UNGROUPED):
-        suffix = group_key.removeprefix(UNGROUPED)
-        conditions.append(Notification.id == (int(suffix) if suffix.isdigit() else -1))
+        found = parse_id(group_key.removeprefix(UNGROUPED))
+        conditions.append(Notification.id == (-1 if found is None else found))
     else:
         conditions.append(Notification.group_key == group_key)
     return conditions
