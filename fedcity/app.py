@@ -41,7 +41,7 @@ from fedcity.storage.db import Database
 from fedcity.storage.migrate import is_up_to_date
 from fedcity.urls import Urls
 from fedcity.web import activitypub, contexts, pages, tags, wellknown
-from fedcity.web.middlewares import cors, errors
+from fedcity.web.middlewares import cors, errors, refuse_nul
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,8 @@ def create_app(
     keypairs: Callable[[], tuple[str, str]] = generate_private_key_pem,
 ) -> web.Application:
     app = web.Application(
-        client_max_size=settings.server.max_body_bytes, middlewares=[cors, errors]
+        client_max_size=settings.server.max_body_bytes,
+        middlewares=[cors, errors, refuse_nul],
     )
     app[SETTINGS] = settings
     app[RUN_WORKER] = run_worker

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from aiohttp import web
-from multidict import MultiDict
+from aiohttp.http_exceptions import HttpProcessingError
+from multidict import MultiDict, MultiDictProxy
 
 from fedcity.errors import BadRequest, NotFound, Unprocessable
 from fedcity.storage.models import Visibility
@@ -14,17 +16,61 @@ from fedcity.storage.queries.posts import Page
 
 MAX_LIMIT = 40
 
+# What aiohttp's body parsers raise for a body that is not what its headers say:
+# ValueError (invalid JSON or UTF-8, no boundary), LookupError (an unknown charset),
+# HttpProcessingError (a malformed part header) and RuntimeError (an unknown
+# Content-Transfer-Encoding). Each is the client's mistake: 400, not 500.
+MALFORMED_BODY = (ValueError, LookupError, RuntimeError, HttpProcessingError)
+
+
+@contextmanager
+def malformed_body(message: str = "Malformed request body") -> Iterator[None]:
+    """Answer 400 for a body aiohttp cannot parse, inside the `with` block."""
+    try:
+        yield
+    except MALFORMED_BODY as exc:
+        raise BadRequest(message, detail=repr(exc)) from None
+
+
+async def read_form(request: web.Request) -> MultiDictProxy[Any]:
+    """The form body (`request.post()`); 400 when it is malformed."""
+    with malformed_body():
+        return await request.post()
+
+
+def has_nul(value: object) -> bool:
+    """Whether a string, or any key or value of a JSON array or object, holds a NUL
+    character, which no database column can store (PostgreSQL refuses it in text)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def refuse_nul(value: object) -> None:
+    if has_nul(value):
+        raise BadRequest("Parameters must not contain NUL characters")
+
 
 async def read_params(request: web.Request) -> MultiDict[Any]:
+    """Query, form and JSON body parameters in one MultiDict (a JSON array `key`
+    becomes repeated `key[]`); 400 for a malformed body or a NUL character."""
+    params = await _read_params(request)
+    refuse_nul(list(params.items()))
+    return params
+
+
+async def _read_params(request: web.Request) -> MultiDict[Any]:
     params: MultiDict[Any] = MultiDict(request.query)
     if request.method in ("GET", "HEAD", "DELETE") and not request.can_read_body:
         return params
     content_type = request.content_type
     if content_type == "application/json":
-        try:
+        with malformed_body("Body is not valid JSON"):
             body = await request.json()
-        except ValueError:
-            raise BadRequest("Body is not valid JSON") from None
         if isinstance(body, dict):
             for key, value in body.items():
                 if isinstance(value, list):
@@ -33,7 +79,7 @@ async def read_params(request: web.Request) -> MultiDict[Any]:
                 else:
                     params.add(key, value)
     elif request.can_read_body:
-        form = await request.post()
+        form = await read_form(request)
         for key, value in form.items():
             params.add(key, value)
     return params
