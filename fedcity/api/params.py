@@ -15,6 +15,9 @@ from fedcity.storage.models import Visibility
 from fedcity.storage.queries.posts import Page
 
 MAX_LIMIT = 40
+# An offset past the end of any list answers the same empty page as this one; a
+# larger one would overflow the databases' 64-bit integers.
+MAX_OFFSET = 2**31 - 1
 
 # What aiohttp's body parsers raise for a body that is not what its headers say:
 # ValueError (invalid JSON or UTF-8, no boundary), LookupError (an unknown charset),
@@ -158,6 +161,12 @@ def page(
         min_id=optional_int(params, "min_id"),
         limit=max(1, min(limit, max_limit)),
     )
+
+
+def offset(params: MultiDict[Any]) -> int:
+    """`offset` of an offset-paged list: 0 when absent or negative (PostgreSQL
+    refuses a negative OFFSET), at most MAX_OFFSET."""
+    return max(0, min(optional_int(params, "offset") or 0, MAX_OFFSET))
 
 
 def visibility(

@@ -52,7 +52,7 @@ async def search(request: web.Request) -> web.Response:
     query = AccountQuery(
         text=str(p.get("q") or ""),
         limit=max(1, min(params.optional_int(p, "limit") or 40, 80)),
-        offset=max(0, params.optional_int(p, "offset") or 0),
+        offset=params.offset(p),
         resolve=params.boolean(p, "resolve"),
         following=params.boolean(p, "following"),
     )

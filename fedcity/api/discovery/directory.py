@@ -42,7 +42,7 @@ async def directory(request: web.Request) -> web.Response:
         found = await discovery.directory(
             session,
             viewer,
-            offset=max(0, params.optional_int(p, "offset") or 0),
+            offset=params.offset(p),
             limit=_limit(p),
             order="new" if order == "new" else "active",
             local=params.boolean(p, "local"),

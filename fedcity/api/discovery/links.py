@@ -18,7 +18,7 @@ from fedcity.storage.queries import cards as card_q
 async def trends_links(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     limit = max(1, min(params.optional_int(p, "limit") or 10, 20))
-    offset = params.optional_int(p, "offset") or 0
+    offset = params.offset(p)
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         trending = await trends.trending_links(session, limit, offset)

@@ -76,7 +76,7 @@ def _read(p: MultiDict[Any], viewer: Actor | None) -> _Request:
         kind=kind,
         resolve=resolve,
         limit=max(1, min(params.optional_int(p, "limit") or 20, params.MAX_LIMIT)),
-        offset=max(0, params.optional_int(p, "offset") or 0) if kind else 0,
+        offset=params.offset(p) if kind else 0,
         following=params.boolean(p, "following"),
         exclude_unreviewed=params.boolean(p, "exclude_unreviewed"),
         p=p,

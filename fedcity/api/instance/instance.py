@@ -178,7 +178,7 @@ async def preferences(request: web.Request) -> web.Response:
 async def trends_tags(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     limit = max(1, min(params.optional_int(p, "limit") or 10, 20))
-    offset = params.optional_int(p, "offset") or 0
+    offset = params.offset(p)
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
         trending = await trends.trending_tags(session, limit, offset)
@@ -193,7 +193,7 @@ async def trends_tags(request: web.Request) -> web.Response:
 async def trends_statuses(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     limit = max(1, min(params.optional_int(p, "limit") or 20, 40))
-    offset = params.optional_int(p, "offset") or 0
+    offset = params.offset(p)
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
         found = await trends.trending_statuses(session, limit, offset)
