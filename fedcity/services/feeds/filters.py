@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.services.expiry import seconds_from_now
 from fedcity.storage.models import (
     FILTER_CONTEXTS,
     Actor,
@@ -20,7 +20,6 @@ from fedcity.storage.models import (
     FilterStatus,
     Post,
 )
-from fedcity.storage.types import utcnow
 
 
 @dataclass
@@ -71,7 +70,7 @@ def _apply_fields(row: Filter, fields: FilterFields) -> None:
         if fields.expires_in < 0:
             raise Unprocessable("Validation failed: Expires in must be positive")
         row.expires_at = (
-            utcnow() + timedelta(seconds=fields.expires_in)
+            seconds_from_now(fields.expires_in, "Expires in")
             if fields.expires_in
             else None
         )
