@@ -150,6 +150,17 @@ CORRECTIONS: dict[tuple[str, str, int], dict[str, Any]] = {
         "type": "array",
         "items": {"$ref": "#/components/schemas/V1Filter"},
     },
+    # With no extended description set, Mastodon answers `"updated_at": null` (the
+    # recorded GET /api/v1/instance/extended_description in mastodon-api-samples.json
+    # is 200 {"updated_at": null, "content": ""}); the description says a string.
+    ("GET", "/api/v1/instance/extended_description", 200): {
+        "type": "object",
+        "properties": {
+            "content": {"type": "string"},
+            "updated_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+        "required": ["content", "updated_at"],
+    },
     # Mastodon's Api::V2::Filters::StatusesController#destroy answers render_empty,
     # and the recorded DELETE /api/v2/filters/statuses/1 in mastodon-api-samples.json
     # is 200 {}; the description repeats the FilterStatus of GET.
