@@ -41,7 +41,13 @@ from fedcity.storage.db import Database
 from fedcity.storage.migrate import is_up_to_date
 from fedcity.urls import Urls
 from fedcity.web import activitypub, contexts, pages, tags, wellknown
-from fedcity.web.middlewares import cors, errors, referrer_policy, same_origin_forms
+from fedcity.web.middlewares import (
+    cors,
+    errors,
+    referrer_policy,
+    refuse_nul,
+    same_origin_forms,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +61,7 @@ def create_app(
 ) -> web.Application:
     app = web.Application(
         client_max_size=settings.server.max_body_bytes,
-        middlewares=[referrer_policy, cors, errors, same_origin_forms],
+        middlewares=[referrer_policy, cors, errors, refuse_nul, same_origin_forms],
     )
     app[SETTINGS] = settings
     app[RUN_WORKER] = run_worker

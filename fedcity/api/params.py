@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from aiohttp import web
-from multidict import MultiDict
+from aiohttp.http_exceptions import HttpProcessingError
+from multidict import MultiDict, MultiDictProxy
 
 from fedcity.errors import BadRequest, Unprocessable
+from fedcity.i18n import N_
 from fedcity.ids import parse_id, require_id
 from fedcity.storage.models import Visibility
 from fedcity.storage.queries.posts import Page
@@ -16,18 +19,72 @@ from fedcity.storage.queries.posts import Page
 MAX_LIMIT = 40
 MAX_SECONDS = 100 * 366 * 86_400
 NO_ID = 0  # snowflakes are positive: a filter on NO_ID matches nothing
+# An offset past the end of any list answers the same empty page as this one; a
+# larger one would overflow the databases' 64-bit integers.
+MAX_OFFSET = 2**31 - 1
+
+# The refusal of each kind of body that does not parse.
+MALFORMED = {
+    "body": N_("Malformed request body"),
+    "json": N_("Body is not valid JSON"),
+    "multipart": N_("Malformed multipart body"),
+}
+
+# What aiohttp's body parsers raise for a body that is not what its headers say:
+# ValueError (invalid JSON or UTF-8, no boundary), LookupError (an unknown charset),
+# HttpProcessingError (a malformed part header) and RuntimeError (an unknown
+# Content-Transfer-Encoding). Each is the client's mistake: 400, not 500.
+MALFORMED_BODY = (ValueError, LookupError, RuntimeError, HttpProcessingError)
+
+
+@contextmanager
+def malformed_body(kind: str = "body") -> Iterator[None]:
+    """Answer 400 for a body aiohttp cannot parse, inside the `with` block."""
+    try:
+        yield
+    except MALFORMED_BODY as exc:
+        raise BadRequest(MALFORMED[kind], detail=repr(exc)) from None
+
+
+async def read_form(request: web.Request) -> MultiDictProxy[Any]:
+    """The form body (`request.post()`); 400 when it is malformed."""
+    with malformed_body():
+        return await request.post()
+
+
+def has_nul(value: object) -> bool:
+    """Whether a string, or any key or value of a JSON array or object, holds a NUL
+    character, which no database column can store (PostgreSQL refuses it in text)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def refuse_nul(value: object) -> None:
+    if has_nul(value):
+        raise BadRequest("Parameters must not contain NUL characters")
 
 
 async def read_params(request: web.Request) -> MultiDict[Any]:
+    """Query, form and JSON body parameters in one MultiDict (a JSON array `key`
+    becomes repeated `key[]`); 400 for a malformed body or a NUL character."""
+    params = await _read_params(request)
+    refuse_nul(list(params.items()))
+    return params
+
+
+async def _read_params(request: web.Request) -> MultiDict[Any]:
     params: MultiDict[Any] = MultiDict(request.query)
     if request.method in ("GET", "HEAD", "DELETE") and not request.can_read_body:
         return params
     content_type = request.content_type
     if content_type == "application/json":
-        try:
+        with malformed_body("json"):
             body = await request.json()
-        except ValueError:
-            raise BadRequest("Body is not valid JSON") from None
         if isinstance(body, dict):
             for key, value in body.items():
                 if isinstance(value, list):
@@ -36,7 +93,7 @@ async def read_params(request: web.Request) -> MultiDict[Any]:
                 else:
                     params.add(key, value)
     elif request.can_read_body:
-        form = await request.post()
+        form = await read_form(request)
         for key, value in form.items():
             params.add(key, value)
     return params
@@ -111,11 +168,6 @@ def optional_int(params: MultiDict[Any], key: str) -> int | None:
     return -number if negative else number
 
 
-def offset(params: MultiDict[Any]) -> int:
-    """`offset` (search, directory, trends): how many to skip, never negative."""
-    return max(0, optional_int(params, "offset") or 0)
-
-
 def seconds(params: MultiDict[Any], key: str) -> int | None:
     """A duration (`expires_in`, a mute's `duration`) as `optional_int`, within a
     century either way: past that no date can be computed from it (422)."""
@@ -158,6 +210,16 @@ def page(
         min_id=optional_id(params, "min_id"),
         limit=max(1, min(limit, max_limit)),
     )
+
+
+def offset(params: MultiDict[Any]) -> int:
+    """`offset` of an offset-paged list: 0 when absent or negative (PostgreSQL
+    refuses a negative OFFSET), at most MAX_OFFSET, however many digits it has
+    (a page past the end is empty, not an error); 422 when not a number."""
+    value = params.get("offset")
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return min(int(value[:12]) if len(value) > 12 else int(value), MAX_OFFSET)
+    return max(0, min(optional_int(params, "offset") or 0, MAX_OFFSET))
 
 
 def visibility(

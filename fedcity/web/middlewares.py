@@ -11,7 +11,7 @@ from yarl import URL
 
 from fedcity import i18n
 from fedcity.appkeys import SETTINGS
-from fedcity.errors import FedcityError
+from fedcity.errors import BadRequest, FedcityError
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,20 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         log.exception("%s %s failed", request.method, request.path)
         message = i18n.translate(request_language(request), INTERNAL_ERROR)
         return error_response(500, message)
+
+
+@web.middleware
+async def refuse_nul(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """400 for a NUL character in the path or the query (a decoded %00): no route
+    names one and no database column can hold one (PostgreSQL refuses it in text),
+    so it would otherwise fail deep inside whichever handler looked it up. Bodies
+    are checked where they are read (`fedcity.api.params.read_params`)."""
+    query = request.query
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value for key, value in query.items()
+    ):
+        raise BadRequest("The URL must not contain NUL characters")
+    return await handler(request)
 
 
 @web.middleware

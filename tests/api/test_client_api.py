@@ -24,6 +24,54 @@ def ids(reply) -> list[str]:
 # --- routing, CORS and errors -------------------------------------------------------
 
 
+# A part header line without a colon: aiohttp raises InvalidHeader, which is no
+# ValueError (found by tests/api/test_fuzz_openapi.py).
+BROKEN_MULTIPART = b"--xx\r\nno colon here\r\n\r\nv\r\n--xx--\r\n"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data; boundary=xx", BROKEN_MULTIPART),
+        ("application/x-www-form-urlencoded; charset=no-such", b"title=Council"),
+        ("application/json; charset=no-such", b'{"title": "Council"}'),
+    ],
+    ids=["part-header", "form-charset", "json-charset"],
+)
+async def test_a_malformed_body_is_400_not_500(instance, http, content_type, body):
+    # Given an account
+    await instance.create_account("alice")
+    token = await instance.token("alice")
+    # When it sends a body that cannot be parsed as its headers say
+    reply = await http.post(
+        "/api/v1/lists",
+        token=token,
+        data=body,
+        headers={"Content-Type": content_type},
+    )
+    # Then it is refused as a bad request (an Error the description allows)
+    assert reply.status == 400, reply.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "fields"),
+    [
+        ("GET", "/api/v2/search?q=a%00b&type=statuses", {}),
+        ("GET", "/api/v1/tags/a%00b", {}),
+        ("POST", "/api/v1/lists", {"json": {"title": "a\u0000b"}}),
+    ],
+    ids=["query", "path", "body"],
+)
+async def test_a_nul_character_is_400_not_500(instance, http, method, path, fields):
+    # Given an account (PostgreSQL refuses NUL in text, so this was its 500)
+    await instance.create_account("alice")
+    token = await instance.token("alice")
+    # When a NUL character comes in the query, the path or the body
+    reply = await http.request(method, path, token=token, **fields)
+    # Then it is refused as a bad request
+    assert reply.status == 400, reply.text
+
+
 @pytest.mark.parametrize(
     "path", ["/api/v1/instance/", "/api/v1/accounts/verify_credentials/"]
 )

@@ -256,3 +256,17 @@ async def test_another_accounts_filter_is_not_found(instance, http):
     )
     # Then it does not exist for him
     assert reply.status == 404
+
+
+async def test_a_filter_expiring_past_any_date_is_422_not_500(instance, http):
+    # Given an account
+    await instance.create_account("reader")
+    token = await instance.token("reader")
+    # When it asks for a filter that expires in more seconds than any date can hold
+    reply = await http.post(
+        "/api/v2/filters",
+        token=token,
+        json={"title": "noise", "context": ["home"], "expires_in": 10**20},
+    )
+    # Then the filter is refused as invalid
+    assert reply.status == 422, reply.text

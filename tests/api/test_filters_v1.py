@@ -95,3 +95,14 @@ async def test_v1_filter_refusals(instance, http, mayor):
     )
     # Then each is refused
     assert (no_phrase.status, no_context.status, other.status) == (422, 422, 404)
+
+
+async def test_v1_filter_expiring_past_any_date_is_422_not_500(instance, http, mayor):
+    # When a v1 filter is to expire in more seconds than any date can hold
+    reply = await http.post(
+        "/api/v1/filters",
+        token=mayor,
+        json={"phrase": "parking", "context": ["home"], "expires_in": 10**20},
+    )
+    # Then it is refused as invalid
+    assert reply.status == 422, reply.text

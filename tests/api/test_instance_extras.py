@@ -102,3 +102,14 @@ async def test_start_up_endpoints_answer_for_a_signed_in_app(instance):
     # Then each answers with its real, here empty or default, content
     assert prefs["posting:default:visibility"] == "public"
     assert (emojis, notices, rules) == ([], [], [])
+
+
+@pytest.mark.parametrize("offset", ["-1", str(2**70)])
+@pytest.mark.parametrize("kind", ["tags", "statuses", "links"])
+async def test_trends_past_either_end_are_empty_not_500(instance, http, kind, offset):
+    # When a trend list is asked for from before its start or far past its end
+    # (PostgreSQL refuses a negative OFFSET; both engines overflow past 64 bits)
+    reply = await http.get(f"/api/v1/trends/{kind}", params={"offset": offset})
+    # Then the page is answered, and it is empty
+    assert reply.status == 200, reply.text
+    assert reply.json() == []

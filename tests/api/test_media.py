@@ -432,3 +432,18 @@ async def test_remote_image_through_the_proxy(make_instance, remote, aiohttp_ser
             assert r.headers["Content-Type"] == "image/png"
             assert r.headers["X-Content-Type-Options"] == "nosniff"
             assert await r.read() == picture
+
+
+async def test_a_malformed_multipart_upload_is_400_not_500(instance, http):
+    # Given an account
+    await instance.create_account("mayor")
+    token = await instance.token("mayor")
+    # When it uploads a multipart body with a part header that is no header
+    reply = await http.post(
+        "/api/v2/media",
+        token=token,
+        data=b"--xx\r\nno colon here\r\n\r\nv\r\n--xx--\r\n",
+        headers={"Content-Type": "multipart/form-data; boundary=xx"},
+    )
+    # Then it is refused as a bad request
+    assert reply.status == 400, reply.text

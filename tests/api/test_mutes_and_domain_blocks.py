@@ -216,3 +216,16 @@ async def test_domain_block_hides_that_domains_posts(instance, remote, http):
     # Then the post is gone from the reader's public timeline, not from others'
     assert await asyncio.to_thread(client.timeline_public) == []
     assert len((await http.get("/api/v1/timelines/public")).json()) == 1
+
+
+async def test_a_mute_longer_than_any_date_is_422_not_500(instance, http):
+    # Given a reader and another account
+    await instance.create_account("reader")
+    other = await instance.create_account("other")
+    token = await instance.token("reader")
+    # When the reader mutes it for more seconds than any date can hold
+    reply = await http.post(
+        f"/api/v1/accounts/{other.id}/mute", token=token, json={"duration": 10**20}
+    )
+    # Then the mute is refused as invalid
+    assert reply.status == 422, reply.text

@@ -280,3 +280,30 @@ async def test_authorization_server_metadata(instance):
     assert meta["code_challenge_methods_supported"] == ["S256"]
     assert "password" not in meta["grant_types_supported"]
     assert "read:statuses" in meta["scopes_supported"]
+
+
+@pytest.mark.parametrize("website", ["not a url", "true", "ftp://city.example"])
+async def test_an_app_whose_website_is_no_web_url_is_422(instance, http, website):
+    # When an app registers with a website that is no http(s) URL
+    reply = await http.post(
+        "/api/v1/apps",
+        json={"client_name": "Ivory", "redirect_uris": OOB, "website": website},
+    )
+    # Then it is refused, as Mastodon's URL validator does (it was stored and sent
+    # back as the Application's `website`, which must be a URI)
+    assert reply.status == 422, reply.text
+
+
+async def test_an_apps_website_is_kept(instance, http):
+    # When an app registers with its website
+    reply = await http.post(
+        "/api/v1/apps",
+        json={
+            "client_name": "Ivory",
+            "redirect_uris": OOB,
+            "website": "https://tapbots.com/ivory/",
+        },
+    )
+    # Then the website is in its Application
+    assert reply.status == 200, reply.text
+    assert reply.json()["website"] == "https://tapbots.com/ivory/"

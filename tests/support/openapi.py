@@ -150,6 +150,17 @@ CORRECTIONS: dict[tuple[str, str, int], dict[str, Any]] = {
         "type": "array",
         "items": {"$ref": "#/components/schemas/V1Filter"},
     },
+    # With no extended description set, Mastodon answers `"updated_at": null` (the
+    # recorded GET /api/v1/instance/extended_description in mastodon-api-samples.json
+    # is 200 {"updated_at": null, "content": ""}); the description says a string.
+    ("GET", "/api/v1/instance/extended_description", 200): {
+        "type": "object",
+        "properties": {
+            "content": {"type": "string"},
+            "updated_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+        "required": ["content", "updated_at"],
+    },
     # Mastodon's Api::V2::Filters::StatusesController#destroy answers render_empty,
     # and the recorded DELETE /api/v2/filters/statuses/1 in mastodon-api-samples.json
     # is 200 {}; the description repeats the FilterStatus of GET.
@@ -194,11 +205,15 @@ def _resolve_refs_for_registry(schema: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(text))
 
 
-def check_reply(method: str, path: str, status: int, body: str) -> None:
+def check_reply(
+    method: str, path: str, status: int, body: str, *, record: bool = True
+) -> None:
     """Validate one JSON answer against its operation's schema for that status.
 
     Answers to paths the description does not know, and statuses it gives no JSON
-    schema for, pass unchecked (and unrecorded)."""
+    schema for, pass unchecked (and unrecorded). `record=False` validates without
+    counting the operation as covered: the fuzz test checks every operation, and
+    must not stand in for the deliberate tests the coverage check asks for."""
     if not SPEC_PATH.exists():
         return
     op = find_operation(method, path)
@@ -212,8 +227,10 @@ def check_reply(method: str, path: str, status: int, body: str) -> None:
         f"{method} {path} answered {status} against {op.method} {op.template}:\n"
         + "\n".join(errors)
     )
-    record = VALIDATED if 200 <= status < 300 else REFUSALS_VALIDATED
-    record.setdefault((op.method, op.template), set()).add(_current_test_file())
+    if not record:
+        return
+    done = VALIDATED if 200 <= status < 300 else REFUSALS_VALIDATED
+    done.setdefault((op.method, op.template), set()).add(_current_test_file())
 
 
 def _current_test_file() -> str:

@@ -131,7 +131,7 @@ async def authorize_get(request: web.Request) -> web.StreamResponse:
 
 @oauth_errors
 async def authorize_post(request: web.Request) -> web.StreamResponse:
-    form: MultiDict[Any] = MultiDict(await request.post())
+    form: MultiDict[Any] = MultiDict(await params.read_form(request))
     async with api_session(request) as session:
         secret = await cookie_secret(session, request)
         if not csrf_ok(secret, request, form):

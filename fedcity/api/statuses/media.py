@@ -107,7 +107,7 @@ async def receive_multipart(
         raise Unprocessable("Validation failed: File can't be blank")
     fields: MultiDict[str] = MultiDict()
     seen: set[str] = set()
-    try:
+    with params.malformed_body("multipart"):
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader):
@@ -121,8 +121,7 @@ async def receive_multipart(
                 fields.add(name, await _small_field(part))
             else:
                 await _discard(part, discard_limit)
-    except ValueError as exc:
-        raise BadRequest("Malformed multipart body", detail=repr(exc)) from None
+    params.refuse_nul(list(fields.items()))
     return fields
 
 

@@ -8,6 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,11 +61,28 @@ def split_redirect_uris(raw: str | list[str] | None) -> list[str]:
     if not uris:
         raise Unprocessable("Validation failed: Redirect URI can't be blank")
     for uri in uris:
-        if uri != OOB and (":" not in uri or uri.startswith(("javascript:", "data:"))):
+        if uri != OOB and (
+            not is_absolute_uri(uri) or uri.startswith(("javascript:", "data:"))
+        ):
             raise Unprocessable(
                 "Validation failed: Redirect URI {uri!r} is not valid", uri=uri
             )
     return uris
+
+
+def is_absolute_uri(uri: str, schemes: tuple[str, ...] | None = None) -> bool:
+    """Whether `uri` has a scheme (one of `schemes`, if given) and, for the web's
+    schemes, a host: what the Application entity promises for `website` and
+    `redirect_uris` (custom schemes like `com.example.app:/callback` are apps')."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # an unclosed IPv6 bracket
+        return False
+    if not parts.scheme or (schemes is not None and parts.scheme not in schemes):
+        return False
+    if parts.scheme in ("http", "https"):
+        return bool(parts.netloc)
+    return bool(parts.netloc or parts.path)
 
 
 async def register_app(
@@ -80,6 +98,9 @@ async def register_app(
     check_length(N_("Application name"), name.strip(), limits.MAX_APP_NAME)
     check_length(N_("Website"), website, limits.MAX_APP_WEBSITE)
     check_length(N_("Redirect URI"), joined_uris, limits.MAX_REDIRECT_URI)
+    # Mastodon's URLValidator: an http(s) URL with a host, or nothing.
+    if website and not is_absolute_uri(website, ("http", "https")):
+        raise Unprocessable("Validation failed: Website is invalid")
     app = OAuthApp(
         name=name.strip(),
         website=website or None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.i18n import N_
 from fedcity.services import limits
+from fedcity.services.expiry import seconds_from_now
 from fedcity.services.limits import check_count, check_length
 from fedcity.storage.models import (
     FILTER_CONTEXTS,
@@ -23,7 +23,6 @@ from fedcity.storage.models import (
     FilterStatus,
     Post,
 )
-from fedcity.storage.types import utcnow
 
 
 @dataclass
@@ -75,7 +74,7 @@ def _apply_fields(row: Filter, fields: FilterFields) -> None:
         if fields.expires_in < 0:
             raise Unprocessable("Validation failed: Expires in must be positive")
         row.expires_at = (
-            utcnow() + timedelta(seconds=fields.expires_in)
+            seconds_from_now(fields.expires_in, N_("Expires in"))
             if fields.expires_in
             else None
         )

@@ -3,12 +3,14 @@ is private, and so is a domain block, except that followers from it are removed)
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
+from fedcity.i18n import N_
+from fedcity.services.expiry import seconds_from_now
 from fedcity.services.social import follows
 from fedcity.storage.models import AccountDomainBlock, Actor, Follow, Mute
 from fedcity.storage.queries.lists import paged_rows
@@ -51,7 +53,7 @@ async def mute(
         row = Mute(actor_id=actor.id, target_id=target.id)
         session.add(row)
     row.notifications = notifications
-    row.expires_at = utcnow() + timedelta(seconds=duration) if duration else None
+    row.expires_at = seconds_from_now(duration, N_("Duration")) if duration else None
     await session.flush()
     return row
 
