@@ -12,7 +12,7 @@ from aiohttp import web
 
 from fedcity.cli.runner import Command, require_schema, run, with_db
 from fedcity.config import Settings
-from fedcity.storage.db import Database
+from fedcity.storage.db import Database, open_database
 from fedcity.storage.migrate import is_up_to_date, upgrade_to_head
 
 log = logging.getLogger("fedcity")
@@ -89,7 +89,7 @@ async def _worker(settings: Settings, *, once: bool) -> None:
     from fedcity.runtime.worker import Worker
     from fedcity.streaming.bus import open_event_bus, publish_after_commit
 
-    db = Database(settings.database.url)
+    db = open_database(settings.database)
     transport = open_transport(settings)
     # Posts and notifications this worker stores must reach the streams that the
     # `serve` processes hold open (on PostgreSQL, through LISTEN/NOTIFY).

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fedcity.errors import FedcityError
@@ -22,6 +23,7 @@ from fedcity.jobs import queue
 from fedcity.jobs.kinds import JobKind, concurrent_kinds, sequential_kinds
 from fedcity.jobs.outcomes import DONE, Outcome, backoff_delay
 from fedcity.storage.models import Job
+from fedcity.storage.outages import is_database_unavailable
 from fedcity.storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 JobHandler = Callable[[Federation, dict[str, Any], int], Awaitable[Outcome | None]]
 
 PEER_SYNC_SECONDS = 30.0
+# While the database is unreachable, the pause between tries doubles up to this.
+MAX_OUTAGE_PAUSE_SECONDS = 10.0
 # Declared with each kind in jobs/kinds.py: link preview fetches and Web Push
 # messages wait on other sites, so they run beside deliveries.
 SEQUENTIAL_KINDS = sequential_kinds()
@@ -56,6 +60,7 @@ class Worker:
         self._limit = asyncio.Semaphore(
             fed.settings.federation.max_concurrent_deliveries
         )
+        self._lease = timedelta(seconds=fed.settings.worker.lease_seconds)
 
     def wake(self) -> None:
         self._wake.set()
@@ -77,7 +82,11 @@ class Worker:
         return total
 
     async def run_forever(self, stop: asyncio.Event) -> None:
+        """Run batches until `stop` is set. A failing batch never ends the loop:
+        while the database is unreachable the worker pauses longer and longer (up
+        to MAX_OUTAGE_PAUSE_SECONDS, or until woken) and resumes when it answers."""
         poll = self.fed.settings.worker.poll_interval_seconds
+        failures = 0
         while not stop.is_set():
             # Cleared before looking for work, not after: a wake() that arrives
             # while a batch runs (a post committed meanwhile) must not be lost, or
@@ -85,21 +94,27 @@ class Worker:
             self._wake.clear()
             try:
                 ran = await self.run_once()
-            except Exception:
-                log.exception("worker batch failed; retrying shortly")
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                _log_failed_batch(exc, failures)
                 ran = 0
             if ran:
                 continue
-            await self._sync_peer_health()
-            waiters = [
-                asyncio.ensure_future(self._wake.wait()),
-                asyncio.ensure_future(stop.wait()),
-            ]
-            await asyncio.wait(
-                waiters, timeout=poll, return_when=asyncio.FIRST_COMPLETED
-            )
-            for waiter in waiters:
-                waiter.cancel()
+            if not failures:
+                await self._sync_peer_health()
+            await self._pause(stop, outage_pause(poll, failures))
+
+    async def _pause(self, stop: asyncio.Event, seconds: float) -> None:
+        waiters = [
+            asyncio.ensure_future(self._wake.wait()),
+            asyncio.ensure_future(stop.wait()),
+        ]
+        await asyncio.wait(
+            waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED
+        )
+        for waiter in waiters:
+            waiter.cancel()
 
     async def _sync_peer_health(self) -> None:
         """When idle, now and then, learn which peers other processes gave up on."""
@@ -115,7 +130,7 @@ class Worker:
     async def _run_batch(self, kinds: tuple[JobKind, ...], *, concurrent: bool) -> int:
         batch = self.fed.settings.worker.batch_size
         async with self.fed.db.session() as session:
-            jobs = await queue.claim(session, kinds, batch)
+            jobs = await queue.claim(session, kinds, batch, lease=self._lease)
         if not jobs:
             return 0
         if concurrent:
@@ -170,6 +185,28 @@ class Worker:
             for item in settled
             if item.job.kind == JobKind.DELIVER and (host := item.job.host)
         ]
+        # Jobs that ran must be recorded, or they run again when their lease ends
+        # (a delivery sent twice): a database outage here is waited out.
+        pause = self.fed.settings.worker.poll_interval_seconds
+        deadline = time.monotonic() + self._lease.total_seconds() / 2
+        while True:
+            try:
+                return await self._write_outcomes(settled, done, deliveries)
+            except Exception as exc:
+                if not is_database_unavailable(exc) or time.monotonic() > deadline:
+                    raise
+                log.warning(
+                    "worker: cannot record %d outcomes yet: %s", len(settled), exc
+                )
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, MAX_OUTAGE_PAUSE_SECONDS)
+
+    async def _write_outcomes(
+        self,
+        settled: list[Settled],
+        done: list[int],
+        deliveries: list[tuple[str, Outcome]],
+    ) -> None:
         async with self.fed.db.session() as session:
             # The common outcome, done, is settled in bulk; the rest one by one.
             await queue.complete_many(session, done)
@@ -177,6 +214,24 @@ class Worker:
                 if item.outcome.state != "done":
                     await _apply(session, item)
             await record_outcomes(self.fed, session, deliveries)
+
+
+def outage_pause(poll: float, failures: int) -> float:
+    """Seconds to wait after `failures` failed batches in a row (0: the poll)."""
+    if failures == 0:
+        return poll
+    return min(poll * 2.0 ** min(failures, 16), MAX_OUTAGE_PAUSE_SECONDS)
+
+
+def _log_failed_batch(exc: Exception, failures: int) -> None:
+    if not is_database_unavailable(exc):
+        log.exception("worker batch failed; retrying shortly")
+    elif failures == 1 or failures % 10 == 0:  # one line now and then, no trace
+        log.warning(
+            "worker: database unavailable (%s: %s); backing off",
+            type(exc).__name__,
+            exc,
+        )
 
 
 async def _apply(session: Any, item: Settled) -> None:

@@ -8,11 +8,15 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from fedcity.errors import FedcityError
+from fedcity.storage.outages import is_database_unavailable
 
 log = logging.getLogger(__name__)
 
 CORS_PREFIXES = ("/api/", "/oauth/", "/.well-known/", "/nodeinfo/")
 JSON_ERROR_PREFIXES = (*CORS_PREFIXES, "/users/", "/inbox", "/activities/", "/actor")
+# What a 503 asks clients and peers to wait; Mastodon's delivery workers and most
+# clients retry a 503 later, so nothing they sent is lost.
+RETRY_AFTER_SECONDS = 10
 
 
 def _wants_json_errors(path: str) -> bool:
@@ -36,9 +40,25 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             message = "Record not found" if exc.status == 404 else exc.reason
             return error_response(exc.status, message)
         raise
-    except Exception:
+    except Exception as exc:
+        if is_database_unavailable(exc):
+            return _database_unavailable(request, exc)
         log.exception("%s %s failed", request.method, request.path)
         return error_response(500, "Internal server error")
+
+
+def _database_unavailable(request: web.Request, exc: Exception) -> web.Response:
+    # One line, no traceback: during an outage every request lands here.
+    log.warning(
+        "%s %s → 503, database unavailable: %s: %s",
+        request.method,
+        request.path,
+        type(exc).__name__,
+        exc,
+    )
+    response = error_response(503, "Service temporarily unavailable")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @web.middleware
