@@ -17,7 +17,9 @@ from sqlalchemy import exc as sa
 # asyncpg's own classes for "the connection is gone or cannot be had": class 08
 # (connection exception), 57 (operator intervention: shutdown, starting up) and 53
 # (insufficient resources: too many connections).
-_ASYNCPG_OUTAGES = (
+_OUTAGES = (
+    ConnectionError,  # refused, reset
+    TimeoutError,  # connect or statement timeout
     asyncpg.PostgresConnectionError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.InsufficientResourcesError,
@@ -45,7 +47,7 @@ def _is_outage(exc: BaseException) -> bool:
         return True
     if isinstance(exc, sa.TimeoutError | sa.DisconnectionError):
         return True  # the pool had no connection to give in time
-    if isinstance(exc, ConnectionError | TimeoutError | _ASYNCPG_OUTAGES):
+    if isinstance(exc, _OUTAGES):
         return True
     if isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc):
         return True  # a pooled connection the server dropped
