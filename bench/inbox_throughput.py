@@ -76,7 +76,7 @@ def _actor_document(base: str, actor: PeerActor) -> dict[str, object]:
     }
 
 
-def _serve_peer(port: int, actors: Sequence[PeerActor], ready: Connection) -> None:
+def serve_peer(port: int, actors: Sequence[PeerActor], ready: Connection) -> None:
     common.pin_self(common.LOAD_CORE)
     base = f"http://127.0.0.1:{port}"
     documents = {a.name: orjson.dumps(_actor_document(base, a)) for a in actors}
@@ -261,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         peer_port = common.free_port()
         ctx = multiprocessing.get_context("fork")
         ready_r, ready_w = ctx.Pipe(duplex=False)
-        peer = ctx.Process(target=_serve_peer, args=(peer_port, actors, ready_w))
+        peer = ctx.Process(target=serve_peer, args=(peer_port, actors, ready_w))
         peer.start()
         ready_r.recv()
         server.cli("migrate")
