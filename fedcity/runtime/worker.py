@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from fedcity.errors import FedcityError
 from fedcity.federation.context import Federation
 from fedcity.federation.delivery import record_outcomes, sync_unavailable
 from fedcity.jobs import queue
 from fedcity.jobs.kinds import JobKind, concurrent_kinds, sequential_kinds
 from fedcity.jobs.outcomes import DONE, Outcome, backoff_delay
+from fedcity.storage.grouped import GroupWriter
 from fedcity.storage.models import Job
 from fedcity.storage.outages import is_database_unavailable
 from fedcity.storage.types import utcnow
@@ -61,6 +64,7 @@ class Worker:
             fed.settings.federation.max_concurrent_deliveries
         )
         self._lease = timedelta(seconds=fed.settings.worker.lease_seconds)
+        self._recorder: GroupWriter[Settled, None] = GroupWriter(fed.db, self._record)
 
     def wake(self) -> None:
         self._wake.set()
@@ -134,15 +138,19 @@ class Worker:
         if not jobs:
             return 0
         if concurrent:
-            settled = await asyncio.gather(*(self._run_limited(job) for job in jobs))
+            await asyncio.gather(*(self._run_limited(job) for job in jobs))
         else:
             settled = [await self._run(job) for job in jobs]
-        await self._settle(settled)
+            await self._until_recorded(lambda: self._write_outcomes(settled))
         return len(jobs)
 
-    async def _run_limited(self, job: Job) -> Settled:
+    async def _run_limited(self, job: Job) -> None:
+        # The outcome is committed (grouped with others) before the slot goes to
+        # the next job: a worker killed at any moment has at most its concurrency
+        # in jobs done but not recorded, and only those run a second time.
         async with self._limit:
-            return await self._run(job)
+            settled = await self._run(job)
+            await self._until_recorded(lambda: self._recorder.submit(settled))
 
     async def _run(self, job: Job) -> Settled:
         handler = self.handlers.get(job.kind)
@@ -157,6 +165,15 @@ class Worker:
         except Exception as exc:
             log.exception("job %s (%s) raised", job.id, job.kind)
             outcome = self._after_error(job, exc, permanent=False)
+        if outcome.state in ("retry", "failed", "held"):
+            log.info(
+                "job %s (%s, attempt %d) %s: %s",
+                job.id,
+                job.kind,
+                job.attempts,
+                outcome.state,
+                outcome.error,
+            )
         return Settled(job, outcome)
 
     def _after_error(self, job: Job, exc: Exception, *, permanent: bool) -> Outcome:
@@ -168,52 +185,44 @@ class Worker:
         delay = backoff_delay(job.attempts, settings.retry_backoff_scale)
         return Outcome("retry", error=error, retry_at=utcnow() + delay)
 
-    async def _settle(self, settled: list[Settled]) -> None:
+    async def _until_recorded(self, write: Callable[[], Awaitable[object]]) -> None:
+        """Jobs that ran must be recorded, or they run again when their lease ends
+        (a delivery sent twice): a database outage here is waited out, for up to
+        half the lease."""
+        pause = self.fed.settings.worker.poll_interval_seconds
+        deadline = time.monotonic() + self._lease.total_seconds() / 2
+        while True:
+            try:
+                await write()
+                return
+            except Exception as exc:
+                if not is_database_unavailable(exc) or time.monotonic() > deadline:
+                    raise
+                log.warning("worker: cannot record outcomes yet: %s", exc)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, MAX_OUTAGE_PAUSE_SECONDS)
+
+    async def _write_outcomes(self, settled: list[Settled]) -> None:
+        async with self.fed.db.session() as session:
+            await self._record(session, settled)
+
+    async def _record(
+        self, session: AsyncSession, settled: list[Settled]
+    ) -> list[None]:
+        # The common outcome, done, is settled in bulk; the rest one by one.
+        await queue.complete_many(
+            session, [item.job.id for item in settled if item.outcome.state == "done"]
+        )
         for item in settled:
-            if item.outcome.state in ("retry", "failed", "held"):
-                log.info(
-                    "job %s (%s, attempt %d) %s: %s",
-                    item.job.id,
-                    item.job.kind,
-                    item.job.attempts,
-                    item.outcome.state,
-                    item.outcome.error,
-                )
-        done = [item.job.id for item in settled if item.outcome.state == "done"]
+            if item.outcome.state != "done":
+                await _apply(session, item)
         deliveries = [
             (host, item.outcome)
             for item in settled
             if item.job.kind == JobKind.DELIVER and (host := item.job.host)
         ]
-        # Jobs that ran must be recorded, or they run again when their lease ends
-        # (a delivery sent twice): a database outage here is waited out.
-        pause = self.fed.settings.worker.poll_interval_seconds
-        deadline = time.monotonic() + self._lease.total_seconds() / 2
-        while True:
-            try:
-                return await self._write_outcomes(settled, done, deliveries)
-            except Exception as exc:
-                if not is_database_unavailable(exc) or time.monotonic() > deadline:
-                    raise
-                log.warning(
-                    "worker: cannot record %d outcomes yet: %s", len(settled), exc
-                )
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, MAX_OUTAGE_PAUSE_SECONDS)
-
-    async def _write_outcomes(
-        self,
-        settled: list[Settled],
-        done: list[int],
-        deliveries: list[tuple[str, Outcome]],
-    ) -> None:
-        async with self.fed.db.session() as session:
-            # The common outcome, done, is settled in bulk; the rest one by one.
-            await queue.complete_many(session, done)
-            for item in settled:
-                if item.outcome.state != "done":
-                    await _apply(session, item)
-            await record_outcomes(self.fed, session, deliveries)
+        await record_outcomes(self.fed, session, deliveries)
+        return [None] * len(settled)
 
 
 def outage_pause(poll: float, failures: int) -> float:
