@@ -9,10 +9,10 @@ verdict. Everything listens on, and talks to, 127.0.0.1 only.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
-import multiprocessing
 import os
 import signal
 import sqlite3
@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: common, …
 
 import common
-from inbox_throughput import Batch, PeerActor, serve_peer, sign_requests
+from inbox_throughput import Batch, PeerActor, running_peer, sign_requests
 
 from fedcity.federation.signatures.keys import generate_private_key_pem
 
@@ -83,12 +83,33 @@ class WorkerProcess:
     def stop(self) -> None:
         if self.alive():
             assert self.process is not None
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            common.stop_process(self.process)
+
+
+@contextlib.contextmanager
+def migrated_server(
+    prefix: str, args: argparse.Namespace, *, worker: bool, own_postgres: bool = False
+) -> Iterator[tuple[common.Server, PrivatePostgres | None]]:
+    """A configured, migrated (not started) server on a scratch database: SQLite,
+    `--database-url`'s server, or with `own_postgres` a private cluster made for
+    the drill. Prints the machine first."""
+    if not args.no_pin:
+        common.pin_self(common.LOAD_CORE)
+    with contextlib.ExitStack() as stack:
+        root = stack.enter_context(common.temp_root(prefix))
+        cluster = stack.enter_context(private_postgres(root)) if own_postgres else None
+        url = cluster.url if cluster else getattr(args, "database_url", None)
+        db_url = stack.enter_context(common.scratch_database(root, url))
+        server = common.Server(root, db_url, worker=worker, pin=not args.no_pin)
+        common.print_machine(db_url, server.pinned)
+        server.cli("migrate")
+        yield server, cluster
+
+
+def local_token(server: common.Server, name: str) -> str:
+    """A new local account's bearer token, made with the CLI."""
+    server.cli("account", "create", name, "--password", "drill-password")
+    return server.cli("token", "create", name)
 
 
 # --- a paced sender that keeps every answer ----------------------------------------
@@ -301,7 +322,6 @@ class Peer:
 
     actors: tuple[PeerActor, ...]
     port: int
-    process: multiprocessing.process.BaseProcess
 
     @property
     def base_url(self) -> str:
@@ -318,17 +338,8 @@ def peer(actors: int = 10) -> Iterator[Peer]:
     keys = tuple(
         PeerActor(f"drill{i}", *generate_private_key_pem()) for i in range(actors)
     )
-    port = common.free_port()
-    ctx = multiprocessing.get_context("fork")
-    ready_r, ready_w = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=serve_peer, args=(port, keys, ready_w))
-    process.start()
-    ready_r.recv()
-    try:
-        yield Peer(keys, port, process)
-    finally:
-        process.terminate()
-        process.join()
+    with running_peer(keys) as port:
+        yield Peer(keys, port)
 
 
 def note_uri(request: bytes) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -74,41 +73,23 @@ async def _sink(inboxes: int, delay: float, kill_at: int, control: Connection) -
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = common.bench_arguments(__doc__)
     parser.add_argument("--inboxes", type=int, default=1000)
     parser.add_argument("--kill-at", type=int, default=400, help="deliveries seen")
     parser.add_argument("--sink-delay", type=float, default=0.1, help="seconds")
     parser.add_argument("--lease", type=float, default=15.0, help="job lease, s")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds")
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server URL; a scratch database is created on it "
-        "(default: SQLite in a temporary directory)",
-    )
-    parser.add_argument("--no-pin", action="store_true", help="don't use taskset")
     args = parser.parse_args(argv)
-    if not args.no_pin:
-        common.pin_self(common.LOAD_CORE)
-    ctx = multiprocessing.get_context("fork")
-    control, sink_end = ctx.Pipe()
-    sink = ctx.Process(
-        target=_serve_sink,
-        args=(args.inboxes, args.sink_delay, args.kill_at, sink_end),
-    )
-    sink.start()
-    try:
+    sink = (_serve_sink, args.inboxes, args.sink_delay, args.kill_at)
+    with common.forked(*sink) as control:
         _, ports = control.recv()
-        with (
-            common.temp_root("fedcity-drill-fanout-") as root,
-            common.scratch_database(root, args.database_url) as db_url,
+        with drill.migrated_server("fedcity-drill-fanout-", args, worker=False) as (
+            server,
+            _,
         ):
-            server = common.Server(root, db_url, worker=False, pin=not args.no_pin)
             drill.configure(server, "worker", lease_seconds=args.lease)
-            common.print_machine(db_url, server.pinned)
-            server.cli("migrate")
-            server.cli("account", "create", LOCAL_NAME, "--password", "drill-password")
-            token = server.cli("token", "create", LOCAL_NAME)
-            asyncio.run(seed(db_url, ports, args.inboxes))
+            token = drill.local_token(server, LOCAL_NAME)
+            asyncio.run(seed(server.db_url, ports, args.inboxes))
             worker = drill.WorkerProcess(server)
             server.start()
             worker.start()
@@ -117,11 +98,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 worker.stop()
                 server.stop()
-    finally:
-        control.send("stop")
-        sink.join(timeout=10)
-        if sink.is_alive():
-            sink.terminate()
 
 
 def _drill(

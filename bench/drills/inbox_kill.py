@@ -32,29 +32,17 @@ FIRST_ID = 10**17
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = common.bench_arguments(__doc__)
     parser.add_argument("--rate", type=float, default=100.0, help="requests/s")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load")
     parser.add_argument("--kill-after", type=float, default=4.0, help="seconds")
     parser.add_argument("--lease", type=float, default=10.0, help="job lease, s")
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server URL; a scratch database is created on it "
-        "(default: SQLite in a temporary directory)",
-    )
-    parser.add_argument("--no-pin", action="store_true", help="don't use taskset")
     args = parser.parse_args(argv)
-    if not args.no_pin:
-        common.pin_self(common.LOAD_CORE)
     with (
-        common.temp_root("fedcity-drill-inbox-") as root,
-        common.scratch_database(root, args.database_url) as db_url,
+        drill.migrated_server("fedcity-drill-inbox-", args, worker=True) as (server, _),
         drill.peer() as peer,
     ):
-        server = common.Server(root, db_url, worker=True, pin=not args.no_pin)
         drill.configure(server, "worker", lease_seconds=args.lease)
-        common.print_machine(db_url, server.pinned)
-        server.cli("migrate")
         server.start()
         try:
             return asyncio.run(_drill(args, server, peer))

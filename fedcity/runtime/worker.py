@@ -163,8 +163,7 @@ class Worker:
         except FedcityError as exc:
             outcome = self._after_error(job, exc, permanent=400 <= exc.status < 500)
         except Exception as exc:
-            log.exception("job %s (%s) raised", job.id, job.kind)
-            outcome = self._after_error(job, exc, permanent=False)
+            outcome = self._after_crash(job, exc)
         if outcome.state in ("retry", "failed", "held"):
             log.info(
                 "job %s (%s, attempt %d) %s: %s",
@@ -175,6 +174,17 @@ class Worker:
                 outcome.error,
             )
         return Settled(job, outcome)
+
+    def _after_crash(self, job: Job, exc: Exception) -> Outcome:
+        if is_database_unavailable(exc):
+            # Not the job's fault: it runs again as soon as the database is back
+            # (its outcome is recorded then), without the backoff of a failure.
+            log.info("job %s (%s) met a database outage: %s", job.id, job.kind, exc)
+            return Outcome(
+                "retry", error=f"database unavailable: {exc}", retry_at=utcnow()
+            )
+        log.exception("job %s (%s) raised", job.id, job.kind)
+        return self._after_error(job, exc, permanent=False)
 
     def _after_error(self, job: Job, exc: Exception, *, permanent: bool) -> Outcome:
         error = f"{type(exc).__name__}: {exc}"

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fedcity.storage.models import Job, JobState, Post
+from fedcity.storage.types import utcnow
 from tests.federation.test_inbox_security import note_create
 from tests.support.outages import database_down
 
@@ -75,3 +76,24 @@ async def test_worker_waits_out_an_outage_to_record_outcomes(
     assert failures == []
     assert await _count(instance, Job, Job.state != JobState.DONE) == 0
     assert await _count(instance, Post) == 1
+
+
+async def test_a_job_cut_short_by_an_outage_runs_again_without_backoff(
+    instance, remote, monkeypatch
+):
+    # Given an accepted activity whose handler meets a database outage
+    await _accepted_create(instance, remote)
+    worker = instance.worker
+
+    async def outage(*args):
+        raise ConnectionRefusedError(111, "refused")
+
+    monkeypatch.setitem(worker.handlers, "inbox", outage)
+    # When the worker runs it
+    await worker.run_once()
+    # Then it is neither failed nor pushed back by the failure backoff: it is due
+    async with instance.db.session() as session:
+        job = await session.scalar(select(Job).where(Job.kind == "inbox"))
+    assert job.state == JobState.PENDING
+    assert job.next_attempt_at <= utcnow()
+    assert job.last_error.startswith("database unavailable")
