@@ -34,8 +34,12 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             '[federation] show_blocked_domains must be "all", "users" or "disabled"'
         )
-    timeouts = "connect_timeout_seconds pool_timeout_seconds statement_timeout_seconds"
+    timeouts = "connect_timeout_seconds pool_timeout_seconds"
     _require_positive("database", settings.database, timeouts)
+    if settings.database.statement_timeout_seconds < 0:
+        raise ConfigError(
+            "[database] statement_timeout_seconds must be 0 (none) or more"
+        )
     _require_positive("worker", settings.worker, "lease_seconds")
     _validate_texts(inst)
     _validate_media(settings.media)

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
+from dataclasses import replace
 
 from aiohttp import web
 
@@ -40,8 +41,15 @@ def _use_uvloop() -> None:
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
+def _for_migrations(settings: Settings) -> Settings:
+    """No statement timeout: building an index on a large table may take minutes."""
+    return replace(
+        settings, database=replace(settings.database, statement_timeout_seconds=0)
+    )
+
+
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    run(lambda: with_db(settings, upgrade_to_head))
+    run(lambda: with_db(_for_migrations(settings), upgrade_to_head))
     print("fedcity: database schema is up to date", file=sys.stderr)
     return 0
 
@@ -49,7 +57,7 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from fedcity.app import create_app
 
-    run(lambda: with_db(settings, _migrate_if_needed))
+    run(lambda: with_db(_for_migrations(settings), _migrate_if_needed))
     app = create_app(settings, run_worker=settings.worker.in_process)
     base = settings.instance.base_url
     print(

@@ -77,7 +77,7 @@ def _create_engine(url: str, *, echo: bool, bounds: DatabaseSettings) -> AsyncEn
             pool_timeout=bounds.pool_timeout_seconds,
             connect_args={
                 "timeout": bounds.connect_timeout_seconds,
-                "command_timeout": bounds.statement_timeout_seconds,
+                "command_timeout": bounds.statement_timeout_seconds or None,
             },
             **json_codec,
         )
