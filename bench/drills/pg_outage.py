@@ -113,7 +113,8 @@ async def _drill(
     await asyncio.sleep(args.before)
     stopped = time.monotonic()  # sessions are cut from here on
     await asyncio.to_thread(cluster.stop)
-    await asyncio.sleep(args.outage - (time.monotonic() - stopped))
+    down = time.monotonic()  # stopped: nothing sent from here on can commit
+    await asyncio.sleep(args.outage - (down - stopped))
     starting = time.monotonic()
     started = await asyncio.to_thread(cluster.start)
     print(
@@ -123,7 +124,7 @@ async def _drill(
     # The backlog first: the stream's posts must not queue behind it.
     settle = await drill.wait_until(lambda: _unfinished(server) == 0, 180)
     heard = await _stream_hears_new_posts(server, peer, token, FIRST_ID + 2 * 10**6)
-    _report(loads, stopped, starting, (heard_before, heard))
+    _report(loads, (stopped, down, starting), (heard_before, heard))
     same = pids == (server.pid, worker.process.pid if worker.process else 0)
     return await asyncio.to_thread(
         _check,
@@ -192,8 +193,10 @@ def _phase(answer: drill.Answer, stopped: float, started: float) -> str:
 
 
 def _report(
-    loads: Loads, stopped: float, started: float, heard: tuple[int, int]
+    loads: Loads, times: tuple[float, float, float], heard: tuple[int, int]
 ) -> None:
+    """`times`: the stop issued, the stop done, the start issued."""
+    stopped, down, started = times
     print("\nanswers by phase (by when the request was sent):")
     print("  load   phase    sent   2xx   503  other  no answer  latency")
     for name, answers in (("inbox", loads.inbox_answers), ("api", loads.api_answers)):
@@ -209,9 +212,7 @@ def _report(
                 f"{other:6} {statuses[None]:10}  {drill.latency_line(part)}"
             )
     for name, answers in (("inbox", loads.inbox_answers), ("api", loads.api_answers)):
-        back = [
-            a.answered_at - started for a in answers if a.ok and a.sent_at >= stopped
-        ]
+        back = [a.answered_at - started for a in answers if a.ok and a.sent_at >= down]
         print(
             f"{name}: first 2xx {min(back):.2f} s after `pg_ctl start`"
             if back
