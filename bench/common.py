@@ -7,8 +7,10 @@ Everything listens on and talks to 127.0.0.1 only.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
+import multiprocessing
 import os
 import platform
 import shutil
@@ -21,8 +23,9 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -95,6 +98,37 @@ def pin_self(core: int) -> None:
     if can_pin():
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {core})
+
+
+def bench_arguments(doc: str, *, database: bool = True) -> argparse.ArgumentParser:
+    """A parser described by the script's docstring, with the options every script
+    has: --no-pin and (unless the script picks its own) --database-url."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    if database:
+        parser.add_argument(
+            "--database-url",
+            help="a PostgreSQL server URL; a scratch database is created on it "
+            "(default: SQLite in a temporary directory)",
+        )
+    parser.add_argument("--no-pin", action="store_true", help="don't use taskset")
+    return parser
+
+
+@contextlib.contextmanager
+def forked(target: Callable[..., None], *args: object) -> Iterator[Connection]:
+    """`target(*args, conn)` in a forked process (a sink, a peer) for the length of
+    the block; yields the other end of `conn`, and sends it "stop" at the end."""
+    ctx = multiprocessing.get_context("fork")
+    control, child_end = ctx.Pipe()
+    process = ctx.Process(target=target, args=(*args, child_end))
+    process.start()
+    try:
+        yield control
+    finally:
+        control.send("stop")
+        process.join(timeout=10)
+        if process.is_alive():
+            process.terminate()
 
 
 # --- databases -----------------------------------------------------------------
@@ -239,15 +273,19 @@ poll_interval_seconds = 0.5
         return self.process.pid
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            stop_process(self.process)
         self.process = None
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _env() -> dict[str, str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing
 import statistics
 import time
 import urllib.request
@@ -201,11 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if not args.no_pin:
         common.pin_self(common.LOAD_CORE)
-    ctx = multiprocessing.get_context("fork")
-    control, sink_end = ctx.Pipe()
-    sink = ctx.Process(target=_serve_sink, args=(args.instances, sink_end))
-    sink.start()
-    try:
+    with common.forked(_serve_sink, args.instances) as control:
         _, ports = control.recv()
         with (
             common.temp_root("fedcity-bench-fanout-") as root,
@@ -227,11 +222,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _run(args, server, token, control)
             finally:
                 server.stop()
-    finally:
-        control.send("stop")
-        sink.join(timeout=10)
-        if sink.is_alive():
-            sink.terminate()
 
 
 def _run(

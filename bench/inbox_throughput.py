@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -76,7 +77,7 @@ def _actor_document(base: str, actor: PeerActor) -> dict[str, object]:
     }
 
 
-def _serve_peer(port: int, actors: Sequence[PeerActor], ready: Connection) -> None:
+def serve_peer(port: int, actors: Sequence[PeerActor], ready: Connection) -> None:
     common.pin_self(common.LOAD_CORE)
     base = f"http://127.0.0.1:{port}"
     documents = {a.name: orjson.dumps(_actor_document(base, a)) for a in actors}
@@ -97,6 +98,22 @@ def _serve_peer(port: int, actors: Sequence[PeerActor], ready: Connection) -> No
         await asyncio.Event().wait()  # until terminated
 
     asyncio.run(run())
+
+
+@contextlib.contextmanager
+def running_peer(actors: Sequence[PeerActor]) -> Iterator[int]:
+    """The peer in a forked process, until the block ends; yields its port."""
+    port = common.free_port()
+    ctx = multiprocessing.get_context("fork")
+    ready_r, ready_w = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=serve_peer, args=(port, actors, ready_w))
+    process.start()
+    ready_r.recv()
+    try:
+        yield port
+    finally:
+        process.terminate()
+        process.join()
 
 
 # --- requests, signed before the timed phase -----------------------------------
@@ -258,22 +275,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         server = common.Server(root, db_url, worker=False, pin=not args.no_pin)
         common.print_machine(db_url, server.pinned)
-        peer_port = common.free_port()
-        ctx = multiprocessing.get_context("fork")
-        ready_r, ready_w = ctx.Pipe(duplex=False)
-        peer = ctx.Process(target=_serve_peer, args=(peer_port, actors, ready_w))
-        peer.start()
-        ready_r.recv()
-        server.cli("migrate")
-        server.start()
-        try:
-            return _run(args, rates, server, f"http://127.0.0.1:{peer_port}", actors)
-        finally:
-            server.stop()
-            peer.terminate()
-            peer.join()
-            if args.keep:
-                shutil.copytree(root, args.keep, dirs_exist_ok=True)
+        with running_peer(actors) as peer_port:
+            server.cli("migrate")
+            server.start()
+            try:
+                return _run(
+                    args, rates, server, f"http://127.0.0.1:{peer_port}", actors
+                )
+            finally:
+                server.stop()
+                if args.keep:
+                    shutil.copytree(root, args.keep, dirs_exist_ok=True)
 
 
 def _run(

@@ -37,7 +37,7 @@ from fedcity.runtime.registry import job_handlers
 from fedcity.runtime.worker import Worker
 from fedcity.services.accounts.accounts import ensure_instance_actor
 from fedcity.services.notifications.push import ensure_vapid_key
-from fedcity.storage.db import Database
+from fedcity.storage.db import Database, open_database
 from fedcity.storage.migrate import is_up_to_date
 from fedcity.urls import Urls
 from fedcity.web import activitypub, contexts, pages, tags, wellknown
@@ -128,7 +128,7 @@ def open_transport(settings: Settings) -> HttpTransport:
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    db = Database(settings.database.url, echo=settings.database.echo)
+    db = open_database(settings.database)
     if not await is_up_to_date(db):
         await db.dispose()
         raise ConfigError(

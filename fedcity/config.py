@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from fedcity.config_checks import validate
 from fedcity.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/fedcity.db"
@@ -59,15 +60,18 @@ class InstanceSettings:
 class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8080
-    max_body_bytes: int = (
-        1_048_576  # inbox and API bodies; Mastodon caps JSON at 1 MiB too
-    )
+    # Inbox and API bodies; Mastodon caps JSON at 1 MiB too.
+    max_body_bytes: int = 1_048_576
 
 
 @dataclass(frozen=True)
 class DatabaseSettings:
     url: str = DEFAULT_DATABASE_URL
     echo: bool = False
+    # PostgreSQL: bounds on connecting, waiting for a pooled connection, one statement
+    connect_timeout_seconds: float = 5.0
+    pool_timeout_seconds: float = 5.0
+    statement_timeout_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,8 @@ class WorkerSettings:
     in_process: bool = True  # `serve` runs a worker task unless this is false
     poll_interval_seconds: float = 1.0
     batch_size: int = 200
+    # A claimed job is another worker's again after this long (its worker died).
+    lease_seconds: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,7 @@ def load_settings(
         raw = _read_toml(Path(path))
     settings = _build(raw)
     settings = _apply_env(settings, env)
-    _validate(settings)
+    validate(settings)
     return settings
 
 
@@ -334,67 +340,3 @@ def _apply_env(settings: Settings, env: dict[str, str]) -> Settings:
         if changes:
             settings = replace(settings, **{section_name: replace(section, **changes)})
     return settings
-
-
-def _validate(settings: Settings) -> None:
-    inst = settings.instance
-    if inst.scheme not in ("http", "https"):
-        raise ConfigError('[instance] scheme must be "https" or "http"')
-    if inst.kind not in ("city", "league"):
-        raise ConfigError('[instance] kind must be "city" or "league"')
-    if not inst.domain or "/" in inst.domain or " " in inst.domain:
-        raise ConfigError(
-            "[instance] domain must be a host name, optionally with :port"
-        )
-    url = settings.database.url
-    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-        raise ConfigError(
-            "[database] url must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
-        )
-    if not 0 < settings.server.port < 65536:
-        raise ConfigError("[server] port must be between 1 and 65535")
-    if settings.federation.show_blocked_domains not in ("all", "users", "disabled"):
-        raise ConfigError(
-            '[federation] show_blocked_domains must be "all", "users" or "disabled"'
-        )
-    if settings.federation.key_refetch_minutes < 0:
-        raise ConfigError("[federation] key_refetch_minutes must not be negative")
-    _validate_texts(inst)
-    _validate_media(settings.media)
-    _validate_push(settings.push)
-
-
-TEXT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
-
-
-def _validate_texts(inst: InstanceSettings) -> None:
-    """The instance's text files must exist and be Markdown or HTML."""
-    named = [
-        ("extended_description", inst.extended_description),
-        ("privacy_policy", inst.privacy_policy),
-        *(("terms_of_service", v.file) for v in inst.terms_of_service),
-    ]
-    for key, path in named:
-        if not path:
-            continue
-        if not path.lower().endswith(TEXT_SUFFIXES):
-            raise ConfigError(f"[instance] {key} must be a .md or .html file: {path}")
-        if not Path(path).is_file():
-            raise ConfigError(f"[instance] {key} file not found: {path}")
-
-
-def _validate_media(media: MediaSettings) -> None:
-    if media.remote not in ("link", "proxy"):
-        raise ConfigError('[media] remote must be "link" or "proxy"')
-    if not media.root.strip():
-        raise ConfigError("[media] root must name a folder")
-    for key in ("max_image_bytes", "max_video_bytes", "image_max_pixels"):
-        if getattr(media, key) <= 0:
-            raise ConfigError(f"[media] {key} must be positive")
-
-
-def _validate_push(push: PushSettings) -> None:
-    if push.subject and not push.subject.startswith(("mailto:", "https://")):
-        raise ConfigError('[push] subject must be a "mailto:" or "https://" URI')
-    if push.max_attempts <= 0:
-        raise ConfigError("[push] max_attempts must be positive")

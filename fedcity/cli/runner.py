@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from fedcity.config import Settings
 from fedcity.errors import ConfigError
-from fedcity.storage.db import Database
+from fedcity.storage.db import Database, open_database
 from fedcity.storage.migrate import is_up_to_date
 
 Command = Callable[[Settings, argparse.Namespace], int]
@@ -38,7 +38,7 @@ async def with_db(settings: Settings, fn: Callable[[Database], Awaitable[Any]]) 
     """Call `fn` with the configured database, disposed of afterwards."""
     where = _database_location(settings.database.url)
     try:
-        db = Database(settings.database.url)
+        db = open_database(settings.database)
     except OSError as exc:
         raise ConfigError(f"database: cannot create {where}: {_reason(exc)}") from exc
     try:

@@ -7,12 +7,13 @@ import asyncio
 import logging
 import signal
 import sys
+from dataclasses import replace
 
 from aiohttp import web
 
 from fedcity.cli.runner import Command, require_schema, run, with_db
 from fedcity.config import Settings
-from fedcity.storage.db import Database
+from fedcity.storage.db import Database, open_database
 from fedcity.storage.migrate import is_up_to_date, upgrade_to_head
 
 log = logging.getLogger("fedcity")
@@ -40,8 +41,15 @@ def _use_uvloop() -> None:
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
+def _for_migrations(settings: Settings) -> Settings:
+    """No statement timeout: building an index on a large table may take minutes."""
+    return replace(
+        settings, database=replace(settings.database, statement_timeout_seconds=0)
+    )
+
+
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    run(lambda: with_db(settings, upgrade_to_head))
+    run(lambda: with_db(_for_migrations(settings), upgrade_to_head))
     print("fedcity: database schema is up to date", file=sys.stderr)
     return 0
 
@@ -49,7 +57,7 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from fedcity.app import create_app
 
-    run(lambda: with_db(settings, _migrate_if_needed))
+    run(lambda: with_db(_for_migrations(settings), _migrate_if_needed))
     app = create_app(settings, run_worker=settings.worker.in_process)
     base = settings.instance.base_url
     print(
@@ -89,7 +97,7 @@ async def _worker(settings: Settings, *, once: bool) -> None:
     from fedcity.runtime.worker import Worker
     from fedcity.streaming.bus import open_event_bus, publish_after_commit
 
-    db = Database(settings.database.url)
+    db = open_database(settings.database)
     transport = open_transport(settings)
     # Posts and notifications this worker stores must reach the streams that the
     # `serve` processes hold open (on PostgreSQL, through LISTEN/NOTIFY).

@@ -7,7 +7,6 @@ time, one transaction per group) and applied later by the worker.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Mapping
@@ -39,6 +38,7 @@ from fedcity.federation.vocab import Document, get_id, get_type, origin_of
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import NewJob, enqueue_many
 from fedcity.storage.db import Database
+from fedcity.storage.grouped import GroupWriter
 from fedcity.storage.queries import actors as actor_q
 
 log = logging.getLogger(__name__)
@@ -229,61 +229,40 @@ def check_origins(doc: Mapping[str, Any], actor_origin: str) -> None:
 
 
 class InboxWriter:
-    """Groups concurrent inbox writes into one transaction each.
-
-    A request waits until its row is committed (durable before the 202), but while
-    one group commits the next one gathers, so a busy inbox pays for one commit per
-    group instead of one per request.
-    """
+    """Stores inbound activities by group commit (`storage.grouped`): a request
+    waits until its row is committed (durable before the 202), one transaction
+    per group of requests arriving together."""
 
     def __init__(
         self, db: Database, on_stored: Callable[[], None], max_group: int = 500
     ) -> None:
-        self._db = db
         self._on_stored = on_stored
-        self._max_group = max_group
-        self._waiting: list[tuple[NewJob, asyncio.Future[bool]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._writer: GroupWriter[NewJob, bool] = GroupWriter(
+            db, self._write, max_group
+        )
 
     async def submit(self, job: NewJob) -> bool:
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._waiting.append((job, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush_all())
-        return await future
+        """Store `job` unless its dedupe key is known; True if it was new."""
+        is_new = await self._writer.submit(job)
+        if is_new:
+            self._on_stored()  # committed: the worker will find it
+        return is_new
 
-    async def _flush_all(self) -> None:
-        while self._waiting:
-            group = self._waiting[: self._max_group]
-            del self._waiting[: self._max_group]
-            await self._write(group)
-
-    async def _write(self, group: list[tuple[NewJob, asyncio.Future[bool]]]) -> None:
-        jobs = _first_of_each(group)
-        try:
-            async with self._db.session() as session:
-                new_keys = await enqueue_many(session, jobs)
-        except Exception as exc:  # every waiting request must hear of the failure
-            for _, future in group:
-                if not future.done():
-                    future.set_exception(exc)
-            return
+    async def _write(self, session: AsyncSession, group: list[NewJob]) -> list[bool]:
+        new_keys = await enqueue_many(session, _first_of_each(group))
         seen: set[str | None] = set()
-        for job, future in group:
-            is_new = job.dedupe_key in new_keys and job.dedupe_key not in seen
+        is_new = []
+        for job in group:
+            is_new.append(job.dedupe_key in new_keys and job.dedupe_key not in seen)
             seen.add(job.dedupe_key)
-            if not future.done():
-                future.set_result(is_new)
-        if new_keys:
-            self._on_stored()
+        return is_new
 
     async def close(self) -> None:
-        if self._flusher is not None:
-            await self._flusher
+        await self._writer.close()
 
 
-def _first_of_each(group: list[tuple[NewJob, asyncio.Future[bool]]]) -> list[NewJob]:
+def _first_of_each(group: list[NewJob]) -> list[NewJob]:
     unique: dict[str | None, NewJob] = {}
-    for job, _ in group:
+    for job in group:
         unique.setdefault(job.dedupe_key, job)
     return list(unique.values())

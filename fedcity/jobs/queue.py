@@ -22,7 +22,7 @@ from fedcity.storage.db import dialect_of, insert_for
 from fedcity.storage.models import Job, JobState
 from fedcity.storage.types import utcnow
 
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(minutes=5)  # the default; the worker passes `[worker] lease_seconds`
 # Core statements on the table: no ORM bookkeeping for rows nobody loads.
 _JOBS = Job.metadata.tables[Job.__tablename__]
 _SETTLE_CHUNK = 500  # ids per UPDATE … IN (…), well under SQLite's parameter limit
@@ -89,9 +89,14 @@ async def enqueue_many(
 
 
 async def claim(
-    session: AsyncSession, kinds: Sequence[str], limit: int, now: datetime | None = None
+    session: AsyncSession,
+    kinds: Sequence[str],
+    limit: int,
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
 ) -> list[Job]:
-    """Lease up to `limit` due jobs of the given kinds to this worker."""
+    """Lease up to `limit` due jobs of the given kinds to this worker, for `lease`:
+    if the worker dies, the jobs are claimable again once it has passed."""
     now = now or utcnow()
     due = (
         select(Job.id)
@@ -115,7 +120,7 @@ async def claim(
             Job.id.in_(ids),
             or_(Job.locked_until.is_(None), Job.locked_until < now),
         )
-        .values(locked_until=now + LEASE, attempts=Job.attempts + 1)
+        .values(locked_until=now + lease, attempts=Job.attempts + 1)
         .returning(Job)
         .execution_options(synchronize_session=False)
     )

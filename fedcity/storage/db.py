@@ -20,12 +20,22 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from fedcity.config import DatabaseSettings
+
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        bounds: DatabaseSettings | None = None,
+    ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.engine: AsyncEngine = _create_engine(url, echo=echo)
+        self.engine: AsyncEngine = _create_engine(
+            url, echo=echo, bounds=bounds or DatabaseSettings(url)
+        )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -38,6 +48,11 @@ class Database:
         await self.engine.dispose()
 
 
+def open_database(settings: DatabaseSettings) -> Database:
+    """The configured database, with its echo flag and its time bounds."""
+    return Database(settings.url, echo=settings.echo, bounds=settings)
+
+
 def _json_dumps(value: Any) -> str:
     # orjson, not json.dumps: JSON columns hold whole activities (several KiB), and
     # the stdlib encoder was a tenth of the inbox's time. Non-string keys become
@@ -45,14 +60,26 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def _create_engine(url: str, *, echo: bool) -> AsyncEngine:
+def _create_engine(url: str, *, echo: bool, bounds: DatabaseSettings) -> AsyncEngine:
     json_codec: dict[str, Any] = {
         "json_serializer": _json_dumps,
         "json_deserializer": orjson.loads,
     }
     if not url.startswith("sqlite"):
+        # Bounded waits: with the server down, a request fails within seconds (and
+        # is answered 503) instead of queueing for a connection until its client
+        # gives up.
         return create_async_engine(
-            url, echo=echo, pool_size=10, max_overflow=10, **json_codec
+            url,
+            echo=echo,
+            pool_size=10,
+            max_overflow=10,
+            pool_timeout=bounds.pool_timeout_seconds,
+            connect_args={
+                "timeout": bounds.connect_timeout_seconds,
+                "command_timeout": bounds.statement_timeout_seconds or None,
+            },
+            **json_codec,
         )
     _ensure_sqlite_folder(url)
     engine = create_async_engine(

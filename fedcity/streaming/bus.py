@@ -35,6 +35,9 @@ MAX_PAYLOAD_BYTES = 7900
 # A listener that falls this far behind starts losing events.
 QUEUE_SIZE = 10_000
 _WAKE = ""  # not a payload: tells the sender to check its connection
+# Reconnect tries back off up to this: a database back after an outage is heard
+# again within seconds.
+MAX_RECONNECT_DELAY_SECONDS = 10.0
 
 
 class EventBus(Protocol):
@@ -190,7 +193,7 @@ class PostgresBus(_Fanout):
                 log.warning("event bus: %s; reconnecting in %.0f s", exc, delay)
                 await self._disconnect()
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
+                delay = min(delay * 2, MAX_RECONNECT_DELAY_SECONDS)
 
 
 def _payloads(events: Sequence[Event]) -> list[str]:

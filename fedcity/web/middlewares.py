@@ -12,11 +12,13 @@ from yarl import URL
 from fedcity import i18n
 from fedcity.appkeys import SETTINGS
 from fedcity.errors import BadRequest, FedcityError
+from fedcity.storage.outages import is_database_unavailable
 
 log = logging.getLogger(__name__)
 
 NOT_FOUND = i18n.N_("Record not found")
 INTERNAL_ERROR = i18n.N_("Internal server error")
+UNAVAILABLE = i18n.N_("Service temporarily unavailable")
 # Paths that apps call from any origin (web clients such as Elk and Phanpy run on
 # their own sites), with bearer tokens or client credentials, never cookies. As
 # Mastodon's config/initializers/cors.rb: the consent page (/oauth/authorize) is not
@@ -34,6 +36,9 @@ JSON_ERROR_PREFIXES = (
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Sec-Fetch-Site values of a request the site made itself, or the person typed.
 OWN_FETCH_SITES = frozenset({"same-origin", "none"})
+# What a 503 asks clients and peers to wait; Mastodon's delivery workers and most
+# clients retry a 503 later, so nothing they sent is lost.
+RETRY_AFTER_SECONDS = 10
 
 
 def _wants_json_errors(path: str) -> bool:
@@ -78,7 +83,9 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             language = request_language(request)
             return error_response(exc.status, i18n.translate(language, message))
         raise
-    except Exception:
+    except Exception as exc:
+        if is_database_unavailable(exc):
+            return _database_unavailable(request, exc)
         log.exception("%s %s failed", request.method, request.path)
         message = i18n.translate(request_language(request), INTERNAL_ERROR)
         return error_response(500, message)
@@ -96,6 +103,21 @@ async def refuse_nul(request: web.Request, handler: Handler) -> web.StreamRespon
     ):
         raise BadRequest("The URL must not contain NUL characters")
     return await handler(request)
+
+
+def _database_unavailable(request: web.Request, exc: Exception) -> web.Response:
+    # One line, no traceback: during an outage every request lands here.
+    log.warning(
+        "%s %s → 503, database unavailable: %s: %s",
+        request.method,
+        request.path,
+        type(exc).__name__,
+        exc,
+    )
+    message = i18n.translate(request_language(request), UNAVAILABLE)
+    response = error_response(503, message)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @web.middleware

@@ -247,3 +247,22 @@ def test_settings_are_frozen():
     # Then it cannot: settings are validated once and never mutated
     with pytest.raises(AttributeError):
         settings.server.port = 1  # type: ignore[misc]
+
+
+def test_database_time_bounds_have_defaults_and_are_checked(tmp_path):
+    # Given no [database] bounds, then a negative one, then no statement bound
+    defaults = load_settings(None, environ={}).database
+    negative = {"FEDCITY_DATABASE_POOL_TIMEOUT_SECONDS": "-1"}
+    unbounded = {"FEDCITY_DATABASE_STATEMENT_TIMEOUT_SECONDS": "0"}
+    # Then the defaults bound every wait, a negative bound is refused, and 0
+    # means no statement timeout
+    assert (
+        defaults.connect_timeout_seconds,
+        defaults.pool_timeout_seconds,
+        defaults.statement_timeout_seconds,
+    ) == (5.0, 5.0, 30.0)
+    with pytest.raises(ConfigError, match="pool_timeout_seconds must be positive"):
+        load_settings(None, environ=negative)
+    assert (
+        load_settings(None, environ=unbounded).database.statement_timeout_seconds == 0
+    )

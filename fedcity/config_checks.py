@@ -1,0 +1,89 @@
+"""Checks on settings that their types cannot express: allowed words, ranges, files
+that must exist. `load_settings` runs them once, at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fedcity.errors import ConfigError
+
+if TYPE_CHECKING:
+    from fedcity.config import InstanceSettings, MediaSettings, PushSettings, Settings
+
+
+def validate(settings: Settings) -> None:
+    """Refuse settings that cannot run: the checks beyond each value's type."""
+    inst = settings.instance
+    if inst.scheme not in ("http", "https"):
+        raise ConfigError('[instance] scheme must be "https" or "http"')
+    if inst.kind not in ("city", "league"):
+        raise ConfigError('[instance] kind must be "city" or "league"')
+    if not inst.domain or "/" in inst.domain or " " in inst.domain:
+        raise ConfigError(
+            "[instance] domain must be a host name, optionally with :port"
+        )
+    url = settings.database.url
+    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError(
+            "[database] url must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    if not 0 < settings.server.port < 65536:
+        raise ConfigError("[server] port must be between 1 and 65535")
+    if settings.federation.show_blocked_domains not in ("all", "users", "disabled"):
+        raise ConfigError(
+            '[federation] show_blocked_domains must be "all", "users" or "disabled"'
+        )
+    if settings.federation.key_refetch_minutes < 0:
+        raise ConfigError("[federation] key_refetch_minutes must not be negative")
+    timeouts = "connect_timeout_seconds pool_timeout_seconds"
+    _require_positive("database", settings.database, timeouts)
+    if settings.database.statement_timeout_seconds < 0:
+        raise ConfigError(
+            "[database] statement_timeout_seconds must be 0 (none) or more"
+        )
+    _require_positive("worker", settings.worker, "lease_seconds")
+    _validate_texts(inst)
+    _validate_media(settings.media)
+    _validate_push(settings.push)
+
+
+TEXT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+
+
+def _validate_texts(inst: InstanceSettings) -> None:
+    """The instance's text files must exist and be Markdown or HTML."""
+    named = [
+        ("extended_description", inst.extended_description),
+        ("privacy_policy", inst.privacy_policy),
+        *(("terms_of_service", v.file) for v in inst.terms_of_service),
+    ]
+    for key, path in named:
+        if not path:
+            continue
+        if not path.lower().endswith(TEXT_SUFFIXES):
+            raise ConfigError(f"[instance] {key} must be a .md or .html file: {path}")
+        if not Path(path).is_file():
+            raise ConfigError(f"[instance] {key} file not found: {path}")
+
+
+def _validate_media(media: MediaSettings) -> None:
+    if media.remote not in ("link", "proxy"):
+        raise ConfigError('[media] remote must be "link" or "proxy"')
+    if not media.root.strip():
+        raise ConfigError("[media] root must name a folder")
+    _require_positive(
+        "media", media, "max_image_bytes max_video_bytes image_max_pixels"
+    )
+
+
+def _validate_push(push: PushSettings) -> None:
+    if push.subject and not push.subject.startswith(("mailto:", "https://")):
+        raise ConfigError('[push] subject must be a "mailto:" or "https://" URI')
+    _require_positive("push", push, "max_attempts")
+
+
+def _require_positive(section: str, values: Any, keys: str) -> None:
+    for key in keys.split():
+        if getattr(values, key) <= 0:
+            raise ConfigError(f"[{section}] {key} must be positive")
