@@ -62,9 +62,9 @@ async def _admin(sql: str) -> None:
 async def create_pg_database(template: str | None = None) -> str:
     """A new database on the test server, empty or a copy of `template`."""
     name = _new_name("test")
-    # FILE_COPY: the template is a few hundred kilobytes, and copying its files
-    # is several times faster than replaying it through the WAL (the default).
-    clone = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
+    # The default strategy (WAL_LOG) copies the small template through the WAL:
+    # measured here, 44 ms against FILE_COPY's 212 ms, whose checkpoint is the cost.
+    clone = f' TEMPLATE "{template}"' if template else ""
     await _admin(f'CREATE DATABASE "{name}"{clone}')
     return name
 
