@@ -261,6 +261,21 @@ def found_ids(params: MultiDict[Any], key: str) -> list[int]:
     return list(dict.fromkeys(i for i in found if i is not None))
 
 
+def lookup_ids(params: MultiDict[Any], key: str, most: int) -> list[int]:
+    """`found_ids` for a lookup of several records at once (`GET /api/v1/accounts`,
+    `/statuses`), refused past `most` ids as Mastodon bounds them.
+
+    Raises:
+        Unprocessable: more than `most` ids.
+    """
+    ids = found_ids(params, key)
+    if len(ids) > most:
+        raise Unprocessable(
+            "Validation failed: at most {limit} ids at once", limit=most
+        )
+    return ids
+
+
 def attribute_list(params: MultiDict[Any], key: str) -> list[dict[str, Any]]:
     """Rails-style nested attributes (`keywords_attributes`, `media_attributes`): a
     JSON array of objects, or form fields `key[][name]=…` (a repeated name starts

@@ -17,7 +17,7 @@ from fedcity.api.auth import (
 )
 from fedcity.api.entities.statuses import serialize_account
 from fedcity.appkeys import FEDERATION, SETTINGS
-from fedcity.errors import Forbidden, Unprocessable
+from fedcity.errors import Forbidden
 from fedcity.services.accounts.search import AccountQuery, search_accounts
 from fedcity.storage.queries import actors as q
 
@@ -27,11 +27,7 @@ MAX_IDS = 40  # Mastodon's DEFAULT_ACCOUNTS_LIMIT bounds GET /api/v1/accounts to
 async def index(request: web.Request) -> web.Response:
     """GET /api/v1/accounts?id[]=…: the known accounts among the ids, in their order."""
     p = await params.read_params(request)
-    ids = params.found_ids(p, "id")
-    if len(ids) > MAX_IDS:
-        raise Unprocessable(
-            "Validation failed: at most {limit} ids at once", limit=MAX_IDS
-        )
+    ids = params.lookup_ids(p, "id", MAX_IDS)
     async with api_session(request) as session:
         await optional_account(request, session)
         found = await q.list_actors_by_ids(session, ids)

@@ -87,11 +87,7 @@ async def index(request: web.Request) -> web.Response:
     """GET /api/v1/statuses?id[]=…: those the viewer may see, in the order asked,
     serialised as one batch."""
     p = await params.read_params(request)
-    ids = params.found_ids(p, "id")
-    if len(ids) > MAX_IDS:
-        raise Unprocessable(
-            "Validation failed: at most {limit} ids at once", limit=MAX_IDS
-        )
+    ids = params.lookup_ids(p, "id", MAX_IDS)
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
         found = await post_q.list_posts_by_ids(session, ids)

@@ -14,6 +14,7 @@ from fedcity.i18n import N_
 from fedcity.services import limits
 from fedcity.services.expiry import seconds_from_now
 from fedcity.services.limits import check_count, check_length
+from fedcity.services.ownership import require_own
 from fedcity.storage.models import (
     FILTER_CONTEXTS,
     Actor,
@@ -147,9 +148,7 @@ async def load_filter(
     session: AsyncSession, actor: Actor, filter_id: int
 ) -> LoadedFilter:
     """Raises: NotFound: no such filter of this account."""
-    row = await session.get(Filter, filter_id)
-    if row is None or row.actor_id != actor.id:
-        raise NotFound("Record not found")
+    row = await require_own(session, Filter, filter_id, actor)
     return (await _load(session, [row]))[0]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.errors import NotFound
+from fedcity.services.ownership import require_own
 from fedcity.storage.models import (
     Actor,
     Notification,
@@ -99,10 +99,7 @@ async def get_request(
     session: AsyncSession, actor: Actor, request_id: int
 ) -> NotificationRequest:
     """Raises: NotFound: no such request of this account."""
-    row = await session.get(NotificationRequest, request_id)
-    if row is None or row.actor_id != actor.id:
-        raise NotFound("Record not found")
-    return row
+    return await require_own(session, NotificationRequest, request_id, actor)
 
 
 async def accept(session: AsyncSession, request: NotificationRequest) -> None:

@@ -30,6 +30,7 @@ from fedcity.services.limits import (
     MAX_MEDIA_DESCRIPTION,
     check_length,
 )
+from fedcity.services.ownership import require_own
 from fedcity.services.statuses import imaging
 from fedcity.storage.models import Actor, MediaAttachment, MediaType, Post
 from fedcity.storage.queries import media as q
@@ -291,10 +292,7 @@ def parse_focus(value: str | None) -> tuple[float, float]:
 async def get_own_media(
     session: AsyncSession, actor: Actor, media_id: int
 ) -> MediaAttachment:
-    row = await q.get_media_by_id(session, media_id)
-    if row is None or row.actor_id != actor.id:
-        raise NotFound("Record not found")
-    return row
+    return await require_own(session, MediaAttachment, media_id, actor)
 
 
 async def update_media(

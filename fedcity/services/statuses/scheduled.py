@@ -14,9 +14,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.errors import NotFound, Unprocessable
+from fedcity.errors import Unprocessable
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
+from fedcity.services.ownership import require_own
 from fedcity.services.statuses import attachments, polls, posts
 from fedcity.services.statuses.visibility import get_visible_post
 from fedcity.storage.models import Actor, ScheduledStatus, Visibility
@@ -84,10 +85,7 @@ async def cancel(session: AsyncSession, row: ScheduledStatus) -> None:
 async def get_own(
     session: AsyncSession, author: Actor, scheduled_id: int
 ) -> ScheduledStatus:
-    row = await session.get(ScheduledStatus, scheduled_id)
-    if row is None or row.actor_id != author.id:
-        raise NotFound("Record not found")
-    return row
+    return await require_own(session, ScheduledStatus, scheduled_id, author)
 
 
 async def due(

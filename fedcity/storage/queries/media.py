@@ -10,12 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.storage.models import MediaAttachment
 
 
-async def get_media_by_id(
-    session: AsyncSession, media_id: int
-) -> MediaAttachment | None:
-    return await session.get(MediaAttachment, media_id)
-
-
 async def list_media_by_ids(
     session: AsyncSession, media_ids: Sequence[int]
 ) -> dict[int, MediaAttachment]:
