@@ -30,21 +30,21 @@ async def show(request: web.Request) -> web.Response:
 
 
 async def follow(request: web.Request) -> web.Response:
-    async with api_session(request) as session:
-        me = await require_account(request, session, "write:follows")
-        tag = await tags.follow_tag(session, me, _name(request))
-        body = await serialize_one_tag(
-            session, tag, request.app[FEDERATION].urls, following=True
-        )
-    return web.json_response(body)
+    return await _set_following(request, following=True)
 
 
 async def unfollow(request: web.Request) -> web.Response:
+    return await _set_following(request, following=False)
+
+
+async def _set_following(request: web.Request, *, following: bool) -> web.Response:
+    """Follow or unfollow the path's tag; either way, answer with the Tag."""
+    change = tags.follow_tag if following else tags.unfollow_tag
     async with api_session(request) as session:
         me = await require_account(request, session, "write:follows")
-        tag = await tags.unfollow_tag(session, me, _name(request))
+        tag = await change(session, me, _name(request))
         body = await serialize_one_tag(
-            session, tag, request.app[FEDERATION].urls, following=False
+            session, tag, request.app[FEDERATION].urls, following=following
         )
     return web.json_response(body)
 
