@@ -20,6 +20,7 @@ from fedcity.appkeys import (
     SETTINGS,
     TRANSPORT_OVERRIDE,
     VAPID,
+    WEB_SECRETS,
     WORKER,
 )
 from fedcity.config import Settings
@@ -40,14 +41,10 @@ from fedcity.services.notifications.push import ensure_vapid_key
 from fedcity.storage.db import Database, open_database
 from fedcity.storage.migrate import is_up_to_date
 from fedcity.urls import Urls
-from fedcity.web import activitypub, contexts, pages, tags, wellknown
-from fedcity.web.middlewares import (
-    cors,
-    errors,
-    referrer_policy,
-    refuse_nul,
-    same_origin_forms,
-)
+from fedcity.web import activitypub, contexts, front, pages, tags, wellknown
+from fedcity.web.middlewares import cors, errors, refuse_nul, same_origin_forms
+from fedcity.web.security import security_headers
+from fedcity.web.sessions import web_session
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +58,16 @@ def create_app(
 ) -> web.Application:
     app = web.Application(
         client_max_size=settings.server.max_body_bytes,
-        middlewares=[referrer_policy, cors, errors, refuse_nul, same_origin_forms],
+        middlewares=[
+            security_headers,
+            cors,
+            errors,
+            refuse_nul,
+            same_origin_forms,
+            web_session,
+        ],
     )
+    app[WEB_SECRETS] = {}
     app[SETTINGS] = settings
     app[RUN_WORKER] = run_worker
     app[KEYPAIRS] = keypairs
@@ -75,6 +80,7 @@ def create_app(
     contexts.add_routes(app)
     pages.add_routes(app)
     tags.add_routes(app)
+    front.add_routes(app)
     api.add_routes(app)
     return app
 

@@ -35,3 +35,5 @@ KEYPAIRS: web.AppKey[KeypairFactory] = web.AppKey("keypairs")
 EVENT_BUS = web.AppKey("event_bus", EventBus)
 STREAMING = web.AppKey("streaming", Hub)
 STREAM_SOCKETS = web.AppKey("stream_sockets", WeakSet[web.WebSocketResponse])
+# The web front's secrets (CSRF signing), derived once from the instance key.
+WEB_SECRETS = web.AppKey("web_secrets", dict[str, bytes])

@@ -1,5 +1,6 @@
-"""Request-wide concerns: errors as `{"error": …}`, CORS for API and discovery paths,
-the same-origin rule for browser forms, and the referrer policy of HTML pages."""
+"""Request-wide concerns: errors (`{"error": …}` for apps and peers, an error page
+for browsers), CORS for API and discovery paths, and the same-origin rule for
+browser forms."""
 
 from __future__ import annotations
 
@@ -13,46 +14,25 @@ from fedcity import i18n
 from fedcity.appkeys import SETTINGS
 from fedcity.errors import BadRequest, FedcityError
 from fedcity.storage.outages import is_database_unavailable
+from fedcity.web import error_pages
+from fedcity.web.negotiation import wants_activity_json
+from fedcity.web.paths import (
+    SAFE_METHODS,
+    is_cross_origin_api,
+    is_inbox,
+    wants_json_errors,
+)
 
 log = logging.getLogger(__name__)
 
 NOT_FOUND = i18n.N_("Record not found")
 INTERNAL_ERROR = i18n.N_("Internal server error")
 UNAVAILABLE = i18n.N_("Service temporarily unavailable")
-# Paths that apps call from any origin (web clients such as Elk and Phanpy run on
-# their own sites), with bearer tokens or client credentials, never cookies. As
-# Mastodon's config/initializers/cors.rb: the consent page (/oauth/authorize) is not
-# one of them.
-CORS_PREFIXES = ("/api/", "/.well-known/", "/nodeinfo/")
-CORS_PATHS = ("/oauth/token", "/oauth/revoke", "/oauth/userinfo")
-JSON_ERROR_PREFIXES = (
-    *CORS_PREFIXES,
-    "/oauth/",
-    "/users/",
-    "/inbox",
-    "/activities/",
-    "/actor",
-)
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Sec-Fetch-Site values of a request the site made itself, or the person typed.
 OWN_FETCH_SITES = frozenset({"same-origin", "none"})
 # What a 503 asks clients and peers to wait; Mastodon's delivery workers and most
 # clients retry a 503 later, so nothing they sent is lost.
 RETRY_AFTER_SECONDS = 10
-
-
-def _wants_json_errors(path: str) -> bool:
-    return path.startswith(JSON_ERROR_PREFIXES)
-
-
-def is_cross_origin_api(path: str) -> bool:
-    """True for the paths open to every origin (CORS), which never read cookies."""
-    return path.startswith(CORS_PREFIXES) or path.rstrip("/") in CORS_PATHS
-
-
-def _is_inbox(path: str) -> bool:
-    # Server-to-server POSTs, authenticated by HTTP signatures, never by cookies.
-    return path == "/inbox" or path.endswith("/inbox")
 
 
 def error_response(status: int, message: str) -> web.Response:
@@ -68,27 +48,44 @@ def request_language(request: web.Request) -> str:
     )
 
 
+def _for_browser(request: web.Request) -> bool:
+    return not wants_json_errors(request.path) and not wants_activity_json(request)
+
+
+async def _error(request: web.Request, status: int, message: str) -> web.Response:
+    """The error in the request's language: an error page for a browser, else
+    Mastodon's `{"error": …}`."""
+    if _for_browser(request):
+        return await error_pages.render_error(request, status, message)
+    return error_response(status, i18n.translate(request_language(request), message))
+
+
 @web.middleware
 async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Errors as Mastodon's `{"error": …}`, in the request's language."""
+    """Errors as Mastodon's `{"error": …}` or as a page, never a stack trace."""
     try:
         return await handler(request)
     except FedcityError as exc:
         if exc.status >= 500 or exc.detail:
             log.info("%s %s → %s: %s", request.method, request.path, exc.status, exc)
+        if _for_browser(request):
+            message = exc.localized(error_pages.page_language(request))
+            return await error_pages.render_error(
+                request, exc.status, message, translated=True
+            )
         return error_response(exc.status, exc.localized(request_language(request)))
     except web.HTTPException as exc:
-        if exc.status >= 400 and _wants_json_errors(request.path):
+        if exc.status >= 400 and (
+            wants_json_errors(request.path) or _for_browser(request)
+        ):
             message = NOT_FOUND if exc.status == 404 else exc.reason
-            language = request_language(request)
-            return error_response(exc.status, i18n.translate(language, message))
+            return await _error(request, exc.status, message)
         raise
     except Exception as exc:
         if is_database_unavailable(exc):
             return _database_unavailable(request, exc)
         log.exception("%s %s failed", request.method, request.path)
-        message = i18n.translate(request_language(request), INTERNAL_ERROR)
-        return error_response(500, message)
+        return await _error(request, 500, INTERNAL_ERROR)
 
 
 @web.middleware
@@ -174,33 +171,12 @@ async def same_origin_forms(
     if (
         request.method in SAFE_METHODS
         or is_cross_origin_api(request.path)
-        or _is_inbox(request.path)
+        or is_inbox(request.path)
         or _same_origin(request)
     ):
         return await handler(request)
     log.info("%s %s refused: sent from another site", request.method, request.path)
     return error_response(403, "This form was sent from another site")
-
-
-def _keep_referrer_here(response: web.StreamResponse) -> None:
-    if response.content_type == "text/html" and not response.prepared:
-        response.headers["Referrer-Policy"] = "same-origin"
-
-
-@web.middleware
-async def referrer_policy(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """`Referrer-Policy: same-origin` on every HTML answer, error pages included.
-
-    Consent pages carry client ids, states and (out of band) codes in their URLs; a
-    link or resource on a page must not hand those to another site in `Referer`.
-    """
-    try:
-        response = await handler(request)
-    except web.HTTPException as exc:
-        _keep_referrer_here(exc)
-        raise
-    _keep_referrer_here(response)
-    return response
 
 
 def add_route(app: web.Application, method: str, path: str, handler: Handler) -> None:

@@ -64,11 +64,16 @@ def parse_page(html: str) -> _PageParser:
     return parser
 
 
+def consent_form(html: str) -> Form:
+    """The page's consent form (the layout has others: sign out, language)."""
+    forms = [f for f in parse_page(html).forms if f.action == "/oauth/authorize"]
+    assert forms, "the page has no consent form"
+    return forms[0]
+
+
 def form_fields(html: str) -> dict[str, str]:
-    """The fields the page's first form would send (hidden ones included)."""
-    forms = parse_page(html).forms
-    assert forms, "the page has no form"
-    return dict(forms[0].fields)
+    """The fields the consent form would send (hidden ones included)."""
+    return dict(consent_form(html).fields)
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -94,9 +99,7 @@ class Browser:
     ) -> requests.Response:
         """Fill in the page's form with `typed` and press the button whose value is
         `button_value`; the answer is returned without following redirects."""
-        forms = parse_page(page.text).forms
-        assert forms, f"no form on {page.url}"
-        form = forms[0]
+        form = consent_form(page.text)
         unknown = set(typed) - set(form.fields)
         assert not unknown, f"the form has no field {unknown}: {form.fields}"
         button = next((b for b in form.buttons if b[1] == button_value), None)

@@ -1,13 +1,12 @@
 """The consent page (GET/POST /oauth/authorize).
 
-It is plain HTML with a CSRF token (a nonce in a cookie, signed into the form);
+A page of the web front (templates/oauth/authorize.html) with its CSRF token;
 signing in sets a session cookie so a second app need not ask for the password
 again unless the client says `force_login`.
 """
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,25 +14,19 @@ from aiohttp import web
 from multidict import MultiDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity import i18n
 from fedcity.api import params
 from fedcity.api.auth import api_session
-from fedcity.api.oauth.cookies import (
-    CSRF_COOKIE,
-    SESSION_COOKIE,
-    SESSION_SECONDS,
-    cookie_secret,
-    csrf_ok,
-    csrf_pair,
-    session_actor,
-    session_value,
-)
 from fedcity.api.oauth.errors import oauth_errors
-from fedcity.appkeys import SETTINGS
-from fedcity.errors import FedcityError, Forbidden
+from fedcity.appkeys import DB
+from fedcity.errors import FedcityError
+from fedcity.i18n import N_
 from fedcity.services.accounts import oauth
 from fedcity.services.accounts.accounts import authenticate_password
+from fedcity.services.accounts.sessions import start_session
 from fedcity.storage.models import Actor
-from fedcity.web.pages import render_page
+from fedcity.web.sessions import keep_session, viewer
+from fedcity.web.templating import page_language, render
 
 _AUTH_FIELDS = (
     "client_id",
@@ -46,43 +39,38 @@ _AUTH_FIELDS = (
 )
 
 
-def _scope_list(scopes: list[str]) -> str:
-    return "".join(f"<li><code>{escape(s)}</code></li>" for s in scopes)
+TITLE = N_("Authorize {app}")
+DENIED_TITLE = N_("Authorization denied")
+CODE_TITLE = N_("Authorization code")
+WRONG_PASSWORD = N_("Invalid username or password.")
 
 
-def _consent_page(
+async def _consent_page(
     request: web.Request,
     auth: oauth.AuthorizationRequest,
     values: MultiDict[Any],
-    csrf: str,
-    actor: Actor | None,
+    *,
+    signed_in: bool,
     error: str | None = None,
-) -> str:
-    hidden = (
-        "".join(
-            f'<input type="hidden" name="{k}" value="{escape(str(values.get(k) or ""))}">'
-            for k in _AUTH_FIELDS
-        )
-        + f'<input type="hidden" name="csrf_token" value="{escape(csrf)}">'
+    status: int = 200,
+) -> web.Response:
+    language = page_language(request)
+    response = await render(
+        request,
+        "oauth/authorize.html",
+        {
+            "title": i18n.translate(language, TITLE, {"app": auth.app.name}),
+            "app_name": auth.app.name,
+            "scopes": auth.scopes,
+            "hidden": {k: str(values.get(k) or "") for k in _AUTH_FIELDS},
+            "error": i18n.translate(language, error) if error else None,
+            "code": None,
+            "denied": False,
+            **({} if signed_in else {"me": None}),
+        },
+        status=status,
     )
-    if actor is None:
-        login = (
-            '<p><label>Username <input name="username" autocomplete="username" required>'
-            '</label></p><p><label>Password <input name="password" type="password" '
-            'autocomplete="current-password" required></label></p>'
-        )
-    else:
-        login = f"<p>Signed in as <strong>@{escape(actor.username)}</strong>.</p>"
-    domain = escape(request.app[SETTINGS].instance.domain)
-    return (
-        f"<h1>Authorize {escape(auth.app.name)}</h1>"
-        + (f'<p role="alert"><strong>{escape(error)}</strong></p>' if error else "")
-        + f"<p>{escape(auth.app.name)} asks for access to your account on {domain}:</p>"
-        f"<ul>{_scope_list(auth.scopes)}</ul>"
-        f'<form method="post" action="/oauth/authorize">{hidden}{login}'
-        '<button name="decision" value="approve" type="submit">Authorize</button> '
-        '<button name="decision" value="deny" type="submit">Deny</button></form>'
-    )
+    return _no_store(response)
 
 
 async def _authorization_request(
@@ -104,16 +92,16 @@ async def _authorization_request(
     )
 
 
-def _page(body: str, csrf_nonce: str | None = None, status: int = 200) -> web.Response:
-    response = render_page("Authorize", body)
-    response.set_status(status)
+def _no_store(response: web.Response) -> web.Response:
     response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Options"] = "DENY"
-    if csrf_nonce:
-        response.set_cookie(
-            CSRF_COOKIE, csrf_nonce, httponly=True, samesite="Lax", path="/oauth"
-        )
     return response
+
+
+def _signed_in_actor(request: web.Request, values: MultiDict[Any]) -> Actor | None:
+    if params.boolean(values, "force_login"):
+        return None
+    signed = viewer(request)
+    return signed.actor if signed else None
 
 
 @oauth_errors
@@ -121,57 +109,54 @@ async def authorize_get(request: web.Request) -> web.StreamResponse:
     values: MultiDict[Any] = MultiDict(request.query)
     async with api_session(request) as session:
         auth = await _authorization_request(session, values)
-        secret = await cookie_secret(session, request)
-        actor = None
-        if not params.boolean(values, "force_login"):
-            actor = await session_actor(request, session, secret)
-    nonce, csrf = csrf_pair(secret, request)
-    return _page(_consent_page(request, auth, values, csrf, actor), nonce)
+    actor = _signed_in_actor(request, values)
+    return await _consent_page(request, auth, values, signed_in=actor is not None)
 
 
 @oauth_errors
 async def authorize_post(request: web.Request) -> web.StreamResponse:
+    # The CSRF token and the form's origin were checked by the web_session and
+    # same_origin_forms middlewares.
     form: MultiDict[Any] = MultiDict(await params.read_form(request))
     async with api_session(request) as session:
-        secret = await cookie_secret(session, request)
-        if not csrf_ok(secret, request, form):
-            raise Forbidden("The form has expired; go back and try again")
         auth = await _authorization_request(session, form)
         if form.get("decision") != "approve":
-            return _deny(auth)
-        actor = await _signing_in(request, session, secret, form)
+            return await _deny(request, auth)
+        actor = None if form.get("username") else _signed_in_actor(request, form)
+        signing_in = actor is None
         if actor is None:
-            nonce, csrf = csrf_pair(secret, request)
-            body = _consent_page(
-                request, auth, form, csrf, None, error="Invalid username or password."
-            )
-            return _page(body, nonce, status=401)
+            actor = await _password_actor(session, form)
+            if actor is None:
+                return await _consent_page(
+                    request,
+                    auth,
+                    form,
+                    signed_in=False,
+                    error=WRONG_PASSWORD,
+                    status=401,
+                )
         code = await oauth.issue_code(session, auth, actor)
-    response = _grant(auth, code)
-    response.set_cookie(
-        SESSION_COOKIE,
-        session_value(secret, actor),
-        httponly=True,
-        samesite="Lax",
-        max_age=SESSION_SECONDS,
-        secure=request.app[SETTINGS].instance.scheme == "https",
-    )
+    token = None
+    if signing_in:
+        async with request.app[DB].session() as session:
+            token = await start_session(
+                session, actor, request.headers.get("User-Agent", ""), request.remote
+            )
+    response = await _grant(request, auth, code)
+    if token is not None:
+        keep_session(request, response, token)
     return response
 
 
-async def _signing_in(
-    request: web.Request, session: AsyncSession, secret: bytes, form: MultiDict[Any]
-) -> Actor | None:
-    if form.get("username"):
-        try:
-            return await authenticate_password(
-                session,
-                str(form["username"]).lstrip("@").split("@")[0],
-                str(form.get("password") or ""),
-            )
-        except FedcityError:
-            return None
-    return await session_actor(request, session, secret)
+async def _password_actor(session: AsyncSession, form: MultiDict[Any]) -> Actor | None:
+    try:
+        return await authenticate_password(
+            session,
+            str(form.get("username") or "").lstrip("@").split("@")[0],
+            str(form.get("password") or ""),
+        )
+    except FedcityError:
+        return None
 
 
 def _redirect(uri: str, query: dict[str, str]) -> web.StreamResponse:
@@ -191,9 +176,11 @@ def _with_state(
     return {**query, "state": auth.state} if auth.state else query
 
 
-def _deny(auth: oauth.AuthorizationRequest) -> web.StreamResponse:
+async def _deny(
+    request: web.Request, auth: oauth.AuthorizationRequest
+) -> web.StreamResponse:
     if auth.redirect_uri == oauth.OOB:
-        return _page("<h1>Authorization denied</h1><p>You can close this page.</p>")
+        return await _result_page(request, DENIED_TITLE, denied=True)
     description = "The resource owner or authorization server denied the request."
     return _redirect(
         auth.redirect_uri,
@@ -201,10 +188,21 @@ def _deny(auth: oauth.AuthorizationRequest) -> web.StreamResponse:
     )
 
 
-def _grant(auth: oauth.AuthorizationRequest, code: str) -> web.StreamResponse:
+async def _grant(
+    request: web.Request, auth: oauth.AuthorizationRequest, code: str
+) -> web.StreamResponse:
     if auth.redirect_uri == oauth.OOB:
-        return _page(
-            "<h1>Authorization code</h1><p>Copy this code and paste it into the app:</p>"
-            f'<p><input id="oauth-code" readonly value="{escape(code)}" size="48"></p>'
-        )
+        return await _result_page(request, CODE_TITLE, code=code)
     return _redirect(auth.redirect_uri, _with_state(auth, {"code": code}))
+
+
+async def _result_page(
+    request: web.Request, title: str, *, code: str | None = None, denied: bool = False
+) -> web.Response:
+    language = page_language(request)
+    response = await render(
+        request,
+        "oauth/authorize.html",
+        {"title": i18n.translate(language, title), "code": code, "denied": denied},
+    )
+    return _no_store(response)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity import i18n
 from fedcity.errors import Unprocessable
 from fedcity.storage.models import Actor, User, Visibility
 from fedcity.storage.queries import actors as q
@@ -78,3 +79,16 @@ async def update_posting_defaults(
         user.default_language = language or None
     await session.flush()
     return defaults_of(user)
+
+
+async def set_interface_language(
+    session: AsyncSession, actor: Actor, language: str
+) -> None:
+    """The language of the web pages for this account, one with a catalogue."""
+    if language not in i18n.available_languages():
+        raise Unprocessable("This language is not available")
+    user = await q.get_user_by_actor_id(session, actor.id)
+    if user is None:
+        return
+    user.locale = language
+    await session.commit()

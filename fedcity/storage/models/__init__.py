@@ -41,7 +41,7 @@ from fedcity.storage.models.notifications import (
     PolicyAction,
     WebPushSubscription,
 )
-from fedcity.storage.models.oauth import AuthorizationCode, OAuthApp
+from fedcity.storage.models.oauth import AuthorizationCode, OAuthApp, WebSession
 from fedcity.storage.models.polls import Poll, PollVote
 from fedcity.storage.models.posts import (
     IdempotencyKey,
@@ -125,4 +125,5 @@ __all__ = [
     "UserList",
     "Visibility",
     "WebPushSubscription",
+    "WebSession",
 ]

@@ -109,6 +109,14 @@ class User(SnowflakeIdMixin, CreatedAtMixin, Base):
     default_privacy: Mapped[str | None] = mapped_column(String(16))
     default_sensitive: Mapped[bool | None]
     default_language: Mapped[str | None] = mapped_column(String(16))
+    # The language of the web pages (a catalogue name: `en`, `es`); None: follow
+    # the browser's Accept-Language.
+    locale: Mapped[str | None] = mapped_column(String(16))
+    # Two-factor sign-in (TOTP, RFC 6238): the base32 secret once confirmed, and
+    # the SHA-256 digests of the unused recovery codes.
+    otp_secret: Mapped[str | None] = mapped_column(String(64))
+    otp_enabled_at: Mapped[datetime | None]
+    otp_recovery_digests: Mapped[list[str] | None] = mapped_column(JSONDoc)
 
 
 class AccessToken(SnowflakeIdMixin, CreatedAtMixin, Base):

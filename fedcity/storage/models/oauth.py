@@ -1,4 +1,5 @@
-"""OAuth 2 clients (apps) and authorization codes; tokens live in actors.AccessToken."""
+"""The ways in: OAuth 2 clients (apps), authorization codes and browser sessions;
+tokens live in actors.AccessToken."""
 
 from __future__ import annotations
 
@@ -41,3 +42,23 @@ class AuthorizationCode(SnowflakeIdMixin, CreatedAtMixin, Base):
     code_challenge_method: Mapped[str | None] = mapped_column(String(16))
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class WebSession(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """A signed-in browser (the web pages and the OAuth consent page share it).
+
+    The cookie holds a random token; only its SHA-256 digest is stored, so a copy
+    of the database signs nobody in. Signing out, changing the password or
+    revoking it from the settings page ends it (`revoked_at`)."""
+
+    __tablename__ = "web_sessions"
+
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    user_agent: Mapped[str] = mapped_column(String(512), default="")
+    ip: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

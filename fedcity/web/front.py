@@ -1,0 +1,14 @@
+"""The web front's routes: every page for people in a browser. Each domain's
+package under `fedcity/web/` registers its own (docs/web.md)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from fedcity.web import templating
+from fedcity.web.instance import language
+
+
+def add_routes(app: web.Application) -> None:
+    templating.setup(app)
+    language.add_routes(app)
