@@ -1,0 +1,1 @@
+"""Account pages: profiles of local accounts and of remote ones known here."""
