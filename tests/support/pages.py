@@ -57,8 +57,10 @@ async def deliver_remote_note(
     name: str = "reporter",
     number: int = 1,
     actor: RemoteActor | None = None,
+    **note_fields: Any,
 ) -> RemoteActor:
-    """`name` on `remote` sends the instance a public Note with `content`."""
+    """`name` on `remote` sends the instance a public Note with `content` (and
+    `note_fields`, such as an `attachment`)."""
     actor = actor or remote.actors.get(name) or remote.add_actor(name)
     note = {
         "id": f"{actor.uri}/statuses/{number}",
@@ -69,6 +71,7 @@ async def deliver_remote_note(
         "to": [PUBLIC],
         "cc": [f"{actor.uri}/followers"],
         "published": "2026-12-01T10:00:00Z",
+        **note_fields,
     }
     create = {
         "@context": "https://www.w3.org/ns/activitystreams",

@@ -168,3 +168,21 @@ async def test_remote_post_page_links_to_its_origin_and_is_sanitised(instance, r
     assert "Ferry late" in page.text
     assert "<script>alert" not in page.text
     assert "onclick" not in page.text
+
+
+async def test_remote_image_is_shown_through_the_instance(instance, remote):
+    # Given a remote post with an image, on an instance that gives apps remote URLs
+    image = f"{remote.base_url}/media/bridge.png"
+    attachment = [
+        {"type": "Image", "mediaType": "image/png", "url": image, "name": "Bridge"}
+    ]
+    await deliver_remote_note(
+        instance, remote, "<p>Bridge</p>", attachment=attachment
+    )
+    async with browser(instance) as http:
+        # When the account's page here is opened
+        page = await http.get(f"/@reporter@{remote.domain}", accept=HTML)
+    # Then the image is loaded from the instance's proxy, with its description
+    assert f'src="{instance.base_url}/media_proxy/' in page.text
+    assert f'src="{image}"' not in page.text
+    assert 'alt="Bridge"' in page.text
