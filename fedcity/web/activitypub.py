@@ -48,7 +48,7 @@ from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.posts import Page
-from fedcity.web.accounts import profile
+from fedcity.web.accounts import profile_page
 from fedcity.web.negotiation import activity_response, wants_activity_json
 from fedcity.web.statuses import thread
 
@@ -70,7 +70,7 @@ async def _local_actor(request: web.Request) -> Actor:
 
 async def actor_get(request: web.Request) -> web.StreamResponse:
     if not wants_activity_json(request):
-        return await profile.profile_page(request)
+        return await profile_page.profile_page(request)
     actor = await _local_actor(request)
     return activity_response(render_actor(actor, request.app[FEDERATION].urls))
 

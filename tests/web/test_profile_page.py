@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web.accounts import profile
+from fedcity.web.accounts import profile_page
 from tests.support.http import post_status
 from tests.support.images import png
 from tests.support.pages import HTML, alternates, browser, deliver_remote_note, h1, meta
@@ -83,7 +83,7 @@ async def test_profile_shows_pinned_then_public_posts_but_not_private_ones(insta
 
 async def test_older_posts_are_a_page_away(instance, monkeypatch):
     # Given an account with three posts and pages of two
-    monkeypatch.setattr(profile, "PAGE_SIZE", 2)
+    monkeypatch.setattr(profile_page, "PAGE_SIZE", 2)
     await instance.create_account("mayor")
     async with browser(instance) as http:
         for text in ("first post", "second post", "third post"):

@@ -1,1 +1,1 @@
-"""Account pages: profiles of local accounts and of remote ones known here."""
+"""Signing in and an account's settings pages: /auth/…, /settings/…"""

@@ -19,7 +19,7 @@ from fedcity.services.feeds import timelines
 from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import Actor, Post, Visibility
 from fedcity.storage.queries import posts as post_q
-from fedcity.web.accounts.profile import AS2, handle_of, origin_of, shown_actor
+from fedcity.web.accounts.profile_page import AS2, handle_of, origin_of, shown_actor
 from fedcity.web.media import statuses_for_page
 from fedcity.web.security import EMBEDDABLE
 from fedcity.web.sessions import viewer
@@ -42,7 +42,7 @@ async def _shown_post(request: web.Request, me: Actor | None) -> tuple[Actor, Po
         if post is None or post.actor_id != author.id or post.reblog_of_id:
             raise NotFound()
         if post.deleted_at is not None:
-            raise Gone()
+            raise Gone("This post has been deleted")
         if not await can_view(session, me, post):
             raise NotFound()
     return author, post
