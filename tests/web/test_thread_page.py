@@ -176,9 +176,7 @@ async def test_remote_image_is_shown_through_the_instance(instance, remote):
     attachment = [
         {"type": "Image", "mediaType": "image/png", "url": image, "name": "Bridge"}
     ]
-    await deliver_remote_note(
-        instance, remote, "<p>Bridge</p>", attachment=attachment
-    )
+    await deliver_remote_note(instance, remote, "<p>Bridge</p>", attachment=attachment)
     async with browser(instance) as http:
         # When the account's page here is opened
         page = await http.get(f"/@reporter@{remote.domain}", accept=HTML)
