@@ -234,6 +234,8 @@ def add_routes(app: web.Application) -> None:
     add_route(app, "DELETE", "/api/v1/media/{id}", media.delete)
     get("/api/v1/timelines/link", cards.link_timeline)
     get("/media_proxy/cards/{id}", media.card_image)
+    get("/media_proxy/avatars/{id}", media.avatar)
+    get("/media_proxy/headers/{id}", media.header)
     get("/api/oembed", oembed.oembed)
 
     # notifications: v1, grouped (v2), policy and requests. Fixed paths come before

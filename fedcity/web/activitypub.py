@@ -48,8 +48,9 @@ from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.posts import Page
-from fedcity.web import pages
+from fedcity.web.accounts import profile_page
 from fedcity.web.negotiation import activity_response, wants_activity_json
+from fedcity.web.statuses import thread
 
 PAGE_SIZE = 20
 ACCEPTED_CONTENT_TYPES = (
@@ -68,9 +69,9 @@ async def _local_actor(request: web.Request) -> Actor:
 
 
 async def actor_get(request: web.Request) -> web.StreamResponse:
-    actor = await _local_actor(request)
     if not wants_activity_json(request):
-        return await pages.profile(request, actor)
+        return await profile_page.profile_page(request)
+    actor = await _local_actor(request)
     return activity_response(render_actor(actor, request.app[FEDERATION].urls))
 
 
@@ -145,13 +146,11 @@ async def _visible_post(request: web.Request) -> tuple[Actor, Post]:
 
 
 async def status_get(request: web.Request) -> web.StreamResponse:
+    if not wants_activity_json(request):
+        return await thread.status_page(request)
     actor, post = await _visible_post(request)
     if post.deleted_at is not None:
         return activity_response(render_tombstone(post), status=410)
-    if not wants_activity_json(request):
-        async with request.app[DB].session() as session:
-            poll = await poll_q.get_poll_by_post_id(session, post.id)
-        return await pages.status(request, actor, post, poll)
     return activity_response(with_context(await _note(request, actor, post)))
 
 
@@ -381,3 +380,4 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/emojis/{emoji_id:[0-9]{1,18}}", emoji_get)
     r.add_get("/@{username}", actor_get)
     r.add_get("/@{username}/{post_id:[0-9]+}", status_get)
+    r.add_get("/@{username}/{post_id:[0-9]+}/embed", thread.embed_page)

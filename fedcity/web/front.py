@@ -7,8 +7,10 @@ from aiohttp import web
 
 from fedcity.web import templating
 from fedcity.web.instance import language
+from fedcity.web.instance import pages as instance_pages
 
 
 def add_routes(app: web.Application) -> None:
     templating.setup(app)
     language.add_routes(app)
+    instance_pages.add_routes(app)

@@ -19,13 +19,13 @@ async def test_public_status_is_embeddable(instance, http):
     reply = await http.get(
         "/api/oembed", params={"url": status["url"], "maxwidth": 300}
     )
-    # Then the answer is Mastodon's rich embed of that page
+    # Then the answer is Mastodon's rich embed of that post's embed page
     body = reply.json()
     assert reply.status == 200
     assert (body["type"], body["version"], body["width"]) == ("rich", "1.0", 300)
     assert body["title"] == "New status by mayor"
     assert body["author_name"] == "Mayor Ruiz"
-    assert f'src="{status["url"]}"' in body["html"]
+    assert f'src="{status["url"]}/embed"' in body["html"]
 
 
 async def test_status_id_uri_works_too_and_private_posts_are_not_embedded(

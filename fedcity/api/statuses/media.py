@@ -3,7 +3,9 @@
 An upload is read as a stream (`request.multipart()`), not through the app-wide
 1 MiB body limit: the media service checks the size for the file's real type as the
 bytes arrive. Stored files are served at /system/media/YYYY/MM/NAME, and remote
-attachments through /media_proxy/ID when `[media] remote = "proxy"`.
+attachments through /media_proxy/ID: apps are given those URLs when `[media]
+remote = "proxy"`, and the web pages always (their CSP loads images only from this
+instance), as they are the remote accounts' avatars and headers.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from fedcity.errors import BadGateway, BadRequest, FetchError, Unprocessable
 from fedcity.ids import require_id
 from fedcity.services import limits
 from fedcity.services.statuses import imaging, media
-from fedcity.storage.models import Post, PreviewCard
+from fedcity.storage.models import Actor, Post, PreviewCard
 
 CHUNK = 65_536
 MAX_FIELD_BYTES = 8_192  # description (1,500 characters) and focus
@@ -216,8 +218,6 @@ async def serve_file(request: web.Request) -> web.StreamResponse:
 async def proxy(request: web.Request) -> web.Response:
     """GET /media_proxy/ID: a remote post's attachment, fetched through the guarded
     transport. The ID is the attachment's entity id (post id and index)."""
-    if request.app[SETTINGS].media.remote != "proxy":
-        raise web.HTTPNotFound()
     # The entity id is post id * 100 + index, which can pass 64 bits: split it.
     raw = request.match_info["id"]
     post_id, index = require_id(raw[:-2]), require_id(raw[-2:])
@@ -235,14 +235,31 @@ async def proxy(request: web.Request) -> web.Response:
 
 async def card_image(request: web.Request) -> web.Response:
     """GET /media_proxy/cards/ID: a link preview card's image, proxied like remote
-    attachments when `[media] remote = "proxy"`."""
-    if request.app[SETTINGS].media.remote != "proxy":
-        raise web.HTTPNotFound()
+    attachments."""
     async with request.app[DB].session() as session:
         card = await session.get(PreviewCard, params.path_id(request))
     if card is None or not card.image_url:
         raise web.HTTPNotFound()
     return await _proxied(request, card.image_url)
+
+
+async def avatar(request: web.Request) -> web.Response:
+    """GET /media_proxy/avatars/ACTOR_ID: a remote account's avatar."""
+    return await _actor_image(request, header=False)
+
+
+async def header(request: web.Request) -> web.Response:
+    """GET /media_proxy/headers/ACTOR_ID: a remote account's header image."""
+    return await _actor_image(request, header=True)
+
+
+async def _actor_image(request: web.Request, *, header: bool) -> web.Response:
+    async with request.app[DB].session() as session:
+        actor = await session.get(Actor, params.path_id(request))
+    url = None if actor is None else actor.header_url if header else actor.avatar_url
+    if actor is None or actor.is_local or actor.deleted_at is not None or not url:
+        raise web.HTTPNotFound()
+    return await _proxied(request, url)
 
 
 async def _proxied(request: web.Request, url: str) -> web.Response:

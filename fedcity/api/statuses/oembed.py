@@ -1,6 +1,6 @@
 """GET /api/oembed?url=: how other sites embed a local public status (oEmbed 1.0,
-Mastodon's shape). The embed is the status's own HTML page in an iframe: fedcity
-has no separate embed page or script."""
+Mastodon's shape). The embed is the status's embed page (`/@name/ID/embed`, which
+other sites may frame) in an iframe; fedcity has no embed script."""
 
 from __future__ import annotations
 
@@ -62,7 +62,9 @@ async def oembed(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS].instance
     max_width = params.optional_int(p, "maxwidth")
     width = min(DEFAULT_WIDTH, max_width) if max_width else DEFAULT_WIDTH
-    page = post.url or post.uri
+    page = post.url or request.app[FEDERATION].urls.status_page(
+        author.username, post.id
+    )
     return web.json_response(
         {
             "type": "rich",
@@ -74,7 +76,7 @@ async def oembed(request: web.Request) -> web.Response:
             "provider_url": f"{settings.base_url}/",
             "cache_age": CACHE_AGE,
             "html": (
-                f'<iframe src="{escape(page)}" class="mastodon-embed" '
+                f'<iframe src="{escape(page)}/embed" class="mastodon-embed" '
                 f'style="max-width: 100%; border: 0" width="{width}" '
                 'allowfullscreen="allowfullscreen"></iframe>'
             ),

@@ -151,3 +151,15 @@ async def search_actors(
     exact = case((func.lower(Actor.username) == lowered, 0), else_=1)
     stmt = stmt.order_by(exact, Actor.domain.is_not(None), Actor.username, Actor.id)
     return list((await session.scalars(stmt.offset(offset).limit(limit))).all())
+
+
+async def list_staff(session: AsyncSession, limit: int = 20) -> list[Actor]:
+    """The owners and admins (those who run the instance), the oldest first."""
+    stmt = (
+        select(Actor)
+        .join(User, User.actor_id == Actor.id)
+        .where(User.role.in_(("owner", "admin")), Actor.deleted_at.is_(None))
+        .order_by(User.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(stmt))

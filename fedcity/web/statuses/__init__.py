@@ -1,0 +1,1 @@
+"""Post pages: a post with its thread, and its embeddable form."""
