@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web import templating
+from fedcity.web import feeds, notifications, statuses, templating
 from fedcity.web.instance import language
 
 
 def add_routes(app: web.Application) -> None:
     templating.setup(app)
     language.add_routes(app)
+    statuses.add_routes(app)
+    feeds.add_routes(app)
+    notifications.add_routes(app)

@@ -1,0 +1,10 @@
+"""Writing and acting on posts from the browser: /compose, /statuses/ID/…"""
+
+from aiohttp import web
+
+from fedcity.web.statuses import actions, compose
+
+
+def add_routes(app: web.Application) -> None:
+    compose.add_routes(app)
+    actions.add_routes(app)
