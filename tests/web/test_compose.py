@@ -214,3 +214,16 @@ async def test_compose_needs_sign_in(instance):
         location = response.headers["Location"]
         assert location.startswith("/auth/sign_in?next=")
         assert location.endswith("compose")
+
+
+async def test_a_reply_to_a_post_not_found_is_refused_and_nothing_is_posted(instance):
+    async with await signed_in_client(instance, "alice") as client:
+        token = await csrf_of(client, "/compose")
+        # When alice replies to a post that does not exist
+        data = _form(token, status="Answer", in_reply_to_id="12345")
+        response = await client.post("/compose", data=data, allow_redirects=False)
+        # Then the form comes back with the publishing use case's refusal
+        assert response.status == 422
+        assert "Record not found" in await response.text()
+        async with client.get("/api/v1/accounts/lookup?acct=alice") as reply:
+            assert (await reply.json())["statuses_count"] == 0

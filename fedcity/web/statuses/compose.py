@@ -13,6 +13,7 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 from aiohttp import web
+from multidict import MultiDict
 
 from fedcity import i18n
 from fedcity.api.entities.formats import Entity
@@ -142,19 +143,19 @@ async def publish(request: web.Request) -> web.StreamResponse:
         }
         for upload in uploads.values():
             await stack.enter_async_context(upload)  # removes its temporary file
-        fields = await receive_form(request, uploads)
-        await check_csrf(request, fields.get("csrf_token", ""))
+
+        async def csrf_checked(fields: MultiDict[str]) -> None:
+            await check_csrf(request, fields.get("csrf_token", ""))
+
+        fields = await receive_form(request, uploads, before_files=csrf_checked)
+        await csrf_checked(fields)
         form = compose_form.read(fields)
         errors = await _store_media(request, signed, form, fields, uploads)
     errors = compose_form.check(form, language) | errors
-    reply_to = None
-    async with request.app[DB].session() as session:
-        me = await account_of(session, signed)
-        parent_id = parse_id(form.in_reply_to_id)
-        if parent_id is not None:
-            reply_to = await _reply_target(session, me, parent_id, fed.urls)
-        if not errors:
-            try:
+    if not errors:
+        try:  # outside the transaction: a refused post leaves nothing behind
+            async with request.app[DB].session() as session:
+                me = await account_of(session, signed)
                 post = await publishing.publish_status(
                     session,
                     fed.urls,
@@ -162,25 +163,33 @@ async def publish(request: web.Request) -> web.StreamResponse:
                     compose_form.command(form, [int(m.id) for m in form.media]),
                     resolve=mention_resolver(fed),
                 )
-            except FedcityError as exc:
-                errors[""] = exc.localized(language)
-            else:
                 assert isinstance(post, Post)  # nothing is scheduled from here
                 target = fed.urls.status_page(me.username, post.id)
+        except FedcityError as exc:
+            errors[""] = exc.localized(language)
     if errors:
+        reply_to = await _reply_target(request, signed, form.in_reply_to_id)
         return await _page(request, form, errors, reply_to, status=422)
     fed.wake_worker()
     raise web.HTTPSeeOther(target)
 
 
 async def _reply_target(
-    session: Any, me: Actor, post_id: int, urls: Any
+    request: web.Request, signed: SignedIn, post_id: str
 ) -> Entity | None:
-    try:
-        post = await get_visible_post(session, me, post_id)
-    except FedcityError:
+    """The post a reply answers, to show again above the form; None if none."""
+    target = parse_id(post_id)
+    if target is None:
         return None
-    return await serialize_one_status(session, post, me, urls)
+    async with request.app[DB].session() as session:
+        me = await account_of(session, signed)
+        try:
+            post = await get_visible_post(session, me, target)
+        except FedcityError:
+            return None
+        return await serialize_one_status(
+            session, post, me, request.app[FEDERATION].urls
+        )
 
 
 async def _store_media(

@@ -9,7 +9,7 @@ form comes back with the error next to that file (a file too large does: 413).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from aiohttp import BodyPartReader, web
 from multidict import MultiDict
@@ -48,10 +48,14 @@ class Upload(media.IncomingFile):
 
 
 async def receive_form(
-    request: web.Request, files: Mapping[str, Upload]
+    request: web.Request,
+    files: Mapping[str, Upload],
+    before_files: Callable[[MultiDict[str]], Awaitable[None]] | None = None,
 ) -> MultiDict[str]:
     """The text fields; the first part of each name in `files` is streamed into
-    it. A form sent without files (urlencoded) is read as usual."""
+    it. `before_files` sees the fields sent before the first file (a form's CSRF
+    token comes first), and may refuse before any file is written. A form sent
+    without files (urlencoded) is read as usual."""
     if not request.content_type.startswith("multipart/"):
         return await read_form(request)
     fields: MultiDict[str] = MultiDict()
@@ -63,6 +67,8 @@ async def receive_form(
                 raise BadRequest("Nested multipart bodies are not accepted")
             name = part.name or ""
             if name in files and name not in seen:
+                if not seen and before_files is not None:
+                    await before_files(fields)
                 seen.add(name)
                 files[name].filename = part.filename or ""
                 while chunk := await part.read_chunk(CHUNK):
