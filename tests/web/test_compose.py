@@ -3,9 +3,12 @@ content warning, a reply; errors come back as 422 with the form kept."""
 
 from __future__ import annotations
 
+import io
+import os
 import re
 
 import aiohttp
+from PIL import Image
 
 from tests.support.images import png
 from tests.support.web import csrf_of, signed_in_client
@@ -227,3 +230,27 @@ async def test_a_reply_to_a_post_not_found_is_refused_and_nothing_is_posted(inst
         assert "Record not found" in await response.text()
         async with client.get("/api/v1/accounts/lookup?acct=alice") as reply:
             assert (await reply.json())["statuses_count"] == 0
+
+
+async def test_an_image_larger_than_the_body_limit_is_posted(instance):
+    # Given a photo of more than the app-wide 1 MiB body limit
+    noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
+    out = io.BytesIO()
+    noise.save(out, "PNG", compress_level=0)
+    assert len(out.getvalue()) > instance.settings.server.max_body_bytes
+    async with await signed_in_client(instance, "alice") as client:
+        token = await csrf_of(client, "/compose")
+        # When alice posts it
+        data = _form(token, status="Static")
+        data.add_field(
+            "file_1",
+            io.BytesIO(out.getvalue()),
+            filename="n.png",
+            content_type="image/png",
+        )
+        data.add_field("description_1", "Television static")
+        response = await _post(client, data)
+        # Then it is read as a stream, not refused for its size
+        assert response.status == 303
+        (attachment,) = (await _status(client, response))["media_attachments"]
+        assert attachment["description"] == "Television static"
