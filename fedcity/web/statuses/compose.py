@@ -243,6 +243,7 @@ def _kept(row: Any, urls: Any) -> compose_form.KeptMedia:
         id=str(entity["id"]),
         preview_url=str(entity.get("preview_url") or entity.get("url") or ""),
         description=str(entity.get("description") or ""),
+        kind=str(entity.get("type") or "unknown"),
     )
 
 

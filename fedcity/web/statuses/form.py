@@ -54,6 +54,7 @@ class KeptMedia:
     id: str
     preview_url: str
     description: str
+    kind: str = "image"  # the MediaAttachment entity's type: image, gifv, video, audio
 
 
 @dataclass
