@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web import templating
+from fedcity.web import feeds, notifications, statuses, templating
 from fedcity.web.instance import language
 from fedcity.web.instance import pages as instance_pages
 
@@ -14,3 +14,6 @@ def add_routes(app: web.Application) -> None:
     templating.setup(app)
     language.add_routes(app)
     instance_pages.add_routes(app)
+    statuses.add_routes(app)
+    feeds.add_routes(app)
+    notifications.add_routes(app)

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from typing import TypeVar
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -36,6 +37,17 @@ CSRF_FIELD = "csrf_token"
 SIGNED_IN: web.RequestKey[SignedIn | None] = web.RequestKey("signed_in")
 # Set when this request made a new CSRF nonce, which the response must keep.
 NEW_CSRF_NONCE = web.RequestKey("new_csrf_nonce", str)
+# Marks a handler that reads its own multipart body as a stream (uploads larger
+# than the app-wide body limit) and checks the form's token itself.
+STREAMS_ITS_FORM = "_fedcity_streams_its_form"
+H = TypeVar("H")
+
+
+def streams_its_form(handler: H) -> H:
+    """Let `handler` read its multipart form as a stream: the middleware leaves
+    the body unread, and the handler must call `check_csrf` before it acts."""
+    setattr(handler, STREAMS_ITS_FORM, True)
+    return handler
 
 
 async def web_secret(request: web.Request) -> bytes:
@@ -125,6 +137,11 @@ async def _csrf_checked(request: web.Request) -> None:
         sent = str((await read_form(request)).get(CSRF_FIELD) or "")
     else:
         sent = request.headers.get("X-CSRF-Token", "")
+    await check_csrf(request, sent)
+
+
+async def check_csrf(request: web.Request, sent: str) -> None:
+    """Refuse (403) a form whose `csrf_token` is not this browser's."""
     if not await csrf_ok(request, sent):
         raise Forbidden(
             "The form has expired or was sent from elsewhere; reload the page and try again"
@@ -139,11 +156,17 @@ async def web_session(request: web.Request, handler: Handler) -> web.StreamRespo
         request[SIGNED_IN] = await signed_in(
             session, request.cookies.get(SESSION_COOKIE, "")
         )
-    if request.method not in SAFE_METHODS:
+    if request.method not in SAFE_METHODS and not _streamed(request):
         await _csrf_checked(request)
     response = await handler(request)
     keep_csrf_nonce(request, response)
     return response
+
+
+def _streamed(request: web.Request) -> bool:
+    return request.content_type == "multipart/form-data" and bool(
+        getattr(request.match_info.handler, STREAMS_ITS_FORM, False)
+    )
 
 
 def keep_csrf_nonce(request: web.Request, response: web.StreamResponse) -> None:
