@@ -18,6 +18,7 @@ from fedcity.storage.db import Database
 from fedcity.storage.models import Job, JobState, PeerInstance
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
+from tests.support.accounts import local_account
 from tests.support.images import png
 
 URLS = Urls("http://city.example")
@@ -179,3 +180,15 @@ async def test_emoji_category_longer_than_the_column_is_refused(db: Database, tm
                 session, row.id, category="x" * 65, visible_in_picker=True
             )
     assert row.category == "Town"
+
+
+async def test_unpublished_announcement_cannot_be_dismissed(db: Database):
+    # Given an unpublished announcement and a local account
+    actor = await local_account(db, URLS, "resident")
+    async with db.session() as session:
+        row = await announcements.create(session, URLS, NewAnnouncement("Draft"))
+        await announcements.set_published(session, row.id, False)
+        # When the account dismisses it
+        # Then it is not found, as apps never saw it
+        with pytest.raises(NotFound):
+            await announcements.dismiss(session, actor, row.id)

@@ -166,6 +166,15 @@ async def get(session: AsyncSession, announcement_id: int) -> Announcement:
     return row
 
 
+async def _published(session: AsyncSession, announcement_id: int) -> Announcement:
+    """An announcement accounts can see; an unpublished one is not found (as in
+    Mastodon, which looks only among the published ones)."""
+    row = await get(session, announcement_id)
+    if not row.published:
+        raise NotFound()
+    return row
+
+
 @dataclass(frozen=True)
 class Reaction:
     name: str
@@ -267,7 +276,7 @@ async def _reactions(
 
 
 async def dismiss(session: AsyncSession, viewer: Actor, announcement_id: int) -> None:
-    row = await get(session, announcement_id)
+    row = await _published(session, announcement_id)
     key = {"announcement_id": row.id, "actor_id": viewer.id}
     if await session.get(AnnouncementDismissal, key) is None:
         session.add(AnnouncementDismissal(**key))
@@ -291,7 +300,7 @@ async def add_reaction(
     session: AsyncSession, viewer: Actor, announcement_id: int, name: str
 ) -> None:
     """Raises: NotFound; Unprocessable: not an emoji, or an 9th kind of reaction."""
-    row = await get(session, announcement_id)
+    row = await _published(session, announcement_id)
     await _check_emoji(session, name)
     names = set(
         await session.scalars(
@@ -321,7 +330,7 @@ async def add_reaction(
 async def remove_reaction(
     session: AsyncSession, viewer: Actor, announcement_id: int, name: str
 ) -> None:
-    row = await get(session, announcement_id)
+    row = await _published(session, announcement_id)
     existing = await session.scalar(
         select(AnnouncementReaction).where(
             AnnouncementReaction.announcement_id == row.id,
