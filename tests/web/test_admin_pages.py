@@ -249,3 +249,54 @@ async def test_post_without_csrf_token_is_refused(instance):
     assert reply.status == 403
     assert "Forged" not in listed
     assert "<h1>" in page
+
+
+async def test_announcement_edited_and_deleted_on_the_page(instance, http):
+    # Given a published announcement
+    async with await admin_client(instance) as client:
+        token = await csrf_of(client, "/admin/announcements/new")
+        await client.post(
+            "/admin/announcements", data={"csrf_token": token, "text": "Pool opens"}
+        )
+        api_token = await instance.token("mayor")
+        [shown] = (await http.get("/api/v1/announcements", token=api_token)).json()
+        edit_page = f"/admin/announcements/{shown['id']}/edit"
+        # When the admin corrects its text, then deletes it
+        token = await csrf_of(client, edit_page)
+        await client.post(
+            f"/admin/announcements/{shown['id']}",
+            data={"csrf_token": token, "text": "Pool opens at noon"},
+        )
+        [edited] = (await http.get("/api/v1/announcements", token=api_token)).json()
+        async with client.post(
+            f"/admin/announcements/{shown['id']}/delete",
+            data={"csrf_token": token},
+            allow_redirects=False,
+        ) as reply:
+            assert reply.status == 303
+    # Then apps saw the correction, and then no announcement
+    assert "Pool opens at noon" in edited["content"]
+    assert (await http.get("/api/v1/announcements", token=api_token)).json() == []
+
+
+async def test_emoji_deleted_on_the_page_leaves_the_api(instance, http):
+    # Given an uploaded emoji
+    async with await admin_client(instance) as client:
+        token = await csrf_of(client, "/admin/emoji")
+        form = aiohttp.FormData()
+        form.add_field("csrf_token", token)
+        form.add_field("shortcode", "gone")
+        form.add_field(
+            "image", png(16, 16), filename="gone.png", content_type="image/png"
+        )
+        await client.post("/admin/emoji", data=form)
+        emoji_id = await _emoji_id(client)
+        # When the admin deletes it
+        async with client.post(
+            f"/admin/emoji/{emoji_id}/delete",
+            data={"csrf_token": token},
+            allow_redirects=False,
+        ) as reply:
+            assert reply.status == 303
+    # Then apps no longer offer it
+    assert (await http.get("/api/v1/custom_emojis")).json() == []
