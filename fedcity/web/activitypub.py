@@ -12,7 +12,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from fedcity.appkeys import DB, FEDERATION, INBOX_WRITER
-from fedcity.errors import NotFound, UnsupportedMediaType
+from fedcity.errors import Gone, NotFound, UnsupportedMediaType
 from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.inbox import InboundRequest, receive, verify_request
 from fedcity.federation.render.actors import render_actor
@@ -150,6 +150,10 @@ async def status_get(request: web.Request) -> web.StreamResponse:
         return await thread.status_page(request)
     actor, post = await _visible_post(request)
     if post.deleted_at is not None:
+        if not wants_activity_json(request):
+            # A person's browser gets the error page, as on Mastodon; peers the
+            # Tombstone.
+            raise Gone("This post has been deleted")
         return activity_response(render_tombstone(post), status=410)
     return activity_response(with_context(await _note(request, actor, post)))
 

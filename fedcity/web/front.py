@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web import feeds, notifications, statuses, templating
+from fedcity.web import admin, feeds, notifications, statuses, templating
 from fedcity.web.instance import language
 from fedcity.web.instance import pages as instance_pages
 
@@ -17,3 +17,4 @@ def add_routes(app: web.Application) -> None:
     statuses.add_routes(app)
     feeds.add_routes(app)
     notifications.add_routes(app)
+    admin.add_routes(app)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +48,27 @@ async def _local_mentions(session: AsyncSession, body: str) -> dict[str, Actor]:
     return found
 
 
+def _check(cmd: NewAnnouncement) -> None:
+    if not cmd.text.strip():
+        raise Unprocessable("Validation failed: Text can't be blank")
+    if cmd.starts_at and cmd.ends_at and cmd.ends_at < cmd.starts_at:
+        raise Unprocessable("Validation failed: Ends at must be after the start")
+
+
+async def _render(session: AsyncSession, urls: Urls, body: str) -> str:
+    mentions = await _local_mentions(session, body)
+
+    def mention_url(ref: text.MentionRef) -> str | None:
+        actor = mentions.get(ref.handle.lower())
+        return (actor.url or actor.uri) if actor else None
+
+    return text.render_plain_text(body, mention_url=mention_url, tag_url=urls.tag)
+
+
+def _all_day(cmd: NewAnnouncement) -> bool:
+    return cmd.all_day and (cmd.starts_at is not None or cmd.ends_at is not None)
+
+
 async def create(
     session: AsyncSession, urls: Urls, cmd: NewAnnouncement
 ) -> Announcement:
@@ -56,31 +78,79 @@ async def create(
     Raises:
         Unprocessable: empty text, or an end before the start.
     """
-    if not cmd.text.strip():
-        raise Unprocessable("Validation failed: Text can't be blank")
-    if cmd.starts_at and cmd.ends_at and cmd.ends_at < cmd.starts_at:
-        raise Unprocessable("Validation failed: Ends at must be after the start")
-    mentions = await _local_mentions(session, cmd.text)
-
-    def mention_url(ref: text.MentionRef) -> str | None:
-        actor = mentions.get(ref.handle.lower())
-        return (actor.url or actor.uri) if actor else None
-
+    _check(cmd)
     now = utcnow()
     row = Announcement(
         text=cmd.text,
-        content=text.render_plain_text(
-            cmd.text, mention_url=mention_url, tag_url=urls.tag
-        ),
+        content=await _render(session, urls, cmd.text),
         starts_at=cmd.starts_at,
         ends_at=cmd.ends_at,
-        all_day=cmd.all_day and (cmd.starts_at is not None or cmd.ends_at is not None),
+        all_day=_all_day(cmd),
+        published=True,
         published_at=now,
         updated_at=now,
     )
     session.add(row)
     await session.flush()
     return row
+
+
+async def update(
+    session: AsyncSession, urls: Urls, announcement_id: int, cmd: NewAnnouncement
+) -> Announcement:
+    """Change an announcement's text and dates (the admin pages' edit form).
+
+    Raises:
+        NotFound: no such announcement.
+        Unprocessable: empty text, or an end before the start.
+    """
+    row = await get(session, announcement_id)
+    _check(cmd)
+    row.text = cmd.text
+    row.content = await _render(session, urls, cmd.text)
+    row.starts_at, row.ends_at, row.all_day = cmd.starts_at, cmd.ends_at, _all_day(cmd)
+    row.updated_at = utcnow()
+    await session.flush()
+    return row
+
+
+async def set_published(
+    session: AsyncSession, announcement_id: int, published: bool
+) -> Announcement:
+    """Show an announcement to every account again, or withdraw it without deleting
+    it; publishing makes it new (Mastodon's `published_at`).
+
+    Raises:
+        NotFound: no such announcement.
+    """
+    row = await get(session, announcement_id)
+    if row.published != published:
+        row.published = published
+        row.updated_at = utcnow()
+        if published:
+            row.published_at = row.updated_at
+        await session.flush()
+    return row
+
+
+class Phase(StrEnum):
+    """Where an announcement stands, as the admin pages list it."""
+
+    UNPUBLISHED = "unpublished"
+    SCHEDULED = "scheduled"  # the event it announces has not started yet
+    ACTIVE = "active"
+    ENDED = "ended"  # the event it announces is over
+
+
+def phase(row: Announcement, now: datetime | None = None) -> Phase:
+    now = now or utcnow()
+    if not row.published:
+        return Phase.UNPUBLISHED
+    if row.ends_at is not None and row.ends_at < now:
+        return Phase.ENDED
+    if row.starts_at is not None and row.starts_at > now:
+        return Phase.SCHEDULED
+    return Phase.ACTIVE
 
 
 async def delete(session: AsyncSession, announcement_id: int) -> None:
@@ -92,6 +162,15 @@ async def delete(session: AsyncSession, announcement_id: int) -> None:
 async def get(session: AsyncSession, announcement_id: int) -> Announcement:
     row = await session.get(Announcement, announcement_id)
     if row is None:
+        raise NotFound()
+    return row
+
+
+async def _published(session: AsyncSession, announcement_id: int) -> Announcement:
+    """An announcement accounts can see; an unpublished one is not found (as in
+    Mastodon, which looks only among the published ones)."""
+    row = await get(session, announcement_id)
+    if not row.published:
         raise NotFound()
     return row
 
@@ -116,11 +195,13 @@ class Shown:
 
 
 async def list_for(session: AsyncSession, viewer: Actor | None) -> list[Shown]:
-    """Every announcement, in Mastodon's order (by event start, else publication),
-    with the viewer's read mark and the reactions."""
+    """Every published announcement, in Mastodon's order (by event start, else
+    publication), with the viewer's read mark and the reactions."""
     rows = list(
         await session.scalars(
-            select(Announcement).order_by(
+            select(Announcement)
+            .where(Announcement.published.is_(True))
+            .order_by(
                 func.coalesce(Announcement.starts_at, Announcement.published_at),
                 Announcement.id,
             )
@@ -195,7 +276,7 @@ async def _reactions(
 
 
 async def dismiss(session: AsyncSession, viewer: Actor, announcement_id: int) -> None:
-    row = await get(session, announcement_id)
+    row = await _published(session, announcement_id)
     key = {"announcement_id": row.id, "actor_id": viewer.id}
     if await session.get(AnnouncementDismissal, key) is None:
         session.add(AnnouncementDismissal(**key))
@@ -219,7 +300,7 @@ async def add_reaction(
     session: AsyncSession, viewer: Actor, announcement_id: int, name: str
 ) -> None:
     """Raises: NotFound; Unprocessable: not an emoji, or an 9th kind of reaction."""
-    row = await get(session, announcement_id)
+    row = await _published(session, announcement_id)
     await _check_emoji(session, name)
     names = set(
         await session.scalars(
@@ -249,7 +330,7 @@ async def add_reaction(
 async def remove_reaction(
     session: AsyncSession, viewer: Actor, announcement_id: int, name: str
 ) -> None:
-    row = await get(session, announcement_id)
+    row = await _published(session, announcement_id)
     existing = await session.scalar(
         select(AnnouncementReaction).where(
             AnnouncementReaction.announcement_id == row.id,

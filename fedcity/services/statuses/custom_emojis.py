@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +41,7 @@ MAX_BYTES = 256 * 1024  # Mastodon's limit for a local emoji
 MAX_PIXELS = 1024 * 1024
 ACCEPTED = frozenset({"image/png", "image/gif", "image/webp"})
 MAX_REMOTE = 100  # emoji kept from one remote object
+MAX_CATEGORY = 64  # CustomEmoji.category's column
 
 
 @dataclass(frozen=True)
@@ -137,14 +138,14 @@ async def add_local(
     session: AsyncSession,
     storage: MediaStorage,
     shortcode: str,
-    source: Path,
+    source: Path | BinaryIO,
     *,
     category: str | None = None,
     visible_in_picker: bool = True,
 ) -> CustomEmoji:
-    """Add an emoji from an image file: PNG, GIF or WebP of at most 256 KiB, as
-    Mastodon accepts. It is re-encoded without metadata (an animation keeps its
-    frames) beside a still copy for `static_url`.
+    """Add an emoji from an image file (a path, or an open upload): PNG, GIF or
+    WebP of at most 256 KiB, as Mastodon accepts. It is re-encoded without metadata
+    (an animation keeps its frames) beside a still copy for `static_url`.
 
     Raises:
         Unprocessable: a bad shortcode, one already taken, or an unusable file.
@@ -156,6 +157,7 @@ async def add_local(
         )
     if await _by_shortcode(session, shortcode) is not None:
         raise Unprocessable("Validation failed: Shortcode has already been taken")
+    category = _category(category)
     limits = MediaLimits(max_image_bytes=MAX_BYTES, max_video_bytes=MAX_BYTES)
     async with IncomingFile(storage, limits) as incoming:
         await _read_into(source, incoming)
@@ -179,7 +181,7 @@ async def add_local(
         file_path=f"{folder}/{done.file_name}",
         static_path=f"{folder}/{done.thumbnail_name}",
         content_type=done.content_type,
-        category=category or None,
+        category=category,
         visible_in_picker=visible_in_picker,
         updated_at=now,
     )
@@ -188,14 +190,52 @@ async def add_local(
     return row
 
 
-async def _read_into(source: Path, incoming: IncomingFile) -> None:
+def _category(category: str | None) -> str | None:
+    category = (category or "").strip() or None
+    if category is not None and len(category) > MAX_CATEGORY:
+        raise Unprocessable(
+            "Validation failed: Category is too long (maximum is {count} characters)",
+            count=MAX_CATEGORY,
+        )
+    return category
+
+
+async def _read_into(source: Path | BinaryIO, incoming: IncomingFile) -> None:
     """Read the admin's file through the upload checks (type sniffed, size capped)."""
+    if not isinstance(source, Path):
+        while chunk := await asyncio.to_thread(source.read, 64 * 1024):
+            await incoming.write(chunk)
+        return
     fh = await asyncio.to_thread(source.open, "rb")
     try:
         while chunk := await asyncio.to_thread(fh.read, 64 * 1024):
             await incoming.write(chunk)
     finally:
         fh.close()
+
+
+async def update_local(
+    session: AsyncSession,
+    emoji_id: int,
+    *,
+    category: str | None,
+    visible_in_picker: bool,
+) -> CustomEmoji:
+    """Change an emoji's picker category (None: uncategorised) and whether apps
+    offer it in their pickers.
+
+    Raises:
+        NotFound: no such emoji.
+        Unprocessable: a category longer than 64 characters.
+    """
+    row = await get_local(session, emoji_id)
+    if row is None:
+        raise NotFound("No such emoji")
+    row.category = _category(category)
+    row.visible_in_picker = visible_in_picker
+    row.updated_at = utcnow()
+    await session.flush()
+    return row
 
 
 async def remove_local(session: AsyncSession, shortcode: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
@@ -20,6 +20,8 @@ class Announcement(SnowflakeIdMixin, CreatedAtMixin, Base):
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]
     all_day: Mapped[bool] = mapped_column(default=False)
+    # An unpublished announcement is kept for the admins but shown to nobody.
+    published: Mapped[bool] = mapped_column(default=True, server_default=true())
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
