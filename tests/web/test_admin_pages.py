@@ -49,7 +49,7 @@ async def test_account_that_is_no_admin_gets_the_403_page(instance):
     # Then it is refused with the error page
     assert reply.status == 403
     assert reply.content_type == "text/html"
-    assert "Only the instance's administrators may see this page" in page
+    assert "Only the instance&#39;s administrators may see this page" in page
 
 
 async def test_dashboard_counts_accounts_and_shows_a_held_delivery(instance):
