@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web import templating
+from fedcity.web import discovery, templating
 from fedcity.web.instance import language
 
 
 def add_routes(app: web.Application) -> None:
     templating.setup(app)
     language.add_routes(app)
+    discovery.add_routes(app)
