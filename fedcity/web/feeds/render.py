@@ -89,13 +89,8 @@ def _sub(
     return element
 
 
-def _document(root: ET.Element, default_namespace: str | None = None) -> bytes:
-    document: bytes = ET.tostring(
-        root,
-        encoding="utf-8",
-        xml_declaration=True,
-        default_namespace=default_namespace,
-    )
+def _document(root: ET.Element) -> bytes:
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return document
 
 
@@ -165,59 +160,60 @@ def _rss_item(channel: ET.Element, status: dict[str, Any]) -> None:
 
 
 def atom(feed: Feed, statuses: Sequence[dict[str, Any]]) -> bytes:
-    root = ET.Element(f"{{{ATOM}}}feed")
+    # Unprefixed Atom elements: the default namespace is declared on the root.
+    root = ET.Element("feed", {"xmlns": ATOM})
     if feed.language:
         root.set(XML_LANG, feed.language)
-    _sub(root, f"{{{ATOM}}}id", feed.page)
-    _sub(root, f"{{{ATOM}}}title", feed.title)
-    _sub(root, f"{{{ATOM}}}subtitle", feed.description)
+    _sub(root, "id", feed.page)
+    _sub(root, "title", feed.title)
+    _sub(root, "subtitle", feed.description)
     newest = _moment(statuses[0]["created_at"]) if statuses else datetime.now(UTC)
-    _sub(root, f"{{{ATOM}}}updated", _atom_time(newest))
-    _sub(root, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=feed.page)
+    _sub(root, "updated", _atom_time(newest))
+    _sub(root, "link", rel="alternate", type="text/html", href=feed.page)
     _sub(
         root,
-        f"{{{ATOM}}}link",
+        "link",
         rel="self",
         type="application/atom+xml",
         href=feed.self_url,
     )
-    _sub(root, f"{{{ATOM}}}generator", GENERATOR)
+    _sub(root, "generator", GENERATOR)
     if feed.image:
-        _sub(root, f"{{{ATOM}}}icon", feed.image)
+        _sub(root, "icon", feed.image)
     if feed.author:
-        author = _sub(root, f"{{{ATOM}}}author")
-        _sub(author, f"{{{ATOM}}}name", feed.author)
+        author = _sub(root, "author")
+        _sub(author, "name", feed.author)
         if feed.author_url:
-            _sub(author, f"{{{ATOM}}}uri", feed.author_url)
+            _sub(author, "uri", feed.author_url)
     for status in statuses:
         _atom_entry(root, status)
-    return _document(root, default_namespace=ATOM)
+    return _document(root)
 
 
 def _atom_entry(root: ET.Element, status: dict[str, Any]) -> None:
-    entry = _sub(root, f"{{{ATOM}}}entry")
+    entry = _sub(root, "entry")
     published = _moment(status["created_at"])
     updated = _moment(status.get("edited_at") or status["created_at"])
-    _sub(entry, f"{{{ATOM}}}id", str(status["uri"]))
-    _sub(entry, f"{{{ATOM}}}title", _title(status))
+    _sub(entry, "id", str(status["uri"]))
+    _sub(entry, "title", _title(status))
     link = str(status.get("url") or status["uri"])
-    _sub(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
-    _sub(entry, f"{{{ATOM}}}published", _atom_time(published))
-    _sub(entry, f"{{{ATOM}}}updated", _atom_time(updated))
+    _sub(entry, "link", rel="alternate", type="text/html", href=link)
+    _sub(entry, "published", _atom_time(published))
+    _sub(entry, "updated", _atom_time(updated))
     account = status["account"]
-    author = _sub(entry, f"{{{ATOM}}}author")
-    _sub(author, f"{{{ATOM}}}name", _author_name(account))
+    author = _sub(entry, "author")
+    _sub(author, "name", _author_name(account))
     if account.get("url"):
-        _sub(author, f"{{{ATOM}}}uri", str(account["url"]))
+        _sub(author, "uri", str(account["url"]))
     if status.get("spoiler_text"):
-        _sub(entry, f"{{{ATOM}}}summary", str(status["spoiler_text"]), type="text")
-    _sub(entry, f"{{{ATOM}}}content", status.get("content") or "", type="html")
+        _sub(entry, "summary", str(status["spoiler_text"]), type="text")
+    _sub(entry, "content", status.get("content") or "", type="html")
     for tag in status.get("tags") or ():
-        _sub(entry, f"{{{ATOM}}}category", term=str(tag["name"]))
+        _sub(entry, "category", term=str(tag["name"]))
     for image in _images(status):
         attrs = {"rel": "enclosure", "href": str(image["url"])}
         if media_type := _media_type(str(image["url"])):
             attrs["type"] = media_type
         if image.get("description"):
             attrs["title"] = str(image["description"])
-        _sub(entry, f"{{{ATOM}}}link", **attrs)
+        _sub(entry, "link", **attrs)
