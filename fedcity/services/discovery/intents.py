@@ -68,7 +68,7 @@ def expand(template: str, values: Mapping[str, str]) -> str:
 
     def one(match: re.Match[str]) -> str:
         operator, names = match.group(1), match.group(2).split(",")
-        safe = _UNRESERVED + (_RESERVED if operator in "+#" else "")
+        safe = _UNRESERVED + (_RESERVED if operator in ("+", "#") else "")
         found = [(name, values.get(name, "")) for name in names]
         if operator in ("?", "&"):
             pairs = [f"{name}={quote(v, safe=safe)}" for name, v in found if v]

@@ -30,7 +30,7 @@ from fedcity.services.statuses.visibility import can_view, get_visible_post
 from fedcity.storage.models import Actor, FollowState, Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as post_q
-from fedcity.web.forms import read_form
+from fedcity.web.forms import read_form, see_other
 from fedcity.web.sessions import viewer
 from fedcity.web.templating import render
 
@@ -135,7 +135,7 @@ async def authorize_submit(request: web.Request) -> web.StreamResponse:
             uri = post.uri
     request.app[FEDERATION].wake_worker()
     query = urlencode({"uri": uri, "done": action})
-    return web.HTTPSeeOther(f"/authorize_interaction?{query}")
+    return see_other(f"/authorize_interaction?{query}")
 
 
 def add_routes(app: web.Application) -> None:

@@ -28,7 +28,7 @@ from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import Actor, Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as post_q
-from fedcity.web.forms import read_form
+from fedcity.web.forms import read_form, see_other
 from fedcity.web.sessions import set_cookie
 from fedcity.web.templating import page_language, render
 
@@ -104,7 +104,7 @@ async def interact_submit(request: web.Request) -> web.StreamResponse:
     uri = str(target["uri"])
     if domain == request.app[SETTINGS].instance.domain.lower():
         query = urlencode({"intent": intent, "uri": uri})
-        response = web.HTTPSeeOther(f"/authorize_interaction?{query}")
+        response = see_other(f"/authorize_interaction?{query}")
     else:
         fields = {"handle": f"{username}@{domain}", "domain": domain}
         try:
@@ -121,7 +121,7 @@ async def interact_submit(request: web.Request) -> web.StreamResponse:
         )
         if location is None:
             return await _refuse(request, intent, target, handle, "unsupported", fields)
-        response = web.HTTPSeeOther(location)
+        response = see_other(location)
     set_cookie(
         request, response, HANDLE_COOKIE, f"{username}@{domain}", HANDLE_DAYS * 86400
     )
