@@ -227,3 +227,37 @@ async def test_boost_and_favourite_a_local_post_signed_in(instance, browser):
     assert done.status == 303
     after = await http.get(f"/api/v1/statuses/{status['id']}")
     assert after.json()["favourites_count"] == 1
+
+
+async def test_interact_page_for_a_post_shows_it_and_own_handles_stay_here(
+    instance, browser
+):
+    # Given the mayor's public post
+    await instance.create_account("mayor")
+    await instance.create_account("clerk")
+    http = Http(browser, instance.base_url)
+    status = await post_status(instance, http, "mayor", "Library hours change")
+    path = _interact_path("like", status["uri"])
+    # When a visitor opens the page to favourite it from elsewhere
+    page = await http.get(path)
+    # Then the page shows the post and asks for a handle, with one h1
+    assert page.status == 200
+    assert "<h1>Favourite this post</h1>" in page.text
+    assert "Library hours change" in page.text
+    assert 'autocomplete="username"' in page.text
+    # And a handle of this same server goes to its own authorize page
+    token = CSRF.search(page.text)
+    assert token
+    sent = await http.post(
+        "/interact",
+        data={
+            "csrf_token": token.group(1),
+            "intent": "like",
+            "uri": status["uri"],
+            "handle": f"@clerk@{instance.domain}",
+        },
+    )
+    assert sent.status == 303
+    assert sent.headers["Location"] == "/authorize_interaction?" + urlencode(
+        {"intent": "like", "uri": status["uri"]}
+    )

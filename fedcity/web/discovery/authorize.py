@@ -88,6 +88,7 @@ async def authorize_page(request: web.Request) -> web.StreamResponse:
         "account": None,
         "status": None,
         "following": None,
+        "myself": False,
     }
     async with request.app[DB].session() as session:
         found = await _find(request, session, uri)

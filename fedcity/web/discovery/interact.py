@@ -66,10 +66,11 @@ async def _target(request: web.Request, intent: str, uri: str) -> dict[str, Any]
         if isinstance(actor, Actor) and actor.actor_type != "Application":
             if intent != "follow":
                 raise NotFound("Record not found")
-            return {"account": serialize_account(actor, urls), "uri": actor.uri}
+            account = serialize_account(actor, urls)
+            return {"account": account, "status": None, "uri": actor.uri}
         if isinstance(post, Post):
             [status] = await serialize_statuses(session, [post], None, urls)
-            return {"status": status, "uri": post.uri}
+            return {"account": None, "status": status, "uri": post.uri}
     raise NotFound("Record not found")
 
 
