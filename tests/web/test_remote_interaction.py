@@ -261,3 +261,40 @@ async def test_interact_page_for_a_post_shows_it_and_own_handles_stay_here(
     assert sent.headers["Location"] == "/authorize_interaction?" + urlencode(
         {"intent": "like", "uri": status["uri"]}
     )
+
+
+async def test_boost_a_post_of_another_instance(make_instance, browser):
+    # Given the mayor's public post on Ojai and a council member signed in on Ventura
+    ojai = await make_instance("ojai")
+    ventura = await make_instance("ventura")
+    await ojai.create_account("mayor")
+    await ventura.create_account("council")
+    async with aiohttp.ClientSession() as plain:
+        status = await post_status(
+            ojai, Http(plain, ojai.base_url), "mayor", "Farmers market moves"
+        )
+    await _sign_in(ventura, browser, "council")
+    on_ventura = Http(browser, ventura.base_url)
+    # When Ojai's boost button sends them to Ventura with the post's address
+    page = await on_ventura.get(
+        "/authorize_interaction?" + urlencode({"intent": "boost", "uri": status["uri"]})
+    )
+    # Then Ventura fetched the post and offers to boost it, or to reply here
+    assert page.status == 200, page.text
+    assert "Farmers market moves" in page.text
+    assert re.search(r'href="/compose\?in_reply_to=\d+"', page.text)
+    token = CSRF.search(page.text)
+    local_id = re.search(r'name="action" value="boost">\s*<input type="hidden" '
+                         r'name="id" value="(\d+)"', page.text)  # fmt: skip
+    assert token
+    assert local_id
+    done = await on_ventura.post(
+        "/authorize_interaction",
+        data={"csrf_token": token.group(1), "action": "boost", "id": local_id.group(1)},
+    )
+    assert done.status == 303
+    # And once delivered, the mayor's post counts the boost
+    await run_both(ojai, ventura)
+    async with aiohttp.ClientSession() as plain:
+        after = await Http(plain, ojai.base_url).get(f"/api/v1/statuses/{status['id']}")
+    assert after.json()["reblogs_count"] == 1

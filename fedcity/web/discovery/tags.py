@@ -10,15 +10,14 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from fedcity import i18n
 from fedcity.api.entities.statuses import serialize_statuses
 from fedcity.appkeys import DB, FEDERATION
-from fedcity.i18n import N_
 from fedcity.services.discovery import public_posts
 from fedcity.storage.models import Actor
 from fedcity.storage.queries.posts import Page
+from fedcity.web.feeds import feed_links
 from fedcity.web.sessions import viewer
-from fedcity.web.templating import page_language, render
+from fedcity.web.templating import render
 
 PAGE_SIZE = 20
 
@@ -29,23 +28,6 @@ def _page(request: web.Request) -> Page:
         return int(value) if value.isdigit() and len(value) < 20 else None
 
     return Page(max_id=number("max_id"), min_id=number("min_id"), limit=PAGE_SIZE)
-
-
-def feed_links(request: web.Request, path: str, title: str) -> list[dict[str, str]]:
-    """The `alternates` of a page whose feeds are `path`.rss and `path`.atom."""
-    language = page_language(request)
-    return [
-        {
-            "type": "application/rss+xml",
-            "href": f"{path}.rss",
-            "title": i18n.translate(language, N_("{title} (RSS)"), {"title": title}),
-        },
-        {
-            "type": "application/atom+xml",
-            "href": f"{path}.atom",
-            "title": i18n.translate(language, N_("{title} (Atom)"), {"title": title}),
-        },
-    ]
 
 
 async def tag_page(request: web.Request) -> web.Response:

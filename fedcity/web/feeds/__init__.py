@@ -44,6 +44,24 @@ def _answer(
     return response
 
 
+def feed_links(request: web.Request, path: str, title: str) -> list[dict[str, str]]:
+    """The `alternates` of a page whose feeds are `path`.rss and `path`.atom
+    (a profile page: `feed_links(request, "/@name", title)`)."""
+    language = page_language(request)
+    return [
+        {
+            "type": "application/rss+xml",
+            "href": f"{path}.rss",
+            "title": i18n.translate(language, N_("{title} (RSS)"), {"title": title}),
+        },
+        {
+            "type": "application/atom+xml",
+            "href": f"{path}.atom",
+            "title": i18n.translate(language, N_("{title} (Atom)"), {"title": title}),
+        },
+    ]
+
+
 async def profile_feed(request: web.Request) -> web.Response:
     kind = request.match_info["format"]
     urls = request.app[FEDERATION].urls
