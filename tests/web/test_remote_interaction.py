@@ -298,3 +298,26 @@ async def test_boost_a_post_of_another_instance(make_instance, browser):
     async with aiohttp.ClientSession() as plain:
         after = await Http(plain, ojai.base_url).get(f"/api/v1/statuses/{status['id']}")
     assert after.json()["reblogs_count"] == 1
+
+
+async def test_server_without_interaction_links_is_explained(instance, remote, browser):
+    # Given a peer whose WebFinger answers only with the actor (no templates)
+    remote.add_actor("resident")
+    await instance.create_account("mayor")
+    http = Http(browser, instance.base_url)
+    uri = f"{instance.base_url}/users/mayor"
+    token = await _form_token(http, _interact_path("follow", uri))
+    # When its resident asks to follow from there
+    reply = await http.post(
+        "/interact",
+        data={
+            "csrf_token": token,
+            "intent": "follow",
+            "uri": uri,
+            "handle": f"resident@{remote.domain}",
+        },
+    )
+    # Then the form explains that their server offers no way, and what to do
+    assert reply.status == 422
+    assert "does not say how to do this" in reply.text
+    assert f'<code class="copyable">{uri}</code>' in reply.text
