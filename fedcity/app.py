@@ -41,7 +41,8 @@ from fedcity.services.notifications.push import ensure_vapid_key
 from fedcity.storage.db import Database, open_database
 from fedcity.storage.migrate import is_up_to_date
 from fedcity.urls import Urls
-from fedcity.web import activitypub, contexts, front, tags, wellknown
+from fedcity.web import activitypub, contexts, front, wellknown
+from fedcity.web.feeds import syndication
 from fedcity.web.middlewares import cors, errors, refuse_nul, same_origin_forms
 from fedcity.web.security import security_headers
 from fedcity.web.sessions import web_session
@@ -76,9 +77,10 @@ def create_app(
     app.cleanup_ctx.append(_resources)
     streaming.setup(app)  # after _resources: it needs the database
     wellknown.add_routes(app)
+    # Before activitypub's /@{username}, which would take /@{username}.rss too.
+    syndication.add_routes(app)
     activitypub.add_routes(app)
     contexts.add_routes(app)
-    tags.add_routes(app)
     front.add_routes(app)
     api.add_routes(app)
     return app

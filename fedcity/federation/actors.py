@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -119,16 +120,22 @@ async def resolve_handle(
     known = await q.get_actor_by_handle(session, username, domain)
     if known is not None and _is_fresh(fed, known):
         return known
+    jrd = await webfinger(fed, username, domain)
+    href = _self_link(jrd)
+    if href is None:
+        raise NotFound(detail=f"{username}@{domain} has no ActivityPub actor")
+    return await get_or_fetch_actor(fed, session, href, refresh=True)
+
+
+async def webfinger(fed: Federation, username: str, domain: str) -> dict[str, Any]:
+    """The WebFinger answer (JRD) of `username@domain`, through the guarded
+    transport. Raises FetchError (or Gone) when its server does not answer one."""
     # Peers speak the scheme this instance speaks: https in production, http only in
     # development and tests.
     scheme = fed.settings.instance.scheme
     resource = quote(f"acct:{username}@{domain}", safe=":@")
     url = f"{scheme}://{domain}/.well-known/webfinger?resource={resource}"
-    jrd = await fetch_json(fed, url, "application/jrd+json, application/json")
-    href = _self_link(jrd)
-    if href is None:
-        raise NotFound(detail=f"{username}@{domain} has no ActivityPub actor")
-    return await get_or_fetch_actor(fed, session, href, refresh=True)
+    return await fetch_json(fed, url, "application/jrd+json, application/json")
 
 
 def mention_resolver(fed: Federation) -> MentionResolver:

@@ -25,3 +25,9 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return default
     return target
+
+
+def see_other(location: str) -> web.Response:
+    """303 See Other: where to go after a form (a response, not the exception,
+    so that cookies can be set on it)."""
+    return web.Response(status=303, headers={"Location": location})

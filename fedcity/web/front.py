@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web import admin, feeds, notifications, statuses, templating
+from fedcity.web import admin, discovery, feeds, notifications, statuses, templating
 from fedcity.web.instance import language
 from fedcity.web.instance import pages as instance_pages
 
@@ -18,3 +18,4 @@ def add_routes(app: web.Application) -> None:
     feeds.add_routes(app)
     notifications.add_routes(app)
     admin.add_routes(app)
+    discovery.add_routes(app)

@@ -12,6 +12,7 @@ from fedcity import __version__
 from fedcity.appkeys import DB, FEDERATION, SETTINGS
 from fedcity.errors import BadRequest, NotFound
 from fedcity.federation.vocab import AS2_MEDIA_TYPE
+from fedcity.services.discovery.intents import FEP_3B86, OSTATUS_SUBSCRIBE
 from fedcity.services.instance import instance as instance_service
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import actors as q
@@ -69,17 +70,36 @@ def _jrd(request: web.Request, actor: Actor) -> dict[str, object]:
                 "href": actor.url or actor.uri,
             },
         )
-        links.append(
-            {
-                "rel": "http://ostatus.org/schema/1.0/subscribe",
-                "template": f"{urls.base}/authorize_interaction?uri={{uri}}",
-            }
-        )
+        links += _intent_links(urls.base)
     return {
         "subject": f"acct:{actor.username}@{settings.instance.domain}",
         "aliases": [a for a in (actor.uri, actor.url) if a],
         "links": links,
     }
+
+
+def _intent_links(base: str) -> list[dict[str, str]]:
+    """Where this server's people act on something found elsewhere: the Activity
+    Intents of FEP-3b86 and Mastodon's older subscribe template, all answered by
+    /authorize_interaction (web/discovery/authorize.py)."""
+    page = f"{base}/authorize_interaction"
+    return [
+        {"rel": OSTATUS_SUBSCRIBE, "template": f"{page}?uri={{uri}}"},
+        {"rel": FEP_3B86 + "Object", "template": f"{page}?uri={{object}}"},
+        {
+            "rel": FEP_3B86 + "Follow",
+            "template": f"{page}?intent=follow&uri={{object}}",
+        },
+        {
+            "rel": FEP_3B86 + "Create",
+            "template": f"{page}?intent=reply&uri={{inReplyTo}}",
+        },
+        {
+            "rel": FEP_3B86 + "Announce",
+            "template": f"{page}?intent=boost&uri={{object}}",
+        },
+        {"rel": FEP_3B86 + "Like", "template": f"{page}?intent=like&uri={{object}}"},
+    ]
 
 
 async def host_meta(request: web.Request) -> web.Response:

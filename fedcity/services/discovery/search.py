@@ -28,7 +28,7 @@ from fedcity.storage.models import Actor, Poll, Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import feeds
 from fedcity.storage.queries import posts as post_q
-from fedcity.storage.queries.search import findable_by
+from fedcity.storage.queries.search import findable_by, publicly_indexable
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,35 @@ async def search_statuses(
     return list(await session.scalars(stmt))
 
 
+async def search_public_statuses(
+    session: AsyncSession, search: StatusSearch, local_domain: str
+) -> list[Post]:
+    """What a signed-out visitor may find (the web's search page): this server's
+    own public posts by accounts that chose to be `indexable`, newest first, with
+    the same operators (`from:me` and `in:library` find nothing without an
+    account)."""
+    parsed = parse(search.query)
+    if parsed.is_empty or parsed.scope == "library":
+        return []
+    conditions = [
+        Post.deleted_at.is_(None),
+        Post.local.is_(True),
+        Post.reblog_of_id.is_(None),
+        publicly_indexable(),
+        *await _conditions(session, None, parsed, local_domain),
+    ]
+    stmt = (
+        select(Post)
+        .where(*conditions)
+        .order_by(Post.id.desc())
+        .offset(search.offset)
+        .limit(search.limit)
+    )
+    return list(await session.scalars(stmt))
+
+
 async def _conditions(
-    session: AsyncSession, viewer: Actor, parsed: ParsedQuery, local_domain: str
+    session: AsyncSession, viewer: Actor | None, parsed: ParsedQuery, local_domain: str
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if parsed.required or parsed.excluded:
@@ -100,7 +127,7 @@ async def _conditions(
 
 
 async def _filter(
-    session: AsyncSession, viewer: Actor, item: Filter, local_domain: str
+    session: AsyncSession, viewer: Actor | None, item: Filter, local_domain: str
 ) -> ColumnElement[bool]:
     """The condition of one `prefix:value`; an unknown value matches nothing, as a
     term on a property no post has does in Mastodon. None of these is ever NULL,
@@ -124,7 +151,7 @@ async def _filter(
 
 
 async def _author(
-    session: AsyncSession, viewer: Actor, handle: str, local_domain: str
+    session: AsyncSession, viewer: Actor | None, handle: str, local_domain: str
 ) -> Actor | None:
     """`me`, `name`, `@name`, `name@domain` or `@name@domain`."""
     if handle == "me":

@@ -307,3 +307,37 @@ async def list_post_edits(session: AsyncSession, post_id: int) -> list[PostEdit]
         .order_by(PostEdit.created_at, PostEdit.id)
     )
     return list(rows)
+
+
+async def list_public_posts(
+    session: AsyncSession,
+    page: Page,
+    *,
+    tag: str | None = None,
+    actor_id: int | None = None,
+    without_replies: bool = False,
+) -> list[Post]:
+    """Public posts (no boosts), newest first: with the hashtag `tag` (a stored
+    name), by `actor_id`, and without replies to others (`without_replies`: a
+    thread an author continues stays in). The hashtag pages and the feeds."""
+    conditions = [
+        Post.visibility == Visibility.PUBLIC,
+        Post.reblog_of_id.is_(None),
+    ]
+    if tag is not None:
+        conditions.append(feeds.tag_filter([tag], (), ()))
+    if actor_id is not None:
+        conditions.append(Post.actor_id == actor_id)
+    if without_replies:
+        conditions.append(
+            Post.in_reply_to_uri.is_(None)
+            | (Post.in_reply_to_actor_id == Post.actor_id)
+        )
+    return await list_page(session, timeline_select(*conditions), page)
+
+
+async def get_post_by_uri_or_url(session: AsyncSession, address: str) -> Post | None:
+    """The post whose id or web page is `address` (what people paste and link)."""
+    return await session.scalar(
+        select(Post).where(or_(Post.uri == address, Post.url == address)).limit(1)
+    )

@@ -20,6 +20,7 @@ from fedcity.storage.models import Actor
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries.posts import Page
 from fedcity.urls import Urls
+from fedcity.web.feeds.syndication import feed_links
 from fedcity.web.media import account_for_page, profile_path, statuses_for_page
 from fedcity.web.sessions import viewer
 from fedcity.web.templating import render
@@ -114,6 +115,14 @@ async def profile_page(request: web.Request) -> web.Response:
             "statuses": await statuses_for_page(request, posts, me, "account"),
             "newer": path if max_id else "",
             "older": older,
-            "alternates": [{"type": AS2, "href": actor.uri, "title": ""}],
+            "alternates": [
+                {"type": AS2, "href": actor.uri, "title": ""},
+                # Feeds for local accounts only: a remote one's are its server's.
+                *(
+                    feed_links(request, path, account["display_name"] or actor.username)
+                    if actor.is_local
+                    else []
+                ),
+            ],
         },
     )
