@@ -1,0 +1,106 @@
+"""The browser tests' fixtures: one headless Chromium per test process, one live
+fedcity (SQLite) served from a thread for every browser test of the process, and
+a fresh browser context (cookies, viewport) per test.
+
+Every browser test module is marked `pytest.mark.xdist_group("browser")`, so that
+under `--dist loadgroup` one worker owns the browser and the instance.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from fedcity.config import MediaSettings
+from fedcity.storage.models import Actor
+from tests.support import browser_pages
+from tests.support.browser_pages import ConsoleLog, sign_in_with_cookie
+from tests.support.databases import MigratedTemplates
+from tests.support.instances import LiveInstance, ThreadedInstances
+
+
+@dataclass
+class Site:
+    """The live instance of the browser tests, and how to act on it from a test."""
+
+    threaded: ThreadedInstances
+    live: LiveInstance
+
+    @property
+    def base(self) -> str:
+        return self.live.base_url
+
+    def account(self, prefix: str) -> Actor:
+        """A new local account (password: tests.support.processes.PASSWORD)."""
+        name = f"{prefix}_{uuid.uuid4().hex[:6]}"
+        return self.threaded.run(self.live.create_account(name))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = browser_pages.launch(playwright)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def axe() -> str:
+    """axe-core's source, to run in pages (`browser_pages.run_axe`)."""
+    return browser_pages.axe_source()
+
+
+@pytest.fixture(scope="session")
+def site(
+    templates: MigratedTemplates, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("browser-site")
+    threaded = ThreadedInstances()
+    try:
+        live = threaded.start(
+            templates.clone_sqlite(root / "fedcity.db"),
+            name="Ojai",
+            media=MediaSettings(root=str(root / "media")),
+        )
+        yield Site(threaded, live)
+    finally:
+        threaded.close()
+
+
+@pytest.fixture(scope="session")
+def resident(site: Site) -> Actor:
+    """One signed-in visitor for the page tests that need any account."""
+    return site.account("resident")
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    made = browser.new_context(viewport={"width": 1024, "height": 768})
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def console() -> ConsoleLog:
+    return ConsoleLog()
+
+
+@pytest.fixture
+def page(context: BrowserContext, console: ConsoleLog) -> Page:
+    """A page whose console errors land in the `console` fixture."""
+    opened = context.new_page()
+    console.watch(opened)
+    return opened
+
+
+@pytest.fixture
+def signed_in_page(
+    context: BrowserContext, page: Page, site: Site, resident: Actor
+) -> Page:
+    """`page`, with the `resident` signed in."""
+    sign_in_with_cookie(context, site.threaded, site.live, resident)
+    return page
