@@ -2,6 +2,10 @@
 fedcity (SQLite) served from a thread for every browser test of the process, and
 a fresh browser context (cookies, viewport) per test.
 
+Playwright's sync API runs on a thread of its own (`BrowserThread`, which says
+why): the fixtures below create the browser, contexts and pages there, and
+`pytest_pyfunc_call` runs the body of every test of this folder there too.
+
 Every browser test module is marked `pytest.mark.xdist_group("browser")`, so that
 under `--dist loadgroup` one worker owns the browser and the instance.
 """
@@ -18,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from fedcity.config import MediaSettings
 from fedcity.storage.models import Actor
 from tests.support import browser_pages
-from tests.support.browser_pages import ConsoleLog, sign_in_with_cookie
+from tests.support.browser_pages import BrowserThread, ConsoleLog, sign_in_with_cookie
 from tests.support.databases import MigratedTemplates
 from tests.support.instances import LiveInstance, ThreadedInstances
 
@@ -41,11 +45,33 @@ class Site:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = browser_pages.launch(playwright)
+def browser_thread() -> Iterator[BrowserThread]:
+    thread = BrowserThread()
+    yield thread
+    thread.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool:
+    """Run the test's body on the browser's thread."""
+    thread = pyfuncitem.funcargs.get("browser_thread")
+    assert isinstance(thread, BrowserThread), (
+        f"{pyfuncitem.nodeid}: a browser test must use the `page` or `browser` fixture"
+    )
+    names = pyfuncitem._fixtureinfo.argnames
+    thread.run(pyfuncitem.obj, **{name: pyfuncitem.funcargs[name] for name in names})
+    return True
+
+
+@pytest.fixture(scope="session")
+def browser(browser_thread: BrowserThread) -> Iterator[Browser]:
+    playwright = browser_thread.run(lambda: sync_playwright().start())
+    try:
+        launched = browser_thread.run(browser_pages.launch, playwright)
         yield launched
-        launched.close()
+        browser_thread.run(launched.close)
+    finally:
+        browser_thread.run(playwright.stop)
 
 
 @pytest.fixture(scope="session")
@@ -78,10 +104,14 @@ def resident(site: Site) -> Actor:
 
 
 @pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    made = browser.new_context(viewport={"width": 1024, "height": 768})
+def context(
+    browser_thread: BrowserThread, browser: Browser
+) -> Iterator[BrowserContext]:
+    made = browser_thread.run(
+        browser.new_context, viewport={"width": 1024, "height": 768}
+    )
     yield made
-    made.close()
+    browser_thread.run(made.close)
 
 
 @pytest.fixture
@@ -90,17 +120,23 @@ def console() -> ConsoleLog:
 
 
 @pytest.fixture
-def page(context: BrowserContext, console: ConsoleLog) -> Page:
+def page(
+    browser_thread: BrowserThread, context: BrowserContext, console: ConsoleLog
+) -> Page:
     """A page whose console errors land in the `console` fixture."""
-    opened = context.new_page()
-    console.watch(opened)
+    opened = browser_thread.run(context.new_page)
+    browser_thread.run(console.watch, opened)
     return opened
 
 
 @pytest.fixture
 def signed_in_page(
-    context: BrowserContext, page: Page, site: Site, resident: Actor
+    browser_thread: BrowserThread,
+    context: BrowserContext,
+    page: Page,
+    site: Site,
+    resident: Actor,
 ) -> Page:
     """`page`, with the `resident` signed in."""
-    sign_in_with_cookie(context, site.threaded, site.live, resident)
+    browser_thread.run(sign_in_with_cookie, context, site.threaded, site.live, resident)
     return page

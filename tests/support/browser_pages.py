@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from playwright.sync_api import (
     Browser,
@@ -26,13 +28,34 @@ from playwright.sync_api import (
 from fedcity.services.accounts.sessions import start_session
 from fedcity.storage.models import Actor
 from tests.support.instances import LiveInstance, ThreadedInstances
-from tests.support.node_packages import installed, node_executable, unavailable
+from tests.support.node_packages import JS_DIR, installed, unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".test-reports" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NARROW = {"width": 320, "height": 800}
 SESSION_COOKIE = "fedcity_session"
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class BrowserThread:
+    """The one thread that drives the browser.
+
+    Playwright's sync API leaves its own event loop marked as the thread's running
+    loop between calls. On pytest's thread, every async test that came after a
+    browser test would then fail ("Runner.run() cannot be called from a running
+    event loop"). So the browser, its contexts and pages, and the bodies of the
+    browser tests run on this thread instead (tests/browser/conftest.py)."""
+
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="playwright")
+
+    def run(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        return self._executor.submit(call, *args, **kwargs).result()
+
+    def close(self) -> None:
+        self._executor.shutdown()
 
 
 def chromium_path() -> str:
@@ -61,15 +84,16 @@ def launch(playwright: Playwright) -> Browser:
 
 
 def axe_source() -> str:
-    """axe-core's script, installed from tests/js/package-lock.json."""
-    folder = installed_axe()
-    return (folder / "axe.min.js").read_text()
-
-
-def installed_axe() -> Path:
-    if not (Path(ROOT / "tests/js/node_modules/axe-core/axe.min.js")).is_file():
-        node_executable("the browser tests (axe-core)", required_in_ci=True)
-    return installed("axe-core")
+    """axe-core's script, installed from tests/js/package-lock.json (with npm, if
+    it is not there yet: skipped without npm, but failed in CI)."""
+    script = JS_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file() and shutil.which("npm") is None:
+        unavailable(
+            "the browser tests need axe-core: npm on PATH to install it "
+            "(or run `npm ci` in tests/js)",
+            required_in_ci=True,
+        )
+    return (installed("axe-core") / "axe.min.js").read_text()
 
 
 @dataclass

@@ -56,7 +56,7 @@ def node_executable(needed_by: str, required_in_ci: bool = False) -> str:
 
 def installed(package: str) -> Path:
     """`tests/js/node_modules/<package>`, running `npm ci` first if it is missing
-    (call `node_executable` before)."""
+    (check first that npm is there: `node_executable`)."""
     folder = JS_DIR / "node_modules" / package
     # xdist workers may ask at once: one installs, the others wait for it.
     with open(Path(tempfile.gettempdir()) / "fedcity-tests-npm.lock", "w") as lock:
