@@ -22,7 +22,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from fedcity.config import MediaSettings
 from fedcity.storage.models import Actor
 from tests.support import browser_pages
-from tests.support.browser_pages import BrowserThread, ConsoleLog, sign_in_with_cookie
+from tests.support.browser_pages import (
+    BrowserThread,
+    ConsoleLog,
+    Tab,
+    sign_in_with_cookie,
+)
 from tests.support.databases import MigratedTemplates
 from tests.support.instances import LiveInstance, ThreadedInstances
 
@@ -103,13 +108,37 @@ def resident(site: Site) -> Actor:
     return site.account("resident")
 
 
+@pytest.fixture(scope="session")
+def tabs(
+    browser_thread: BrowserThread, browser: Browser, site: Site, resident: Actor
+) -> Iterator[dict[str, Tab]]:
+    """One tab signed out and one signed in (as `resident`), kept open for the
+    tests that only read pages (`Tab.fresh()` before each)."""
+
+    def open_tabs() -> dict[str, Tab]:
+        opened: dict[str, Tab] = {}
+        for who in ("signed-out", "signed-in"):
+            made = browser.new_context(viewport=browser_pages.DESKTOP)
+            made.set_default_timeout(10_000)
+            if who == "signed-in":
+                sign_in_with_cookie(made, site.threaded, site.live, resident)
+            opened[who] = Tab(made.new_page(), ConsoleLog())
+            opened[who].console.watch(opened[who].page)
+        return opened
+
+    opened = browser_thread.run(open_tabs)
+    yield opened
+    for tab in opened.values():
+        browser_thread.run(tab.page.context.close)
+
+
 @pytest.fixture
 def context(
     browser_thread: BrowserThread, browser: Browser
 ) -> Iterator[BrowserContext]:
-    made = browser_thread.run(
-        browser.new_context, viewport={"width": 1024, "height": 768}
-    )
+    made = browser_thread.run(browser.new_context, viewport=browser_pages.DESKTOP)
+    # Fail in seconds, not Playwright's 30, when a page lacks what a test looks for.
+    browser_thread.run(made.set_default_timeout, 10_000)
     yield made
     browser_thread.run(made.close)
 

@@ -1,7 +1,8 @@
 """Every page type the browser tests visit, signed out and signed in: one table
 each. A feature that adds a page type adds one line here, and the page is then
-checked with axe-core, at 320 px (with a screenshot artefact), for console
-errors (CSP violations among them) and for its skip link.
+checked with axe-core (light and dark colours), for console errors (CSP
+violations among them), at 320 px (with a screenshot artefact), for its skip
+link and for a visible focus mark on every Tab stop.
 
 A `path` is either a path or a function of the live site that returns one (for
 pages that need something made first: an app, an account, a post).
@@ -59,13 +60,17 @@ def consent_path(site: Site) -> str:
     return "/oauth/authorize?" + urlencode(query)
 
 
+# What test_page_types checks on every page type: axe-core (light and dark) and the
+# console; reflow at 320 px; the keyboard (skip link, visible focus).
+CHECKS = ("accessible", "320", "keyboard")
+
 # Checks a page type does not pass yet, with the reason: its tests are expected to
-# fail (strictly: once the page passes, the mark must go). The home page is still
-# the one-line page from before the layout (inline style, no skip link) until the
-# instance pages arrive.
+# fail, strictly (an XPASS fails the run), so a mark goes as soon as the page
+# passes. The home page is still the one-line page from before the layout (inline
+# style, no skip link) until the instance pages arrive.
 HOME_PENDING = {
-    "console": "the legacy home page has an inline style (CSP)",
-    "skip-link": "the legacy home page has no skip link",
+    "accessible": "the legacy home page has an inline style (a CSP console error)",
+    "keyboard": "the legacy home page has no skip link",
 }
 
 SIGNED_OUT = [
@@ -81,16 +86,19 @@ SIGNED_IN = [
 ]
 
 
-def cases(table: list[PageType], check: str) -> list[Any]:
-    """The table as pytest parameters for one check (axe, 320, console,
-    skip-link), with the check's pending failures expected."""
+def cases(check: str) -> list[Any]:
+    """Both tables as pytest parameters (`who`, `page_type`) for one of the
+    CHECKS, with the check's pending failures expected."""
+    assert check in CHECKS, check
     return [
         pytest.param(
+            who,
             page_type,
-            id=page_type.name,
+            id=f"{who}-{page_type.name}",
             marks=[pytest.mark.xfail(reason=page_type.pending[check], strict=True)]
             if check in page_type.pending
             else [],
         )
+        for who, table in (("signed-out", SIGNED_OUT), ("signed-in", SIGNED_IN))
         for page_type in table
     ]

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".test-reports" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NARROW = {"width": 320, "height": 800}
+DESKTOP = {"width": 1024, "height": 768}
 SESSION_COOKIE = "fedcity_session"
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -119,9 +120,27 @@ class ConsoleLog:
         assert not left, "the browser console reported:\n" + "\n".join(left)
 
 
+@dataclass
+class Tab:
+    """A page kept open across tests, with its console log."""
+
+    page: Page
+    console: ConsoleLog
+
+    def fresh(self) -> Page:
+        """The page as a new test expects it: desktop size, light colours, an
+        empty console log."""
+        self.console.errors.clear()
+        self.page.set_viewport_size(DESKTOP)
+        self.page.emulate_media(color_scheme="light")
+        return self.page
+
+
 def sign_in(page: Page, base: str, username: str, password: str) -> None:
     """Sign in through the real form at /auth/sign_in, as a person would."""
-    page.goto(f"{base}/auth/sign_in")
+    response = page.goto(f"{base}/auth/sign_in")
+    assert response is not None, "no answer from /auth/sign_in"
+    assert response.ok, "no sign-in page at /auth/sign_in"
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
@@ -224,3 +243,38 @@ def tab_to(page: Page, name: str, limit: int = 40) -> list[str]:
             return passed
         passed.append(f"{now['tag']}#{now['id']}[{now['name']}] {now['text'][:30]}")
     raise AssertionError(f"Tab never reached {name!r}; passed: {passed}")
+
+
+def tab_stops_without_visible_focus(page: Page, limit: int = 80) -> list[str]:
+    """Tab through the whole page; the stops whose focus is not visibly marked (no
+    outline of 2 px or more, no box shadow). Stops at the end of the page."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    unmarked: list[str] = []
+    seen: set[str] = set()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stop: dict[str, Any] = page.evaluate(
+            """() => {
+                const e = document.activeElement;
+                if (!e || e === document.body) return null;
+                const style = getComputedStyle(e);
+                const path = [];
+                for (let n = e; n && n !== document.body; n = n.parentElement) {
+                    path.unshift(n.tagName.toLowerCase()
+                        + (n.id ? '#' + n.id : '')
+                        + ':nth-child(' + (Array.prototype.indexOf.call(n.parentElement.children, n) + 1) + ')');
+                }
+                return {
+                    path: path.join(' > '),
+                    text: (e.textContent || e.getAttribute('name') || '').trim().slice(0, 40),
+                    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+                    shadow: style.boxShadow !== 'none',
+                };
+            }"""
+        )
+        if stop is None or stop["path"] in seen:
+            return unmarked
+        seen.add(stop["path"])
+        if not (stop["outline"] or stop["shadow"]):
+            unmarked.append(f"{stop['path']} ({stop['text']})")
+    return unmarked
