@@ -75,6 +75,32 @@ async def test_page_forbids_inline_script_and_framing(instance, browser_session)
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
+async def test_consent_page_may_send_its_form_on_to_the_app_but_not_be_framed(
+    instance, browser_session
+):
+    # Given an app registered with its own redirect URI
+    async with browser_session.post(
+        instance.base_url + "/api/v1/apps",
+        json={"client_name": "Desk", "redirect_uris": "com.example.desk:/callback"},
+    ) as made:
+        app = await made.json()
+    # When a browser opens its consent page
+    query = (
+        f"response_type=code&client_id={app['client_id']}"
+        "&redirect_uri=com.example.desk:/callback&scope=read"
+    )
+    async with browser_session.get(
+        f"{instance.base_url}/oauth/authorize?{query}"
+    ) as page:
+        assert page.status == 200
+        policy = page.headers["Content-Security-Policy"]
+    # Then its form may lead to the app's URI (any scheme), and nothing else changes
+    assert "form-action *" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "'unsafe-inline'" not in policy
+    assert page.headers["X-Frame-Options"] == "DENY"
+
+
 async def test_page_keeps_referrer_and_features_to_itself(instance, browser_session):
     # When a browser opens a page
     async with browser_session.get(instance.base_url + PAGE, headers=HTML) as page:
