@@ -54,7 +54,7 @@ def username_of_code(site: Site, app: dict[str, str], code: str) -> str:
     return str(me.json()["username"])
 
 
-def test_consent_page_is_completed_with_the_keyboard_alone(page, site):
+def test_consent_page_is_completed_with_the_keyboard_alone(page, site, console):
     # Given a resident with an account, and an app asking for access
     resident = site.account("keys")
     app = open_consent(page, site)
@@ -74,6 +74,8 @@ def test_consent_page_is_completed_with_the_keyboard_alone(page, site):
     code = page.input_value("#oauth-code")
     assert code
     assert username_of_code(site, app, code) == resident.username
+    # And the code page logged no error (CSP included)
+    console.assert_clean(page.url)
 
 
 def test_signed_in_resident_authorizes_with_tab_and_enter(
@@ -90,7 +92,7 @@ def test_signed_in_resident_authorizes_with_tab_and_enter(
     assert username_of_code(site, app, code) == resident.username
 
 
-def test_wrong_password_leaves_focus_on_the_error_summary(page, site, axe):
+def test_wrong_password_leaves_focus_on_the_error_summary(page, site, axe, console):
     # Given a resident who mistypes their password on the consent page
     resident = site.account("typo")
     open_consent(page, site)
@@ -108,3 +110,4 @@ def test_wrong_password_leaves_focus_on_the_error_summary(page, site, axe):
     assert page.input_value("input[name=username]") == resident.username
     assert page.get_attribute("input[name=username]", "aria-invalid") == "true"
     run_axe(page, axe)
+    console.assert_clean(page.url, 401)

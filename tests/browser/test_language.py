@@ -24,7 +24,7 @@ def choose_spanish(page: Page) -> Response:
     return response
 
 
-def test_choosing_spanish_in_the_footer_answers_in_spanish(page, site):
+def test_choosing_spanish_in_the_footer_answers_in_spanish(page, site, console):
     # Given a visitor on a page in English
     page.goto(f"{site.base}/no/such/page")
     assert page.get_attribute("html", "lang") == "en"
@@ -35,8 +35,9 @@ def test_choosing_spanish_in_the_footer_answers_in_spanish(page, site):
     assert page.get_attribute("html", "lang") == "es"
     assert response.headers["content-language"] == "es"
     assert page.inner_text("a.skip-link") == i18n.translate("es", SKIP_LINK)
-    # And the switcher shows the language chosen
+    # And the switcher shows the language chosen, and nothing went wrong on the way
     assert page.input_value("#language-choice") == "es"
+    console.assert_clean(page.url, 404)
 
 
 def test_signed_in_choice_follows_the_resident_to_another_browser(

@@ -40,7 +40,7 @@ def test_page_has_no_axe_violation_nor_console_error(tabs, site, axe, who, page_
     # Given a visitor (signed out or in) on a page of this type, its script run
     page = visit(tabs[who], site, page_type)
     # Then the console shows no error (no CSP violation, no failed asset, no exception)
-    tabs[who].console.assert_clean(page_type.status)
+    tabs[who].console.assert_clean(page.url, page_type.status)
     # And axe-core finds nothing at WCAG 2.1 A and AA
     run_axe(page, axe)
     # And nothing either in dark colours (the dark palette's contrast)

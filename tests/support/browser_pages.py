@@ -117,10 +117,14 @@ class ConsoleLog:
         if message.type == "error" and urlsplit(where).path != "/favicon.ico":
             self.errors.append(f"{message.text} ({where})")
 
-    def assert_clean(self, expected_status: int = 200) -> None:
+    def assert_clean(self, page_url: str, expected_status: int = 200) -> None:
         """No errors; an error page's own status line is expected, not an error."""
         own = f"the server responded with a status of {expected_status}"
-        left = [e for e in self.errors if expected_status < 400 or own not in e]
+        left = [
+            e
+            for e in self.errors
+            if expected_status < 400 or own not in e or not e.endswith(f"({page_url})")
+        ]
         assert not left, "the browser console reported:\n" + "\n".join(left)
 
 
