@@ -12,45 +12,24 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
+
+from tests.support.node_packages import JS_DIR, installed, node_executable
 
 # One server per module and backend: its tests stay on one xdist worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("masto_js")]
 
-JS_DIR = Path(__file__).resolve().parents[1] / "js"
 SCRIPT = JS_DIR / "masto_client.mjs"
-MIN_NODE = 20
 
 
 @pytest.fixture(scope="session")
 def node() -> str:
     """The `node` executable, with masto.js installed beside the script."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("the masto.js test needs Node.js and npm on PATH (not found)")
-    version = subprocess.run(
-        [node, "--version"], capture_output=True, text=True, check=True, timeout=30
-    ).stdout.strip()
-    major = re.match(r"v(\d+)", version)
-    if major is None or int(major.group(1)) < MIN_NODE:
-        pytest.skip(f"masto.js 7 needs Node.js {MIN_NODE} or later, found {version}")
-    if not (JS_DIR / "node_modules" / "masto" / "package.json").is_file():
-        installed = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=JS_DIR,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert installed.returncode == 0, (
-            f"npm ci failed in {JS_DIR}:\n{installed.stdout}\n{installed.stderr}"
-        )
-    return node
+    executable = node_executable("the masto.js test")
+    installed("masto")
+    return executable
 
 
 def test_masto_js_logs_in_by_token_posts_reads_home_and_streams(cli_instance, node):

@@ -3,11 +3,15 @@ already at the head revision (`make_migrated_db_url`)."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from fedcity.app import create_app
 from fedcity.appkeys import DB, FEDERATION, VAPID, WORKER
@@ -33,6 +37,8 @@ from fedcity.storage.db import Database
 from fedcity.storage.models import Actor
 from tests.support.keys import premade_keypair
 
+T = TypeVar("T")
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -53,10 +59,10 @@ def make_settings(
         FederationSettings(allow_private_addresses=True, retry_backoff_scale=0.01),
         **federation,
     )
+    # `instance` may override the scheme too ("https": HSTS, Secure cookies).
+    fields: dict[str, Any] = {"domain": f"127.0.0.1:{port}", "scheme": "http"}
     return Settings(
-        instance=InstanceSettings(
-            domain=f"127.0.0.1:{port}", scheme="http", name=name, **(instance or {})
-        ),
+        instance=InstanceSettings(**{**fields, "name": name, **(instance or {})}),
         server=ServerSettings(host="127.0.0.1", port=port),
         database=DatabaseSettings(url=db_url),
         federation=fed,
@@ -136,3 +142,53 @@ async def run_both(*instances: LiveInstance) -> None:
         done = [await instance.run_jobs() for instance in instances]
         if not any(done):
             return
+
+
+class ThreadedInstances:
+    """Live instances served from an event loop of their own, in a thread, for
+    synchronous tests (the browser tests: Playwright's sync API runs outside any
+    event loop). `run(coro)` runs a coroutine on the instances' loop and returns
+    its result, e.g. `threaded.run(live.create_account("ana"))`."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self.loop.run_forever, name="fedcity-instances", daemon=True
+        )
+        self._thread.start()
+        self._servers: list[TestServer] = []
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    async def _serve(self, app: web.Application, host: str, port: int) -> TestServer:
+        server = TestServer(app, host=host, port=port)
+        await server.start_server()
+        self._servers.append(server)
+        return server
+
+    def start(
+        self,
+        db_url: str,
+        name: str = "city",
+        media: MediaSettings | None = None,
+        instance: dict[str, Any] | None = None,
+        **federation: Any,
+    ) -> LiveInstance:
+        return self.run(
+            start_instance(
+                self._serve, db_url, name, media, instance=instance, **federation
+            )
+        )
+
+    def close(self) -> None:
+        async def stop_all() -> None:
+            while self._servers:
+                await self._servers.pop().close()
+
+        try:
+            self.run(stop_all())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=30)
+            self.loop.close()

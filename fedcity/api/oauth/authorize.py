@@ -64,6 +64,8 @@ async def _consent_page(
             "scopes": auth.scopes,
             "hidden": {k: str(values.get(k) or "") for k in _AUTH_FIELDS},
             "error": i18n.translate(language, error) if error else None,
+            # kept when signing in failed, as every form keeps its values
+            "username": str(values.get("username") or ""),
             "code": None,
             "denied": False,
             **({} if signed_in else {"me": None}),

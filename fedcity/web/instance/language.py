@@ -17,7 +17,10 @@ from fedcity.web.templating import remember_language
 async def change_language(request: web.Request) -> web.StreamResponse:
     form = await read_form(request)
     language = form.get("language", "")
-    response = web.HTTPSeeOther(safe_next(form.get("next")))
+    # A plain 303 answer: aiohttp deprecates returning (not raising) HTTPSeeOther.
+    response = web.Response(
+        status=303, headers={"Location": safe_next(form.get("next"))}
+    )
     if language not in i18n.available_languages():
         return response
     signed = viewer(request)
