@@ -1,0 +1,1 @@
+"""Signing in and an account's settings pages: /auth/…, /settings/…"""
