@@ -1,0 +1,96 @@
+"""What holds access to a local account, and taking it back: the password, the
+apps with tokens, the signed-in browsers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.errors import Unprocessable
+from fedcity.services.accounts.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    password_matches,
+)
+from fedcity.services.accounts.sessions import SignedIn, end_other_sessions
+from fedcity.storage.models import WebSession
+from fedcity.storage.queries import logins as q
+from fedcity.storage.queries import sessions as session_q
+from fedcity.storage.queries.logins import AuthorizedApp
+from fedcity.storage.types import utcnow
+
+MAX_PASSWORD_LENGTH = 1024  # argon2 hashes any length; a bound on the work
+
+__all__ = ["MIN_PASSWORD_LENGTH", "AuthorizedApp"]
+
+
+class PasswordProblem(Unprocessable):
+    """What is wrong with a password change, and in which field."""
+
+    def __init__(self, field: str, message: str, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
+async def change_password(
+    session: AsyncSession, signed: SignedIn, current: str, new: str, confirm: str
+) -> int:
+    """Set a new password and sign out every other browser; how many were.
+
+    Raises:
+        PasswordProblem: the current password is wrong, the new one too short or
+            too long, or the confirmation differs.
+    """
+    if not password_matches(signed.user.password_hash, current):
+        raise PasswordProblem("current_password", "The current password is not right")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise PasswordProblem(
+            "password",
+            "The new password must be at least {count} characters",
+            count=MIN_PASSWORD_LENGTH,
+        )
+    if len(new) > MAX_PASSWORD_LENGTH:
+        raise PasswordProblem(
+            "password",
+            "The new password must be at most {count} characters",
+            count=MAX_PASSWORD_LENGTH,
+        )
+    if new != confirm:
+        raise PasswordProblem(
+            "password_confirmation", "The two new passwords are not the same"
+        )
+    signed.user.password_hash = hash_password(new)
+    await session.flush()
+    return await end_other_sessions(session, signed)
+
+
+async def authorized_apps(
+    session: AsyncSession, signed: SignedIn
+) -> Sequence[AuthorizedApp]:
+    return await q.authorized_apps(session, signed.actor.id)
+
+
+async def revoke_app(session: AsyncSession, signed: SignedIn, app_id: int) -> int:
+    """Revoke every token the app holds for this account: the app must ask again."""
+    return await q.revoke_app_tokens(session, signed.actor.id, app_id, utcnow())
+
+
+async def browsers(session: AsyncSession, signed: SignedIn) -> Sequence[WebSession]:
+    """The account's signed-in browsers, this one among them."""
+    now = utcnow()
+    return [
+        s
+        for s in await session_q.sessions_of(session, signed.actor.id)
+        if s.expires_at > now
+    ]
+
+
+async def end_browser_session(
+    session: AsyncSession, signed: SignedIn, session_id: int
+) -> int:
+    """Sign out one of the account's browsers."""
+    return await session_q.revoke_sessions(
+        session, signed.actor.id, utcnow(), only=session_id
+    )
