@@ -61,9 +61,10 @@ def code_matches(secret: str, code: str, at: datetime | None = None) -> bool:
 
 
 def new_recovery_codes() -> list[str]:
-    """Ten codes of ten hex digits, written as two groups of five."""
-    codes = (secrets.token_hex(5) for _ in range(RECOVERY_CODES))
-    return [f"{code[:5]}-{code[5:]}" for code in codes]
+    """Ten codes of twelve digits (about 40 bits each), written as three groups
+    of four: digits only, so the numeric keypad of the code field types them."""
+    codes = (f"{secrets.randbelow(10**12):012d}" for _ in range(RECOVERY_CODES))
+    return [f"{code[:4]}-{code[4:8]}-{code[8:]}" for code in codes]
 
 
 def recovery_digest(code: str) -> str:
