@@ -6,9 +6,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from fedcity.web import templating
+from fedcity.web.accounts import routes as accounts
 from fedcity.web.instance import language
 
 
 def add_routes(app: web.Application) -> None:
     templating.setup(app)
     language.add_routes(app)
+    accounts.add_routes(app)

@@ -38,3 +38,9 @@ def admin_or_forbidden(request: web.Request) -> SignedIn:
     if signed.user.role not in ADMIN_ROLES:
         raise Forbidden("Only the instance's administrators may see this page")
     return signed
+
+
+def see_other(location: str) -> web.Response:
+    """A 303 to `location` to return (not raise) when the answer sets cookies:
+    returning an HTTPException is deprecated in aiohttp."""
+    return web.Response(status=303, headers={"Location": location})

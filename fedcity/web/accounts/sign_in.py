@@ -18,7 +18,7 @@ from fedcity.errors import Forbidden, Unauthorized
 from fedcity.i18n import N_
 from fedcity.services.accounts import sign_in, two_factor
 from fedcity.services.accounts.sessions import end_session, start_session
-from fedcity.web.accounts.guard import sign_in_url
+from fedcity.web.accounts.guard import see_other, sign_in_url
 from fedcity.web.accounts.pending import (
     forget_password_ok,
     password_ok_for,
@@ -110,15 +110,19 @@ async def sign_in_post(request: web.Request) -> web.StreamResponse:
             limiter.failed(key)
         message = exc.localized(page_language(request))
         return await _sign_in_page(
-            request, next_path, login=login, errors={"login": message}, status=exc.status
+            request,
+            next_path,
+            login=login,
+            errors={"login": message},
+            status=exc.status,
         )
     limiter.succeeded(key)
     if needs_code:
-        response = web.HTTPSeeOther(two_factor_url(next_path))
+        response = see_other(two_factor_url(next_path))
         await remember_password_ok(request, response, found.actor.id)
         return response
     assert token is not None
-    response = web.HTTPSeeOther(next_path)
+    response = see_other(next_path)
     keep_session(request, response, token)
     return response
 
@@ -175,7 +179,7 @@ async def two_factor_post(request: web.Request) -> web.StreamResponse:
             session, found.actor, request.headers.get("User-Agent", ""), request.remote
         )
     limiter.succeeded(key)
-    response = web.HTTPSeeOther(next_path)
+    response = see_other(next_path)
     forget_password_ok(response)
     keep_session(request, response, token)
     return response
@@ -186,7 +190,7 @@ async def sign_out(request: web.Request) -> web.StreamResponse:
     if signed is not None:
         async with request.app[DB].session() as session:
             await end_session(session, signed)
-    response = web.HTTPSeeOther("/")
+    response = see_other("/")
     forget_session(response)
     return response
 
