@@ -16,6 +16,7 @@ from fedcity.services.accounts.passwords import (
 )
 from fedcity.services.accounts.sessions import SignedIn, end_other_sessions
 from fedcity.storage.models import WebSession
+from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import logins as q
 from fedcity.storage.queries import sessions as session_q
 from fedcity.storage.queries.logins import AuthorizedApp
@@ -43,7 +44,8 @@ async def change_password(
         PasswordProblem: the current password is wrong, the new one too short or
             too long, or the confirmation differs.
     """
-    if not password_matches(signed.user.password_hash, current):
+    user = await actor_q.get_user_by_actor_id(session, signed.actor.id)
+    if user is None or not password_matches(user.password_hash, current):
         raise PasswordProblem("current_password", "The current password is not right")
     if len(new) < MIN_PASSWORD_LENGTH:
         raise PasswordProblem(
@@ -61,7 +63,7 @@ async def change_password(
         raise PasswordProblem(
             "password_confirmation", "The two new passwords are not the same"
         )
-    signed.user.password_hash = hash_password(new)
+    user.password_hash = hash_password(new)
     await session.flush()
     return await end_other_sessions(session, signed)
 
@@ -94,3 +96,8 @@ async def end_browser_session(
     return await session_q.revoke_sessions(
         session, signed.actor.id, utcnow(), only=session_id
     )
+
+
+async def end_other_browser_sessions(session: AsyncSession, signed: SignedIn) -> int:
+    """Sign out every browser but this one."""
+    return await end_other_sessions(session, signed)

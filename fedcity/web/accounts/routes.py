@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web.accounts import sign_in, two_factor
+from fedcity.web.accounts import (
+    access,
+    export,
+    preferences,
+    profile,
+    sign_in,
+    two_factor,
+)
 
 
 def add_routes(app: web.Application) -> None:
     sign_in.add_routes(app)
+    profile.add_routes(app)
+    preferences.add_routes(app)
+    access.add_routes(app)
     two_factor.add_routes(app)
+    export.add_routes(app)
