@@ -133,7 +133,8 @@ async def _token_for_app(instance, name: str, client_id: str) -> str:
     async with instance.db.session() as session:
         app = await get_app(session, client_id)
         actor = await get_local_actor(session, name)
-        assert app is not None and actor is not None
+        assert app is not None
+        assert actor is not None
         _, token = await mint_token(session, actor.id, app.id, "read")
         return token
 
@@ -203,7 +204,8 @@ async def test_new_recovery_codes_replace_the_old(instance, browser, new_browser
     page = await browser.post("/settings/two_factor/recovery_codes")
     new = re.findall(r"<li><code>([0-9-]+)</code></li>", page.text)
     # Then the new ones work and the old ones do not
-    assert page.status == 200 and len(new) == 10
+    assert page.status == 200
+    assert len(new) == 10
     first = new_browser()
     await first.sign_in("mayor")
     assert (await first.post("/auth/two_factor", {"code": old[0]})).status == 422
