@@ -45,7 +45,7 @@ def _next(source: Any) -> str:
     return safe_next(source.get("next"))
 
 
-async def _too_many(request: web.Request, wait: int) -> web.Response:
+async def too_many_attempts(request: web.Request, wait: int) -> web.Response:
     response = await render_error(request, 429, TOO_MANY)
     response.headers["Retry-After"] = str(wait)
     return response
@@ -87,7 +87,7 @@ async def sign_in_post(request: web.Request) -> web.StreamResponse:
     limiter = request.app[LIMITER]
     key = f"{_address(request)}|password|{login.lower()}"
     if (wait := limiter.retry_after(key)) is not None:
-        return await _too_many(request, wait)
+        return await too_many_attempts(request, wait)
     try:
         async with request.app[DB].session() as session:
             found = await sign_in.password_login(
@@ -160,7 +160,7 @@ async def two_factor_post(request: web.Request) -> web.StreamResponse:
     limiter = request.app[LIMITER]
     key = f"{_address(request)}|code|{actor_id}"
     if (wait := limiter.retry_after(key)) is not None:
-        return await _too_many(request, wait)
+        return await too_many_attempts(request, wait)
     async with request.app[DB].session() as session:
         found = await sign_in.login_of(session, actor_id)
         if found is None:
