@@ -4,11 +4,11 @@ apps with tokens, the signed-in browsers."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
+from fedcity.i18n import N_
 from fedcity.services.accounts.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
@@ -27,12 +27,17 @@ MAX_PASSWORD_LENGTH = 1024  # argon2 hashes any length; a bound on the work
 __all__ = ["MIN_PASSWORD_LENGTH", "AuthorizedApp"]
 
 
-class PasswordProblem(Unprocessable):
-    """What is wrong with a password change, and in which field."""
-
-    def __init__(self, field: str, message: str, **params: Any) -> None:
-        super().__init__(message, **params)
-        self.field = field
+WRONG_CURRENT = N_("The current password is not right")
+TOO_SHORT = N_("The new password must be at least {count} characters")
+TOO_LONG = N_("The new password must be at most {count} characters")
+NOT_SAME = N_("The two new passwords are not the same")
+# The form field each refusal is about.
+PASSWORD_FIELDS = {
+    WRONG_CURRENT: "current_password",
+    TOO_SHORT: "password",
+    TOO_LONG: "password",
+    NOT_SAME: "password_confirmation",
+}
 
 
 async def change_password(
@@ -41,28 +46,18 @@ async def change_password(
     """Set a new password and sign out every other browser; how many were.
 
     Raises:
-        PasswordProblem: the current password is wrong, the new one too short or
+        Unprocessable: the current password is wrong, the new one too short or
             too long, or the confirmation differs.
     """
     user = await actor_q.get_user_by_actor_id(session, signed.actor.id)
     if user is None or not password_matches(user.password_hash, current):
-        raise PasswordProblem("current_password", "The current password is not right")
+        raise Unprocessable(WRONG_CURRENT)
     if len(new) < MIN_PASSWORD_LENGTH:
-        raise PasswordProblem(
-            "password",
-            "The new password must be at least {count} characters",
-            count=MIN_PASSWORD_LENGTH,
-        )
+        raise Unprocessable(TOO_SHORT, count=MIN_PASSWORD_LENGTH)
     if len(new) > MAX_PASSWORD_LENGTH:
-        raise PasswordProblem(
-            "password",
-            "The new password must be at most {count} characters",
-            count=MAX_PASSWORD_LENGTH,
-        )
+        raise Unprocessable(TOO_LONG, count=MAX_PASSWORD_LENGTH)
     if new != confirm:
-        raise PasswordProblem(
-            "password_confirmation", "The two new passwords are not the same"
-        )
+        raise Unprocessable(NOT_SAME)
     user.password_hash = hash_password(new)
     await session.flush()
     return await end_other_sessions(session, signed)

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Forbidden, Unauthorized
+from fedcity.i18n import N_
 from fedcity.services.accounts.passwords import password_matches
 from fedcity.storage.models import Actor, User
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import logins as q
 
-WRONG_LOGIN = "Invalid username or password"
-DISABLED = "This account is disabled"
+WRONG_LOGIN = N_("Invalid username or password")
+DISABLED = N_("This account is disabled")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
+from fedcity.i18n import N_
 from fedcity.services.accounts.passwords import password_matches
 from fedcity.storage.models import Actor, User
 from fedcity.storage.queries import actors as actor_q
@@ -30,7 +31,7 @@ RECOVERY_CODES = 10
 VALID_WINDOW = 1
 SECRET_RE = re.compile(r"^[A-Z2-7]{32}$")
 CODE_RE = re.compile(r"^[0-9]{6}$")
-WRONG_CODE = "The code is not right; check the time on your device and try again"
+WRONG_CODE = N_("The code is not right; check the time on your device and try again")
 
 
 def new_secret() -> str:

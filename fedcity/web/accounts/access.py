@@ -8,12 +8,13 @@ from aiohttp import web
 
 from fedcity import i18n
 from fedcity.api.auth import api_session
+from fedcity.errors import Unprocessable
 from fedcity.i18n import N_
 from fedcity.ids import parse_id
 from fedcity.services.accounts import account_access
 from fedcity.services.accounts.account_access import (
     MIN_PASSWORD_LENGTH,
-    PasswordProblem,
+    PASSWORD_FIELDS,
 )
 from fedcity.web.accounts.guard import signed_in_or_redirect
 from fedcity.web.forms import read_form
@@ -69,9 +70,10 @@ async def password_save(request: web.Request) -> web.StreamResponse:
                 form.get("password", ""),
                 form.get("password_confirmation", ""),
             )
-    except PasswordProblem as exc:
+    except Unprocessable as exc:
+        field = PASSWORD_FIELDS.get(exc.template, "password")
         message = exc.localized(page_language(request))
-        return await _password_page(request, {exc.field: message}, status=422)
+        return await _password_page(request, {field: message}, status=422)
     raise web.HTTPSeeOther("/settings/password?done=password")
 
 
