@@ -14,7 +14,12 @@ from fedcity.web.accounts import (
 )
 
 
+async def settings_home(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPSeeOther("/settings/profile")
+
+
 def add_routes(app: web.Application) -> None:
+    app.router.add_get("/settings", settings_home)
     sign_in.add_routes(app)
     profile.add_routes(app)
     preferences.add_routes(app)
