@@ -7,7 +7,6 @@ import io
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
-import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -26,16 +25,16 @@ SETTINGS_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("path", SETTINGS_PAGES)
-async def test_settings_need_sign_in(browser, path):
+async def test_settings_need_sign_in(browser):
     # Given nobody signed in
-    # When a settings page is opened
-    page = await browser.get(path)
-    # Then the browser is sent to sign in, and back here afterwards
-    assert page.status == 303
-    target = urlsplit(page.location)
-    assert target.path == "/auth/sign_in"
-    assert parse_qs(target.query) == {"next": [path]}
+    for path in SETTINGS_PAGES:
+        # When a settings page is opened
+        page = await browser.get(path)
+        # Then the browser is sent to sign in, and back here afterwards
+        assert page.status == 303, path
+        target = urlsplit(page.location)
+        assert target.path == "/auth/sign_in"
+        assert parse_qs(target.query) == {"next": [path]}
 
 
 async def test_every_settings_page_shows_with_its_navigation(instance, browser):
