@@ -42,7 +42,9 @@ def _translated(request: web.Request, message: str) -> str:
 
 
 def _next(source: Any) -> str:
-    return safe_next(source.get("next"))
+    target = safe_next(source.get("next"))
+    # Back to a sign-in page once signed in would go round in circles.
+    return "/" if target.startswith("/auth/") else target
 
 
 async def too_many_attempts(request: web.Request, wait: int) -> web.Response:

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import pyotp
 
+from fedcity.storage.queries.actors import get_user_by_actor_id
 from fedcity.web.accounts.sign_in import LIMITER
 from fedcity.web.sessions import SESSION_COOKIE
 from tests.web.accounts.browser import turn_on_two_factor
@@ -65,8 +66,6 @@ async def test_disabled_account_is_refused(instance, browser):
     # Given a disabled account
     actor = await instance.create_account("former")
     async with instance.db.session() as session:
-        from fedcity.storage.queries.actors import get_user_by_actor_id
-
         user = await get_user_by_actor_id(session, actor.id)
         assert user is not None
         user.disabled = True
