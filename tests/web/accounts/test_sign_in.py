@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pyotp
 
 from fedcity.storage.queries.actors import get_user_by_actor_id
+from fedcity.web.accounts.pending import PENDING_COOKIE
 from fedcity.web.accounts.sign_in import LIMITER
 from fedcity.web.sessions import SESSION_COOKIE
 from tests.web.accounts.browser import turn_on_two_factor
@@ -122,6 +123,13 @@ async def test_two_factor_account_needs_the_code_after_the_password(
     assert page.status == 303
     assert page.location == "/auth/two_factor?next=" + quote("/settings/apps", safe="")
     assert other.cookie(SESSION_COOKIE) is None
+    pending = [
+        c for c in page.headers.getall("Set-Cookie") if c.startswith(PENDING_COOKIE)
+    ]
+    assert len(pending) == 1
+    assert "HttpOnly" in pending[0]
+    assert "SameSite=Lax" in pending[0]
+    assert "Max-Age=300" in pending[0]
     code_page = await other.get(page.location)
     assert 'autocomplete="one-time-code"' in code_page.text
     assert 'inputmode="numeric"' in code_page.text
@@ -175,3 +183,22 @@ async def test_a_recovery_code_works_once(instance, browser, new_browser):
     await second.sign_in("mayor")
     again = await second.post("/auth/two_factor", {"code": codes[0]})
     assert again.status == 422
+
+
+async def test_too_many_wrong_codes_answer_429(instance, browser, new_browser):
+    # Given an account with two-factor sign-in on, its password given, and ten
+    # wrong codes already
+    actor = await instance.create_account("mayor")
+    await browser.sign_in("mayor")
+    secret, _ = await turn_on_two_factor(browser)
+    other = new_browser()
+    await other.sign_in("mayor")
+    limiter = instance.app[LIMITER]
+    for _ in range(limiter.limit):
+        limiter.failed(f"127.0.0.1|code|{actor.id}")
+    # When the right code comes now
+    page = await other.post("/auth/two_factor", {"code": pyotp.TOTP(secret).now()})
+    # Then it must wait
+    assert page.status == 429
+    assert "Retry-After" in page.headers
+    assert other.cookie(SESSION_COOKIE) is None
