@@ -115,6 +115,7 @@ async def test_revoking_an_app_makes_its_token_useless(instance, browser, http: 
     # When the owner revokes the app on the apps page
     page = await browser.get("/settings/apps")
     assert "Desk" in page.text
+    assert "Not yet" not in page.text  # it was used: verify_credentials
     action = re.search(r'action="(/settings/apps/\d+/revoke)"', page.text)
     assert action is not None
     done = await browser.post(action.group(1))
