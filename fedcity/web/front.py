@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from fedcity.web import admin, discovery, feeds, notifications, statuses, templating
+from fedcity.web.accounts import routes as accounts
 from fedcity.web.instance import language
 from fedcity.web.instance import pages as instance_pages
 
@@ -19,3 +20,4 @@ def add_routes(app: web.Application) -> None:
     notifications.add_routes(app)
     admin.add_routes(app)
     discovery.add_routes(app)
+    accounts.add_routes(app)

@@ -64,23 +64,14 @@ def consent_path(site: Site) -> str:
 # console; reflow at 320 px; the keyboard (skip link, visible focus).
 CHECKS = ("accessible", "320", "keyboard")
 
-# Checks a page type does not pass yet, with the reason: its tests are expected to
-# fail, strictly (an XPASS fails the run), so a mark goes as soon as the page
-# passes. The home page is still the one-line page from before the layout (inline
-# style, no skip link) until the instance pages arrive.
-HOME_PENDING = {
-    "accessible": "the legacy home page has an inline style (a CSP console error)",
-    "keyboard": "the legacy home page has no skip link",
-}
-
 SIGNED_OUT = [
-    PageType("home", "/", pending=HOME_PENDING),
+    PageType("home", "/"),
     PageType("not-found", "/no/such/page", 404),
     PageType("oauth-consent", consent_path),
 ]
 
 SIGNED_IN = [
-    PageType("home", "/", pending=HOME_PENDING),
+    PageType("home", "/"),
     PageType("not-found", "/no/such/page", 404),
     PageType("oauth-consent", consent_path),
 ]

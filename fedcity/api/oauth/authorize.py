@@ -21,10 +21,13 @@ from fedcity.api.oauth.errors import oauth_errors
 from fedcity.appkeys import DB
 from fedcity.errors import FedcityError
 from fedcity.i18n import N_
-from fedcity.services.accounts import oauth
+from fedcity.services.accounts import oauth, two_factor
 from fedcity.services.accounts.accounts import authenticate_password
 from fedcity.services.accounts.sessions import start_session
 from fedcity.storage.models import Actor
+from fedcity.web.accounts.pending import remember_password_ok, two_factor_url
+from fedcity.web.accounts.sign_in import LIMITER, too_many_attempts
+from fedcity.web.forms import see_other
 from fedcity.web.sessions import keep_session, viewer
 from fedcity.web.templating import page_language, render
 
@@ -127,8 +130,12 @@ async def authorize_post(request: web.Request) -> web.StreamResponse:
         actor = None if form.get("username") else _signed_in_actor(request, form)
         signing_in = actor is None
         if actor is None:
+            limiter, key = request.app[LIMITER], _limiter_key(request, form)
+            if (wait := limiter.retry_after(key)) is not None:
+                return await too_many_attempts(request, wait)
             actor = await _password_actor(session, form)
             if actor is None:
+                limiter.failed(key)
                 return await _consent_page(
                     request,
                     auth,
@@ -137,6 +144,10 @@ async def authorize_post(request: web.Request) -> web.StreamResponse:
                     error=WRONG_PASSWORD,
                     status=401,
                 )
+            if await two_factor.required_for(session, actor):
+                # The password alone is not enough: the code page signs in, then
+                # comes back here with a session.
+                return await _second_factor(request, form, actor)
         code = await oauth.issue_code(session, auth, actor)
     token = None
     if signing_in:
@@ -147,6 +158,21 @@ async def authorize_post(request: web.Request) -> web.StreamResponse:
     response = await _grant(request, auth, code)
     if token is not None:
         keep_session(request, response, token)
+    return response
+
+
+def _limiter_key(request: web.Request, form: MultiDict[Any]) -> str:
+    # The web sign-in's key: failures here and there count together.
+    login = str(form.get("username") or "").strip().lower()
+    return f"{request.remote or 'unknown'}|password|{login}"
+
+
+async def _second_factor(
+    request: web.Request, form: MultiDict[Any], actor: Actor
+) -> web.StreamResponse:
+    query = {k: str(form[k]) for k in _AUTH_FIELDS if form.get(k)}
+    response = see_other(two_factor_url(f"/oauth/authorize?{urlencode(query)}"))
+    await remember_password_ok(request, response, actor.id)
     return response
 
 

@@ -8,6 +8,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,8 @@ from fedcity.storage.queries import actors as q
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
 
+# How often a token's `last_used_at` is written (as Mastodon's hourly touch).
+TOKEN_TOUCH_EVERY = timedelta(hours=1)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 ROLES = ("user", "moderator", "admin", "owner")
 
@@ -168,6 +171,12 @@ async def authenticate_token(
     row = await q.get_token_by_digest(session, token_digest(token))
     if row is None:
         raise Unauthorized("The access token is invalid")
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_EVERY:
+        # Shown on the settings' apps page; written at most hourly, so that
+        # reading the API does not write each time (the request's transaction
+        # commits it).
+        row.last_used_at = now
     if row.actor_id is None:
         return None, row
     actor = await q.get_actor_by_id(session, row.actor_id)

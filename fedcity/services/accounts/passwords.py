@@ -18,6 +18,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from argon2.profiles import CHEAPEST
 
+# The shortest password an account may choose (sign-up, password change).
+MIN_PASSWORD_LENGTH = 8
 INSECURE_TEST_HASHING_VARIABLE = "FEDCITY_INSECURE_PASSWORD_HASHING_FOR_TESTS"
 
 log = logging.getLogger(__name__)

@@ -82,10 +82,11 @@ async def update_posting_defaults(
 
 
 async def set_interface_language(
-    session: AsyncSession, actor: Actor, language: str
+    session: AsyncSession, actor: Actor, language: str | None
 ) -> None:
-    """The language of the web pages for this account, one with a catalogue."""
-    if language not in i18n.available_languages():
+    """The language of the web pages for this account, one with a catalogue;
+    None: the browser's (Accept-Language)."""
+    if language is not None and language not in i18n.available_languages():
         raise Unprocessable("This language is not available")
     user = await q.get_user_by_actor_id(session, actor.id)
     if user is None:

@@ -1,0 +1,217 @@
+"""/settings/profile: name, bio, profile fields, avatar and header with their
+descriptions, and the account's flags.
+
+It saves through the same services as PATCH /api/v1/accounts/update_credentials
+(`profile_images.set_image`, `accounts.update_profile`), so followers' servers
+hear the same Update of the actor whichever way the profile changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+from typing import Any
+
+from aiohttp import web
+from aiohttp.web_request import FileField
+
+from fedcity import i18n, text
+from fedcity.api.auth import api_session
+from fedcity.api.params import read_form as read_raw_form
+from fedcity.api.statuses.media import limits_of, storage_of
+from fedcity.appkeys import FEDERATION
+from fedcity.errors import FedcityError, Unprocessable
+from fedcity.i18n import N_
+from fedcity.services import limits
+from fedcity.services.accounts import accounts, profile_images, sign_in
+from fedcity.services.accounts.profile_display import DisplayUpdate
+from fedcity.services.accounts.profile_images import AVATAR, HEADER, ProfileImage
+from fedcity.services.accounts.sessions import SignedIn
+from fedcity.services.statuses import media
+from fedcity.services.statuses.media import IncomingFile
+from fedcity.storage.models import Actor
+from fedcity.web.accounts.guard import signed_in_or_redirect
+from fedcity.web.forms import read_form
+from fedcity.web.templating import page_language, render
+
+PAGE = "/settings/profile"
+CHUNK = 65_536
+FLAGS = ("locked", "bot", "discoverable", "indexable")
+TOO_LONG = N_("This is too long: at most {count} characters")
+FIELD_NEEDS_LABEL = N_("A field with content needs a label too")
+SAVED = N_("Your profile is saved.")
+
+
+def _values_of(actor: Actor) -> dict[str, Any]:
+    fields = [dict(f) for f in actor.fields][: limits.MAX_PROFILE_FIELDS]
+    fields += [{"name": "", "value": ""}] * (limits.MAX_PROFILE_FIELDS - len(fields))
+    return {
+        "display_name": actor.display_name,
+        "note": text.html_to_text(actor.summary),
+        "fields": fields,
+        "avatar_description": actor.avatar_description,
+        "header_description": actor.header_description,
+        **{flag: getattr(actor, flag) for flag in FLAGS},
+    }
+
+
+def _values_from(form: Any) -> dict[str, Any]:
+    return {
+        "display_name": form.get("display_name", ""),
+        "note": form.get("note", ""),
+        "fields": [
+            {
+                "name": form.get(f"field_name_{i}", "").strip(),
+                "value": form.get(f"field_value_{i}", "").strip(),
+            }
+            for i in range(limits.MAX_PROFILE_FIELDS)
+        ],
+        "avatar_description": form.get("avatar_description", ""),
+        "header_description": form.get("header_description", ""),
+        **{flag: form.get(flag) == "1" for flag in FLAGS},
+    }
+
+
+async def _page(
+    request: web.Request,
+    actor: Actor,
+    values: dict[str, Any],
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    saved = request.query.get("saved") == "1" and not errors
+    language = page_language(request)
+    return await render(
+        request,
+        "accounts/edit_profile.html",
+        {
+            "values": values,
+            "avatar_url": actor.avatar_url,
+            "header_url": actor.header_url,
+            "errors": errors or {},
+            "saved": i18n.translate(language, SAVED) if saved else None,
+            "max_note": limits.MAX_NOTE,
+        },
+        status=status,
+    )
+
+
+async def profile_page(request: web.Request) -> web.StreamResponse:
+    signed = signed_in_or_redirect(request)
+    return await _page(request, signed.actor, _values_of(signed.actor))
+
+
+def _problems(language: str, values: dict[str, Any]) -> dict[str, str]:
+    def too_long(count: int) -> str:
+        return i18n.translate(language, TOO_LONG, {"count": count})
+
+    errors: dict[str, str] = {}
+    if len(values["display_name"]) > limits.MAX_DISPLAY_NAME:
+        errors["display_name"] = too_long(limits.MAX_DISPLAY_NAME)
+    if len(values["note"]) > limits.MAX_NOTE:
+        errors["note"] = too_long(limits.MAX_NOTE)
+    for i, item in enumerate(values["fields"]):
+        if len(item["name"]) > limits.MAX_PROFILE_FIELD_NAME:
+            errors[f"field_name_{i}"] = too_long(limits.MAX_PROFILE_FIELD_NAME)
+        elif item["value"] and not item["name"]:
+            errors[f"field_name_{i}"] = i18n.translate(language, FIELD_NEEDS_LABEL)
+        if len(item["value"]) > limits.MAX_PROFILE_FIELD_VALUE:
+            errors[f"field_value_{i}"] = too_long(limits.MAX_PROFILE_FIELD_VALUE)
+    for name in ("avatar_description", "header_description"):
+        if len(values[name]) > limits.MAX_MEDIA_DESCRIPTION:
+            errors[name] = too_long(limits.MAX_MEDIA_DESCRIPTION)
+    return errors
+
+
+def _update(request: web.Request, values: dict[str, Any]) -> accounts.ProfileUpdate:
+    urls = request.app[FEDERATION].urls
+    return accounts.ProfileUpdate(
+        display_name=values["display_name"],
+        note_html=text.render_plain_text(
+            values["note"], mention_url=lambda _: None, tag_url=urls.tag
+        ),
+        fields=[f for f in values["fields"] if f["name"]],
+        display=DisplayUpdate(
+            avatar_description=values["avatar_description"],
+            header_description=values["header_description"],
+        ),
+        **{flag: values[flag] for flag in FLAGS},
+    )
+
+
+async def _receive(upload: FileField, incoming: IncomingFile) -> None:
+    """Copy an upload the form parser kept in a temporary file into `incoming`,
+    which checks its size and type as it arrives."""
+    while chunk := await asyncio.to_thread(upload.file.read, CHUNK):
+        await incoming.write(chunk)
+
+
+class ImageProblem(Exception):
+    def __init__(self, which: ProfileImage, error: FedcityError) -> None:
+        super().__init__(error.message)
+        self.which = which
+        self.error = error
+
+
+async def _save(request: web.Request, signed: SignedIn, values: dict[str, Any]) -> None:
+    urls = request.app[FEDERATION].urls
+    storage = storage_of(request)
+    raw = await read_raw_form(request)  # parsed once, by the CSRF check
+    uploads = {
+        which: upload
+        for which in (AVATAR, HEADER)
+        if isinstance(upload := raw.get(which.name), FileField) and upload.filename
+    }
+    written: list[str | None] = []
+    replaced: list[str | None] = []
+    async with AsyncExitStack() as stack:
+        try:
+            async with api_session(request) as session:
+                found = await sign_in.login_of(session, signed.actor.id)
+                if found is None:
+                    raise web.HTTPSeeOther(PAGE)
+                me = found.actor
+                for which, upload in uploads.items():
+                    incoming = await stack.enter_async_context(
+                        IncomingFile(storage, profile_images.limits(limits_of(request)))
+                    )
+                    try:
+                        await _receive(upload, incoming)
+                        replaced.append(
+                            await profile_images.set_image(
+                                storage, urls, me, which, incoming
+                            )
+                        )
+                    except FedcityError as exc:
+                        raise ImageProblem(which, exc) from exc
+                    written.append(
+                        profile_images.stored_path(urls, getattr(me, which.attribute))
+                    )
+                await accounts.update_profile(session, me, _update(request, values))
+        except BaseException:
+            await media.discard_files(storage, written)
+            raise
+    await media.discard_files(storage, replaced)
+
+
+async def profile_save(request: web.Request) -> web.StreamResponse:
+    signed = signed_in_or_redirect(request)
+    values = _values_from(await read_form(request))
+    language = page_language(request)
+    errors = _problems(language, values)
+    if not errors:
+        try:
+            await _save(request, signed, values)
+        except ImageProblem as exc:
+            errors[exc.which.name] = exc.error.localized(language)
+        except Unprocessable as exc:
+            errors["display_name"] = exc.localized(language)
+    if errors:
+        return await _page(request, signed.actor, values, errors=errors, status=422)
+    raise web.HTTPSeeOther(PAGE + "?saved=1")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get(PAGE, profile_page)
+    app.router.add_post(PAGE, profile_save)
