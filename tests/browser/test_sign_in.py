@@ -1,6 +1,5 @@
 """Signing in through the real form at /auth/sign_in, with the mouse and with the
-keyboard alone. The page arrives with another branch of issue 10: until it is
-merged these tests are expected to fail (strictly: remove the mark then)."""
+keyboard alone."""
 
 from __future__ import annotations
 
@@ -11,11 +10,6 @@ from tests.support.processes import PASSWORD
 
 pytestmark = [
     pytest.mark.xdist_group("browser"),
-    pytest.mark.xfail(
-        reason="the sign-in page (/auth/sign_in) is not served yet",
-        raises=AssertionError,
-        strict=True,
-    ),
 ]
 
 
@@ -35,7 +29,7 @@ def test_sign_in_with_the_keyboard_alone(page, site):
     assert response is not None, "no answer from /auth/sign_in"
     assert response.ok, "no sign-in page at /auth/sign_in"
     # When they Tab to the username, type it, Tab to the password, type it
-    tab_to(page, "username")
+    tab_to(page, "login")
     page.keyboard.type(resident.username)
     page.keyboard.press("Tab")
     assert focused(page)["name"] == "password"

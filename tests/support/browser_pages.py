@@ -149,7 +149,7 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
     response = page.goto(f"{base}/auth/sign_in")
     assert response is not None, "no answer from /auth/sign_in"
     assert response.ok, "no sign-in page at /auth/sign_in"
-    page.fill("input[name=username]", username)
+    page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("form[action^='/auth/sign_in'] [type=submit]")
