@@ -28,6 +28,7 @@ from fedcity.errors import ConfigError
 from fedcity.federation.context import Federation, SigningKey
 from fedcity.federation.delivery import load_unavailable
 from fedcity.federation.inbox import InboxWriter
+from fedcity.federation.integrity.keys import ensure_instance_assertion_key
 from fedcity.federation.signatures.keys import (
     generate_private_key_pem,
     load_private_key,
@@ -100,6 +101,7 @@ async def build_federation(
         instance_actor = await ensure_instance_actor(
             session, urls, settings.instance.domain, keypairs
         )
+        assertion_key = await ensure_instance_assertion_key(session, urls)
         unavailable = await load_unavailable(session)
     assert instance_actor.key_id
     assert instance_actor.private_key_pem
@@ -112,6 +114,7 @@ async def build_federation(
         db=db,
         transport=transport,
         instance_key=key,
+        assertion_key=assertion_key,
     )
     fed.unavailable_origins.update(unavailable)
     return fed

@@ -94,3 +94,8 @@ class Urls:
     @property
     def instance_key_id(self) -> str:
         return f"{self.instance_actor}#main-key"
+
+    @property
+    def instance_assertion_key_id(self) -> str:
+        """The instance actor's Ed25519 Multikey (FEP-521a), for integrity proofs."""
+        return f"{self.instance_actor}#ed25519-key"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fedcity.config import Settings
+from fedcity.federation.integrity.keys import AssertionKey
 from fedcity.federation.keys import KeyCache
 from fedcity.federation.signatures.keys import PrivateKey
 from fedcity.federation.transport import HttpTransport
@@ -28,6 +29,8 @@ class Federation:
     db: Database
     transport: HttpTransport
     instance_key: SigningKey
+    # The instance actor's Ed25519 key for integrity proofs (FEP-8b32, FEP-521a).
+    assertion_key: AssertionKey
     keys: KeyCache = field(default_factory=KeyCache)
     wake_worker: Callable[[], None] = lambda: None
     # Origins marked unavailable; an inbound activity from one releases its deliveries.

@@ -6,6 +6,7 @@ formats (WebFinger JRD, NodeInfo, oEmbed), which keep their own media types."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -33,10 +34,23 @@ async def fetch_document(fed: Federation, url: str) -> Document:
         FetchError: refused, unreachable, a bad status, type or id.
         Gone: the document answers 410.
     """
+    return await _fetch_checked(fed, url, normalize)
+
+
+async def fetch_document_as_served(fed: Federation, url: str) -> Document:
+    """`fetch_document` without JSON-LD normalisation: the JSON exactly as the
+    peer served it, for checking an integrity proof (`federation.integrity`),
+    which covers the bytes as signed. Same checks and errors."""
+    return await _fetch_checked(fed, url, dict)
+
+
+async def _fetch_checked(
+    fed: Federation, url: str, read: Callable[[dict[str, Any]], Document]
+) -> Document:
     if not is_http_url(url):
         raise FetchError("refused", detail=f"not an http(s) URL: {url!r}")
     body, final_url = await _get_json(fed, url)
-    doc = normalize(body)
+    doc = read(body)
     doc_id = doc.get("id")
     if not isinstance(doc_id, str) or not same_origin(doc_id, final_url):
         raise FetchError(

@@ -87,7 +87,8 @@ async def instance_actor_get(request: web.Request) -> web.Response:
         actor = await q.get_actor_by_uri(session, fed.urls.instance_actor)
     if actor is None:
         raise NotFound()
-    return activity_response(render_actor(actor, fed.urls))
+    keys = [fed.assertion_key.multikey()]
+    return activity_response(render_actor(actor, fed.urls, assertion_methods=keys))
 
 
 # --- inbox ------------------------------------------------------------------------

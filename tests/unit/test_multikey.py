@@ -15,6 +15,7 @@ from fedcity.federation.integrity.multikey import (
     multibase_encode,
     multikey_document,
 )
+from fedcity.federation.integrity.remote import find_multikey
 
 W3C_PUBLIC = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
 W3C_SECRET = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
@@ -82,3 +83,42 @@ def test_multikey_document_is_fep_521a():
         "controller": "https://a.example/actor",
         "publicKeyMultibase": W3C_PUBLIC,
     }
+
+
+def test_compacted_assertion_method_is_read():
+    # Given an actor as JSON-LD compaction leaves it (security terms as sec:)
+    key = Ed25519PrivateKey.generate()
+    actor = {
+        "id": "https://a.example/actor",
+        "sec:assertionMethod": {
+            "id": "https://a.example/actor#ed25519-key",
+            "type": "sec:Multikey",
+            "sec:controller": {"id": "https://a.example/actor"},
+            "sec:publicKeyMultibase": {
+                "type": "sec:multibase",
+                "@value": encode_public_key(key.public_key()),
+            },
+        },
+    }
+    # Then the key is found
+    found = find_multikey(
+        actor, "https://a.example/actor#ed25519-key", "https://a.example/actor"
+    )
+    assert found is not None
+    assert encode_public_key(found) == encode_public_key(key.public_key())
+
+
+def test_expired_multikey_is_not_used():
+    # Given a Multikey that expired
+    key = Ed25519PrivateKey.generate()
+    method = {
+        **multikey_document(
+            "https://a.example/a#k", "https://a.example/a", key.public_key()
+        ),
+        "expires": "2020-01-01T00:00:00Z",
+    }
+    # Then it is not found
+    assert (
+        find_multikey({"assertionMethod": [method]}, method["id"], method["controller"])
+        is None
+    )

@@ -16,6 +16,11 @@ CONTEXTS_DIR: Final = Path(__file__).resolve().parents[3] / "schemas" / "context
 AS_CONTEXT: Final = "https://www.w3.org/ns/activitystreams"
 SECURITY_CONTEXT: Final = "https://w3id.org/security/v1"
 FEDCITY_CONTEXT: Final = "https://fedcity.org/ns/v1"
+# What an actor with FEP-521a keys adds: `assertionMethod` (DID v1) and `Multikey`.
+KEYS_CONTEXTS: Final = (
+    "https://www.w3.org/ns/did/v1",
+    "https://w3id.org/security/multikey/v1",
+)
 
 # The inline terms of Mastodon's actor/status context (app/lib/activitypub/
 # adapter.rb and serializers), so remote servers read what fedcity emits exactly
@@ -135,6 +140,7 @@ def document_loader(
     }
 
 
-def default_context() -> list[object]:
-    """The @context fedcity puts on the actors and activities it renders."""
-    return [AS_CONTEXT, SECURITY_CONTEXT, copy.deepcopy(dict(MASTODON_TERMS))]
+def default_context(*extra: str) -> list[object]:
+    """The @context fedcity puts on the actors and activities it renders, with the
+    `extra` context URLs (bundled ones) before Mastodon's inline terms."""
+    return [AS_CONTEXT, SECURITY_CONTEXT, *extra, copy.deepcopy(dict(MASTODON_TERMS))]

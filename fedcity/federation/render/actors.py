@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+from fedcity.federation.jsonld.loader import KEYS_CONTEXTS
 from fedcity.federation.render.common import iso, with_context
 from fedcity.federation.render.statuses import render_emoji
 from fedcity.federation.vocab import Document
@@ -9,8 +12,11 @@ from fedcity.storage.models import Actor
 from fedcity.urls import Urls
 
 
-def render_actor(actor: Actor, urls: Urls) -> Document:
-    """A local actor as Mastodon serves one: key, endpoints, profile fields, emoji."""
+def render_actor(
+    actor: Actor, urls: Urls, *, assertion_methods: Sequence[Mapping[str, str]] = ()
+) -> Document:
+    """A local actor as Mastodon serves one: key, endpoints, profile fields, emoji;
+    and its FEP-521a `Multikey`s for integrity proofs, if it has any."""
     doc: Document = {
         "id": actor.uri,
         "type": actor.actor_type,
@@ -57,4 +63,7 @@ def render_actor(actor: Actor, urls: Urls) -> Document:
             "indexable",
         ):
             doc.pop(key, None)
+    if assertion_methods:
+        doc["assertionMethod"] = [dict(method) for method in assertion_methods]
+        return with_context(doc, *KEYS_CONTEXTS)
     return with_context(doc)

@@ -19,9 +19,10 @@ def iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def with_context(doc: Document) -> Document:
-    """`doc` as a top-level document: fedcity's @context first."""
-    return {"@context": default_context(), **doc}
+def with_context(doc: Document, *extra_contexts: str) -> Document:
+    """`doc` as a top-level document: fedcity's @context first (with
+    `extra_contexts`, see `default_context`)."""
+    return {"@context": default_context(*extra_contexts), **doc}
 
 
 def render_activity(
