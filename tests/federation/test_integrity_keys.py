@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyld import jsonld
 
+from fedcity.federation.fetch import fetch_document, fetch_document_as_served
 from fedcity.federation.integrity.keys import (
     INSTANCE_KEY_NAME,
     ensure_instance_assertion_key,
@@ -198,3 +199,22 @@ async def test_a_document_owned_by_another_actor_is_refused(instance, remote):
         with pytest.raises(ProofError) as refused:
             await verify_remote(instance.fed, session, signed)
     assert refused.value.reason is ProofFailure.FOREIGN_KEY
+
+
+async def test_a_signed_document_is_fetched_as_served(instance, remote):
+    # Given a remote signed document addressed to "as:Public"
+    key = Ed25519PrivateKey.generate()
+    league = remote_league(remote, key)
+    signed = sign(
+        attestation(league.uri, remote.base_url), key, f"{league.uri}#ed25519-key"
+    )
+    remote.put_object(signed)
+    # When it is fetched for its proof, and the ordinary way
+    as_served = await fetch_document_as_served(instance.fed, signed["id"])
+    normalised = await fetch_document(instance.fed, signed["id"])
+    # Then the first is byte-for-byte what was signed, and verifies
+    assert as_served == signed
+    assert normalised["to"] != signed["to"]
+    async with instance.db.session() as session:
+        verified = await verify_remote(instance.fed, session, as_served)
+    assert verified.owner == league.uri
