@@ -23,7 +23,15 @@ from fedcity import errors
 MARKER = "N_"
 # Errors defined elsewhere whose message is not their first argument.
 # CodeReplayed takes no message: it always says _INVALID_GRANT, a marked constant.
-OTHER_ERRORS = {"OAuthError": 1, "CodeReplayed": 1}
+# Errors whose raise sites never pass the message (only a reason or a detail):
+# their message is their class's `message=`.
+MESSAGE_IN_CLASS_ONLY = 1_000
+OTHER_ERRORS = {
+    "OAuthError": 1,
+    "CodeReplayed": 1,
+    "ProofError": MESSAGE_IN_CLASS_ONLY,
+    "MultikeyError": MESSAGE_IN_CLASS_ONLY,
+}
 UNTRANSLATED = {"ConfigError"}
 
 
