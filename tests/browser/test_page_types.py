@@ -15,6 +15,7 @@ from playwright.sync_api import Page
 
 from tests.browser.conftest import Site
 from tests.browser.page_types import PageType, cases
+from tests.browser.sample import Sample
 from tests.support.browser_pages import (
     Tab,
     focused,
@@ -26,9 +27,9 @@ from tests.support.browser_pages import (
 pytestmark = pytest.mark.xdist_group("browser")
 
 
-def visit(tab: Tab, site: Site, page_type: PageType) -> Page:
+def visit(tab: Tab, site: Site, sample: Sample, page_type: PageType) -> Page:
     page = tab.fresh()
-    response = page.goto(page_type.url(site))
+    response = page.goto(page_type.url(site, sample))
     assert response is not None
     assert response.status == page_type.status, f"{page.url}: {response.status}"
     page.wait_for_load_state("load")
@@ -36,9 +37,9 @@ def visit(tab: Tab, site: Site, page_type: PageType) -> Page:
 
 
 @pytest.mark.parametrize(("who", "page_type"), cases("accessible"))
-def test_page_has_no_axe_violation_nor_console_error(tabs, site, axe, who, page_type):
+def test_page_has_no_axe_violation_nor_console_error(tabs, site, sample, axe, who, page_type):
     # Given a visitor (signed out or in) on a page of this type, its script run
-    page = visit(tabs[who], site, page_type)
+    page = visit(tabs[who], site, sample, page_type)
     # Then the console shows no error (no CSP violation, no failed asset, no exception)
     tabs[who].console.assert_clean(page.url, page_type.status)
     # And axe-core finds nothing at WCAG 2.1 A and AA
@@ -49,12 +50,12 @@ def test_page_has_no_axe_violation_nor_console_error(tabs, site, axe, who, page_
 
 
 @pytest.mark.parametrize(("who", "page_type"), cases("320"))
-def test_page_reflows_at_320_px(tabs, site, who, page_type):
+def test_page_reflows_at_320_px(tabs, site, sample, who, page_type):
     # Given a phone 320 CSS pixels wide (or 1280 px at 400 % zoom)
     tabs[who].fresh().set_viewport_size({"width": 320, "height": 800})
     # When the visitor opens the page
     page = tabs[who].page
-    response = page.goto(page_type.url(site))
+    response = page.goto(page_type.url(site, sample))
     assert response is not None
     assert response.status == page_type.status
     # Then nothing scrolls sideways, and the screenshot is kept as an artefact
@@ -62,9 +63,16 @@ def test_page_reflows_at_320_px(tabs, site, who, page_type):
 
 
 @pytest.mark.parametrize(("who", "page_type"), cases("keyboard"))
-def test_page_works_from_the_keyboard(tabs, site, who, page_type):
+def test_page_works_from_the_keyboard(tabs, site, sample, who, page_type):
     # Given a keyboard user who has just opened the page
-    page = visit(tabs[who], site, page_type)
+    page = visit(tabs[who], site, sample, page_type)
+    if page_type.skip_link:
+        assert_skip_link_works(page)
+    # And Tabbing through the whole page, every stop shows where focus is
+    assert tab_stops_without_visible_focus(page) == []
+
+
+def assert_skip_link_works(page: Page) -> None:
     # When they press Tab once
     page.keyboard.press("Tab")
     # Then the skip link has focus, and shows
@@ -74,5 +82,3 @@ def test_page_works_from_the_keyboard(tabs, site, who, page_type):
     # And Enter moves focus to the main content
     page.keyboard.press("Enter")
     assert focused(page)["id"] == "main"
-    # And Tabbing through the whole page, every stop shows where focus is
-    assert tab_stops_without_visible_focus(page) == []
