@@ -286,3 +286,23 @@ def tab_stops_without_visible_focus(page: Page, limit: int = 80) -> list[str]:
         if not (stop["outline"] or stop["shadow"]):
             unmarked.append(f"{stop['path']} ({stop['text']})")
     return unmarked
+
+
+def check_page(
+    page: Page, axe: str, console: ConsoleLog, name: str, status: int = 200
+) -> None:
+    """test_page_types's checks on the page a scenario has reached (a page no
+    plain GET shows, such as the second step of signing in): nothing in the
+    console, no axe-core violation in light and dark colours, a visible focus
+    mark on every Tab stop, and reflow at 320 px (screenshot `name`)."""
+    page.wait_for_load_state("load")
+    console.assert_clean(page.url, status)
+    run_axe(page, axe)
+    page.emulate_media(color_scheme="dark")
+    run_axe(page, axe)
+    page.emulate_media(color_scheme="light")
+    assert tab_stops_without_visible_focus(page) == []
+    size = page.viewport_size
+    screenshot_320(page, name)
+    if size is not None:
+        page.set_viewport_size(size)
