@@ -7,7 +7,9 @@ why): the fixtures below create the browser, contexts and pages there, and
 `pytest_pyfunc_call` runs the body of every test of this folder there too.
 
 Every browser test module is marked `pytest.mark.xdist_group("browser")`, so that
-under `--dist loadgroup` one worker owns the browser and the instance.
+under `--dist loadgroup` one worker owns the browser and the instance; but
+test_page_types.py, the longest, is its own group ("browser-pages"), so that a
+second worker (with a browser and an instance of its own) runs it meanwhile.
 """
 
 from __future__ import annotations
