@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import requests
+from PIL import Image, ImageDraw
 
 from fedcity.services.instance import announcements
 from fedcity.services.statuses import custom_emojis
@@ -32,13 +33,13 @@ ALT = "A green bike lane beside parked cars on Ojai Avenue"
 TAG = "parks"
 # Each would leave a mark on the page if it ran: window.__pwned, or the title.
 HOSTILE = (
-    "<p>Parks report for #parks and @{mention}"
+    "<p>Parks report for #parks and @{mention}: "
     "<script>window.__pwned = 'script'; document.title = 'pwned'</script>"
-    '<img src="/no-such-image" onerror="window.__pwned = \'onerror\'">'
+    '<img src="/no-such-image" onerror="window.__pwned = \'onerror\'"> the '
     '<a href="javascript:window.__pwned=\'link\'" onclick="window.__pwned=\'click\'">map</a>'
     '<iframe src="javascript:window.__pwned=\'iframe\'"></iframe>'
     "<svg><script>window.__pwned = 'svg'</script></svg>"
-    '<style>body {{ display: none }}</style> ends here.</p>'
+    '<style>body {{ display: none }}</style> of the trails ends here.</p>'
 )
 
 
@@ -84,13 +85,24 @@ class Api:
         return str(self.post("/api/v1/statuses", json={"status": text, **fields})["id"])
 
 
+def landscape() -> bytes:
+    """A picture for the screenshots: sky, hills, a grey lane."""
+    image = Image.new("RGB", (320, 180), (135, 190, 230))
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(0, 110), (90, 60), (190, 100), (260, 70), (320, 95), (320, 180), (0, 180)], fill=(70, 130, 70))
+    draw.polygon([(140, 180), (170, 110), (185, 110), (230, 180)], fill=(110, 110, 110))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 def official_posts(site: Site, mayor: Actor, resident: Actor) -> tuple[str, str]:
     """The mayor's posts, and the resident's reply to the first; the mayor
     mentions the resident and likes the reply (notifications)."""
     api = Api(site, mayor.username)
     media = api.post(
         "/api/v2/media",
-        files={"file": ("lane.png", png(160, 90), "image/png")},
+        files={"file": ("lane.png", landscape(), "image/png")},
         data={"description": ALT},
     )
     api.status(
@@ -105,6 +117,7 @@ def official_posts(site: Site, mayor: Actor, resident: Actor) -> tuple[str, str]
         f"@{mayor.username} Thank you, it is much safer", in_reply_to_id=post_id
     )
     api.status(f"@{resident.username} see you at the council meeting")
+    Api(site, resident.username).post(f"/api/v1/accounts/{mayor.id}/follow")
     api.post(f"/api/v1/statuses/{reply_id}/favourite")
     return post_id, reply_id
 
