@@ -74,6 +74,7 @@ def consent_path(site: Site, sample: Sample | None = None) -> str:
 # fails the test once it passes, so that the entry is removed).
 CHECKS = ("accessible", "320", "keyboard")
 
+
 def mayor(path: str = "") -> Callable[[Site, Sample], str]:
     """A path under the sample official's profile."""
     return lambda site, sample: f"/@{sample.mayor.username}{path}"
@@ -85,6 +86,11 @@ def remote_profile(site: Site, sample: Sample) -> str:
 
 def interact_follow(site: Site, sample: Sample) -> str:
     return "/interact?" + urlencode({"intent": "follow", "uri": sample.mayor.uri})
+
+
+def interact_reply(site: Site, sample: Sample) -> str:
+    uri = f"{sample.mayor.uri}/statuses/{sample.post_id}"
+    return "/interact?" + urlencode({"intent": "reply", "uri": uri})
 
 
 def authorize_follow(site: Site, sample: Sample) -> str:
@@ -109,6 +115,8 @@ PUBLIC = [
     PageType("tag", f"/tags/{TAG}"),
     PageType("search", "/search?q=bike"),
     PageType("search-accounts", lambda site, sample: "/search?q=" + quote("@reporter")),
+    PageType("interact", interact_follow),
+    PageType("interact-reply", interact_reply),
     PageType("not-found", "/no/such/page", 404),
     PageType("oauth-consent", consent_path),
 ]
@@ -116,7 +124,6 @@ PUBLIC = [
 SIGNED_OUT = [
     *PUBLIC,
     PageType("sign-in", "/auth/sign_in"),
-    PageType("interact", interact_follow),
 ]
 
 SIGNED_IN = [

@@ -36,10 +36,10 @@ HOSTILE = (
     "<p>Parks report for #parks and @{mention}: "
     "<script>window.__pwned = 'script'; document.title = 'pwned'</script>"
     '<img src="/no-such-image" onerror="window.__pwned = \'onerror\'"> the '
-    '<a href="javascript:window.__pwned=\'link\'" onclick="window.__pwned=\'click\'">map</a>'
-    '<iframe src="javascript:window.__pwned=\'iframe\'"></iframe>'
+    "<a href=\"javascript:window.__pwned='link'\" onclick=\"window.__pwned='click'\">map</a>"
+    "<iframe src=\"javascript:window.__pwned='iframe'\"></iframe>"
     "<svg><script>window.__pwned = 'svg'</script></svg>"
-    '<style>body {{ display: none }}</style> of the trails ends here.</p>'
+    "<style>body {{ display: none }}</style> of the trails ends here.</p>"
 )
 
 
@@ -69,9 +69,7 @@ class Api:
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def post(self, path: str, **kw: Any) -> dict[str, Any]:
-        reply = requests.post(
-            self.base + path, headers=self.headers, timeout=30, **kw
-        )
+        reply = requests.post(self.base + path, headers=self.headers, timeout=30, **kw)
         assert reply.status_code == 200, f"{path}: {reply.status_code} {reply.text}"
         found: dict[str, Any] = reply.json()
         return found
@@ -89,7 +87,10 @@ def landscape() -> bytes:
     """A picture for the screenshots: sky, hills, a grey lane."""
     image = Image.new("RGB", (320, 180), (135, 190, 230))
     draw = ImageDraw.Draw(image)
-    draw.polygon([(0, 110), (90, 60), (190, 100), (260, 70), (320, 95), (320, 180), (0, 180)], fill=(70, 130, 70))
+    draw.polygon(
+        [(0, 110), (90, 60), (190, 100), (260, 70), (320, 95), (320, 180), (0, 180)],
+        fill=(70, 130, 70),
+    )
     draw.polygon([(140, 180), (170, 110), (185, 110), (230, 180)], fill=(110, 110, 110))
     out = io.BytesIO()
     image.save(out, "PNG")
@@ -153,8 +154,16 @@ def remote_post(site: Site, resident: Actor) -> tuple[RemoteServer, RemoteActor,
             actor=reporter,
             cc=[f"{reporter.uri}/followers", resident.uri],
             tag=[
-                {"type": "Hashtag", "name": f"#{TAG}", "href": f"{site.base}/tags/{TAG}"},
-                {"type": "Mention", "name": f"@{resident.username}", "href": resident.uri},
+                {
+                    "type": "Hashtag",
+                    "name": f"#{TAG}",
+                    "href": f"{site.base}/tags/{TAG}",
+                },
+                {
+                    "type": "Mention",
+                    "name": f"@{resident.username}",
+                    "href": resident.uri,
+                },
             ],
         )
     )
@@ -185,9 +194,7 @@ def admin_things(site: Site) -> tuple[int, int]:
             note = await announcements.create(
                 session,
                 site.live.fed.urls,
-                announcements.NewAnnouncement(
-                    f"The council meets on Tuesday #{TAG}"
-                ),
+                announcements.NewAnnouncement(f"The council meets on Tuesday #{TAG}"),
             )
             emoji = await custom_emojis.add_local(
                 session,

@@ -33,7 +33,9 @@ def test_post_with_an_image_and_its_alt_text(page, site, axe, console):
     page.get_by_label("What do you want to say?").fill("The fountain is off until May")
     page.set_input_files(
         "input[name=file_1]",
-        files=[{"name": "fountain.png", "mimeType": "image/png", "buffer": png(96, 64)}],
+        files=[
+            {"name": "fountain.png", "mimeType": "image/png", "buffer": png(96, 64)}
+        ],
     )
     page.get_by_label("Description (alt text) of file 1").fill(ALT)
     with page.expect_navigation():

@@ -5,7 +5,6 @@ the Ojai account has the follower."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,10 +22,10 @@ pytestmark = pytest.mark.xdist_group("browser")
 @pytest.fixture
 def ventura(
     site: Site, templates: MigratedTemplates, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveInstance]:
+) -> LiveInstance:
     """A second instance, on the browser site's loop (closed with it)."""
     root = tmp_path_factory.mktemp("ventura")
-    yield site.threaded.start(templates.clone_sqlite(root / "fedcity.db"), "Ventura")
+    return site.threaded.start(templates.clone_sqlite(root / "fedcity.db"), "Ventura")
 
 
 def follower_handles(site: Site, username: str) -> list[str]:

@@ -306,6 +306,7 @@ def tab_stops_without_visible_focus(
         read = len(stops)
     return unmarked
 
+
 def check_page(
     page: Page, axe: str, console: ConsoleLog, name: str, status: int = 200
 ) -> None:
