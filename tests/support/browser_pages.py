@@ -193,7 +193,8 @@ def run_axe(page: Page, source: str, rules: list[str] | None = None) -> None:
         page.evaluate(source)
     violations: list[dict[str, Any]] = page.evaluate(
         """async ([kind, values]) => {
-            const result = await axe.run(document, {runOnly: {type: kind, values: values}});
+            const result = await axe.run(document, {
+                runOnly: {type: kind, values: values}, resultTypes: ['violations']});
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                 targets: v.nodes.map(n => n.target.join(' ')),
