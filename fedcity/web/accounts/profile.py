@@ -8,16 +8,14 @@ hear the same Update of the actor whichever way the profile changed.
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import AsyncExitStack
 from typing import Any
 
 from aiohttp import web
-from aiohttp.web_request import FileField
+from multidict import MultiDict
 
 from fedcity import i18n, text
 from fedcity.api.auth import api_session
-from fedcity.api.params import read_form as read_raw_form
 from fedcity.api.statuses.media import limits_of, storage_of
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import FedcityError, Unprocessable
@@ -28,14 +26,13 @@ from fedcity.services.accounts.profile_display import DisplayUpdate
 from fedcity.services.accounts.profile_images import AVATAR, HEADER, ProfileImage
 from fedcity.services.accounts.sessions import SignedIn
 from fedcity.services.statuses import media
-from fedcity.services.statuses.media import IncomingFile
 from fedcity.storage.models import Actor
 from fedcity.web.accounts.guard import signed_in_or_redirect
-from fedcity.web.forms import read_form
+from fedcity.web.sessions import CSRF_FIELD, check_csrf, streams_its_form
 from fedcity.web.templating import page_language, render
+from fedcity.web.uploads import Upload, receive_form
 
 PAGE = "/settings/profile"
-CHUNK = 65_536
 FLAGS = ("locked", "bot", "discoverable", "indexable")
 TOO_LONG = N_("This is too long: at most {count} characters")
 FIELD_NEEDS_LABEL = N_("A field with content needs a label too")
@@ -140,13 +137,6 @@ def _update(request: web.Request, values: dict[str, Any]) -> accounts.ProfileUpd
     )
 
 
-async def _receive(upload: FileField, incoming: IncomingFile) -> None:
-    """Copy an upload the form parser kept in a temporary file into `incoming`,
-    which checks its size and type as it arrives."""
-    while chunk := await asyncio.to_thread(upload.file.read, CHUNK):
-        await incoming.write(chunk)
-
-
 class ImageProblem(Exception):
     def __init__(self, which: ProfileImage, error: FedcityError) -> None:
         super().__init__(error.message)
@@ -154,59 +144,71 @@ class ImageProblem(Exception):
         self.error = error
 
 
-async def _save(request: web.Request, signed: SignedIn, values: dict[str, Any]) -> None:
+async def _save(
+    request: web.Request,
+    signed: SignedIn,
+    values: dict[str, Any],
+    uploads: dict[ProfileImage, Upload],
+) -> None:
     urls = request.app[FEDERATION].urls
     storage = storage_of(request)
-    raw = await read_raw_form(request)  # parsed once, by the CSRF check
-    uploads = {
-        which: upload
-        for which in (AVATAR, HEADER)
-        if isinstance(upload := raw.get(which.name), FileField) and upload.filename
-    }
     written: list[str | None] = []
     replaced: list[str | None] = []
-    async with AsyncExitStack() as stack:
-        try:
-            async with api_session(request) as session:
-                found = await sign_in.login_of(session, signed.actor.id)
-                if found is None:
-                    raise web.HTTPSeeOther(PAGE)
-                me = found.actor
-                for which, upload in uploads.items():
-                    incoming = await stack.enter_async_context(
-                        IncomingFile(storage, profile_images.limits(limits_of(request)))
+    try:
+        async with api_session(request) as session:
+            found = await sign_in.login_of(session, signed.actor.id)
+            if found is None:
+                raise web.HTTPSeeOther(PAGE)
+            me = found.actor
+            for which, upload in uploads.items():
+                try:
+                    if upload.error is not None:
+                        raise upload.error
+                    replaced.append(
+                        await profile_images.set_image(storage, urls, me, which, upload)
                     )
-                    try:
-                        await _receive(upload, incoming)
-                        replaced.append(
-                            await profile_images.set_image(
-                                storage, urls, me, which, incoming
-                            )
-                        )
-                    except FedcityError as exc:
-                        raise ImageProblem(which, exc) from exc
-                    written.append(
-                        profile_images.stored_path(urls, getattr(me, which.attribute))
-                    )
-                await accounts.update_profile(session, me, _update(request, values))
-        except BaseException:
-            await media.discard_files(storage, written)
-            raise
+                except FedcityError as exc:
+                    raise ImageProblem(which, exc) from exc
+                written.append(
+                    profile_images.stored_path(urls, getattr(me, which.attribute))
+                )
+            await accounts.update_profile(session, me, _update(request, values))
+    except BaseException:
+        await media.discard_files(storage, written)
+        raise
     await media.discard_files(storage, replaced)
 
 
+@streams_its_form
 async def profile_save(request: web.Request) -> web.StreamResponse:
     signed = signed_in_or_redirect(request)
-    values = _values_from(await read_form(request))
+    limit = profile_images.limits(limits_of(request))
     language = page_language(request)
-    errors = _problems(language, values)
-    if not errors:
-        try:
-            await _save(request, signed, values)
-        except ImageProblem as exc:
-            errors[exc.which.name] = exc.error.localized(language)
-        except Unprocessable as exc:
-            errors["display_name"] = exc.localized(language)
+    async with AsyncExitStack() as stack:
+        files = {
+            which: Upload(storage_of(request), limit) for which in (AVATAR, HEADER)
+        }
+        for upload in files.values():
+            await stack.enter_async_context(upload)
+
+        async def csrf_first(fields: MultiDict[str]) -> None:
+            # The token comes before the files: a forged form writes nothing.
+            await check_csrf(request, fields.get(CSRF_FIELD, ""))
+
+        form = await receive_form(
+            request, {which.name: f for which, f in files.items()}, csrf_first
+        )
+        await check_csrf(request, form.get(CSRF_FIELD, ""))
+        values = _values_from(form)
+        errors = _problems(language, values)
+        if not errors:
+            chosen = {which: f for which, f in files.items() if f.filename}
+            try:
+                await _save(request, signed, values, chosen)
+            except ImageProblem as exc:
+                errors[exc.which.name] = exc.error.localized(language)
+            except Unprocessable as exc:
+                errors["display_name"] = exc.localized(language)
     if errors:
         return await _page(request, signed.actor, values, errors=errors, status=422)
     raise web.HTTPSeeOther(PAGE + "?saved=1")

@@ -33,8 +33,8 @@ from fedcity.storage.queries import actors as actor_q
 from fedcity.web.accounts.guard import signed_in_or_redirect
 from fedcity.web.sessions import check_csrf, streams_its_form
 from fedcity.web.statuses import form as compose_form
-from fedcity.web.statuses.uploads import Upload, receive_form
 from fedcity.web.templating import page_language, render
+from fedcity.web.uploads import Upload, receive_form
 
 # Visibilities from the most open; a reply is never more open than its post.
 OPENNESS = ("public", "unlisted", "private", "direct")

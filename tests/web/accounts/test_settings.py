@@ -4,6 +4,7 @@ through the same services as the client API."""
 from __future__ import annotations
 
 import io
+import os
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
@@ -123,6 +124,48 @@ async def test_avatar_upload_with_its_description(instance, browser):
     actor = await _actor(instance, "mayor")
     assert actor.avatar_url is not None
     assert actor.avatar_description == "The city seal"
+
+
+async def test_an_avatar_larger_than_the_body_limit_is_kept(instance, browser):
+    # Given a signed-in account and a photo past the app-wide 1 MiB body limit
+    await instance.create_account("mayor")
+    await browser.sign_in("mayor")
+    await browser.get("/settings/profile")
+    noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
+    image = io.BytesIO()
+    noise.save(image, "PNG", compress_level=0)
+    assert len(image.getvalue()) > instance.settings.server.max_body_bytes
+    # When it uploads the photo as its avatar
+    form = aiohttp.FormData()
+    form.add_field("csrf_token", browser.csrf)
+    form.add_field("display_name", "Mayor")
+    form.add_field("avatar_description", "The mayor at city hall")
+    form.add_field(
+        "avatar",
+        io.BytesIO(image.getvalue()),
+        filename="portrait.png",
+        content_type="image/png",
+    )
+    page = await browser.request("POST", "/settings/profile", data=form)
+    # Then it is the account's avatar (the form is read as a stream, as on /compose)
+    assert page.status == 303, page.text
+    actor = await _actor(instance, "mayor")
+    assert actor.avatar_url is not None
+    assert actor.avatar_description == "The mayor at city hall"
+
+
+async def test_a_forged_profile_form_writes_no_file(instance, browser):
+    # Given a signed-in account
+    await instance.create_account("mayor")
+    await browser.sign_in("mayor")
+    # When a form without this browser's token sends an avatar
+    form = aiohttp.FormData()
+    form.add_field("csrf_token", "forged")
+    form.add_field("avatar", b"\x89PNG forged", filename="x.png")
+    page = await browser.request("POST", "/settings/profile", data=form)
+    # Then it is refused and the account keeps no avatar
+    assert page.status == 403
+    assert (await _actor(instance, "mayor")).avatar_url is None
 
 
 async def test_preferences_set_posting_defaults_and_language(instance, browser):

@@ -1,7 +1,8 @@
-"""Reading the compose form's multipart body as a stream, as POST /api/v2/media
-reads an upload (`api.statuses.media`): files go to temporary files as they
-arrive, checked by the same media service, so that images larger than the
-app-wide 1 MiB body limit can be posted from a browser.
+"""Reading a form's multipart body as a stream (the compose box, the profile's
+avatar and header), as POST /api/v2/media reads an upload (`api.statuses.media`):
+files go to temporary files as they arrive, checked by the same media service, so
+that images larger than the app-wide 1 MiB body limit can be sent from a browser.
+A handler that reads its form this way is marked `sessions.streams_its_form`.
 
 A file the media service refuses for its type does not end the request: the
 form comes back with the error next to that file (a file too large does: 413).
