@@ -73,5 +73,9 @@ def test_remote_post_shows_sanitised(tabs, site: Site, sample: Sample, who, name
     assert ran["title"] != "pwned"
     # And no script, frame, style or handler is left in any post's content
     assert page.evaluate(LEFT_OVER) == [], path
+    # And the link whose javascript: address was removed no longer looks like one
+    dead = post.first.locator("a:not([href])", has_text="map")
+    assert dead.count() == 1
+    assert dead.evaluate("a => getComputedStyle(a).textDecorationLine") == "none"
     # And the browser did not even have to refuse one (CSP reports go to the console)
     tabs[who].console.assert_clean(page.url)
