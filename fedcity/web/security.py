@@ -11,7 +11,7 @@ from fedcity.web.paths import STATIC_PREFIX
 
 # No inline script and no other origin: scripts, styles, fonts and images come from
 # the instance itself (remote media through its proxy). `form-action` stays 'self'
-# but for the OAuth consent page, which redirects to the app's own URI.
+# but for the pages whose form redirects to another origin (OPEN_FORM_ACTION_PATHS).
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "media-src 'self'; font-src 'self'; connect-src 'self'; manifest-src 'self'; "
@@ -27,9 +27,10 @@ PERMISSIONS_POLICY = (
 )
 HSTS = "max-age=31536000; includeSubDomains"
 EMBEDDABLE = web.RequestKey("embeddable", bool)
-# The consent page redirects the browser to the app's registered URI, which may be
-# any scheme: CSP's form-action would stop that redirect in Chromium.
-OPEN_FORM_ACTION_PATHS = ("/oauth/authorize",)
+# Chromium applies CSP's form-action to the redirects that answer a form, too: the
+# consent page redirects the browser to the app's registered URI (any scheme), and
+# the remote-interaction form (/interact) to the visitor's own server.
+OPEN_FORM_ACTION_PATHS = ("/oauth/authorize", "/interact")
 
 
 def _policy(request: web.Request) -> str:

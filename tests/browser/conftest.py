@@ -7,7 +7,9 @@ why): the fixtures below create the browser, contexts and pages there, and
 `pytest_pyfunc_call` runs the body of every test of this folder there too.
 
 Every browser test module is marked `pytest.mark.xdist_group("browser")`, so that
-under `--dist loadgroup` one worker owns the browser and the instance.
+under `--dist loadgroup` one worker owns the browser and the instance; but
+test_page_types.py, the longest, is its own group ("browser-pages"), so that a
+second worker (with a browser and an instance of its own) runs it meanwhile.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from fedcity.config import MediaSettings
 from fedcity.storage.models import Actor
+from tests.browser.sample import Sample, make_sample
 from tests.support import browser_pages
 from tests.support.browser_pages import (
     BrowserThread,
@@ -43,10 +47,11 @@ class Site:
     def base(self) -> str:
         return self.live.base_url
 
-    def account(self, prefix: str) -> Actor:
-        """A new local account (password: tests.support.processes.PASSWORD)."""
+    def account(self, prefix: str, **kw: Any) -> Actor:
+        """A new local account (password: tests.support.processes.PASSWORD);
+        `kw` as NewLocalAccount's (role, display_name)."""
         name = f"{prefix}_{uuid.uuid4().hex[:6]}"
-        return self.threaded.run(self.live.create_account(name))
+        return self.threaded.run(self.live.create_account(name, **kw))
 
 
 @pytest.fixture(scope="session")
@@ -104,8 +109,16 @@ def site(
 
 @pytest.fixture(scope="session")
 def resident(site: Site) -> Actor:
-    """One signed-in visitor for the page tests that need any account."""
-    return site.account("resident")
+    """One signed-in visitor for the page tests that need any account: an admin,
+    so that the signed-in tab also reaches the administration pages."""
+    return site.account("resident", role="admin")
+
+
+@pytest.fixture(scope="session")
+def sample(site: Site, resident: Actor) -> Sample:
+    """Posts, a remote account, a notification, an announcement and an emoji for
+    the pages to show (tests/browser/sample.py)."""
+    return make_sample(site, resident)
 
 
 @pytest.fixture(scope="session")

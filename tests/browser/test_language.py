@@ -1,6 +1,7 @@
 """Switching the language in the footer: the page comes back in Spanish (its
 `lang`, its `Content-Language`, and its texts as far as the catalogue has
-them), and for a signed-in resident the choice follows them to other browsers."""
+them), and for a signed-in resident the choice follows them to other browsers;
+the longest pages, in Spanish, still reflow at 320 px and pass axe-core."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from playwright.sync_api import Page, Response
 
 from fedcity import i18n
-from tests.support.browser_pages import sign_in_with_cookie
+from tests.browser.page_types import SIGNED_IN
+from tests.support.browser_pages import NARROW, run_axe, sign_in_with_cookie
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -58,3 +60,33 @@ def test_signed_in_choice_follows_the_resident_to_another_browser(
         assert elsewhere.get_attribute("html", "lang") == "es"
     finally:
         other.close()
+
+
+# The pages with the most text and the widest forms: Spanish runs longer.
+LONGEST = (
+    "home-timeline",
+    "compose",
+    "settings-profile",
+    "settings-two-factor",
+    "admin",
+)
+
+
+def test_longest_pages_reflow_and_pass_axe_in_spanish(
+    browser, site, sample, resident, axe
+):
+    # Given a signed-in resident whose browser asks for Spanish, on a phone
+    spanish = browser.new_context(locale="es-ES", viewport=NARROW)
+    try:
+        sign_in_with_cookie(spanish, site.threaded, site.live, resident)
+        page = spanish.new_page()
+        for page_type in (p for p in SIGNED_IN if p.name in LONGEST):
+            # When they open the page
+            page.goto(page_type.url(site, sample))
+            # Then it is in Spanish, nothing scrolls sideways, and axe finds nothing
+            assert page.get_attribute("html", "lang") == "es", page.url
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= NARROW["width"], f"{page.url}: {width} px wide"
+            run_axe(page, axe)
+    finally:
+        spanish.close()

@@ -34,6 +34,8 @@ from tests.support.node_packages import JS_DIR, installed, unavailable
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".test-reports" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# The WCAG 2.1 A and AA rules that depend on colours: what a dark palette may break.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]  # axe-core's cat.color
 NARROW = {"width": 320, "height": 800}
 DESKTOP = {"width": 1024, "height": 768}
 SESSION_COOKIE = "fedcity_session"
@@ -182,22 +184,24 @@ def sign_in_with_cookie(
     )
 
 
-def run_axe(page: Page, source: str) -> None:
+def run_axe(page: Page, source: str, rules: list[str] | None = None) -> None:
     """axe-core's WCAG 2.1 A and AA rules on the page: no violation. The script is
     evaluated through the DevTools protocol, which the page's CSP does not govern
-    (a <script> tag would be refused, as it should)."""
+    (a <script> tag would be refused, as it should). `rules`: only those (such as
+    COLOUR_RULES, for a second pass in dark colours)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(source)
     violations: list[dict[str, Any]] = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        """async ([kind, values]) => {
+            const result = await axe.run(document, {
+                runOnly: {type: kind, values: values}, resultTypes: ['violations']});
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                 targets: v.nodes.map(n => n.target.join(' ')),
                 summaries: v.nodes.map(n => n.failureSummary),
             }));
         }""",
-        WCAG_TAGS,
+        ["rule", rules] if rules else ["tag", WCAG_TAGS],
     )
     assert not violations, f"axe found on {page.url}:\n" + "\n".join(
         _violation(v) for v in violations
@@ -253,36 +257,72 @@ def tab_to(page: Page, name: str, limit: int = 40) -> list[str]:
     raise AssertionError(f"Tab never reached {name!r}; passed: {passed}")
 
 
-def tab_stops_without_visible_focus(page: Page, limit: int = 80) -> list[str]:
+# Records every focused element (a path that names it, its text, whether its focus
+# is marked) in window.__tabStops; installed once per page load.
+_RECORD_FOCUS = """() => {
+    if (window.__tabStops) { window.__tabStops.length = 0; return; }
+    window.__tabStops = [];
+    document.addEventListener('focusin', (event) => {
+        const e = event.target;
+        if (!e || e === document.body) return;
+        const style = getComputedStyle(e);
+        const path = [];
+        for (let n = e; n && n !== document.body; n = n.parentElement) {
+            path.unshift(n.tagName.toLowerCase()
+                + (n.id ? '#' + n.id : '')
+                + ':nth-child(' + (Array.prototype.indexOf.call(n.parentElement.children, n) + 1) + ')');
+        }
+        window.__tabStops.push({
+            path: path.join(' > '),
+            text: (e.textContent || e.getAttribute('name') || '').trim().slice(0, 40),
+            marked: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2)
+                || style.boxShadow !== 'none',
+        });
+    });
+}"""
+
+
+def tab_stops_without_visible_focus(
+    page: Page, limit: int = 80, batch: int = 8
+) -> list[str]:
     """Tab through the whole page; the stops whose focus is not visibly marked (no
-    outline of 2 px or more, no box shadow). Stops at the end of the page."""
+    outline of 2 px or more, no box shadow). Stops when focus comes back to a stop
+    already seen (the page's end). Tab is pressed `batch` times between reads of
+    what was focused, to keep round trips to the browser few."""
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    unmarked: list[str] = []
+    page.evaluate(_RECORD_FOCUS)
     seen: set[str] = set()
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        stop: dict[str, Any] = page.evaluate(
-            """() => {
-                const e = document.activeElement;
-                if (!e || e === document.body) return null;
-                const style = getComputedStyle(e);
-                const path = [];
-                for (let n = e; n && n !== document.body; n = n.parentElement) {
-                    path.unshift(n.tagName.toLowerCase()
-                        + (n.id ? '#' + n.id : '')
-                        + ':nth-child(' + (Array.prototype.indexOf.call(n.parentElement.children, n) + 1) + ')');
-                }
-                return {
-                    path: path.join(' > '),
-                    text: (e.textContent || e.getAttribute('name') || '').trim().slice(0, 40),
-                    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
-                    shadow: style.boxShadow !== 'none',
-                };
-            }"""
-        )
-        if stop is None or stop["path"] in seen:
-            return unmarked
-        seen.add(stop["path"])
-        if not (stop["outline"] or stop["shadow"]):
-            unmarked.append(f"{stop['path']} ({stop['text']})")
+    unmarked: list[str] = []
+    read = 0
+    for _ in range(0, limit, batch):
+        for _ in range(batch):
+            page.keyboard.press("Tab")
+        stops: list[dict[str, Any]] = page.evaluate("() => window.__tabStops")
+        for stop in stops[read:]:
+            if stop["path"] in seen:
+                return unmarked
+            seen.add(stop["path"])
+            if not stop["marked"]:
+                unmarked.append(f"{stop['path']} ({stop['text']})")
+        read = len(stops)
     return unmarked
+
+
+def check_page(
+    page: Page, axe: str, console: ConsoleLog, name: str, status: int = 200
+) -> None:
+    """test_page_types's checks on the page a scenario has reached (a page no
+    plain GET shows, such as the second step of signing in): nothing in the
+    console, no axe-core violation in light and dark colours, a visible focus
+    mark on every Tab stop, and reflow at 320 px (screenshot `name`)."""
+    page.wait_for_load_state("load")
+    console.assert_clean(page.url, status)
+    run_axe(page, axe)
+    page.emulate_media(color_scheme="dark")
+    run_axe(page, axe, COLOUR_RULES)
+    page.emulate_media(color_scheme="light")
+    assert tab_stops_without_visible_focus(page) == []
+    size = page.viewport_size
+    screenshot_320(page, name)
+    if size is not None:
+        page.set_viewport_size(size)

@@ -161,7 +161,7 @@ class ThreadedInstances:
     def run(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
-    async def _serve(self, app: web.Application, host: str, port: int) -> TestServer:
+    async def serve(self, app: web.Application, host: str, port: int) -> TestServer:
         server = TestServer(app, host=host, port=port)
         await server.start_server()
         self._servers.append(server)
@@ -177,7 +177,7 @@ class ThreadedInstances:
     ) -> LiveInstance:
         return self.run(
             start_instance(
-                self._serve, db_url, name, media, instance=instance, **federation
+                self.serve, db_url, name, media, instance=instance, **federation
             )
         )
 

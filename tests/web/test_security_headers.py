@@ -101,6 +101,25 @@ async def test_consent_page_may_send_its_form_on_to_the_app_but_not_be_framed(
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
+async def test_remote_interaction_form_may_send_the_visitor_to_their_server(
+    instance, browser_session
+):
+    # Given an account, and its follow-from-elsewhere page (/interact)
+    await instance.create_account("mayor")
+    uri = f"{instance.base_url}/users/mayor"
+    # When a browser opens it
+    async with browser_session.get(
+        f"{instance.base_url}/interact", params={"intent": "follow", "uri": uri}
+    ) as page:
+        assert page.status == 200
+        policy = page.headers["Content-Security-Policy"]
+    # Then its form's redirect to the visitor's own server is allowed (Chromium
+    # applies form-action to it), and nothing else changes
+    assert "form-action *" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy
+
+
 async def test_page_keeps_referrer_and_features_to_itself(instance, browser_session):
     # When a browser opens a page
     async with browser_session.get(instance.base_url + PAGE, headers=HTML) as page:
