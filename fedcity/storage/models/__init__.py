@@ -55,6 +55,7 @@ from fedcity.storage.models.posts import (
 )
 from fedcity.storage.models.profiles import (
     AccountNote,
+    Attestation,
     Endorsement,
     FeaturedTag,
     SuggestionDismissal,
@@ -68,6 +69,7 @@ __all__ = [
     "AccessToken",
     "AccountDomainBlock",
     "AccountNote",
+    "Attestation",
     "Actor",
     "Announcement",
     "AnnouncementDismissal",
