@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.services.accounts.accounts import announce_profile_change
 from fedcity.ids import new_id
 from fedcity.services.offices import vocabulary as v
 from fedcity.services.offices.status import OfficeView, summary_of, view
@@ -160,12 +161,15 @@ def _matches(attestation: Attestation, role: str | None) -> bool:
 
 
 async def refresh(session: AsyncSession, subject: Actor, local_name: str) -> None:
-    """Rewrite `subject.offices` from its current attestations."""
+    """Rewrite `subject.offices` from its current attestations; a local subject's
+    followers hear of it."""
     subject.offices = [
         summary_of(a, local_name if a.local else _remote_issuer_name(a))
         for a in await q.list_current_for_subject(session, subject.id)
     ]
     await session.flush()
+    if subject.is_local:
+        await announce_profile_change(session, subject)
 
 
 def _remote_issuer_name(attestation: Attestation) -> str:
@@ -203,4 +207,4 @@ async def list_offices(
 
 async def set_capacity(session: AsyncSession, subject: Actor, capacity: str) -> None:
     subject.capacity = v.check_capacity(capacity)
-    await session.flush()
+    await announce_profile_change(session, subject)
