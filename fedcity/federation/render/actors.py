@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from fedcity.federation.render.common import iso, with_context
+from fedcity.federation.render.offices import (
+    FEDCITY_CONTEXT_V2,
+    actor_extension,
+    office_fields,
+)
 from fedcity.federation.render.statuses import render_emoji
 from fedcity.federation.vocab import Document
 from fedcity.storage.models import Actor
@@ -10,7 +15,8 @@ from fedcity.urls import Urls
 
 
 def render_actor(actor: Actor, urls: Urls) -> Document:
-    """A local actor as Mastodon serves one: key, endpoints, profile fields, emoji."""
+    """A local actor as Mastodon serves one: key, endpoints, profile fields, emoji;
+    and fedcity's capacity and attested offices (the "Office" fields come first)."""
     doc: Document = {
         "id": actor.uri,
         "type": actor.actor_type,
@@ -36,7 +42,7 @@ def render_actor(actor: Actor, urls: Urls) -> Document:
         },
         "attachment": [
             {"type": "PropertyValue", "name": f["name"], "value": f["value"]}
-            for f in actor.fields
+            for f in [*office_fields(actor), *actor.fields]
         ],
         "tag": [render_emoji(ref, urls) for ref in actor.emojis or ()],
     }
@@ -57,4 +63,8 @@ def render_actor(actor: Actor, urls: Urls) -> Document:
             "indexable",
         ):
             doc.pop(key, None)
-    return with_context(doc)
+        return with_context(doc)
+    doc.update(actor_extension(actor))
+    document = with_context(doc)
+    document["@context"] = [*document["@context"], FEDCITY_CONTEXT_V2]
+    return document
