@@ -34,7 +34,8 @@ def serialize_credential_account(
         "sensitive": defaults.sensitive,
         "language": defaults.language,
         "note": actor.summary,
-        "fields": entity["fields"],
+        # What the owner typed: not the "Office" fields its attestations add.
+        "fields": _own_fields(actor),
         "follow_requests_count": follow_requests_count,
         "hide_collections": actor.hide_collections,
         "discoverable": actor.discoverable,
@@ -53,11 +54,17 @@ def serialize_credential_account(
     return entity
 
 
+def _own_fields(actor: Actor) -> list[Entity]:
+    return [
+        {"name": f["name"], "value": f["value"], "verified_at": None}
+        for f in actor.fields
+    ]
+
+
 # What a Profile says as the Account does.
 _FROM_ACCOUNT = (
     "id",
     "display_name",
-    "fields",
     "locked",
     "bot",
     "hide_collections",
@@ -76,9 +83,10 @@ def serialize_profile(
     header = account["header"] if actor.header_url else None
     return {
         **{key: account[key] for key in _FROM_ACCOUNT},
+        "fields": _own_fields(actor),
         "note": text.html_to_text(actor.summary),
         "formatted_note": actor.summary,
-        "formatted_fields": account["fields"],
+        "formatted_fields": _own_fields(actor),
         "avatar": avatar,
         "avatar_static": avatar,
         "header": header,

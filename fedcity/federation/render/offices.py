@@ -16,9 +16,8 @@ from typing import Any, Final
 
 from fedcity.federation.render.common import iso
 from fedcity.federation.vocab import Document
-from fedcity.services.offices.status import OfficeView, views
+from fedcity.services.offices.status import OfficeView, actor_views
 from fedcity.storage.models import Actor, Attestation
-from fedcity.storage.types import utcnow
 
 FEDCITY_CONTEXT_V2: Final = "https://fedcity.org/ns/v2"
 AS_CONTEXT: Final = "https://www.w3.org/ns/activitystreams"
@@ -87,17 +86,13 @@ def _moment(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def office_views(actor: Actor, today: date | None = None) -> list[OfficeView]:
-    return views(actor.offices or [], actor.capacity, today or utcnow().date())
-
-
 def office_fields(actor: Actor, today: date | None = None) -> list[dict[str, str]]:
     """The "Office" profile fields (name, HTML value) of the actor's verified
     offices: "Mayor of Ojai, verified by …", linked with rel="me" to the
     attestation's page, so that Mastodon shows its own green check."""
     return [
         {"name": OFFICE_FIELD, "value": office_link(v)}
-        for v in office_views(actor, today)
+        for v in actor_views(actor, today)
         if v.status == "verified" and v.kind == "office"
     ]
 

@@ -178,6 +178,20 @@ def _remote_issuer_name(attestation: Attestation) -> str:
     return name if isinstance(name, str) and name else urlsplit(attestation.issuer_uri).netloc
 
 
+async def get_attestation(
+    session: AsyncSession, attestation_id: int
+) -> tuple[Attestation, Actor]:
+    """An attestation this instance issued, with its subject (revoked ones too:
+    their id serves a Tombstone)."""
+    attestation = await q.get_attestation(session, attestation_id)
+    if attestation is None or not attestation.local:
+        raise NotFound()
+    subject = await session.get(Actor, attestation.subject_id)
+    if subject is None:
+        raise NotFound()
+    return attestation, subject
+
+
 async def list_offices(
     session: AsyncSession,
     *,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal
 
-from fedcity.storage.models import Attestation
+from fedcity.storage.models import Actor, Attestation
+from fedcity.storage.types import utcnow
 
 Status = Literal["verified", "former", "candidate", "unverified"]
 
@@ -118,6 +119,11 @@ def view(summary: dict[str, Any], capacity: str, today: date) -> OfficeView:
 
 def views(summaries: list[dict[str, Any]], capacity: str, today: date) -> list[OfficeView]:
     return [view(s, capacity, today) for s in summaries]
+
+
+def actor_views(actor: Actor, today: date | None = None) -> list[OfficeView]:
+    """The actor's attested offices and candidacies as they read today."""
+    return views(actor.offices or [], actor.capacity, today or utcnow().date())
 
 
 def _day(value: date | None) -> str | None:
