@@ -44,4 +44,4 @@ async def list_attestations(
         query = query.where(Attestation.state == state)
     if role is not None:
         query = query.where(Attestation.role == role)
-    return [(a, s) for a, s in (await session.execute(query)).tuples()]
+    return [(a, s) for a, s in await session.execute(query)]
