@@ -73,7 +73,10 @@ async def test_a_verified_office_is_a_role_a_field_and_a_fedcity_office(instance
     [office] = entity["fedcity"]["offices"]
     assert office["role"] == "mayor"
     assert office["title"] == "Mayor of Ojai"
-    assert office["jurisdiction"]["ocd_id"] == "ocd-division/country:us/state:ca/place:ojai"
+    assert (
+        office["jurisdiction"]["ocd_id"]
+        == "ocd-division/country:us/state:ca/place:ojai"
+    )
     assert (office["valid_from"], office["valid_until"]) == ("2024-12-01", "2099-12-01")
     assert office["issuer"] == f"{instance.base_url}/actor"
     assert office["attestation"] == uri

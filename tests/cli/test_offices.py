@@ -62,8 +62,9 @@ def test_a_candidacy_is_listed_under_candidate_not_under_the_office(tmp_path, cf
     candidates = fedcity(tmp_path, "-c", cfg, "official", "list", "--role", "candidate")
     # Then the candidacy is only a candidacy
     assert mayors.stdout == ""
-    assert "\tcandidate\tcandidate:mayor\tCandidate for Mayor of Ojai (election 2099-11-03)" in (
-        candidates.stdout
+    assert (
+        "\tcandidate\tcandidate:mayor\tCandidate for Mayor of Ojai (election 2099-11-03)"
+        in (candidates.stdout)
     )
 
 

@@ -53,8 +53,14 @@ def test_the_role_vocabulary_is_the_issues_and_nothing_else():
     ("text", "expected"),
     [
         ("Ojai, CA", "ocd-division/country:us/state:ca/place:ojai"),
-        ("San Luis Obispo, ca", "ocd-division/country:us/state:ca/place:san_luis_obispo"),
-        ("  Winston-Salem ,  NC ", "ocd-division/country:us/state:nc/place:winston-salem"),
+        (
+            "San Luis Obispo, ca",
+            "ocd-division/country:us/state:ca/place:san_luis_obispo",
+        ),
+        (
+            "  Winston-Salem ,  NC ",
+            "ocd-division/country:us/state:nc/place:winston-salem",
+        ),
         ("Coeur d'Alene, ID", "ocd-division/country:us/state:id/place:coeur_dalene"),
         ("Washington, DC", "ocd-division/country:us/district:dc"),
     ],
@@ -116,7 +122,7 @@ def test_an_office_in_its_term_is_verified():
 def test_a_term_that_ended_lapses_to_former_with_its_years():
     shown = view(summary(), "personal", date(2027, 1, 1))
     assert shown.status == "former"
-    assert shown.label == "former Mayor of Ojai (2024–2026)"
+    assert shown.label == "former Mayor of Ojai (2024\u20132026)"
 
 
 def test_a_term_not_started_is_not_yet_verified():
@@ -142,7 +148,9 @@ def test_a_candidacy_is_a_candidate_never_an_office():
 
 
 def test_a_remote_attestation_that_failed_its_check_keeps_its_reason():
-    shown = view(summary(check_status="unverified", reason="untrusted_issuer"), "official", TODAY)
+    shown = view(
+        summary(check_status="unverified", reason="untrusted_issuer"), "official", TODAY
+    )
     assert (shown.status, shown.reason) == ("unverified", "untrusted_issuer")
 
 
@@ -229,11 +237,16 @@ async def test_list_filters_by_state_and_role_and_keeps_candidates_apart(db):
             ISSUER,
             subject,
             offices.Claim(
-                "candidate", "Ojai, CA", seeking="mayor", election_date=date(2028, 11, 7)
+                "candidate",
+                "Ojai, CA",
+                seeking="mayor",
+                election_date=date(2028, 11, 7),
             ),
         )
         # When the list is filtered
-        mayors = await offices.list_offices(session, state="ca", role="mayor", today=TODAY)
+        mayors = await offices.list_offices(
+            session, state="ca", role="mayor", today=TODAY
+        )
         candidates = await offices.list_offices(session, role="candidate", today=TODAY)
         elsewhere = await offices.list_offices(session, state="MA", today=TODAY)
         remote = await offices.list_offices(session, remote=True, today=TODAY)
@@ -258,4 +271,6 @@ async def test_capacity_is_one_of_three(db):
 async def test_an_unknown_remote_handle_is_not_found(db):
     async with db.session() as session:
         with pytest.raises(NotFound):
-            await offices.find_account(session, "mayor@elsewhere.example", "city.example")
+            await offices.find_account(
+                session, "mayor@elsewhere.example", "city.example"
+            )

@@ -23,7 +23,9 @@ def validate(doc: object, schema: str) -> None:
     validator = Draft202012Validator(
         json.loads((SCHEMAS / schema).read_text(encoding="utf-8"))
     )
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(doc)]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(doc)
+    ]
     assert not errors, errors
 
 

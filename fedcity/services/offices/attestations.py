@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
-from fedcity.services.accounts.accounts import announce_profile_change
 from fedcity.ids import new_id
+from fedcity.services.accounts.accounts import announce_profile_change
 from fedcity.services.offices import vocabulary as v
 from fedcity.services.offices.status import OfficeView, summary_of, view
 from fedcity.storage.models import Actor, Attestation
@@ -103,7 +103,11 @@ async def verify(
     )
     now = utcnow()
     for earlier in await q.list_current_for_subject(session, subject.id):
-        same = (earlier.kind, earlier.role, earlier.ocd_id) == (kind, role, place.ocd_id)
+        same = (earlier.kind, earlier.role, earlier.ocd_id) == (
+            kind,
+            role,
+            place.ocd_id,
+        )
         if same and earlier.local:
             earlier.revoked_at = now
     attestation_id = new_id()
@@ -143,7 +147,9 @@ async def revoke(
         if a.local and _matches(a, role)
     ]
     if not revoked:
-        raise NotFound("No attestation of {account} to revoke", account=subject.username)
+        raise NotFound(
+            "No attestation of {account} to revoke", account=subject.username
+        )
     now = utcnow()
     for attestation in revoked:
         attestation.revoked_at = now
@@ -175,7 +181,11 @@ async def refresh(session: AsyncSession, subject: Actor, local_name: str) -> Non
 def _remote_issuer_name(attestation: Attestation) -> str:
     raw = attestation.raw or {}
     name = raw.get("issuerName")
-    return name if isinstance(name, str) and name else urlsplit(attestation.issuer_uri).netloc
+    return (
+        name
+        if isinstance(name, str) and name
+        else urlsplit(attestation.issuer_uri).netloc
+    )
 
 
 async def get_attestation(
@@ -212,10 +222,14 @@ async def list_offices(
     day = today or utcnow().date()
     listed = []
     for attestation, subject in rows:
-        if role is not None and (role == v.CANDIDATE) != (attestation.kind == "candidacy"):
+        if role is not None and (role == v.CANDIDATE) != (
+            attestation.kind == "candidacy"
+        ):
             continue  # `--role mayor` lists mayors, not candidates for mayor
         summary = summary_of(attestation, "")
-        listed.append(Listed(attestation, subject, view(summary, subject.capacity, day)))
+        listed.append(
+            Listed(attestation, subject, view(summary, subject.capacity, day))
+        )
     return listed
 
 

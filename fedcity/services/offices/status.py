@@ -21,6 +21,7 @@ Status = Literal["verified", "former", "candidate", "unverified"]
 CAMPAIGN_ACCOUNT: Final = "campaign_account"
 TERM_NOT_STARTED: Final = "term_not_started"
 ELECTION_PAST: Final = "election_past"
+EN_DASH: Final = "\u2013"  # between a former term's years, as people write them
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,12 @@ class OfficeView:
 
     @property
     def years(self) -> str:
-        """"2024–2026", or "until 2026" when the term's start is not known."""
+        """The term's years joined by an en dash ("2024" EN_DASH "2026"), or
+        "until 2026" when the term's start is not known."""
         start, end = self.summary.get("valid_from"), self.summary.get("valid_until")
         if end is None:
             return start[:4] if start else ""
-        return f"{start[:4]}–{end[:4]}" if start else f"until {end[:4]}"
+        return f"{start[:4]}{EN_DASH}{end[:4]}" if start else f"until {end[:4]}"
 
     @property
     def label(self) -> str:
@@ -117,7 +119,9 @@ def view(summary: dict[str, Any], capacity: str, today: date) -> OfficeView:
     return OfficeView(summary, "verified", None)
 
 
-def views(summaries: list[dict[str, Any]], capacity: str, today: date) -> list[OfficeView]:
+def views(
+    summaries: list[dict[str, Any]], capacity: str, today: date
+) -> list[OfficeView]:
     return [view(s, capacity, today) for s in summaries]
 
 

@@ -44,11 +44,15 @@ CAPACITIES: Final = ("official", "personal", "campaign")
 DEFAULT_CAPACITY: Final = "personal"
 
 # The states, the District of Columbia and the territories (USPS codes).
-STATES: Final = frozenset(
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT "
-    "NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY "
-    "DC AS GU MP PR VI".split()
-)
+# fmt: off
+STATES: Final = frozenset((
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL",
+    "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT",
+    "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI",
+    "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC", "AS",
+    "GU", "MP", "PR", "VI",
+))
+# fmt: on
 
 OCD_PREFIX: Final = "ocd-division/country:us"
 _OCD_ID = re.compile(r"ocd-division/country:[a-z]{2}(/[a-z_]+:[a-z0-9_.~-]+)*")
@@ -131,5 +135,5 @@ def jurisdiction(
 
 
 def default_title(role: str, place: str) -> str:
-    """"Mayor of Ojai": how a title reads when the verifier gives none."""
+    """ "Mayor of Ojai": how a title reads when the verifier gives none."""
     return f"{ROLE_NAMES[role]} of {place}"

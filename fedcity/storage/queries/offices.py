@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.storage.models import Actor, Attestation
 
 
-async def get_attestation(session: AsyncSession, attestation_id: int) -> Attestation | None:
+async def get_attestation(
+    session: AsyncSession, attestation_id: int
+) -> Attestation | None:
     return await session.get(Attestation, attestation_id)
 
 

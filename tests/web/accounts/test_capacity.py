@@ -15,8 +15,9 @@ async def test_the_capacity_is_chosen_on_the_profile_settings(instance, browser)
     await instance.create_account("mayor")
     await browser.sign_in("mayor")
     page = await browser.get("/settings/profile")
-    assert 'id="field-capacity-personal" name="capacity" type="radio" value="personal" checked' in (
-        page.text
+    assert (
+        'id="field-capacity-personal" name="capacity" type="radio" value="personal" checked'
+        in (page.text)
     )
     # When it says it speaks for an office
     page = await browser.post("/settings/profile", {"capacity": "official"})
