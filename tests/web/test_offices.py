@@ -203,3 +203,24 @@ async def test_fedcity_context_v2_is_served(instance, http):
     terms = reply.json()["@context"]
     assert terms["OfficeAttestation"] == "fedcity:OfficeAttestation"
     assert terms["attestations"]["@container"] == "@set"
+
+
+async def test_followers_hear_an_update_carrying_the_attestation(instance):
+    # Given a mayor just attested (which queues an Update of the actor)
+    from fedcity.federation.outbox.accounts import build_update_actor
+    from fedcity.jobs.verbs import ActorRef
+
+    actor = await instance.create_account("mayor")
+    made = await attest(instance, "mayor", MAYOR)
+    # When the Update is built for delivery
+    async with instance.db.session() as session:
+        outgoing = await build_update_actor(instance.fed, session, ActorRef(actor.id))
+    # Then the embedded actor lists the attestation, in fedcity's context
+    assert outgoing is not None
+    update = outgoing.activity
+    assert "https://fedcity.org/ns/v2" in update["@context"]
+    assert update["object"]["attestations"] == [made.uri]
+    validate(
+        {**update["object"], "@context": update["@context"]},
+        "actor-extension.schema.json",
+    )
