@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fedcity import text
 from fedcity.api.entities.formats import Entity, day, display_settings
+from fedcity.api.entities.offices import own_fields
 from fedcity.api.entities.statuses import serialize_account, serialize_tag
 from fedcity.services.accounts.preferences import PostingDefaults
 from fedcity.services.discovery.directory import Suggestion
@@ -35,7 +36,7 @@ def serialize_credential_account(
         "language": defaults.language,
         "note": actor.summary,
         # What the owner typed: not the "Office" fields its attestations add.
-        "fields": _own_fields(actor),
+        "fields": own_fields(actor),
         "follow_requests_count": follow_requests_count,
         "hide_collections": actor.hide_collections,
         "discoverable": actor.discoverable,
@@ -52,13 +53,6 @@ def serialize_credential_account(
         "highlighted": role != "user",
     }
     return entity
-
-
-def _own_fields(actor: Actor) -> list[Entity]:
-    return [
-        {"name": f["name"], "value": f["value"], "verified_at": None}
-        for f in actor.fields
-    ]
 
 
 # What a Profile says as the Account does.
@@ -83,10 +77,10 @@ def serialize_profile(
     header = account["header"] if actor.header_url else None
     return {
         **{key: account[key] for key in _FROM_ACCOUNT},
-        "fields": _own_fields(actor),
+        "fields": own_fields(actor),
         "note": text.html_to_text(actor.summary),
         "formatted_note": actor.summary,
-        "formatted_fields": _own_fields(actor),
+        "formatted_fields": own_fields(actor),
         "avatar": avatar,
         "avatar_static": avatar,
         "header": header,

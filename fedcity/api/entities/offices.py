@@ -16,19 +16,30 @@ from fedcity.services.offices.status import OfficeView, actor_views
 from fedcity.storage.models import Actor
 
 
+def own_fields(actor: Actor) -> list[Entity]:
+    """The profile fields the account itself wrote (what its owner edits)."""
+    return [
+        {"name": f["name"], "value": f["value"], "verified_at": None}
+        for f in actor.fields
+    ]
+
+
 def office_entities(actor: Actor, today: date | None = None) -> Entity:
-    """`roles`, the office `fields` (to go first) and the `fedcity` object."""
+    """`roles`, `fields` (the "Office" ones first) and the `fedcity` object."""
     shown = actor_views(actor, today)
     return {
         "roles": [role for v in shown if (role := _role(v)) is not None],
         "fields": [
-            {
-                "name": OFFICE_FIELD,
-                "value": office_link(v),
-                "verified_at": v.summary.get("published"),
-            }
-            for v in shown
-            if v.status == "verified" and v.kind == "office"
+            *(
+                {
+                    "name": OFFICE_FIELD,
+                    "value": office_link(v),
+                    "verified_at": v.summary.get("published"),
+                }
+                for v in shown
+                if v.status == "verified" and v.kind == "office"
+            ),
+            *own_fields(actor),
         ],
         "fedcity": {
             "capacity": actor.capacity,

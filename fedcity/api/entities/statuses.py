@@ -57,7 +57,6 @@ def serialize_account(actor: Actor, urls: Urls) -> Entity:
     avatar = urls.avatar(actor.avatar_url)
     header = actor.header_url or f"{urls.base}/static/header.png"
     created = actor.published_at or actor.created_at
-    offices = office_entities(actor)
     return {
         "id": str(actor.id),
         "username": actor.username,
@@ -86,15 +85,8 @@ def serialize_account(actor: Actor, urls: Urls) -> Entity:
         **display_settings(actor),
         "noindex": not actor.indexable,
         "emojis": serialize_emojis(actor.emojis, urls),
-        "roles": offices["roles"],
-        "fields": [
-            *offices["fields"],
-            *(
-                {"name": f["name"], "value": f["value"], "verified_at": None}
-                for f in actor.fields
-            ),
-        ],
-        "fedcity": offices["fedcity"],
+        # roles, fields (the "Office" ones first) and fedcity's `fedcity` object
+        **office_entities(actor),
     }
 
 
