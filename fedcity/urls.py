@@ -67,6 +67,10 @@ class Urls:
         """A custom emoji of this instance, as an ActivityPub `Emoji` object."""
         return f"{self.base}/emojis/{emoji_id}"
 
+    def attestation(self, attestation_id: int) -> str:
+        """An office or candidacy this instance attests (JSON and HTML page)."""
+        return f"{self.base}/attestations/{attestation_id}"
+
     def remote_media(self, attachment_id: str, remote_url: str) -> str:
         """How a remote attachment is shown: the remote URL, or through the proxy."""
         if self.proxy_remote_media:

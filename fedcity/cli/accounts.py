@@ -1,4 +1,5 @@
-"""`account create` and `token create`: local accounts and their API tokens."""
+"""`account create|capacity` and `token create`: local accounts, the capacity they
+speak in, and their API tokens."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     create.add_argument("--password", required=True)
     create.add_argument("--role", default="user")
     create.add_argument("--display-name", default="")
+    capacity = account.add_parser(
+        "capacity", help="set the capacity an account speaks in"
+    )
+    capacity.add_argument("name")
+    capacity.add_argument("capacity", choices=("official", "personal", "campaign"))
     token = sub.add_parser("token", help="manage API tokens").add_subparsers(
         dest="action", required=True
     )
@@ -30,6 +36,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
+    if args.action == "capacity":
+        return _set_capacity(settings, args)
     from fedcity.federation.signatures.keys import generate_private_key_pem
     from fedcity.services.accounts.accounts import NewLocalAccount, create_local_account
     from fedcity.urls import Urls
@@ -50,6 +58,26 @@ def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
         f"fedcity: created @{args.name}@{settings.instance.domain} ({args.role})",
         file=sys.stderr,
     )
+    return 0
+
+
+def _set_capacity(settings: Settings, args: argparse.Namespace) -> int:
+    from fedcity.services.offices import attestations as offices
+
+    async def apply(db: Database) -> None:
+        await require_schema(db)
+        async with db.session() as session:
+            actor = await offices.find_account(
+                session, args.name, settings.instance.domain
+            )
+            if not actor.is_local:
+                from fedcity.errors import Unprocessable
+
+                raise Unprocessable("Only a local account's capacity can be set")
+            await offices.set_capacity(session, actor, args.capacity)
+
+    run(lambda: with_db(settings, apply))
+    print(f"fedcity: @{args.name} speaks as {args.capacity}", file=sys.stderr)
     return 0
 
 

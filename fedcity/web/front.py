@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web import admin, discovery, feeds, notifications, statuses, templating
+from fedcity.web import (
+    admin,
+    discovery,
+    feeds,
+    notifications,
+    offices,
+    statuses,
+    templating,
+)
 from fedcity.web.accounts import routes as accounts
 from fedcity.web.instance import language
 from fedcity.web.instance import pages as instance_pages
@@ -21,3 +29,4 @@ def add_routes(app: web.Application) -> None:
     admin.add_routes(app)
     discovery.add_routes(app)
     accounts.add_routes(app)
+    offices.add_routes(app)

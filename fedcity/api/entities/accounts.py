@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fedcity import text
 from fedcity.api.entities.formats import Entity, day, display_settings
+from fedcity.api.entities.offices import own_fields
 from fedcity.api.entities.statuses import serialize_account, serialize_tag
 from fedcity.services.accounts.preferences import PostingDefaults
 from fedcity.services.discovery.directory import Suggestion
@@ -34,7 +35,8 @@ def serialize_credential_account(
         "sensitive": defaults.sensitive,
         "language": defaults.language,
         "note": actor.summary,
-        "fields": entity["fields"],
+        # What the owner typed: not the "Office" fields its attestations add.
+        "fields": own_fields(actor),
         "follow_requests_count": follow_requests_count,
         "hide_collections": actor.hide_collections,
         "discoverable": actor.discoverable,
@@ -57,7 +59,6 @@ def serialize_credential_account(
 _FROM_ACCOUNT = (
     "id",
     "display_name",
-    "fields",
     "locked",
     "bot",
     "hide_collections",
@@ -76,9 +77,10 @@ def serialize_profile(
     header = account["header"] if actor.header_url else None
     return {
         **{key: account[key] for key in _FROM_ACCOUNT},
+        "fields": own_fields(actor),
         "note": text.html_to_text(actor.summary),
         "formatted_note": actor.summary,
-        "formatted_fields": account["fields"],
+        "formatted_fields": own_fields(actor),
         "avatar": avatar,
         "avatar_static": avatar,
         "header": header,

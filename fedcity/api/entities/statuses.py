@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.api.entities.cards import serialize_card
 from fedcity.api.entities.formats import Entity, day, display_settings, timestamp
+from fedcity.api.entities.offices import office_entities
 from fedcity.services.social.follows import decode_languages
 from fedcity.services.statuses.custom_emojis import EmojiRef, image_urls, shortcodes_in
 from fedcity.services.statuses.polls import is_expired
@@ -84,11 +85,8 @@ def serialize_account(actor: Actor, urls: Urls) -> Entity:
         **display_settings(actor),
         "noindex": not actor.indexable,
         "emojis": serialize_emojis(actor.emojis, urls),
-        "roles": [],
-        "fields": [
-            {"name": f["name"], "value": f["value"], "verified_at": None}
-            for f in actor.fields
-        ],
+        # roles, fields (the "Office" ones first) and fedcity's `fedcity` object
+        **office_entities(actor),
     }
 
 

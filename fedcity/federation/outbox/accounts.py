@@ -25,7 +25,9 @@ async def build_update_actor(
     if actor is None or actor.deleted_at is not None:
         return None
     doc = render_actor(actor, fed.urls)
-    doc.pop("@context", None)
+    # The actor's @context (with fedcity's, for `capacity` and `attestations`)
+    # becomes the activity's.
+    context = doc.pop("@context", None)
     stamp = int((actor.updated_at or utcnow()).timestamp())
     update = render_activity(
         "Update",
@@ -35,6 +37,8 @@ async def build_update_actor(
         [AS_PUBLIC],
         [actor.followers_uri or ""],
     )
+    if context is not None:
+        update["@context"] = context
     return Outgoing(
         actor, update, set(await actor_q.list_follower_inboxes(session, actor.id))
     )

@@ -6,6 +6,11 @@ from collections.abc import Mapping, Sequence
 
 from fedcity.federation.jsonld.loader import KEYS_CONTEXTS
 from fedcity.federation.render.common import iso, with_context
+from fedcity.federation.render.offices import (
+    FEDCITY_CONTEXT_V2,
+    actor_extension,
+    office_fields,
+)
 from fedcity.federation.render.statuses import render_emoji
 from fedcity.federation.vocab import Document
 from fedcity.storage.models import Actor
@@ -16,7 +21,8 @@ def render_actor(
     actor: Actor, urls: Urls, *, assertion_methods: Sequence[Mapping[str, str]] = ()
 ) -> Document:
     """A local actor as Mastodon serves one: key, endpoints, profile fields, emoji;
-    and its FEP-521a `Multikey`s for integrity proofs, if it has any."""
+    fedcity's capacity and attested offices (the "Office" fields come first); and
+    its FEP-521a `Multikey`s for integrity proofs, if it has any."""
     doc: Document = {
         "id": actor.uri,
         "type": actor.actor_type,
@@ -42,7 +48,7 @@ def render_actor(
         },
         "attachment": [
             {"type": "PropertyValue", "name": f["name"], "value": f["value"]}
-            for f in actor.fields
+            for f in [*office_fields(actor), *actor.fields]
         ],
         "tag": [render_emoji(ref, urls) for ref in actor.emojis or ()],
     }
@@ -63,7 +69,11 @@ def render_actor(
             "indexable",
         ):
             doc.pop(key, None)
-    if assertion_methods:
-        doc["assertionMethod"] = [dict(method) for method in assertion_methods]
-        return with_context(doc, *KEYS_CONTEXTS)
-    return with_context(doc)
+        if assertion_methods:
+            doc["assertionMethod"] = [dict(method) for method in assertion_methods]
+            return with_context(doc, *KEYS_CONTEXTS)
+        return with_context(doc)
+    doc.update(actor_extension(actor))
+    document = with_context(doc)
+    document["@context"] = [*document["@context"], FEDCITY_CONTEXT_V2]
+    return document

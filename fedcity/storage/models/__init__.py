@@ -55,6 +55,7 @@ from fedcity.storage.models.posts import (
 )
 from fedcity.storage.models.profiles import (
     AccountNote,
+    Attestation,
     Endorsement,
     FeaturedTag,
     SuggestionDismissal,
@@ -72,6 +73,7 @@ __all__ = [
     "Announcement",
     "AnnouncementDismissal",
     "AnnouncementReaction",
+    "Attestation",
     "AuthorizationCode",
     "Base",
     "Block",

@@ -71,6 +71,18 @@ class Actor(SnowflakeIdMixin, CreatedAtMixin, Base):
     fetched_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    # In what capacity the account speaks (issue 11): `official` (a seat account of
+    # an office), `personal` or `campaign`; remote actors carry theirs in fedcity's
+    # context. A campaign account is never shown as an official.
+    capacity: Mapped[str] = mapped_column(
+        String(16), default="personal", server_default=text("'personal'")
+    )
+    # The offices and candidacies attested for this actor, as every entity and
+    # document shows them (services.offices.summaries): kept with the row so that a
+    # page of accounts needs no query more. The `attestations` table is the record.
+    offices: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONDoc, default=list, server_default=text("'[]'")
+    )
 
     __table_args__ = (
         Index(

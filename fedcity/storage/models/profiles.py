@@ -1,13 +1,18 @@
 """What an account shows or keeps about other accounts and hashtags on its profile:
-endorsed (featured) accounts, featured hashtags, private notes, and the follow
-suggestions it dismissed."""
+endorsed (featured) accounts, featured hashtags, private notes, the follow
+suggestions it dismissed, and the offices attested for it (kept here because the
+models folder is full)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Text, UniqueConstraint
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
+from fedcity.storage.types import JSONDoc
 
 
 class Endorsement(SnowflakeIdMixin, CreatedAtMixin, Base):
@@ -61,3 +66,39 @@ class SuggestionDismissal(SnowflakeIdMixin, CreatedAtMixin, Base):
     )
 
     __table_args__ = (UniqueConstraint("actor_id", "target_id"),)
+
+
+class Attestation(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """An office or a candidacy of `subject`, attested by `issuer` (issue 11).
+
+    Local attestations are issued by this instance (`issuer_uri` is its instance
+    actor, `uri` is {base}/attestations/{id}); remote ones keep the fetched document
+    in `raw` and the outcome of the last trust check in `check_status`/`reason`.
+    """
+
+    __tablename__ = "attestations"
+
+    kind: Mapped[str] = mapped_column(String(16))  # office | candidacy
+    subject_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    issuer_uri: Mapped[str] = mapped_column(String(2048))
+    local: Mapped[bool] = mapped_column(default=True)
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    role: Mapped[str] = mapped_column(String(32))  # candidacy: the role sought
+    title: Mapped[str] = mapped_column(Text)
+    jurisdiction: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(2), index=True)
+    population: Mapped[int | None]
+    ocd_id: Mapped[str] = mapped_column(String(512), index=True)
+    seats: Mapped[int | None]
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+    election_date: Mapped[date | None]
+    published_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    # Remote attestations: verified | unverified, why, and when last checked.
+    check_status: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime | None]

@@ -1,5 +1,5 @@
 """/settings/profile: name, bio, profile fields, avatar and header with their
-descriptions, and the account's flags.
+descriptions, the account's flags, and the capacity it speaks in (issue 11).
 
 It saves through the same services as PATCH /api/v1/accounts/update_credentials
 (`profile_images.set_image`, `accounts.update_profile`), so followers' servers
@@ -25,6 +25,8 @@ from fedcity.services.accounts import accounts, profile_images, sign_in
 from fedcity.services.accounts.profile_display import DisplayUpdate
 from fedcity.services.accounts.profile_images import AVATAR, HEADER, ProfileImage
 from fedcity.services.accounts.sessions import SignedIn
+from fedcity.services.offices import attestations as offices
+from fedcity.services.offices.vocabulary import CAPACITIES
 from fedcity.services.statuses import media
 from fedcity.storage.models import Actor
 from fedcity.web.accounts.guard import signed_in_or_redirect
@@ -37,6 +39,7 @@ FLAGS = ("locked", "bot", "discoverable", "indexable")
 TOO_LONG = N_("This is too long: at most {count} characters")
 FIELD_NEEDS_LABEL = N_("A field with content needs a label too")
 SAVED = N_("Your profile is saved.")
+NO_SUCH_CAPACITY = N_("Choose official, personal or campaign")
 
 
 def _values_of(actor: Actor) -> dict[str, Any]:
@@ -49,6 +52,7 @@ def _values_of(actor: Actor) -> dict[str, Any]:
         "avatar_description": actor.avatar_description,
         "header_description": actor.header_description,
         **{flag: getattr(actor, flag) for flag in FLAGS},
+        "capacity": actor.capacity,
     }
 
 
@@ -66,6 +70,7 @@ def _values_from(form: Any) -> dict[str, Any]:
         "avatar_description": form.get("avatar_description", ""),
         "header_description": form.get("header_description", ""),
         **{flag: form.get(flag) == "1" for flag in FLAGS},
+        "capacity": form.get("capacity", "personal"),
     }
 
 
@@ -118,6 +123,8 @@ def _problems(language: str, values: dict[str, Any]) -> dict[str, str]:
     for name in ("avatar_description", "header_description"):
         if len(values[name]) > limits.MAX_MEDIA_DESCRIPTION:
             errors[name] = too_long(limits.MAX_MEDIA_DESCRIPTION)
+    if values["capacity"] not in CAPACITIES:
+        errors["capacity"] = i18n.translate(language, NO_SUCH_CAPACITY)
     return errors
 
 
@@ -173,6 +180,8 @@ async def _save(
                     profile_images.stored_path(urls, getattr(me, which.attribute))
                 )
             await accounts.update_profile(session, me, _update(request, values))
+            if values["capacity"] != me.capacity:
+                await offices.set_capacity(session, me, values["capacity"])
     except BaseException:
         await media.discard_files(storage, written)
         raise

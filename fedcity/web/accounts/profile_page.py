@@ -15,6 +15,7 @@ from fedcity.errors import NotFound
 from fedcity.federation.actors import split_handle
 from fedcity.ids import parse_id
 from fedcity.services.feeds import timelines
+from fedcity.services.offices.status import actor_views
 from fedcity.services.social import pins
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import actors as actor_q
@@ -109,6 +110,8 @@ async def profile_page(request: web.Request) -> web.Response:
             "origin": origin_of(actor),
             "bio": text.html_to_text(actor.summary),
             "fields": fields_html(request, actor),
+            # Unverified claims are not shown to visitors (admins see the reason).
+            "offices": [v for v in actor_views(actor) if v.status != "unverified"],
             "page_url": settings.base_url + path,
             "is_me": me is not None and me.id == actor.id,
             "pinned": await statuses_for_page(request, pinned, me, "account"),

@@ -1,0 +1,128 @@
+"""`official verify|revoke|list`: the offices and candidacies this instance attests
+(issue 11), and `account capacity`'s rules live in services.offices too."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from fedcity.cli.runner import Command, require_schema, run, with_db
+from fedcity.config import Settings
+from fedcity.storage.db import Database
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    official = sub.add_parser(
+        "official", help="attest the offices and candidacies of accounts"
+    ).add_subparsers(dest="action", required=True)
+    verify = official.add_parser(
+        "verify", help="attest an office (or with --role candidate, a candidacy)"
+    )
+    verify.add_argument("account", help="a local name or a known remote handle")
+    verify.add_argument(
+        "--role", required=True, help="mayor, vice_mayor, …, league_staff, candidate"
+    )
+    verify.add_argument("--jurisdiction", required=True, help='"Ojai, CA"')
+    verify.add_argument("--title", default=None, help='default: "Mayor of Ojai"')
+    verify.add_argument("--ocd-id", default=None, help="default: derived")
+    verify.add_argument("--population", type=int, default=None)
+    verify.add_argument("--seats", type=int, default=None)
+    verify.add_argument("--term-start", type=_day, default=None)
+    verify.add_argument("--term-end", type=_day, default=None)
+    verify.add_argument("--seeking", default=None, help="the office a candidate seeks")
+    verify.add_argument("--election-date", type=_day, default=None)
+    revoke = official.add_parser("revoke", help="revoke what this instance attested")
+    revoke.add_argument("account")
+    revoke.add_argument("--role", default=None, help="only this role's (or candidate)")
+    listing = official.add_parser("list", help="list attested offices, one per line")
+    listing.add_argument(
+        "--remote", action="store_true", help="those other verifiers attested"
+    )
+    listing.add_argument("--state", default=None)
+    listing.add_argument("--role", default=None)
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 date (YYYY-MM-DD): {value!r}"
+        ) from None
+
+
+def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
+    from fedcity.services.offices import attestations as offices
+    from fedcity.urls import Urls
+
+    issuer = offices.Issuer(Urls(settings.instance.base_url), settings.instance.name)
+    domain = settings.instance.domain
+
+    async def verify(db: Database) -> str:
+        await require_schema(db)
+        claim = offices.Claim(
+            role=args.role,
+            jurisdiction=args.jurisdiction,
+            title=args.title,
+            ocd_id=args.ocd_id,
+            population=args.population,
+            seats=args.seats,
+            term_start=args.term_start,
+            term_end=args.term_end,
+            seeking=args.seeking,
+            election_date=args.election_date,
+        )
+        async with db.session() as session:
+            subject = await offices.find_account(session, args.account, domain)
+            attestation = await offices.verify(session, issuer, subject, claim)
+            return attestation.uri
+
+    async def revoke(db: Database) -> list[str]:
+        await require_schema(db)
+        async with db.session() as session:
+            subject = await offices.find_account(session, args.account, domain)
+            revoked = await offices.revoke(session, issuer, subject, args.role)
+            return [a.uri for a in revoked]
+
+    async def listing(db: Database) -> list[str]:
+        await require_schema(db)
+        async with db.session() as session:
+            found = await offices.list_offices(
+                session, remote=args.remote, state=args.state, role=args.role
+            )
+        return [_line(item, domain) for item in found]
+
+    if args.action == "verify":
+        print(run(lambda: with_db(settings, verify)))
+        print(f"fedcity: attested {args.account} ({args.role})", file=sys.stderr)
+    elif args.action == "revoke":
+        for uri in run(lambda: with_db(settings, revoke)):
+            print(uri)
+    else:
+        for line in run(lambda: with_db(settings, listing)):
+            print(line)
+    return 0
+
+
+def _line(item: object, local_domain: str) -> str:
+    from fedcity.services.offices.attestations import Listed
+
+    assert isinstance(item, Listed)
+    a, s = item.attestation, item.subject
+    handle = f"@{s.username}@{s.domain or local_domain}"
+    reason = f" ({item.view.reason})" if item.view.reason else ""
+    return "\t".join(
+        [
+            handle,
+            item.view.status + reason,
+            a.role if a.kind == "office" else f"candidate:{a.role}",
+            item.view.label,
+            f"{a.jurisdiction}, {a.state}",
+            a.ocd_id,
+            a.uri,
+        ]
+    )
+
+
+COMMANDS: dict[str, Command] = {"official": cmd_official}

@@ -1,0 +1,238 @@
+"""Attesting offices and candidacies of accounts, revoking them, listing them, and
+the capacity an account speaks in.
+
+Every change rewrites the subject's `actors.offices` summary (`refresh`) in the same
+transaction, so that what entities and documents show never lags the record. The
+federation of a change (an `Update` of the actor, a `Delete` of a revoked
+attestation) is the caller's step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.errors import NotFound, Unprocessable
+from fedcity.ids import new_id
+from fedcity.services.accounts.accounts import announce_profile_change
+from fedcity.services.offices import vocabulary as v
+from fedcity.services.offices.status import OfficeView, summary_of, view
+from fedcity.storage.models import Actor, Attestation
+from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import offices as q
+from fedcity.storage.types import utcnow
+from fedcity.urls import Urls
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """This instance as a verifier: its instance actor, its name, its URLs."""
+
+    urls: Urls
+    name: str
+
+    @property
+    def uri(self) -> str:
+        return self.urls.instance_actor
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What `official verify` asks this instance to attest."""
+
+    role: str  # an office role, or "candidate"
+    jurisdiction: str  # "Ojai, CA"
+    title: str | None = None
+    ocd_id: str | None = None
+    population: int | None = None
+    seats: int | None = None
+    term_start: date | None = None
+    term_end: date | None = None
+    seeking: str | None = None
+    election_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Listed:
+    attestation: Attestation
+    subject: Actor
+    view: OfficeView
+
+
+async def find_account(session: AsyncSession, account: str, local_domain: str) -> Actor:
+    """A local name, `@name`, or a remote handle `name@domain` this instance knows."""
+    name, _, domain = account.lstrip("@").partition("@")
+    found = (
+        await actor_q.get_local_actor(session, name)
+        if not domain or domain.lower() == local_domain.lower()
+        else await actor_q.get_actor_by_handle(session, name, domain.lower())
+    )
+    if found is None or found.deleted_at is not None:
+        raise NotFound("No account {account} is known here", account=account)
+    return found
+
+
+def _check(claim: Claim) -> tuple[str, str]:
+    """(kind, role) of a valid claim."""
+    if claim.role == v.CANDIDATE:
+        if claim.seeking is None or claim.election_date is None:
+            raise Unprocessable(
+                "A candidacy needs the office sought and the election date"
+            )
+        return "candidacy", v.check_role(claim.seeking)
+    if claim.seeking is not None or claim.election_date is not None:
+        raise Unprocessable("Only a candidacy names an office sought or an election")
+    if claim.term_start and claim.term_end and claim.term_end < claim.term_start:
+        raise Unprocessable("The term cannot end before it starts")
+    if claim.seats is not None and claim.seats < 1:
+        raise Unprocessable("A council has at least one seat")
+    return "office", v.check_role(claim.role)
+
+
+async def verify(
+    session: AsyncSession, issuer: Issuer, subject: Actor, claim: Claim
+) -> Attestation:
+    """Attest `claim` for `subject`; an earlier attestation of the same office (or
+    candidacy) in the same jurisdiction is superseded (revoked)."""
+    kind, role = _check(claim)
+    place = v.jurisdiction(
+        claim.jurisdiction, ocd_id=claim.ocd_id, population=claim.population
+    )
+    now = utcnow()
+    for earlier in await q.list_current_for_subject(session, subject.id):
+        same = (earlier.kind, earlier.role, earlier.ocd_id) == (
+            kind,
+            role,
+            place.ocd_id,
+        )
+        if same and earlier.local:
+            earlier.revoked_at = now
+    attestation_id = new_id()
+    attestation = Attestation(
+        id=attestation_id,
+        kind=kind,
+        subject_id=subject.id,
+        issuer_uri=issuer.uri,
+        local=True,
+        uri=issuer.urls.attestation(attestation_id),
+        role=role,
+        title=(claim.title or "").strip() or v.default_title(role, place.name),
+        jurisdiction=place.name,
+        state=place.state,
+        population=place.population,
+        ocd_id=place.ocd_id,
+        seats=claim.seats,
+        valid_from=claim.term_start,
+        valid_until=claim.term_end,
+        election_date=claim.election_date,
+        published_at=now,
+    )
+    session.add(attestation)
+    await session.flush()
+    await refresh(session, subject, issuer.name)
+    return attestation
+
+
+async def revoke(
+    session: AsyncSession, issuer: Issuer, subject: Actor, role: str | None = None
+) -> list[Attestation]:
+    """Revoke what this instance attested for `subject` (only `role`'s when given;
+    `candidate` names its candidacies)."""
+    revoked = [
+        a
+        for a in await q.list_current_for_subject(session, subject.id)
+        if a.local and _matches(a, role)
+    ]
+    if not revoked:
+        raise NotFound(
+            "No attestation of {account} to revoke", account=subject.username
+        )
+    now = utcnow()
+    for attestation in revoked:
+        attestation.revoked_at = now
+    await session.flush()
+    await refresh(session, subject, issuer.name)
+    return revoked
+
+
+def _matches(attestation: Attestation, role: str | None) -> bool:
+    if role is None:
+        return True
+    if role == v.CANDIDATE:
+        return attestation.kind == "candidacy"
+    return attestation.kind == "office" and attestation.role == role
+
+
+async def refresh(session: AsyncSession, subject: Actor, local_name: str) -> None:
+    """Rewrite `subject.offices` from its current attestations; a local subject's
+    followers hear of it."""
+    subject.offices = [
+        summary_of(a, local_name if a.local else _remote_issuer_name(a))
+        for a in await q.list_current_for_subject(session, subject.id)
+    ]
+    await session.flush()
+    if subject.is_local:
+        await announce_profile_change(session, subject)
+
+
+def _remote_issuer_name(attestation: Attestation) -> str:
+    raw = attestation.raw or {}
+    name = raw.get("issuerName")
+    return (
+        name
+        if isinstance(name, str) and name
+        else urlsplit(attestation.issuer_uri).netloc
+    )
+
+
+async def get_attestation(
+    session: AsyncSession, attestation_id: int
+) -> tuple[Attestation, Actor]:
+    """An attestation this instance issued, with its subject (revoked ones too:
+    their id serves a Tombstone)."""
+    attestation = await q.get_attestation(session, attestation_id)
+    if attestation is None or not attestation.local:
+        raise NotFound()
+    subject = await session.get(Actor, attestation.subject_id)
+    if subject is None:
+        raise NotFound()
+    return attestation, subject
+
+
+async def list_offices(
+    session: AsyncSession,
+    *,
+    remote: bool = False,
+    state: str | None = None,
+    role: str | None = None,
+    today: date | None = None,
+) -> list[Listed]:
+    if state is not None:
+        state = state.upper()
+        if state not in v.STATES:
+            raise Unprocessable("Unknown state code {state}", state=state)
+    if role is not None and role != v.CANDIDATE:
+        v.check_role(role)
+    rows = await q.list_attestations(
+        session, remote=remote, state=state, role=None if role == v.CANDIDATE else role
+    )
+    day = today or utcnow().date()
+    listed = []
+    for attestation, subject in rows:
+        if role is not None and (role == v.CANDIDATE) != (
+            attestation.kind == "candidacy"
+        ):
+            continue  # `--role mayor` lists mayors, not candidates for mayor
+        summary = summary_of(attestation, "")
+        listed.append(
+            Listed(attestation, subject, view(summary, subject.capacity, day))
+        )
+    return listed
+
+
+async def set_capacity(session: AsyncSession, subject: Actor, capacity: str) -> None:
+    subject.capacity = v.check_capacity(capacity)
+    await announce_profile_change(session, subject)
