@@ -139,3 +139,15 @@ async def render(
     response.headers["Content-Language"] = values["lang"]
     keep_csrf_nonce(request, response)
     return response
+
+
+async def render_form(
+    request: web.Request,
+    template: str,
+    context: Mapping[str, Any],
+    errors: Mapping[str, str] | None = None,
+) -> web.Response:
+    """A form page: its `errors` (per field) in the context, and 422 when there
+    are any, so that the form comes back with the values kept."""
+    values = {**context, "errors": errors or {}}
+    return await render(request, template, values, status=422 if errors else 200)

@@ -15,13 +15,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from aiohttp import BodyPartReader, web
 from multidict import MultiDict
 
-from fedcity.api import params
-from fedcity.errors import BadRequest, PayloadTooLarge, Unprocessable
+from fedcity.api.multipart import CHUNK, stream_parts
+from fedcity.errors import PayloadTooLarge, Unprocessable
 from fedcity.services import limits
 from fedcity.services.statuses import media
 from fedcity.web.forms import read_form
 
-CHUNK = 65_536
 # Text fields: the status (5,000 characters of up to 4 bytes) is the largest.
 MAX_FIELD_BYTES = 4 * limits.MAX_STATUS_CHARACTERS + 1024
 MAX_FIELDS = 64
@@ -33,7 +32,6 @@ class Upload(media.IncomingFile):
     def __init__(self, storage: media.MediaStorage, limit: media.MediaLimits) -> None:
         super().__init__(storage, limit)
         self.error: Unprocessable | None = None
-        self.filename = ""
         self._dropped = 0
 
     async def write(self, chunk: bytes) -> None:
@@ -59,27 +57,14 @@ async def receive_form(
     without files (urlencoded) is read as usual."""
     if not request.content_type.startswith("multipart/"):
         return await read_form(request)
-    fields: MultiDict[str] = MultiDict()
-    seen: set[str] = set()
-    with params.malformed_body("multipart"):
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader):
-                raise BadRequest("Nested multipart bodies are not accepted")
-            name = part.name or ""
-            if name in files and name not in seen:
-                if not seen and before_files is not None:
-                    await before_files(fields)
-                seen.add(name)
-                files[name].filename = part.filename or ""
-                while chunk := await part.read_chunk(CHUNK):
-                    await files[name].write(chunk)
-            elif part.filename is None and len(fields) < MAX_FIELDS:
-                fields.add(name, await _text(part))
-            else:
-                await _text(part)  # read and dropped, within the same bound
-    params.refuse_nul(list(fields.items()))
-    return fields
+    return await stream_parts(request, files, _field, before_files)
+
+
+async def _field(part: BodyPartReader, fields: MultiDict[str]) -> str | None:
+    value = await _text(part)
+    if part.filename is None and len(fields) < MAX_FIELDS:
+        return value
+    return None  # read and dropped, within the same bound
 
 
 async def _text(part: BodyPartReader) -> str:

@@ -6,7 +6,6 @@ languages a post may be tagged with."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 from aiohttp import web
 
@@ -51,10 +50,7 @@ async def privacy_policy(request: web.Request) -> web.Response:
     """The operators' policy; fedcity's default when none is configured (a
     configured file that cannot be read is 404, not silently replaced)."""
     settings = request.app[SETTINGS].instance
-    if settings.privacy_policy:
-        found = await _document(settings.privacy_policy)
-    else:
-        found = await asyncio.to_thread(instance_texts.default_privacy_policy, settings)
+    found = await asyncio.to_thread(instance_texts.privacy_policy, settings)
     if found is None:
         raise NotFound()
     return web.json_response(
@@ -64,22 +60,20 @@ async def privacy_policy(request: web.Request) -> web.Response:
 
 async def terms_of_service(request: web.Request) -> web.Response:
     """The terms in force (or of `/{date}`); 404 when there are none, as Mastodon."""
-    on = None
-    if "date" in request.match_info:
-        try:
-            on = date.fromisoformat(request.match_info["date"])
-        except ValueError:
-            raise NotFound() from None
-    settings = request.app[SETTINGS].instance
-    terms = instance_texts.terms_of_service(settings, utcnow().date(), on)
-    found = await _document(terms.version.file) if terms else None
-    if terms is None or found is None:
+    found = await asyncio.to_thread(
+        instance_texts.terms_document,
+        request.app[SETTINGS].instance,
+        utcnow().date(),
+        request.match_info.get("date"),
+    )
+    if found is None:
         raise NotFound()
+    terms, document = found
     return web.json_response(
         {
             "effective_date": terms.version.effective_date.isoformat(),
             "effective": terms.effective,
-            "content": found.content,
+            "content": document.content,
             "succeeded_by": terms.succeeded_by.isoformat()
             if terms.succeeded_by
             else None,

@@ -21,14 +21,14 @@ from multidict import MultiDict
 from fedcity.api import params
 from fedcity.api.auth import api_session, require_account
 from fedcity.api.entities.statuses import serialize_media
+from fedcity.api.multipart import CHUNK, stream_parts
 from fedcity.appkeys import DB, FEDERATION, SETTINGS
-from fedcity.errors import BadGateway, BadRequest, FetchError, Unprocessable
+from fedcity.errors import BadGateway, FetchError, Unprocessable
 from fedcity.ids import require_id
 from fedcity.services import limits
 from fedcity.services.statuses import imaging, media
 from fedcity.storage.models import Actor, Post, PreviewCard
 
-CHUNK = 65_536
 MAX_FIELD_BYTES = 8_192  # description (1,500 characters) and focus
 FILE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -107,24 +107,15 @@ async def receive_multipart(
     dropped, up to `discard_limit` bytes each."""
     if not request.content_type.startswith("multipart/"):
         raise Unprocessable("Validation failed: File can't be blank")
-    fields: MultiDict[str] = MultiDict()
-    seen: set[str] = set()
-    with params.malformed_body("multipart"):
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader):
-                raise BadRequest("Nested multipart bodies are not accepted")
-            name = part.name or ""
-            if name in files and name not in seen:
-                seen.add(name)
-                while chunk := await part.read_chunk(CHUNK):
-                    await files[name].write(chunk)
-            elif name not in files and keep(name):
-                fields.add(name, await _small_field(part))
-            else:
-                await _discard(part, discard_limit)
-    params.refuse_nul(list(fields.items()))
-    return fields
+
+    async def text(part: BodyPartReader, fields: MultiDict[str]) -> str | None:
+        name = part.name or ""
+        if name not in files and keep(name):
+            return await _small_field(part)
+        await _discard(part, discard_limit)
+        return None
+
+    return await stream_parts(request, files, text)
 
 
 async def _small_field(part: BodyPartReader) -> str:

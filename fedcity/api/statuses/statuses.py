@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from multidict import MultiDict
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -24,8 +25,8 @@ from fedcity.errors import Unprocessable
 from fedcity.federation.actors import mention_resolver
 from fedcity.ids import parse_id
 from fedcity.services.feeds import timelines
-from fedcity.services.social import interactions
-from fedcity.services.statuses import boosts, media, posts, publishing
+from fedcity.services.statuses import media, posts, publishing
+from fedcity.services.statuses.actions import Action, act, acted_on
 from fedcity.services.statuses.visibility import can_view, get_visible_post
 from fedcity.storage.models import (
     Actor,
@@ -183,28 +184,18 @@ async def context(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
-async def _act(request: web.Request, action: str) -> web.Response:
+async def _act(request: web.Request, action: Action) -> web.Response:
     urls = request.app[FEDERATION].urls
     p = await params.read_params(request)
     async with api_session(request) as session:
         me = await require_account(request, session, f"write:{_scope_of(action)}")
-        post: Post = await get_visible_post(session, me, params.path_id(request))
-        if post.reblog_of_id is not None:
-            post = await get_visible_post(session, me, post.reblog_of_id)
-        match action:
-            case "favourite":
-                await interactions.favourite(session, urls, me, post)
-            case "unfavourite":
-                await interactions.unfavourite(session, me, post)
-            case "reblog":
-                boost = await boosts.reblog(
-                    session, urls, me, post, params.visibility(p)
-                )
-                return web.json_response(
-                    await serialize_one_status(session, boost, me, urls)
-                )
-            case "unreblog":
-                await boosts.unreblog(session, me, post)
+        post = await acted_on(session, me, params.path_id(request))
+        visibility = params.visibility(p) if action == "reblog" else Visibility.PUBLIC
+        boost = await act(session, urls, me, post, action, visibility)
+        if boost is not None:
+            return web.json_response(
+                await serialize_one_status(session, boost, me, urls)
+            )
         await session.flush()
         await session.refresh(post)
         body = await serialize_one_status(session, post, me, urls)
@@ -215,20 +206,17 @@ def _scope_of(action: str) -> str:
     return "favourites" if "favourite" in action else "statuses"
 
 
-async def favourite(request: web.Request) -> web.Response:
-    return await _act(request, "favourite")
+def _acting(action: Action) -> Handler:
+    async def handler(request: web.Request) -> web.Response:
+        return await _act(request, action)
+
+    return handler
 
 
-async def unfavourite(request: web.Request) -> web.Response:
-    return await _act(request, "unfavourite")
-
-
-async def reblog(request: web.Request) -> web.Response:
-    return await _act(request, "reblog")
-
-
-async def unreblog(request: web.Request) -> web.Response:
-    return await _act(request, "unreblog")
+favourite = _acting("favourite")
+unfavourite = _acting("unfavourite")
+reblog = _acting("reblog")
+unreblog = _acting("unreblog")
 
 
 async def favourited_by(request: web.Request) -> web.Response:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Final
 import nh3
 
 from fedcity.config import InstanceSettings, RuleSetting, TermsVersion
+from fedcity.errors import NotFound
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -136,3 +137,39 @@ def terms_of_service(
         v.effective_date for v in versions if v.effective_date > chosen.effective_date
     ]
     return Terms(chosen, chosen.effective_date <= today, later[0] if later else None)
+
+
+def privacy_policy(settings: InstanceSettings) -> Document | None:
+    """The operators' policy; fedcity's default when none is configured (a
+    configured file that cannot be read is None, not silently replaced).
+    Blocking: call it in a thread."""
+    if settings.privacy_policy:
+        return read_document(settings.privacy_policy)
+    return default_privacy_policy(settings)
+
+
+def terms_document(
+    settings: InstanceSettings, today: date, on: str | None = None
+) -> tuple[Terms, Document] | None:
+    """terms_of_service() with its text, `on` an ISO date from a URL; None when
+    there is no version at all. Blocking: call it in a thread.
+
+    Raises:
+        NotFound: `on` is not a date or no version took effect that day, or the
+            version's file cannot be read.
+    """
+    day = None
+    if on is not None:
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            raise NotFound() from None
+    terms = terms_of_service(settings, today, day)
+    if terms is None:
+        if day is not None:
+            raise NotFound()
+        return None
+    document = read_document(terms.version.file)
+    if document is None:
+        raise NotFound()
+    return terms, document

@@ -24,6 +24,7 @@ from fedcity.ids import new_id
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import NewJob, enqueue_many
 from fedcity.services import limits
+from fedcity.services.instance.keys import ensure_instance_key
 from fedcity.services.limits import check_length
 from fedcity.storage.db import insert_for
 from fedcity.storage.models import (
@@ -273,19 +274,6 @@ async def ensure_vapid_key(
 ) -> InstanceKey:
     """The instance's VAPID key pair, made on first start.
 
-    `generate` returns (PKCS#8 private PEM, base64url public point). Processes that
-    start together may both generate one; the first insert wins and every process
-    reads that one back."""
-    found = await session.get(InstanceKey, VAPID_KEY_NAME)
-    if found is not None:
-        return found
-    private_pem, public_key = generate()
-    insert = insert_for(session)
-    await session.execute(
-        insert(InstanceKey)
-        .values(name=VAPID_KEY_NAME, private_key_pem=private_pem, public_key=public_key)
-        .on_conflict_do_nothing(index_elements=["name"])
-    )
-    row = await session.get(InstanceKey, VAPID_KEY_NAME, populate_existing=True)
-    assert row is not None
-    return row
+    `generate` returns (PKCS#8 private PEM, base64url public point); see
+    ensure_instance_key for processes that start together."""
+    return await ensure_instance_key(session, VAPID_KEY_NAME, generate)

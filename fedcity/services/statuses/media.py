@@ -92,6 +92,7 @@ class IncomingFile:
         self.limits = limits
         self.size = 0
         self.kind: imaging.Sniffed | None = None
+        self.filename = ""  # as the sender named it, if it did
         self._head = b""
         self._fh: IO[bytes] | None = None
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from fedcity.storage.models import Actor, Follow, FollowState, Post
 
@@ -39,32 +39,36 @@ async def following_page(
     session: AsyncSession, actor_id: int, after_id: int, limit: int
 ) -> Sequence[tuple[Follow, Actor]]:
     """Accepted follows of the account, with the followed actor, oldest first."""
-    rows = (
-        await session.execute(
-            select(Follow, Actor)
-            .join(Actor, Actor.id == Follow.target_id)
-            .where(
-                Follow.actor_id == actor_id,
-                Follow.state == FollowState.ACCEPTED,
-                Follow.id > after_id,
-            )
-            .order_by(Follow.id)
-            .limit(limit)
-        )
-    ).all()
-    return [(row[0], row[1]) for row in rows]
+    return await _follows_page(
+        session, Follow.actor_id, Follow.target_id, actor_id, after_id, limit
+    )
 
 
 async def followers_page(
     session: AsyncSession, actor_id: int, after_id: int, limit: int
 ) -> Sequence[tuple[Follow, Actor]]:
     """Accepted follows of others to the account, with the follower, oldest first."""
+    return await _follows_page(
+        session, Follow.target_id, Follow.actor_id, actor_id, after_id, limit
+    )
+
+
+async def _follows_page(
+    session: AsyncSession,
+    side: InstrumentedAttribute[int],
+    other: InstrumentedAttribute[int],
+    actor_id: int,
+    after_id: int,
+    limit: int,
+) -> Sequence[tuple[Follow, Actor]]:
+    """Accepted follows whose `side` is the account, with the actor on the
+    `other` side, ids above `after_id`, oldest first."""
     rows = (
         await session.execute(
             select(Follow, Actor)
-            .join(Actor, Actor.id == Follow.actor_id)
+            .join(Actor, Actor.id == other)
             .where(
-                Follow.target_id == actor_id,
+                side == actor_id,
                 Follow.state == FollowState.ACCEPTED,
                 Follow.id > after_id,
             )

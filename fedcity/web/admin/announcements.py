@@ -18,7 +18,7 @@ from fedcity.storage.models import Announcement
 from fedcity.web.accounts.guard import admin_or_forbidden
 from fedcity.web.admin.notices import notice_of
 from fedcity.web.forms import read_form
-from fedcity.web.templating import page_language, render
+from fedcity.web.templating import page_language, render, render_form
 
 N_ = i18n.N_
 LIST = "/admin/announcements"
@@ -92,12 +92,8 @@ async def _form_page(
     row_id: int | None = None,
     errors: dict[str, str] | None = None,
 ) -> web.Response:
-    return await render(
-        request,
-        "admin/announcement_form.html",
-        {"values": values, "row_id": row_id, "errors": errors or {}},
-        status=422 if errors else 200,
-    )
+    context = {"values": values, "row_id": row_id}
+    return await render_form(request, "admin/announcement_form.html", context, errors)
 
 
 async def index(request: web.Request) -> web.Response:

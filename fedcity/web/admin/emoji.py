@@ -17,7 +17,7 @@ from fedcity.storage.models import CustomEmoji
 from fedcity.web.accounts.guard import admin_or_forbidden
 from fedcity.web.admin.notices import notice_of
 from fedcity.web.forms import read_form
-from fedcity.web.templating import page_language, render
+from fedcity.web.templating import page_language, render_form
 
 N_ = i18n.N_
 LIST = "/admin/emoji"
@@ -52,18 +52,17 @@ async def _list_page(
 ) -> web.Response:
     async with request.app[DB].session() as session:
         rows = await custom_emojis.list_local(session)
-    return await render(
+    return await render_form(
         request,
         "admin/emoji.html",
         {
             "emojis": [_shown(request, row) for row in rows],
             "values": values
             or {"shortcode": "", "category": "", "visible_in_picker": True},
-            "errors": errors or {},
             "notice": "" if errors else notice_of(request),
             "max_kib": custom_emojis.MAX_BYTES // 1024,
         },
-        status=422 if errors else 200,
+        errors,
     )
 
 
@@ -128,12 +127,8 @@ async def _edit_page(
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
 ) -> web.Response:
-    return await render(
-        request,
-        "admin/emoji_edit.html",
-        {"emoji": emoji, "values": values, "errors": errors or {}},
-        status=422 if errors else 200,
-    )
+    context = {"emoji": emoji, "values": values}
+    return await render_form(request, "admin/emoji_edit.html", context, errors)
 
 
 async def save(request: web.Request) -> web.Response:

@@ -30,7 +30,7 @@ from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.web.forms import read_form, see_other
 from fedcity.web.sessions import set_cookie
-from fedcity.web.templating import page_language, render
+from fedcity.web.templating import page_language, render_form
 
 HANDLE_COOKIE = "fedcity_remote_handle"
 HANDLE_DAYS = 365
@@ -88,9 +88,7 @@ async def _form(
     errors: dict[str, str] | None = None,
 ) -> web.Response:
     context = {"intent": intent, "target": target, "handle": handle}
-    context["errors"] = errors or {}
-    status = 422 if errors else 200
-    return await render(request, "discovery/interact.html", context, status=status)
+    return await render_form(request, "discovery/interact.html", context, errors)
 
 
 async def interact_submit(request: web.Request) -> web.StreamResponse:

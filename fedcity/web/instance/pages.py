@@ -8,7 +8,6 @@ documents `/api/v1/instance/…` serves to apps.
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 from aiohttp import web
 
@@ -90,10 +89,7 @@ async def rules(request: web.Request) -> web.Response:
 async def privacy_policy(request: web.Request) -> web.Response:
     """The operators' policy, else fedcity's own."""
     settings = request.app[SETTINGS].instance
-    if settings.privacy_policy:
-        document = await _read(settings.privacy_policy)
-    else:
-        document = await asyncio.to_thread(texts.default_privacy_policy, settings)
+    document = await asyncio.to_thread(texts.privacy_policy, settings)
     if document is None:
         raise NotFound()
     return await render(request, "instance/privacy.html", {"document": document})
@@ -101,19 +97,14 @@ async def privacy_policy(request: web.Request) -> web.Response:
 
 async def terms_of_service(request: web.Request) -> web.Response:
     """The terms in force (or those of `/{date}`), with the list of every version."""
-    on = None
-    if "date" in request.match_info:
-        try:
-            on = date.fromisoformat(request.match_info["date"])
-        except ValueError:
-            raise NotFound() from None
     settings = request.app[SETTINGS].instance
-    terms = texts.terms_of_service(settings, utcnow().date(), on)
-    document = await _read(terms.version.file) if terms else None
-    if terms is not None and document is None:
-        raise NotFound()
-    if terms is None and on is not None:
-        raise NotFound()
+    found = await asyncio.to_thread(
+        texts.terms_document,
+        settings,
+        utcnow().date(),
+        request.match_info.get("date"),
+    )
+    terms, document = found if found else (None, None)
     return await render(
         request,
         "instance/terms.html",

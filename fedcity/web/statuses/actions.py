@@ -7,19 +7,17 @@ it came from (303). Deleting asks first, on a page of its own.
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from fedcity.api import params
 from fedcity.api.entities.statuses import serialize_one_status
 from fedcity.api.statuses.media import storage_of
 from fedcity.appkeys import DB, FEDERATION
 from fedcity.errors import Forbidden
-from fedcity.services.social import interactions
-from fedcity.services.statuses import boosts, media, posts
+from fedcity.services.statuses import media, posts
+from fedcity.services.statuses.actions import ACTIONS, Action, act, acted_on
 from fedcity.services.statuses.visibility import get_visible_post
-from fedcity.storage.models import Post, Visibility
 from fedcity.web.accounts.guard import signed_in_or_redirect
 from fedcity.web.forms import read_form, safe_next
 from fedcity.web.statuses.compose import account_of
@@ -28,52 +26,25 @@ from fedcity.web.templating import render
 HOME = "/home"
 
 
-async def _target(session: Any, me: Any, request: web.Request) -> Post:
-    """The post acted on: a boost stands for the post it boosts, as in the API."""
-    post: Post = await get_visible_post(session, me, params.path_id(request))
-    if post.reblog_of_id is not None:
-        post = await get_visible_post(session, me, post.reblog_of_id)
-    return post
+def _acting(action: Action) -> Handler:
+    """The POST /statuses/ID/<action> handler: the action, then back (303)."""
 
+    async def handler(request: web.Request) -> web.StreamResponse:
+        signed = signed_in_or_redirect(request)
+        fields = await read_form(request)
+        urls = request.app[FEDERATION].urls
+        async with request.app[DB].session() as session:
+            me = await account_of(session, signed)
+            post = await acted_on(session, me, params.path_id(request))
+            await act(session, urls, me, post, action)
+        request.app[FEDERATION].wake_worker()
+        raise web.HTTPSeeOther(_back(fields.get("next"), post.id))
 
-async def _act(request: web.Request, action: str) -> web.StreamResponse:
-    signed = signed_in_or_redirect(request)
-    fields = await read_form(request)
-    urls = request.app[FEDERATION].urls
-    async with request.app[DB].session() as session:
-        me = await account_of(session, signed)
-        post = await _target(session, me, request)
-        match action:
-            case "favourite":
-                await interactions.favourite(session, urls, me, post)
-            case "unfavourite":
-                await interactions.unfavourite(session, me, post)
-            case "reblog":
-                await boosts.reblog(session, urls, me, post, Visibility.PUBLIC)
-            case "unreblog":
-                await boosts.unreblog(session, me, post)
-    request.app[FEDERATION].wake_worker()
-    raise web.HTTPSeeOther(_back(fields.get("next"), post.id))
+    return handler
 
 
 def _back(target: str | None, post_id: int) -> str:
     return safe_next(target, HOME) + f"#post-{post_id}"
-
-
-async def favourite(request: web.Request) -> web.StreamResponse:
-    return await _act(request, "favourite")
-
-
-async def unfavourite(request: web.Request) -> web.StreamResponse:
-    return await _act(request, "unfavourite")
-
-
-async def reblog(request: web.Request) -> web.StreamResponse:
-    return await _act(request, "reblog")
-
-
-async def unreblog(request: web.Request) -> web.StreamResponse:
-    return await _act(request, "unreblog")
 
 
 async def confirm_delete(request: web.Request) -> web.Response:
@@ -110,12 +81,7 @@ async def delete(request: web.Request) -> web.StreamResponse:
 
 
 def add_routes(app: web.Application) -> None:
-    for name, handler in (
-        ("favourite", favourite),
-        ("unfavourite", unfavourite),
-        ("reblog", reblog),
-        ("unreblog", unreblog),
-    ):
-        app.router.add_post(f"/statuses/{{id}}/{name}", handler)
+    for action in ACTIONS:
+        app.router.add_post(f"/statuses/{{id}}/{action}", _acting(action))
     app.router.add_get("/statuses/{id}/delete", confirm_delete)
     app.router.add_post("/statuses/{id}/delete", delete)
