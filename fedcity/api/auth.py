@@ -14,6 +14,11 @@ from fedcity.errors import Forbidden, Unauthorized, Unprocessable
 from fedcity.services.accounts import accounts
 from fedcity.services.accounts.scopes import has_scope
 from fedcity.storage.models import AccessToken, Actor
+from fedcity.storage.queries.actors import get_user_by_actor_id
+
+# The roles Mastodon's admin API admits (fedcity's moderators do not hold
+# `admin:*` rights).
+ADMIN_ROLES = ("admin", "owner")
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,18 @@ async def require_account(
     if auth.account is None:
         raise Unprocessable("This method requires an authenticated user")
     return auth.account
+
+
+async def require_admin(
+    request: web.Request, session: AsyncSession, scope: str
+) -> Actor:
+    """The signed-in account, when the token has `scope` (`admin:read` or
+    `admin:write`) and the account is an admin or the owner; 403 otherwise."""
+    me = await require_account(request, session, scope)
+    user = await get_user_by_actor_id(session, me.id)
+    if user is None or user.role not in ADMIN_ROLES:
+        raise Forbidden()
+    return me
 
 
 @asynccontextmanager

@@ -26,6 +26,7 @@ from fedcity.api.notifications import grouped as grouped_notifications
 from fedcity.api.notifications import notifications, push
 from fedcity.api.notifications import requests as notification_requests
 from fedcity.api.oauth import apps, authorize, metadata, tokens
+from fedcity.api.offices import admin as offices_admin
 from fedcity.api.social import endorsements, mutes, relationships
 from fedcity.api.statuses import extras as status_extras
 from fedcity.api.statuses import media, oembed, polls, scheduled, statuses
@@ -295,3 +296,9 @@ def add_routes(app: web.Application) -> None:
     get("/api/v2/suggestions", directory.suggestions_v2)
     get("/api/v1/suggestions", directory.suggestions_v1)
     delete("/api/v1/suggestions/{account_id}", directory.dismiss_suggestion)
+
+    # fedcity's own: verified offices (issue 11), for admins
+    get("/api/v1/fedcity/admin/offices", offices_admin.index)
+    post("/api/v1/fedcity/admin/offices", offices_admin.create)
+    get("/api/v1/fedcity/admin/offices/{id}", offices_admin.show)
+    delete("/api/v1/fedcity/admin/offices/{id}", offices_admin.revoke)

@@ -274,3 +274,42 @@ async def test_an_unknown_remote_handle_is_not_found(db):
             await offices.find_account(
                 session, "mayor@elsewhere.example", "city.example"
             )
+
+
+async def test_revoke_attestation_revokes_that_one_and_again_changes_nothing(db):
+    # Given a mayor attested by this instance
+    await mayor(db)
+    async with db.session() as session:
+        subject = await offices.find_account(session, "mayor", "city.example")
+        made = await offices.verify(session, ISSUER, subject, MAYOR)
+        # When that attestation is revoked, twice
+        first = await offices.revoke_attestation(session, ISSUER, made.id)
+        again = await offices.revoke_attestation(session, ISSUER, made.id)
+    # Then it is revoked once, reads as unverified (revoked), and leaves the actor
+    assert first.attestation.revoked_at == again.attestation.revoked_at is not None
+    assert (again.view.status, again.view.reason) == ("unverified", "revoked")
+    assert subject.offices == []
+
+
+async def test_revoke_all_of_revokes_every_current_attestation(db):
+    # Given a mayor who is also a candidate
+    await mayor(db)
+    async with db.session() as session:
+        subject = await offices.find_account(session, "mayor", "city.example")
+        office = await offices.verify(session, ISSUER, subject, MAYOR)
+        candidacy = await offices.verify(
+            session,
+            ISSUER,
+            subject,
+            offices.Claim(
+                "candidate", "Ojai, CA", seeking="mayor", election_date=date(2099, 1, 1)
+            ),
+        )
+        # When the account goes
+        await offices.revoke_all_of(session, subject)
+        listed = await offices.list_offices(session, today=TODAY)
+    # Then nothing of it is current
+    assert office.revoked_at is not None
+    assert candidacy.revoked_at is not None
+    assert subject.offices == []
+    assert listed == []

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from fedcity.api.entities.formats import Entity
+from fedcity.api.entities.formats import Entity, timestamp
 from fedcity.federation.render.offices import OFFICE_FIELD, office_link
+from fedcity.services.offices.attestations import Listed
 from fedcity.services.offices.status import OfficeView, actor_views
 from fedcity.storage.models import Actor
 
@@ -90,3 +91,40 @@ def _office(view: OfficeView) -> Entity:
         "status": view.status,
         "reason": view.reason,
     }
+
+
+def serialize_office(listed: Listed, account: Entity) -> Entity:
+    """An attestation as the admin API shows it (`/api/v1/fedcity/admin/offices`),
+    with the subject's Account entity."""
+    a, shown = listed.attestation, listed.view
+    candidacy = a.kind == "candidacy"
+    return {
+        "id": str(a.id),
+        "kind": a.kind,
+        "account": account,
+        "role": "candidate" if candidacy else a.role,
+        "title": a.title,
+        "jurisdiction": {
+            "name": a.jurisdiction,
+            "state": a.state,
+            "population": a.population,
+            "ocd_id": a.ocd_id,
+        },
+        "seats": a.seats,
+        "valid_from": _iso(a.valid_from),
+        "valid_until": _iso(a.valid_until),
+        "seeking": a.role if candidacy else None,
+        "election_date": _iso(a.election_date),
+        "issuer": a.issuer_uri,
+        "attestation": a.uri,
+        "local": a.local,
+        "status": shown.status,
+        "reason": shown.reason,
+        "label": shown.label,
+        "published_at": timestamp(a.published_at),
+        "revoked_at": timestamp(a.revoked_at),
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None

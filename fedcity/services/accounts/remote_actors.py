@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
+from fedcity.services.offices.attestations import revoke_all_of
 from fedcity.services.social.follows import recount
 from fedcity.services.statuses.custom_emojis import EmojiRef
 from fedcity.storage.models import Actor, Follow, Post
@@ -108,9 +109,11 @@ def _copy_remote_fields(actor: Actor, data: RemoteActorData) -> None:
 
 
 async def delete_remote_actor(session: AsyncSession, actor: Actor) -> None:
-    """Its origin deleted the actor: keep a tombstone row, drop posts and follows."""
+    """Its origin deleted the actor: keep a tombstone row, drop posts and follows,
+    and revoke its attestations (those issued here serve a Tombstone from now)."""
     now = utcnow()
     actor.deleted_at = now
+    await revoke_all_of(session, actor)
     await session.execute(
         update(Post)
         .where(Post.actor_id == actor.id, Post.deleted_at.is_(None))

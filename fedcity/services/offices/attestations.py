@@ -19,7 +19,11 @@ from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.services.accounts.accounts import announce_profile_change
 from fedcity.services.offices import vocabulary as v
-from fedcity.services.offices.status import OfficeView, summary_of, view
+from fedcity.services.offices.status import (
+    OfficeView,
+    attestation_view,
+    summary_of,
+)
 from fedcity.storage.models import Actor, Attestation
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import offices as q
@@ -202,12 +206,49 @@ async def get_attestation(
     return attestation, subject
 
 
+async def find_listed(session: AsyncSession, attestation_id: int) -> Listed:
+    """Any attestation held here, issued here or received, revoked ones too."""
+    attestation = await q.get_attestation(session, attestation_id)
+    subject = (
+        None
+        if attestation is None
+        else await session.get(Actor, attestation.subject_id)
+    )
+    if attestation is None or subject is None:
+        raise NotFound()
+    return listed_of(attestation, subject, utcnow().date())
+
+
+async def revoke_attestation(
+    session: AsyncSession, issuer: Issuer, attestation_id: int
+) -> Listed:
+    """Revoke one attestation this instance issued, as `revoke` does (revoking a
+    revoked one again changes nothing)."""
+    attestation, subject = await get_attestation(session, attestation_id)
+    if attestation.revoked_at is None:
+        attestation.revoked_at = utcnow()
+        await session.flush()
+        await refresh(session, subject, issuer.name)
+    return listed_of(attestation, subject, utcnow().date())
+
+
+async def revoke_all_of(session: AsyncSession, subject: Actor) -> None:
+    """The subject's account is deleted: every attestation of it held here, issued
+    here or received, is revoked, in the caller's transaction."""
+    now = utcnow()
+    for attestation in await q.list_current_for_subject(session, subject.id):
+        attestation.revoked_at = now
+    subject.offices = []
+    await session.flush()
+
+
 async def list_offices(
     session: AsyncSession,
     *,
     remote: bool = False,
     state: str | None = None,
     role: str | None = None,
+    subject: Actor | None = None,
     today: date | None = None,
 ) -> list[Listed]:
     if state is not None:
@@ -217,20 +258,27 @@ async def list_offices(
     if role is not None and role != v.CANDIDATE:
         v.check_role(role)
     rows = await q.list_attestations(
-        session, remote=remote, state=state, role=None if role == v.CANDIDATE else role
+        session,
+        remote=remote,
+        state=state,
+        role=None if role == v.CANDIDATE else role,
+        subject_id=None if subject is None else subject.id,
     )
     day = today or utcnow().date()
     listed = []
-    for attestation, subject in rows:
+    for attestation, holder in rows:
         if role is not None and (role == v.CANDIDATE) != (
             attestation.kind == "candidacy"
         ):
             continue  # `--role mayor` lists mayors, not candidates for mayor
-        summary = summary_of(attestation, "")
-        listed.append(
-            Listed(attestation, subject, view(summary, subject.capacity, day))
-        )
+        listed.append(listed_of(attestation, holder, day))
     return listed
+
+
+def listed_of(attestation: Attestation, subject: Actor, today: date) -> Listed:
+    return Listed(
+        attestation, subject, attestation_view(attestation, subject.capacity, today)
+    )
 
 
 async def set_capacity(session: AsyncSession, subject: Actor, capacity: str) -> None:

@@ -21,6 +21,7 @@ Status = Literal["verified", "former", "candidate", "unverified"]
 CAMPAIGN_ACCOUNT: Final = "campaign_account"
 TERM_NOT_STARTED: Final = "term_not_started"
 ELECTION_PAST: Final = "election_past"
+REVOKED: Final = "revoked"
 EN_DASH: Final = "\u2013"  # between a former term's years, as people write them
 
 
@@ -117,6 +118,17 @@ def view(summary: dict[str, Any], capacity: str, today: date) -> OfficeView:
     if end is not None and end < today:
         return OfficeView(summary, "former", None)
     return OfficeView(summary, "verified", None)
+
+
+def attestation_view(
+    attestation: Attestation, capacity: str, today: date
+) -> OfficeView:
+    """How one attestation reads for an admin: a revoked one is unverified
+    (`revoked`), whatever its term."""
+    summary = summary_of(attestation, "")
+    if attestation.revoked_at is not None:
+        return OfficeView(summary, "unverified", REVOKED)
+    return view(summary, capacity, today)
 
 
 def views(

@@ -33,6 +33,7 @@ async def list_attestations(
     remote: bool = False,
     state: str | None = None,
     role: str | None = None,
+    subject_id: int | None = None,
 ) -> list[tuple[Attestation, Actor]]:
     """(attestation, subject) of every current attestation this instance issued
     (`remote` False) or holds from other issuers (`remote` True), by jurisdiction."""
@@ -46,4 +47,6 @@ async def list_attestations(
         query = query.where(Attestation.state == state)
     if role is not None:
         query = query.where(Attestation.role == role)
+    if subject_id is not None:
+        query = query.where(Attestation.subject_id == subject_id)
     return [(a, s) for a, s in await session.execute(query)]

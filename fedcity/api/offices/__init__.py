@@ -1,0 +1,1 @@
+"""fedcity's own client-API endpoints for verified offices (issue 11)."""
