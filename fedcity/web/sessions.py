@@ -152,15 +152,22 @@ async def check_csrf(request: web.Request, sent: str) -> None:
 async def web_session(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not uses_cookies(request.path):
         return await handler(request)
-    async with request.app[DB].session() as session:
-        request[SIGNED_IN] = await signed_in(
-            session, request.cookies.get(SESSION_COOKIE, "")
-        )
+    request[SIGNED_IN] = await _signed_in(request)
     if request.method not in SAFE_METHODS and not _streamed(request):
         await _csrf_checked(request)
     response = await handler(request)
     keep_csrf_nonce(request, response)
     return response
+
+
+async def _signed_in(request: web.Request) -> SignedIn | None:
+    # Peers fetching actors and posts, feed readers and most visitors send no
+    # session cookie: they cost no database session here.
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not token:
+        return None
+    async with request.app[DB].session() as session:
+        return await signed_in(session, token)
 
 
 def _streamed(request: web.Request) -> bool:
