@@ -45,7 +45,14 @@ def test_post_with_an_image_and_its_alt_text(page, site, axe, console):
     assert page.get_by_text("The fountain is off until May").is_visible()
     image = page.locator(f'.post img[alt="{ALT}"]')
     assert image.count() == 1
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The image is lazy, so the page's load event does not wait for it: wait
+    # until the browser has fetched and decoded it (a broken image never does).
+    image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0",
+        arg=image.element_handle(),
+        timeout=10_000,
+    )
     check_page(page, axe, console, "signed-in-own-post")
     # And so does their profile page, linking to the post
     page.goto(f"{site.base}/@{resident.username}")
