@@ -29,6 +29,8 @@ from fedcity.storage.models.moderation import (
     Block,
     ConversationMute,
     Mute,
+    OfficialAction,
+    RemovedReply,
     Report,
 )
 from fedcity.storage.models.notifications import (
@@ -58,6 +60,7 @@ from fedcity.storage.models.profiles import (
     Attestation,
     Endorsement,
     FeaturedTag,
+    OfficeListing,
     SuggestionDismissal,
 )
 
@@ -100,6 +103,8 @@ __all__ = [
     "MediaType",
     "Mention",
     "Mute",
+    "OfficeListing",
+    "OfficialAction",
     "Notification",
     "NotificationPermission",
     "NotificationPolicy",
@@ -118,6 +123,7 @@ __all__ = [
     "PostTag",
     "PreviewCard",
     "RepliesPolicy",
+    "RemovedReply",
     "Report",
     "ScheduledStatus",
     "SuggestionDismissal",
