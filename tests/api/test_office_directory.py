@@ -182,3 +182,24 @@ async def test_unknown_filter_values_are_refused(instance, http, query, fragment
     reply = await http.get(DIRECTORY, params=query)
     assert reply.status == 422
     assert fragment in reply.json()["error"]
+
+
+async def test_a_remote_attestation_that_failed_its_check_is_not_verified(
+    instance, http
+):
+    # Given a remote mayor whose attestation, from another verifier, failed the
+    # trust check (as federation records it)
+    await remote_account(instance, "mayor", "ojai.example", {"discoverable": True})
+    await attest(instance, "mayor@ojai.example", "Ojai, CA")
+    async with instance.db.session() as session:
+        subject = await offices.find_account(
+            session, "mayor@ojai.example", instance.domain
+        )
+        [made] = await offices.list_offices(session, subject=subject)
+        made.attestation.local = False
+        made.attestation.check_status = "unverified"
+        made.attestation.reason = "untrusted_issuer"
+        await offices.refresh(session, subject, "City")
+    # Then the directory still lists the account, but not as a mayor
+    assert await accts(http) == ["mayor@ojai.example"]
+    assert await accts(http, role="mayor") == []
