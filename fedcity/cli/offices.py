@@ -1,4 +1,4 @@
-"""`official verify|revoke|list`: the offices and candidacies this instance attests
+"""`official verify|revoke|list|audit`: the offices and candidacies this instance attests
 (issue 11), and `account capacity`'s rules live in services.offices too."""
 
 from __future__ import annotations
@@ -41,6 +41,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     listing.add_argument("--state", default=None)
     listing.add_argument("--role", default=None)
+    audit = official.add_parser(
+        "audit", help="an official-capacity account's blocks, mutes, removed replies"
+    )
+    audit.add_argument("account", help="a local name")
+    audit.add_argument("--limit", type=int, default=100, help="newest first (100)")
 
 
 def _day(value: str) -> date:
@@ -93,6 +98,10 @@ def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
             )
         return [_line(item, domain) for item in found]
 
+    if args.action == "audit":
+        for line in run(lambda: with_db(settings, lambda db: _audit(db, args, domain))):
+            print(line)
+        return 0
     if args.action == "verify":
         print(run(lambda: with_db(settings, verify)))
         print(f"fedcity: attested {args.account} ({args.role})", file=sys.stderr)
@@ -103,6 +112,35 @@ def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
         for line in run(lambda: with_db(settings, listing)):
             print(line)
     return 0
+
+
+async def _audit(
+    db: Database, args: argparse.Namespace, local_domain: str
+) -> list[str]:
+    """One tab-separated line per entry, newest first: when, action, target, its
+    URL, reason."""
+    from fedcity.services.moderation.audit import list_entries
+    from fedcity.services.offices.attestations import find_account
+    from fedcity.storage.queries.posts import Page
+
+    await require_schema(db)
+    async with db.session() as session:
+        official = await find_account(session, args.account, local_domain)
+        entries = await list_entries(
+            session, Page(limit=max(1, args.limit)), actor_id=official.id
+        )
+    return [
+        "\t".join(
+            [
+                e.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                e.action,
+                e.target,
+                e.target_url or "",
+                e.reason or "",
+            ]
+        )
+        for e in entries
+    ]
 
 
 def _line(item: object, local_domain: str) -> str:

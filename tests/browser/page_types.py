@@ -148,6 +148,7 @@ SIGNED_IN = [
     PageType("settings-export", "/settings/export"),
     PageType("admin", "/admin"),
     PageType("admin-reports", "/admin/reports"),
+    PageType("admin-audit", "/admin/audit"),
     PageType("admin-announcements", "/admin/announcements"),
     PageType("admin-announcement-new", "/admin/announcements/new"),
     PageType(

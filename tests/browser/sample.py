@@ -19,6 +19,7 @@ import requests
 from PIL import Image, ImageDraw
 
 from fedcity.services.instance import announcements
+from fedcity.services.offices import attestations as offices
 from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.media import MediaStorage
 from fedcity.storage.models import Actor
@@ -208,11 +209,26 @@ def admin_things(site: Site) -> tuple[int, int]:
     return site.threaded.run(make())
 
 
+def official_moderation(site: Site, mayor: Actor, handle: str) -> None:
+    """The mayor speaks as an official and mutes the reporter: an entry of the
+    officials' audit log (/admin/audit)."""
+
+    async def make_official() -> None:
+        async with site.live.db.session() as session:
+            seat = await offices.find_account(session, mayor.username, site.live.domain)
+            await offices.set_capacity(session, seat, "official")
+
+    site.threaded.run(make_official())
+    api = Api(site, mayor.username)
+    api.post(f"/api/v1/accounts/{_lookup(api, handle)}/mute")
+
+
 def make_sample(site: Site, resident: Actor) -> Sample:
     mayor = site.account("mayor", display_name="Mayor Ruiz")
     post_id, reply_id = official_posts(site, mayor, resident)
     remote, reporter, remote_id = remote_post(site, resident)
     handle = f"{reporter.name}@{remote.domain}"
+    official_moderation(site, mayor, handle)
     announcement_id, emoji_id = admin_things(site)
     return Sample(
         mayor=mayor,

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.services.accounts.accounts import announce_profile_change
+from fedcity.services.offices import listing
 from fedcity.services.offices import vocabulary as v
 from fedcity.services.offices.status import (
     OfficeView,
@@ -178,6 +179,7 @@ async def refresh(session: AsyncSession, subject: Actor, local_name: str) -> Non
         for a in await q.list_current_for_subject(session, subject.id)
     ]
     await session.flush()
+    await listing.reindex(session, subject)
     if subject.is_local:
         await announce_profile_change(session, subject)
 
@@ -240,6 +242,7 @@ async def revoke_all_of(session: AsyncSession, subject: Actor) -> None:
         attestation.revoked_at = now
     subject.offices = []
     await session.flush()
+    await listing.reindex(session, subject)
 
 
 async def list_offices(

@@ -29,6 +29,8 @@ from fedcity.storage.models.moderation import (
     Block,
     ConversationMute,
     Mute,
+    OfficialAction,
+    RemovedReply,
     Report,
 )
 from fedcity.storage.models.notifications import (
@@ -58,6 +60,7 @@ from fedcity.storage.models.profiles import (
     Attestation,
     Endorsement,
     FeaturedTag,
+    OfficeListing,
     SuggestionDismissal,
 )
 
@@ -106,6 +109,8 @@ __all__ = [
     "NotificationRequest",
     "NotificationType",
     "OAuthApp",
+    "OfficeListing",
+    "OfficialAction",
     "OutboxActivity",
     "PeerInstance",
     "Pin",
@@ -117,6 +122,7 @@ __all__ = [
     "PostEdit",
     "PostTag",
     "PreviewCard",
+    "RemovedReply",
     "RepliesPolicy",
     "Report",
     "ScheduledStatus",

@@ -1,7 +1,7 @@
 """What an account shows or keeps about other accounts and hashtags on its profile:
 endorsed (featured) accounts, featured hashtags, private notes, the follow
-suggestions it dismissed, and the offices attested for it (kept here because the
-models folder is full)."""
+suggestions it dismissed, and the offices attested for it with their directory
+index (kept here because the models folder is full)."""
 
 from __future__ import annotations
 
@@ -102,3 +102,27 @@ class Attestation(SnowflakeIdMixin, CreatedAtMixin, Base):
     check_status: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime | None]
+
+
+class OfficeListing(SnowflakeIdMixin, Base):
+    """One attested office or candidacy of `actor` as the directory filters it: a
+    row per entry of `actors.offices`, rewritten with it (services.offices.listing),
+    so that "verified officials first" and the role, state, jurisdiction and OCD id
+    filters are one indexed query. Whether an office is verified today is decided
+    in the query, from the term's dates, `trusted` and the actor's capacity."""
+
+    __tablename__ = "office_listings"
+
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # office | candidacy
+    role: Mapped[str] = mapped_column(String(32), index=True)
+    state: Mapped[str] = mapped_column(String(2), index=True)
+    jurisdiction: Mapped[str] = mapped_column(Text)
+    ocd_id: Mapped[str] = mapped_column(String(512), index=True)
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+    election_date: Mapped[date | None]
+    # False when a remote attestation failed its trust check.
+    trusted: Mapped[bool] = mapped_column(default=True)
