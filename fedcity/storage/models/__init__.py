@@ -58,6 +58,8 @@ from fedcity.storage.models.profiles import (
     Attestation,
     Endorsement,
     FeaturedTag,
+    HandoverLink,
+    SeatHolder,
     SuggestionDismissal,
 )
 
@@ -90,6 +92,7 @@ __all__ = [
     "FilterStatus",
     "Follow",
     "FollowState",
+    "HandoverLink",
     "IdempotencyKey",
     "InstanceKey",
     "Job",
@@ -120,6 +123,7 @@ __all__ = [
     "RepliesPolicy",
     "Report",
     "ScheduledStatus",
+    "SeatHolder",
     "SuggestionDismissal",
     "Tag",
     "TagFollow",
