@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web.offices import attestations, seats
-
 
 def add_routes(app: web.Application) -> None:
+    # Imported here, not above: the CLI imports `web.offices.records` (the HTML
+    # export) without the rest of the web front and its import cycle.
+    from fedcity.web.offices import attestations, seats
+
     attestations.add_routes(app)
     seats.add_routes(app)

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from babel.dates import format_datetime
 
 from fedcity import i18n
-from fedcity.web.templating import TEMPLATES
+
+# web/templates, named here: importing web.templating would bring in the web
+# front's sessions and their import cycle.
+TEMPLATES = Path(__file__).parents[1] / "templates"
 
 
 @cache
