@@ -13,22 +13,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.api.entities import seats
 from fedcity.api.entities.cards import serialize_card
 from fedcity.api.entities.formats import Entity, day, display_settings, timestamp
 from fedcity.api.entities.offices import office_entities
-from fedcity.api.entities.seats import serialize_holder
-from fedcity.services.offices.seats import holders_by_ids
 from fedcity.services.social.follows import decode_languages
 from fedcity.services.statuses.custom_emojis import EmojiRef, image_urls, shortcodes_in
 from fedcity.services.statuses.polls import is_expired
-from fedcity.storage.models import (
-    Actor,
-    MediaAttachment,
-    Notification,
-    Poll,
-    Post,
-    SeatHolder,
-)
+from fedcity.storage.models import Actor, MediaAttachment, Notification, Poll, Post
 from fedcity.storage.models.cards import PreviewCard
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import cards as card_q
@@ -116,7 +108,7 @@ class StatusBatch:
     polls: dict[int, Poll] = field(default_factory=dict)  # by post id
     own_votes: dict[int, list[int]] = field(default_factory=dict)  # by poll id
     cards: dict[int, PreviewCard] = field(default_factory=dict)  # by post id
-    holders: dict[int, SeatHolder] = field(default_factory=dict)  # by holder id
+    holders: seats.Holders = field(default_factory=dict)  # by holder id
 
 
 async def load_batch(
@@ -131,9 +123,7 @@ async def load_batch(
     batch.media = await media_q.list_media_for_posts(session, ids)
     batch.polls = await poll_q.list_polls_for_posts(session, ids)
     batch.cards = await card_q.list_cards_for_posts(session, ids)
-    holder_ids = {p.holder_id for p in batch.posts.values() if p.holder_id}
-    if holder_ids:  # only seat accounts' posts have one
-        batch.holders = await holders_by_ids(session, holder_ids)
+    batch.holders = await seats.load_holders(session, batch.posts.values())
     actor_ids = {p.actor_id for p in batch.posts.values()}
     actor_ids.update(a for ms in batch.mentions.values() for a in ms)
     batch.actors = await actor_q.list_actors_by_ids(session, list(actor_ids))
@@ -219,11 +209,7 @@ def serialize_status(
         )
         if post.actor_id == viewer.id:
             entity["pinned"] = post.id in batch.pinned
-    if post.holder_id is not None and post.holder_id in batch.holders:
-        # fedcity's own, as Pleroma adds `pleroma`: who held the seat then.
-        entity["fedcity"] = {
-            "holder": serialize_holder(batch.holders[post.holder_id], urls)
-        }
+    entity.update(seats.holder_extension(post, batch.holders, urls))
     return entity
 
 

@@ -19,7 +19,7 @@ from fedcity.errors import NotFound
 from fedcity.services.offices.seats import years
 from fedcity.storage.models import Actor, MediaAttachment, Post, SeatHolder
 from fedcity.storage.queries import media as media_q
-from fedcity.storage.queries import seats as q
+from fedcity.storage.queries import offices as q
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,10 +29,11 @@ from fedcity.services.accounts.passwords import hash_password
 from fedcity.services.offices.status import EN_DASH, actor_views
 from fedcity.storage.models import Actor, HandoverLink, Post, SeatHolder, Visibility
 from fedcity.storage.queries import actors as actor_q
-from fedcity.storage.queries import seats as q
+from fedcity.storage.queries import offices as q
 from fedcity.storage.queries import sessions as session_q
 from fedcity.storage.types import utcnow
 
+Holders: TypeAlias = dict[int, SeatHolder]  # by holder id
 # How long a handover's sign-in link works.
 LINK_HOURS = 72
 MAX_NAME_LENGTH = 200
@@ -307,7 +310,8 @@ async def archive(
     return seat, holder, posts
 
 
-async def holders_by_ids(session: AsyncSession, ids: set[int]) -> dict[int, SeatHolder]:
-    """Holder periods of a page of posts, in one query (none when no post has
-    one)."""
-    return await q.holders_by_ids(session, ids)
+async def holders_of_posts(session: AsyncSession, posts: Iterable[Post]) -> Holders:
+    """The holder periods of a page of posts: one query, and none at all when no
+    post is a seat account's."""
+    ids = {p.holder_id for p in posts if p.holder_id is not None}
+    return await q.holders_by_ids(session, ids) if ids else {}
