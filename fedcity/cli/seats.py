@@ -5,6 +5,8 @@ services.offices.seats and seat_records."""
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import sys
 
@@ -13,6 +15,7 @@ from fedcity.config import Settings
 from fedcity.storage.db import Database
 
 ACTIONS = ("holder", "holders", "handover", "export")
+FLUSH_SECONDS = 5.0
 
 
 def add_parsers(official: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,6 +59,8 @@ def cmd_seat(settings: Settings, args: argparse.Namespace) -> int:
 
     async def apply(db: Database) -> list[str]:
         await require_schema(db)
+        if args.action == "handover":
+            return await _handover(db, args, base)
         async with db.session() as session:
             seat = await seats.find_seat(session, args.seat)
             if args.action == "holder":
@@ -63,12 +68,6 @@ def cmd_seat(settings: Settings, args: argparse.Namespace) -> int:
                 return [str(made.id)]
             if args.action == "holders":
                 return [_line(h, base) for h in await seats.holders(session, seat)]
-            if args.action == "handover":
-                done = await seats.handover(
-                    session, seat, successor=args.successor, archive_as=args.archive_as
-                )
-                _report(done, base)
-                return [base + seats.link_path(done.token)]
             found = await seat_records.records(session, seat, args.holder)
             document = seat_records.document(found, Urls(base), domain)
         if args.format == "json":
@@ -80,6 +79,32 @@ def cmd_seat(settings: Settings, args: argparse.Namespace) -> int:
     for line in run(lambda: with_db(settings, apply)):
         print(line)
     return 0
+
+
+async def _handover(db: Database, args: argparse.Namespace, base: str) -> list[str]:
+    """The handover, with the event bus wired as `serve` wires it: on PostgreSQL
+    the serve processes hear that the seat's access is revoked and end the
+    streams its apps hold open (on SQLite, one process: see docs/offices.md)."""
+    from fedcity.services.offices import seats
+    from fedcity.streaming.bus import open_event_bus, publish_after_commit
+
+    bus = open_event_bus(db.url)
+    publish_after_commit(db.sessionmaker, bus)
+    await bus.start()
+    try:
+        async with db.session() as session:
+            seat = await seats.find_seat(session, args.seat)
+            done = await seats.handover(
+                session, seat, successor=args.successor, archive_as=args.archive_as
+            )
+        # Told or not within seconds, the handover stands: the tokens are revoked.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(FLUSH_SECONDS):
+                await bus.flush()
+    finally:
+        await bus.close()
+    _report(done, base)
+    return [base + seats.link_path(done.token)]
 
 
 def _line(holder: object, base: str) -> str:

@@ -5,6 +5,9 @@ under `/api/v1/fedcity/admin/seats/{id}`, gated as the offices' one."""
 
 from __future__ import annotations
 
+import asyncio
+
+import aiohttp
 import pytest
 
 from fedcity.services.offices import attestations as offices
@@ -132,3 +135,24 @@ async def test_a_personal_account_is_no_seat(instance, http):
     )
     assert reply.status == 422
     assert "not a seat account" in reply.json()["error"]
+
+
+async def test_a_handover_ends_the_streams_the_seats_apps_hold_open(instance, http):
+    # Given the seat's app listening on its user stream
+    seat_id = await seat(instance, http)
+    token = await admin_token(instance)
+    seat_token = await instance.token("mayor")
+    url = instance.base_url.replace("http", "ws", 1) + "/api/v1/streaming?stream=user"
+    async with http.session.ws_connect(url, protocols=(seat_token,)) as ws:
+        # When the admin hands the seat over
+        done = await http.post(
+            f"/api/v1/fedcity/admin/seats/{seat_id}/handover", token=token
+        )
+        assert done.status == 200, done.text
+        # Then the stream ends
+        closing = await asyncio.wait_for(ws.receive(), 10)
+        assert closing.type in (
+            aiohttp.WSMsgType.CLOSE,
+            aiohttp.WSMsgType.CLOSED,
+            aiohttp.WSMsgType.CLOSING,
+        )

@@ -5,9 +5,11 @@ successor signs in with the one-time link, then in their own app."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
+import aiohttp
 import pytest
 import requests
 from mastodon import Mastodon, MastodonUnauthorizedError
@@ -113,3 +115,31 @@ def test_handover_keeps_followers_and_the_earlier_posts_under_their_holder(
     assert "Glad to serve Ojai" not in archive.text
     # And the link does not work a second time
     assert requests.get(link, timeout=30).status_code == 410
+
+
+async def test_a_cli_handover_ends_the_seats_open_streams_on_postgresql(
+    cli_instance, e2e_module_backend
+):
+    if e2e_module_backend != "postgres":
+        pytest.skip(
+            "the CLI reaches `serve` processes by PostgreSQL LISTEN/NOTIFY; on "
+            "SQLite only the admin API's handover ends open streams"
+        )
+    # Given a seat whose app listens on its user stream
+    instance = cli_instance
+    token = await asyncio.to_thread(instance.account, "manager")
+    await asyncio.to_thread(instance.cli, "account", "capacity", "manager", "official")
+    url = f"ws://{instance.domain}/api/v1/streaming?stream=user"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(url, protocols=(token,)) as ws,
+    ):
+        # When the operator hands the seat over on the command line
+        await asyncio.to_thread(instance.cli, "official", "handover", "manager")
+        # Then the server ends the stream
+        closing = await asyncio.wait_for(ws.receive(), 10)
+        assert closing.type in (
+            aiohttp.WSMsgType.CLOSE,
+            aiohttp.WSMsgType.CLOSED,
+            aiohttp.WSMsgType.CLOSING,
+        )

@@ -26,6 +26,7 @@ from fedcity.errors import Gone, NotFound, Unprocessable
 from fedcity.i18n import N_
 from fedcity.services.accounts.account_access import check_new_password
 from fedcity.services.accounts.passwords import hash_password
+from fedcity.services.events import record
 from fedcity.services.offices.status import EN_DASH, actor_views
 from fedcity.storage.models import Actor, HandoverLink, Post, SeatHolder, Visibility
 from fedcity.storage.queries import actors as actor_q
@@ -233,6 +234,7 @@ async def _take_back(
     ended = await session_q.revoke_sessions(session, seat.id, now)
     revoked = await q.revoke_tokens(session, seat.id, now)
     cancelled = await q.cancel_scheduled(session, seat.id)
+    record(session, "access_revoked", account_id=seat.id)  # open streams end
     user = await actor_q.get_user_by_actor_id(session, seat.id)
     if user is not None:
         # Nobody knows this password: the successor sets their own at the link.
