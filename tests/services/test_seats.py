@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from fedcity.api.entities.statuses import serialize_statuses
 from fedcity.errors import Gone, NotFound, Unprocessable
 from fedcity.services.accounts import two_factor
 from fedcity.services.accounts.accounts import create_token
@@ -230,3 +231,44 @@ async def test_the_export_holds_one_periods_posts_of_every_visibility(db):
     async with db.session() as session:
         with pytest.raises(NotFound):
             await seat_records.records(session, mayor, 12345)
+
+
+async def test_a_page_of_statuses_reads_its_holders_in_one_query(db):
+    # Given five seat posts under two holders, and a personal account's posts
+    mayor = await seat(db)
+    clerk = await local_account(db, URLS, "clerk")
+    seat_posts = [await write(db, mayor, f"Ana {n}") for n in range(3)]
+    async with db.session() as session:
+        await seats.handover(session, mayor, successor="Ben Ortiz")
+    seat_posts += [await write(db, mayor, f"Ben {n}") for n in range(2)]
+    personal = [await write(db, clerk, f"Clerk {n}") for n in range(2)]
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    async def queries(posts) -> tuple[int, list]:
+        statements.clear()
+        async with db.session() as session:
+            entities = await serialize_statuses(session, posts, None, URLS)
+        return len(statements), entities
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        # When a page of personal posts, one seat post, and all of them are drawn
+        alone, _ = await queries(personal)
+        one, _ = await queries(personal + seat_posts[:1])
+        every, entities = await queries(personal + seat_posts)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    # Then personal posts cost no holder query, and any number of seat posts one
+    assert one == every == alone + 1
+    assert [e.get("fedcity", {}).get("holder", {}).get("name") for e in entities] == [
+        None,
+        None,
+        "Ana Ruiz",
+        "Ana Ruiz",
+        "Ana Ruiz",
+        "Ben Ortiz",
+        "Ben Ortiz",
+    ]
