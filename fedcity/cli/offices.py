@@ -1,5 +1,6 @@
 """`official verify|revoke|list|audit`: the offices and candidacies this instance attests
-(issue 11), and `account capacity`'s rules live in services.offices too."""
+(issue 11), and `account capacity`'s rules live in services.offices too. The seat
+commands (`official holder|holders|handover|export`) are in cli/seats.py."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import sys
 from datetime import date
 
+from fedcity.cli import seats
 from fedcity.cli.runner import Command, require_schema, run, with_db
 from fedcity.config import Settings
 from fedcity.storage.db import Database
@@ -46,6 +48,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     audit.add_argument("account", help="a local name")
     audit.add_argument("--limit", type=int, default=100, help="newest first (100)")
+    seats.add_parsers(official)
 
 
 def _day(value: str) -> date:
@@ -58,6 +61,8 @@ def _day(value: str) -> date:
 
 
 def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
+    if args.action in seats.ACTIONS:
+        return seats.cmd_seat(settings, args)
     from fedcity.services.offices import attestations as offices
     from fedcity.urls import Urls
 

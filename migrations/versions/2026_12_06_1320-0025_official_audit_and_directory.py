@@ -3,7 +3,7 @@ accounts' moderation, replies an author removed from its threads, and the
 directory's index of attested offices
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0024
 Create Date: 2026-12-06 13:20:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025"
-down_revision: str | None = "0022"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

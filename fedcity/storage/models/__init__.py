@@ -60,7 +60,9 @@ from fedcity.storage.models.profiles import (
     Attestation,
     Endorsement,
     FeaturedTag,
+    HandoverLink,
     OfficeListing,
+    SeatHolder,
     SuggestionDismissal,
 )
 
@@ -93,6 +95,7 @@ __all__ = [
     "FilterStatus",
     "Follow",
     "FollowState",
+    "HandoverLink",
     "IdempotencyKey",
     "InstanceKey",
     "Job",
@@ -126,6 +129,7 @@ __all__ = [
     "RepliesPolicy",
     "Report",
     "ScheduledStatus",
+    "SeatHolder",
     "SuggestionDismissal",
     "Tag",
     "TagFollow",

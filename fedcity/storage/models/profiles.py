@@ -126,3 +126,38 @@ class OfficeListing(SnowflakeIdMixin, Base):
     election_date: Mapped[date | None]
     # False when a remote attestation failed its trust check.
     trusted: Mapped[bool] = mapped_column(default=True)
+
+
+class SeatHolder(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """Who held a seat account (an `official` account such as @mayor) from
+    `started_at` until `ended_at` (None: holds it now). The seat's posts of that
+    time point here (`posts.holder_id`), so that they stay attributed to their
+    writer after a handover (issue 11, services.offices.seats)."""
+
+    __tablename__ = "seat_holders"
+
+    seat_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(Text)  # as the operator or holder gave it
+    # The seat's office as it read when the period opened ("Mayor of Ojai").
+    title: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    # `official handover --archive-as NAME`: the outgoing holder's archive page,
+    # /archives/NAME.
+    archive_name: Mapped[str | None] = mapped_column(String(255), unique=True)
+
+
+class HandoverLink(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """A one-time sign-in link to a seat account for its next holder; only the
+    SHA-256 digest of its token is stored."""
+
+    __tablename__ = "handover_links"
+
+    seat_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
