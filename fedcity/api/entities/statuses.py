@@ -88,7 +88,18 @@ def serialize_account(actor: Actor, urls: Urls) -> Entity:
         "emojis": serialize_emojis(actor.emojis, urls),
         # roles, fields (the "Office" ones first) and fedcity's `fedcity` object
         **office_entities(actor),
+        **moderation_flags(actor),
     }
+
+
+def moderation_flags(actor: Actor) -> Entity:
+    """Mastodon's `suspended` and `limited` (silenced), present only when true."""
+    flags: Entity = {}
+    if actor.suspended_at is not None:
+        flags["suspended"] = True
+    if actor.silenced_at is not None:
+        flags["limited"] = True
+    return flags
 
 
 @dataclass
@@ -157,7 +168,8 @@ def serialize_status(
         "account": serialize_account(author, urls),
         "content": post.content if original is None else "",
         "visibility": post.visibility,
-        "sensitive": post.sensitive,
+        # A moderator's `sensitive` action marks all the account's media.
+        "sensitive": post.sensitive or author.sensitized_at is not None,
         "spoiler_text": post.spoiler_text,
         "media_attachments": [
             *(serialize_media(m, urls) for m in batch.media.get(post.id, [])),
