@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.errors import Unprocessable
+from fedcity.errors import NotFound, Unprocessable
 from fedcity.jobs.verbs import ActorRef, Verb, enqueue_federate
 from fedcity.services.accounts.remote_actors import remove_content
 from fedcity.services.moderation import action_log, report_queue
@@ -48,6 +48,16 @@ class AccountAction:
     text: str = ""
     report_id: int | None = None
     send_email_notification: bool = True
+
+
+async def get_account(session: AsyncSession, actor_id: int) -> Actor:
+    """An account moderators can act on.
+
+    Raises: NotFound: no such account (or the instance's own actor)."""
+    actor = await actor_q.get_actor_by_id(session, actor_id)
+    if actor is None or actor.actor_type == "Application":
+        raise NotFound()
+    return actor
 
 
 async def take_action(

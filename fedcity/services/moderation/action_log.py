@@ -11,6 +11,9 @@ entry still reads after the record is gone.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Sequence
 from enum import StrEnum
 
@@ -18,7 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.services.moderation.audit import acct
-from fedcity.storage.models import Actor, AdminAction
+from fedcity.storage.models import (
+    Actor,
+    AdminAction,
+    Announcement,
+    Attestation,
+    CustomEmoji,
+)
 from fedcity.storage.queries.lists import paged_rows
 from fedcity.storage.queries.posts import Page
 
@@ -83,6 +92,55 @@ async def record_on_account(
     )
 
 
+async def record_announcement(
+    session: AsyncSession, by: Actor | None, action: str, row: Announcement
+) -> AdminAction:
+    """`record` for an announcement written, changed, (un)published or deleted,
+    named by the start of its text."""
+    text = " ".join(row.text.split())
+    return await record(
+        session,
+        by,
+        action,
+        Target.ANNOUNCEMENT,
+        target=text if len(text) <= 60 else text[:59] + "…",
+        target_id=row.id,
+    )
+
+
+async def record_emoji(
+    session: AsyncSession, by: Actor | None, action: str, row: CustomEmoji
+) -> AdminAction:
+    """`record` for a custom emoji added, changed or removed."""
+    return await record(
+        session,
+        by,
+        action,
+        Target.CUSTOM_EMOJI,
+        target=f":{row.shortcode}:",
+        target_id=row.id,
+    )
+
+
+async def record_attestation(
+    session: AsyncSession,
+    by: Actor | None,
+    action: str,
+    attestation: Attestation,
+    subject: Actor,
+) -> AdminAction:
+    """`record` for an office attested (`verify`) or revoked, named by whose
+    office it is and its title."""
+    return await record(
+        session,
+        by,
+        action,
+        Target.ATTESTATION,
+        target=f"{acct(subject)}: {attestation.title}",
+        target_id=attestation.id,
+    )
+
+
 async def list_entries(
     session: AsyncSession,
     page: Page,
@@ -103,3 +161,44 @@ async def list_entries(
 async def all_entries(session: AsyncSession) -> Sequence[AdminAction]:
     """Every entry, oldest first (the export)."""
     return (await session.scalars(select(AdminAction).order_by(AdminAction.id))).all()
+
+
+EXPORT_FIELDS = (
+    "id",
+    "created_at",
+    "account",
+    "action",
+    "target_type",
+    "target_id",
+    "target",
+    "reason",
+)
+
+
+def _row(entry: AdminAction) -> dict[str, str | None]:
+    return {
+        "id": str(entry.id),
+        "created_at": entry.created_at.isoformat(),
+        "account": entry.account,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": None if entry.target_id is None else str(entry.target_id),
+        "target": entry.target,
+        "reason": entry.reason,
+    }
+
+
+def export(entries: Sequence[AdminAction], fmt: str) -> str:
+    """The entries as CSV (a header line, then one line each) or as a JSON array.
+
+    Raises: ValueError: neither "csv" nor "json"."""
+    rows = [_row(entry) for entry in entries]
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    if fmt != "csv":
+        raise ValueError(fmt)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, EXPORT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -4,6 +4,7 @@ the admin action log."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -54,7 +55,17 @@ async def get_report(session: AsyncSession, report_id: int) -> Report:
     return report
 
 
-async def actors_of(session: AsyncSession, reports: list[Report]) -> dict[int, Actor]:
+async def view(session: AsyncSession, moderator: Actor, report_id: int) -> Report:
+    """A moderator reads a report (not logged, as in Mastodon).
+
+    Raises: NotFound: no such report."""
+    del moderator  # the same shape as the changes, for the API's handlers
+    return await get_report(session, report_id)
+
+
+async def actors_of(
+    session: AsyncSession, reports: Sequence[Report]
+) -> dict[int, Actor]:
     """Every account the reports name (reporter, target, assignee, resolver)."""
     ids: set[int] = set()
     for r in reports:
@@ -88,6 +99,18 @@ async def assign(
         session, moderator, "assigned_to_self" if to_self else "unassigned", report
     )
     return report
+
+
+async def assign_to_self(
+    session: AsyncSession, moderator: Actor, report_id: int
+) -> Report:
+    """Raises: NotFound: no such report."""
+    return await assign(session, moderator, report_id, to_self=True)
+
+
+async def unassign(session: AsyncSession, moderator: Actor, report_id: int) -> Report:
+    """Raises: NotFound: no such report."""
+    return await assign(session, moderator, report_id, to_self=False)
 
 
 async def resolve(
