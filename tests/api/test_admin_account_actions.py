@@ -120,9 +120,7 @@ async def test_sensitive_marks_the_accounts_posts_sensitive(instance, http, admi
     assert (marked.json()["sensitive"], unmarked.json()["sensitive"]) == (True, False)
 
 
-async def test_disable_ends_the_login_and_enable_lets_it_sign_in(
-    instance, http, admin
-):
+async def test_disable_ends_the_login_and_enable_lets_it_sign_in(instance, http, admin):
     # Given the troll's token
     token = await instance.token("troll")
     # When an admin disables the account
@@ -149,9 +147,7 @@ async def test_an_action_resolves_the_report_it_names(instance, http, admin):
     report_id = filed.json()["id"]
     # When the admin warns the troll citing the report
     await act(http, admin, "none", text="Please stop", report_id=report_id)
-    report = await http.get(
-        f"/api/v1/admin/reports/{report_id}", token=admin["token"]
-    )
+    report = await http.get(f"/api/v1/admin/reports/{report_id}", token=admin["token"])
     log = await http.get("/api/v1/fedcity/admin/action_log", token=admin["token"])
     # Then the report is resolved, and the log has the warning and the resolution
     assert report.json()["action_taken"] is True

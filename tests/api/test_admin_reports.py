@@ -28,7 +28,12 @@ async def queue(instance, http):
     )
     assert reply.status == 200
     token = await instance.token("clerk", "admin:read admin:write")
-    return {"report": reply.json()["id"], "troll": troll, "status": rude, "token": token}
+    return {
+        "report": reply.json()["id"],
+        "troll": troll,
+        "status": rude,
+        "token": token,
+    }
 
 
 async def test_the_queue_lists_open_reports_with_accounts_and_statuses(
@@ -113,9 +118,7 @@ async def test_only_admins_read_the_queue(instance, http, queue):
     no_scope = await instance.token("clerk", "read write")
     # When they read the queue or resolve a report
     listing = await http.get(REPORTS, token=resident)
-    resolving = await http.post(
-        f"{REPORTS}/{queue['report']}/resolve", token=no_scope
-    )
+    resolving = await http.post(f"{REPORTS}/{queue['report']}/resolve", token=no_scope)
     log = await http.get(ACTION_LOG, token=resident)
     # Then each is refused
     assert (listing.status, resolving.status, log.status) == (403, 403, 403)

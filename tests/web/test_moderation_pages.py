@@ -129,3 +129,29 @@ async def test_residents_cannot_open_the_moderation_pages(instance, report_id):
             pass
     # Then they are refused
     assert (report.status, export.status) == (403, 403)
+
+
+async def test_a_warned_account_reads_its_warning_from_its_notification(
+    instance, http, report_id
+):
+    # Given the admin warns the troll from the report's page
+    path = f"/admin/reports/{report_id}"
+    async with await signed_in_client(instance, "clerk") as client:
+        await submit(client, path, f"{path}/action", type="silence", text="Tone down")
+    async with await signed_in_client(instance, "troll") as client:
+        # When the troll opens its notifications and follows the link
+        async with client.get("/notifications") as reply:
+            notes = await reply.text()
+        link = notes.split('href="/disputes/strikes/')[1].split('"')[0]
+        async with client.get(f"/disputes/strikes/{link}") as reply:
+            page = text_of(await reply.text())
+    async with (
+        await signed_in_client(instance, "resident") as client,
+        client.get(f"/disputes/strikes/{link}") as other,
+    ):
+        pass
+    # Then the warning says what was done and why, to the troll alone
+    assert "The moderators took an action on your account" in text_of(notes)
+    assert "Your account is limited" in page
+    assert "Tone down" in page
+    assert other.status == 404

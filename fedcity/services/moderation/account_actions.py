@@ -155,3 +155,15 @@ async def undo_action(
         raise Unprocessable("Validation failed: Type is not included in the list")
     await action_log.record_on_account(session, moderator, undo, target)
     return target
+
+
+async def get_own_warning(
+    session: AsyncSession, viewer: Actor, warning_id: int
+) -> AccountWarning:
+    """A warning given to `viewer` (no one else may read it).
+
+    Raises: NotFound: no such warning of the viewer's."""
+    warning = await session.get(AccountWarning, warning_id)
+    if warning is None or warning.target_id != viewer.id:
+        raise NotFound()
+    return warning
