@@ -60,12 +60,12 @@ ACCEPTED_CONTENT_TYPES = (
 )
 
 
-async def _local_actor(request: web.Request) -> Actor:
+async def _local_actor(request: web.Request, *, suspended: bool = False) -> Actor:
     async with request.app[DB].session() as session:
         actor = await q.get_local_actor(session, request.match_info["username"])
     if actor is None or actor.actor_type == "Application":
         raise NotFound("no such account here")
-    if actor.suspended_at is not None:
+    if actor.suspended_at is not None and not suspended:
         raise Gone("This account is suspended")
     return actor
 
@@ -73,19 +73,10 @@ async def _local_actor(request: web.Request) -> Actor:
 async def actor_get(request: web.Request) -> web.StreamResponse:
     if not wants_activity_json(request):
         return await profile_page.profile_page(request)
-    try:
-        actor = await _local_actor(request)
-    except Gone:
-        return await _suspended_actor(request)
+    actor = await _local_actor(request, suspended=True)
+    if actor.suspended_at is not None:  # a Tombstone, 410: Mastodon's answer
+        return activity_response(render_suspended_actor(actor), status=410)
     return activity_response(render_actor(actor, request.app[FEDERATION].urls))
-
-
-async def _suspended_actor(request: web.Request) -> web.Response:
-    """A suspended account's actor is a Tombstone, 410 (Mastodon's answer)."""
-    async with request.app[DB].session() as session:
-        actor = await q.get_local_actor(session, request.match_info["username"])
-    assert actor is not None
-    return activity_response(render_suspended_actor(actor), status=410)
 
 
 async def instance_actor_outbox(request: web.Request) -> web.Response:
