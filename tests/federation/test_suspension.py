@@ -27,9 +27,7 @@ async def moderate(instance, uri: str, kind: str = "suspend") -> None:
     await instance.run_jobs()
 
 
-async def test_suspending_a_local_account_deletes_it_at_its_followers(
-    instance, remote
-):
+async def test_suspending_a_local_account_deletes_it_at_its_followers(instance, remote):
     # Given a local account followed from another server
     await instance.create_account("troll")
     troll_uri = instance.fed.urls.actor("troll")
@@ -52,9 +50,7 @@ async def test_suspending_a_local_account_deletes_it_at_its_followers(
     assert remote.received_types()[-1] == "Update"
 
 
-async def test_suspending_a_remote_account_removes_its_content_here(
-    instance, remote
-):
+async def test_suspending_a_remote_account_removes_its_content_here(instance, remote):
     # Given a remote account with a post here, followed by a resident
     resident = await instance.create_account("resident")
     spammer = remote.add_actor("spammer")
@@ -77,9 +73,11 @@ async def test_suspending_a_remote_account_removes_its_content_here(
         post = await session.scalar(select(Post).where(Post.uri == uri))
         follows = list(await session.scalars(select(Follow)))
         actor = await get_actor_by_uri(session, spammer.uri)
-    assert post is not None and post.deleted_at is not None
+    assert post is not None
+    assert post.deleted_at is not None
     assert follows == []
-    assert isinstance(actor, Actor) and actor.suspended_at is not None
+    assert isinstance(actor, Actor)
+    assert actor.suspended_at is not None
     # And a new post it sends is not stored
     await remote_post(instance, remote, spammer, suffix="2")
     async with instance.db.session() as session:
