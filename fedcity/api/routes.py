@@ -21,9 +21,10 @@ from fedcity.api.feeds import (
 )
 from fedcity.api.instance import announcements, instance
 from fedcity.api.instance import texts as instance_texts
+from fedcity.api.moderation import action_log as admin_action_log
+from fedcity.api.moderation import admin_accounts, admin_reports, reports
 from fedcity.api.moderation import audit as official_audit
 from fedcity.api.moderation import replies as removed_replies
-from fedcity.api.moderation import reports
 from fedcity.api.notifications import grouped as grouped_notifications
 from fedcity.api.notifications import notifications, push
 from fedcity.api.notifications import requests as notification_requests
@@ -306,6 +307,21 @@ def add_routes(app: web.Application) -> None:
     get("/api/v1/fedcity/admin/offices/{id}", offices_admin.show)
     delete("/api/v1/fedcity/admin/offices/{id}", offices_admin.revoke)
     get("/api/v1/fedcity/admin/audit", official_audit.index)
+    # moderation (issue 12): Mastodon's admin reports and account actions, and
+    # fedcity's admin action log
+    get("/api/v1/admin/reports", admin_reports.index)
+    get("/api/v1/admin/reports/{id}", admin_reports.show)
+    post("/api/v1/admin/reports/{id}/assign_to_self", admin_reports.assign_to_self)
+    post("/api/v1/admin/reports/{id}/unassign", admin_reports.unassign)
+    post("/api/v1/admin/reports/{id}/resolve", admin_reports.resolve)
+    post("/api/v1/admin/reports/{id}/reopen", admin_reports.reopen)
+    get("/api/v1/admin/accounts/{id}", admin_accounts.show)
+    post("/api/v1/admin/accounts/{id}/action", admin_accounts.action)
+    post("/api/v1/admin/accounts/{id}/unsuspend", admin_accounts.unsuspend)
+    post("/api/v1/admin/accounts/{id}/unsilence", admin_accounts.unsilence)
+    post("/api/v1/admin/accounts/{id}/unsensitive", admin_accounts.unsensitive)
+    post("/api/v1/admin/accounts/{id}/enable", admin_accounts.enable)
+    get("/api/v1/fedcity/admin/action_log", admin_action_log.index)
     # fedcity's own: an author removes a reply from its thread (issue 11)
     post("/api/v1/fedcity/statuses/{id}/remove_reply", removed_replies.remove_reply)
     post("/api/v1/fedcity/statuses/{id}/restore_reply", removed_replies.restore_reply)

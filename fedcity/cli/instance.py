@@ -125,6 +125,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_announcement(settings: Settings, args: argparse.Namespace) -> int:
     from fedcity.services.instance import announcements
+    from fedcity.services.moderation import action_log
     from fedcity.urls import Urls
 
     async def output(db: Database) -> list[str]:
@@ -136,8 +137,11 @@ def cmd_announcement(settings: Settings, args: argparse.Namespace) -> int:
                 row = await announcements.create(
                     session, Urls(settings.instance.base_url), cmd
                 )
+                await action_log.record_announcement(session, None, "create", row)
                 return [str(row.id)]
             if args.action == "delete":
+                row = await announcements.get(session, args.id)
+                await action_log.record_announcement(session, None, "destroy", row)
                 await announcements.delete(session, args.id)
                 return []
             return [
@@ -154,6 +158,7 @@ def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
     and wherever a post or profile written here uses `:shortcode:`."""
     from pathlib import Path
 
+    from fedcity.services.moderation import action_log
     from fedcity.services.statuses import custom_emojis
     from fedcity.services.statuses.media import MediaStorage
     from fedcity.urls import Urls
@@ -172,8 +177,12 @@ def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
                     category=args.category,
                     visible_in_picker=not args.hidden,
                 )
+                await action_log.record_emoji(session, None, "create", row)
                 lines = [f":{row.shortcode}:\t{urls.media(row.file_path)}"]
             elif args.action == "remove":
+                for row in await custom_emojis.list_local(session):
+                    if row.shortcode == args.shortcode:
+                        await action_log.record_emoji(session, None, "destroy", row)
                 await custom_emojis.remove_local(session, args.shortcode)
                 lines = []
             else:

@@ -63,6 +63,7 @@ def _day(value: str) -> date:
 def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
     if args.action in seats.ACTIONS:
         return seats.cmd_seat(settings, args)
+    from fedcity.services.moderation import action_log
     from fedcity.services.offices import attestations as offices
     from fedcity.urls import Urls
 
@@ -86,6 +87,9 @@ def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
         async with db.session() as session:
             subject = await offices.find_account(session, args.account, domain)
             attestation = await offices.verify(session, issuer, subject, claim)
+            await action_log.record_attestation(
+                session, None, "verify", attestation, subject
+            )
             return attestation.uri
 
     async def revoke(db: Database) -> list[str]:
@@ -93,6 +97,10 @@ def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
         async with db.session() as session:
             subject = await offices.find_account(session, args.account, domain)
             revoked = await offices.revoke(session, issuer, subject, args.role)
+            for attestation in revoked:
+                await action_log.record_attestation(
+                    session, None, "revoke", attestation, subject
+                )
             return [a.uri for a in revoked]
 
     async def listing(db: Database) -> list[str]:

@@ -132,5 +132,7 @@ async def process_inbox(fed: Federation, payload: dict[str, Any]) -> None:
         actor = await get_or_fetch_actor(fed, session, actor_uri)
         if actor.is_local or actor.deleted_at is not None:
             return
+        if actor.suspended_at is not None:
+            return  # suspended here: nothing it sends is applied
         await route(Inbound(fed, session, activity, actor, payload.get("recipient")))
         await mark_alive(fed, session, actor_uri)

@@ -111,6 +111,7 @@ class Verb(Declared):
     UPDATE_POLL = "UpdatePoll", PollRef
     VOTE = "Vote", VoteRef
     FLAG = "Flag", ReportRef
+    DELETE_ACTOR = "DeleteActor", ActorRef  # a local account suspended
 
 
 def federate_payload(verb: Verb, payload: object) -> dict[str, Any]:

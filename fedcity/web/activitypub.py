@@ -15,7 +15,7 @@ from fedcity.appkeys import DB, FEDERATION, INBOX_WRITER
 from fedcity.errors import Gone, NotFound, UnsupportedMediaType
 from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.inbox import InboundRequest, receive, verify_request
-from fedcity.federation.render.actors import render_actor
+from fedcity.federation.render.actors import render_actor, render_suspended_actor
 from fedcity.federation.render.collections import (
     render_collection,
     render_collection_page,
@@ -60,18 +60,22 @@ ACCEPTED_CONTENT_TYPES = (
 )
 
 
-async def _local_actor(request: web.Request) -> Actor:
+async def _local_actor(request: web.Request, *, suspended: bool = False) -> Actor:
     async with request.app[DB].session() as session:
         actor = await q.get_local_actor(session, request.match_info["username"])
     if actor is None or actor.actor_type == "Application":
         raise NotFound("no such account here")
+    if actor.suspended_at is not None and not suspended:
+        raise Gone("This account is suspended")
     return actor
 
 
 async def actor_get(request: web.Request) -> web.StreamResponse:
     if not wants_activity_json(request):
         return await profile_page.profile_page(request)
-    actor = await _local_actor(request)
+    actor = await _local_actor(request, suspended=True)
+    if actor.suspended_at is not None:  # a Tombstone, 410: Mastodon's answer
+        return activity_response(render_suspended_actor(actor), status=410)
     return activity_response(render_actor(actor, request.app[FEDERATION].urls))
 
 

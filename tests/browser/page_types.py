@@ -152,6 +152,13 @@ SIGNED_IN = [
     PageType("admin", "/admin"),
     PageType("admin-reports", "/admin/reports"),
     PageType("admin-audit", "/admin/audit"),
+    PageType("admin-report", lambda site, sample: f"/admin/reports/{sample.report_id}"),
+    PageType("admin-reports-resolved", "/admin/reports?resolved=1"),
+    PageType("admin-action-log", "/admin/action_log"),
+    PageType(
+        "moderation-warning",
+        lambda site, sample: f"/disputes/strikes/{sample.warning_id}",
+    ),
     PageType("admin-announcements", "/admin/announcements"),
     PageType("admin-announcement-new", "/admin/announcements/new"),
     PageType(

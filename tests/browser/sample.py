@@ -19,6 +19,7 @@ import requests
 from PIL import Image, ImageDraw
 
 from fedcity.services.instance import announcements
+from fedcity.services.moderation import account_actions, reports
 from fedcity.services.offices import attestations as offices
 from fedcity.services.offices import seats
 from fedcity.services.statuses import custom_emojis
@@ -59,6 +60,8 @@ class Sample:
     seat_post_path: str  # a post of a seat account, naming its holder
     archive_path: str  # /archives/NAME of the seat's former holder
     handover_path: str  # the successor's one-time sign-in link (never used)
+    report_id: int  # the mayor's report about the resident, resolved with a warning
+    warning_id: int  # that warning, given to the resident
 
     @property
     def mayor_post_path(self) -> str:
@@ -256,6 +259,31 @@ def seat_handover(site: Site) -> tuple[str, str, str]:
     return f"/@{seat.username}/{post_id}", f"/archives/{archive}", link
 
 
+def moderation(site: Site, mayor: Actor, resident: Actor) -> tuple[int, int]:
+    """The mayor reports the resident; a moderator resolves it with a warning."""
+
+    async def make() -> tuple[int, int]:
+        async with site.live.db.session() as session:
+            reporter = await session.get(Actor, mayor.id)
+            target = await session.get(Actor, resident.id)
+            assert reporter is not None
+            assert target is not None
+            report = await reports.file_report(
+                session,
+                site.live.fed.urls,
+                reporter,
+                reports.NewReport(target.id, comment="Off-topic replies"),
+                (),
+            )
+            cmd = account_actions.AccountAction(
+                "none", "Please keep to the agenda", report.id
+            )
+            warning = await account_actions.take_action(session, None, target, cmd)
+            return report.id, warning.id
+
+    return site.threaded.run(make())
+
+
 def make_sample(site: Site, resident: Actor) -> Sample:
     mayor = site.account("mayor", display_name="Mayor Ruiz")
     post_id, reply_id = official_posts(site, mayor, resident)
@@ -264,6 +292,7 @@ def make_sample(site: Site, resident: Actor) -> Sample:
     official_moderation(site, mayor, handle)
     announcement_id, emoji_id = admin_things(site)
     seat_post_path, archive_path, handover_path = seat_handover(site)
+    report_id, warning_id = moderation(site, mayor, resident)
     return Sample(
         mayor=mayor,
         post_id=post_id,
@@ -277,4 +306,6 @@ def make_sample(site: Site, resident: Actor) -> Sample:
         seat_post_path=seat_post_path,
         archive_path=archive_path,
         handover_path=handover_path,
+        report_id=report_id,
+        warning_id=warning_id,
     )

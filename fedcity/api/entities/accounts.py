@@ -43,7 +43,13 @@ def serialize_credential_account(
         "indexable": actor.indexable,
         "attribution_domains": list(actor.attribution_domains or []),
     }
-    entity["role"] = {
+    entity["role"] = serialize_role(role)
+    return entity
+
+
+def serialize_role(role: str) -> Entity:
+    """Mastodon's Role of a local account's `role` (user, moderator, admin, owner)."""
+    return {
         "id": {"user": "-99", "moderator": "2", "admin": "3", "owner": "3"}.get(
             role, "-99"
         ),
@@ -52,7 +58,6 @@ def serialize_credential_account(
         "color": "",
         "highlighted": role != "user",
     }
-    return entity
 
 
 # What a Profile says as the Account does.

@@ -1,7 +1,8 @@
 """Mastodon entities of the notification APIs: Notification lists with the viewer's
 filters applied, GroupedNotificationsResults (with NotificationGroup and
 PartialAccountWithAvatar), NotificationPolicy and NotificationRequest.
-(The Notification entity itself is built by `entities.serialize_notifications`.)"""
+The Notification entity itself is `serialize_notifications`, with the
+AccountWarning of a `moderation_warning`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from fedcity.api.entities.formats import Entity, timestamp
 from fedcity.api.entities.statuses import (
     load_batch,
     serialize_account,
-    serialize_notifications,
     serialize_status,
 )
 from fedcity.services.feeds.filtering import Match
@@ -22,12 +22,14 @@ from fedcity.services.notifications.feed import screen
 from fedcity.services.notifications.groups import NotificationGroup
 from fedcity.services.notifications.policy import POLICY_FIELDS, PolicySummary
 from fedcity.storage.models import (
+    AccountWarning,
     Actor,
     Notification,
     NotificationPolicy,
     NotificationRequest,
 )
 from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import notifications as notification_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.urls import Urls
 
@@ -199,3 +201,53 @@ async def serialize_requests(
         for row in rows
         if row.from_actor_id in actors
     ]
+
+
+async def serialize_notifications(
+    session: AsyncSession, rows: Sequence[Notification], viewer: Actor, urls: Urls
+) -> list[Entity]:
+    posts = await post_q.list_posts_by_ids(
+        session, [n.post_id for n in rows if n.post_id]
+    )
+    batch = await load_batch(session, list(posts.values()), viewer)
+    senders = await actor_q.list_actors_by_ids(session, [n.from_actor_id for n in rows])
+    warnings = await notification_q.list_account_warnings_by_ids(
+        session, {n.account_warning_id for n in rows if n.account_warning_id}
+    )
+    out = []
+    for row in rows:
+        sender = senders.get(row.from_actor_id)
+        if sender is None:
+            continue
+        post = posts.get(row.post_id) if row.post_id else None
+        out.append(
+            {
+                "id": str(row.id),
+                "type": row.type,
+                "created_at": timestamp(row.created_at),
+                "group_key": row.group_key or f"ungrouped-{row.id}",
+                "account": serialize_account(sender, urls),
+                "status": serialize_status(post, batch, urls, viewer) if post else None,
+            }
+        )
+        warning = warnings.get(row.account_warning_id or 0)
+        if warning is not None:
+            out[-1]["moderation_warning"] = serialize_account_warning(
+                warning, sender, urls
+            )
+    return out
+
+
+def serialize_account_warning(
+    warning: AccountWarning, target: Actor, urls: Urls
+) -> Entity:
+    """AccountWarning: what a moderator did to the account and told it."""
+    return {
+        "id": str(warning.id),
+        "action": warning.action,
+        "text": warning.text,
+        "status_ids": [str(i) for i in warning.status_ids] or None,
+        "target_account": serialize_account(target, urls),
+        "appeal": None,
+        "created_at": timestamp(warning.created_at),
+    }

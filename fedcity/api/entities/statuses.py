@@ -20,7 +20,12 @@ from fedcity.api.entities.offices import office_entities
 from fedcity.services.social.follows import decode_languages
 from fedcity.services.statuses.custom_emojis import EmojiRef, image_urls, shortcodes_in
 from fedcity.services.statuses.polls import is_expired
-from fedcity.storage.models import Actor, MediaAttachment, Notification, Poll, Post
+from fedcity.storage.models import (
+    Actor,
+    MediaAttachment,
+    Poll,
+    Post,
+)
 from fedcity.storage.models.cards import PreviewCard
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import cards as card_q
@@ -88,7 +93,18 @@ def serialize_account(actor: Actor, urls: Urls) -> Entity:
         "emojis": serialize_emojis(actor.emojis, urls),
         # roles, fields (the "Office" ones first) and fedcity's `fedcity` object
         **office_entities(actor),
+        **moderation_flags(actor),
     }
+
+
+def moderation_flags(actor: Actor) -> Entity:
+    """Mastodon's `suspended` and `limited` (silenced), present only when true."""
+    flags: Entity = {}
+    if actor.suspended_at is not None:
+        flags["suspended"] = True
+    if actor.silenced_at is not None:
+        flags["limited"] = True
+    return flags
 
 
 @dataclass
@@ -157,7 +173,8 @@ def serialize_status(
         "account": serialize_account(author, urls),
         "content": post.content if original is None else "",
         "visibility": post.visibility,
-        "sensitive": post.sensitive,
+        # A moderator's `sensitive` action marks all the account's media.
+        "sensitive": post.sensitive or author.sensitized_at is not None,
         "spoiler_text": post.spoiler_text,
         "media_attachments": [
             *(serialize_media(m, urls) for m in batch.media.get(post.id, [])),
@@ -331,33 +348,6 @@ async def serialize_one_status(
     session: AsyncSession, post: Post, viewer: Actor | None, urls: Urls
 ) -> Entity:
     return (await serialize_statuses(session, [post], viewer, urls))[0]
-
-
-async def serialize_notifications(
-    session: AsyncSession, rows: Sequence[Notification], viewer: Actor, urls: Urls
-) -> list[Entity]:
-    posts = await post_q.list_posts_by_ids(
-        session, [n.post_id for n in rows if n.post_id]
-    )
-    batch = await load_batch(session, list(posts.values()), viewer)
-    senders = await actor_q.list_actors_by_ids(session, [n.from_actor_id for n in rows])
-    out = []
-    for row in rows:
-        sender = senders.get(row.from_actor_id)
-        if sender is None:
-            continue
-        post = posts.get(row.post_id) if row.post_id else None
-        out.append(
-            {
-                "id": str(row.id),
-                "type": row.type,
-                "created_at": timestamp(row.created_at),
-                "group_key": row.group_key or f"ungrouped-{row.id}",
-                "account": serialize_account(sender, urls),
-                "status": serialize_status(post, batch, urls, viewer) if post else None,
-            }
-        )
-    return out
 
 
 def serialize_tag(tag_id: int, name: str, urls: Urls) -> Entity:

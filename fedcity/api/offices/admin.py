@@ -19,6 +19,7 @@ from fedcity.api.entities.statuses import serialize_account
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import Unprocessable
+from fedcity.services.moderation import action_log
 from fedcity.services.offices import attestations as offices
 from fedcity.storage.queries.posts import Page
 
@@ -117,11 +118,14 @@ async def create(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     domain = request.app[SETTINGS].instance.domain
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write")
+        me = await require_admin(request, session, "admin:write")
         claim = _claim(p)
         subject = await offices.find_account(session, _required(p, "account"), domain)
         attestation = await offices.verify(session, _issuer(request), subject, claim)
         listed = await offices.find_listed(session, attestation.id)
+        await action_log.record_attestation(
+            session, me, "verify", listed.attestation, listed.subject
+        )
         body = _entity(request, listed)
     return web.json_response(body)
 
@@ -137,9 +141,12 @@ async def show(request: web.Request) -> web.Response:
 async def revoke(request: web.Request) -> web.Response:
     attestation_id = params.path_id(request)
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write")
+        me = await require_admin(request, session, "admin:write")
         listed = await offices.revoke_attestation(
             session, _issuer(request), attestation_id
+        )
+        await action_log.record_attestation(
+            session, me, "revoke", listed.attestation, listed.subject
         )
         body = _entity(request, listed)
     return web.json_response(body)

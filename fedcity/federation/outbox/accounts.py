@@ -42,3 +42,22 @@ async def build_update_actor(
     return Outgoing(
         actor, update, set(await actor_q.list_follower_inboxes(session, actor.id))
     )
+
+
+@builds(Verb.DELETE_ACTOR)
+async def build_delete_actor(
+    fed: Federation, session: AsyncSession, payload: ActorRef
+) -> Outgoing | None:
+    """Delete{actor} to the followers' servers when a local account is suspended,
+    as Mastodon does: they drop its posts and follows. Nothing if it was unsuspended
+    before the job ran."""
+    actor = await session.get(Actor, payload.actor_id)
+    if actor is None or actor.suspended_at is None:
+        return None
+    stamp = int(actor.suspended_at.timestamp())
+    delete = render_activity(
+        "Delete", f"{actor.uri}#delete/{stamp}", actor, actor.uri, [AS_PUBLIC]
+    )
+    return Outgoing(
+        actor, delete, set(await actor_q.list_follower_inboxes(session, actor.id))
+    )

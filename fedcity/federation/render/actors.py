@@ -77,3 +77,15 @@ def render_actor(
     document = with_context(doc)
     document["@context"] = [*document["@context"], FEDCITY_CONTEXT_V2]
     return document
+
+
+def render_suspended_actor(actor: Actor) -> Document:
+    """What a suspended local actor's id serves (with HTTP 410)."""
+    return with_context(
+        {
+            "id": actor.uri,
+            "type": "Tombstone",
+            "formerType": actor.actor_type,
+            "deleted": iso(actor.suspended_at),
+        }
+    )

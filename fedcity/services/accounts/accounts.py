@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.errors import NotFound, Unauthorized, Unprocessable
+from fedcity.errors import Forbidden, NotFound, Unauthorized, Unprocessable
 from fedcity.i18n import N_
 from fedcity.jobs.verbs import ActorRef, Verb, enqueue_federate
 from fedcity.services import limits
@@ -128,7 +128,7 @@ async def authenticate_password(
 ) -> Actor:
     actor = await q.get_local_actor(session, username)
     user = await q.get_user_by_actor_id(session, actor.id) if actor else None
-    if actor is None or user is None or user.disabled:
+    if actor is None or user is None or user.disabled or actor.suspended_at:
         raise Unauthorized("Invalid username or password")
     if not password_matches(user.password_hash, password):
         raise Unauthorized("Invalid username or password")
@@ -182,6 +182,9 @@ async def authenticate_token(
     actor = await q.get_actor_by_id(session, row.actor_id)
     if actor is None or actor.deleted_at is not None:
         raise Unauthorized("The access token is invalid")
+    if actor.suspended_at is not None:
+        # Kept, not revoked: unsuspending gives the apps their access back.
+        raise Forbidden("Your login is currently disabled")
     return actor, row
 
 

@@ -111,9 +111,15 @@ def _copy_remote_fields(actor: Actor, data: RemoteActorData) -> None:
 async def delete_remote_actor(session: AsyncSession, actor: Actor) -> None:
     """Its origin deleted the actor: keep a tombstone row, drop posts and follows,
     and revoke its attestations (those issued here serve a Tombstone from now)."""
-    now = utcnow()
-    actor.deleted_at = now
+    actor.deleted_at = utcnow()
     await revoke_all_of(session, actor)
+    await remove_content(session, actor)
+
+
+async def remove_content(session: AsyncSession, actor: Actor) -> None:
+    """Withdraw a remote actor's posts and sever its follows, both ways (its
+    deletion by its origin, or its suspension here)."""
+    now = utcnow()
     await session.execute(
         update(Post)
         .where(Post.actor_id == actor.id, Post.deleted_at.is_(None))

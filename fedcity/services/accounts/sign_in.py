@@ -58,7 +58,7 @@ async def password_login(
     found = await find_login(session, login, domain)
     if found is None or not password_matches(found.user.password_hash, password):
         raise Unauthorized(WRONG_LOGIN)
-    if found.user.disabled:
+    if found.user.disabled or found.actor.suspended_at is not None:
         raise Forbidden(DISABLED)
     return found
 
@@ -67,6 +67,8 @@ async def login_of(session: AsyncSession, actor_id: int) -> Login | None:
     """A local account by its actor id, if it may still sign in."""
     actor = await actor_q.get_actor_by_id(session, actor_id)
     if actor is None or actor.deleted_at is not None or actor.domain is not None:
+        return None
+    if actor.suspended_at is not None:
         return None
     user = await actor_q.get_user_by_actor_id(session, actor.id)
     if user is None or user.disabled:

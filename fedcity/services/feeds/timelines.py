@@ -46,6 +46,7 @@ async def public(
         )
     if viewer_id is not None:
         conditions.append(feeds.not_silenced(viewer_id))
+    conditions.append(feeds.not_moderated_out(viewer_id))
     conditions += feeds.origin_filters(
         local=local, remote=remote, only_media=only_media
     )
@@ -82,6 +83,8 @@ async def account_statuses(
     page: Page,
     flt: AccountFilter = AccountFilter(),
 ) -> list[Post]:
+    if author.suspended_at is not None:
+        return []  # a suspended account shows nothing (Mastodon)
     conditions = [
         Post.actor_id == author.id,
         q.visible_to(viewer.id if viewer else None),

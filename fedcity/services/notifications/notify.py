@@ -15,6 +15,7 @@ from fedcity.services.notifications.groups import group_key_for
 from fedcity.services.notifications.policy import Verdict, judge
 from fedcity.services.notifications.push import enqueue_web_push
 from fedcity.storage.models import (
+    AccountWarning,
     Actor,
     Follow,
     FollowState,
@@ -163,3 +164,23 @@ async def notify_subscribers(session: AsyncSession, author: Actor, post: Post) -
     )
     for subscriber in subscribers:
         await notify(session, subscriber, author, NotificationType.STATUS, post.id)
+
+
+async def notify_moderation_warning(
+    session: AsyncSession, target: Actor, warning: AccountWarning
+) -> Notification:
+    """Tell a local account what a moderator did to it (`moderation_warning`,
+    from the account itself, as Mastodon): never muted, filtered or grouped."""
+    row = Notification(
+        id=new_id(),
+        recipient_id=target.id,
+        from_actor_id=target.id,
+        type=NotificationType.MODERATION_WARNING,
+        account_warning_id=warning.id,
+        created_at=utcnow(),
+        filtered=False,
+    )
+    session.add(row)
+    await session.flush()
+    record(session, "notification", notification_id=row.id, recipient_id=target.id)
+    return row

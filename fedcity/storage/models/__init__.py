@@ -24,8 +24,11 @@ from fedcity.storage.models.lists import ListMember, RepliesPolicy, TagFollow, U
 from fedcity.storage.models.markers import ConversationState, Marker
 from fedcity.storage.models.media import MediaAttachment, MediaType
 from fedcity.storage.models.moderation import (
+    MODERATION_ACTIONS,
     REPORT_CATEGORIES,
     AccountDomainBlock,
+    AccountWarning,
+    AdminAction,
     Block,
     ConversationMute,
     Mute,
@@ -69,12 +72,15 @@ from fedcity.storage.models.profiles import (
 __all__ = [
     "FILTER_CONTEXTS",
     "JOB_TRANSITIONS",
+    "MODERATION_ACTIONS",
     "POLICY_DEFAULTS",
     "REPORT_CATEGORIES",
     "AccessToken",
     "AccountDomainBlock",
     "AccountNote",
+    "AccountWarning",
     "Actor",
+    "AdminAction",
     "Announcement",
     "AnnouncementDismissal",
     "AnnouncementReaction",

@@ -70,6 +70,12 @@ class Actor(SnowflakeIdMixin, CreatedAtMixin, Base):
     updated_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # Moderation (Mastodon's account flags): a suspended account is gone for
+    # everyone until unsuspended; a silenced one is kept out of public timelines and
+    # the directory; a sensitized one's media are shown as sensitive.
+    suspended_at: Mapped[datetime | None]
+    silenced_at: Mapped[datetime | None]
+    sensitized_at: Mapped[datetime | None]
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     # In what capacity the account speaks (issue 11): `official` (a seat account of
     # an office), `personal` or `campaign`; remote actors carry theirs in fedcity's

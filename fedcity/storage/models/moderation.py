@@ -94,6 +94,15 @@ class Report(SnowflakeIdMixin, CreatedAtMixin, Base):
     # Flag naming several local accounts makes one report each).
     uri: Mapped[str | None] = mapped_column(String(2048), index=True)
     action_taken_at: Mapped[datetime | None]
+    # The moderator who took the report on, and the one who resolved it (Mastodon's
+    # `assigned_account` and `action_taken_by_account`).
+    assigned_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL")
+    )
+    action_taken_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime | None]
 
 
 class RemovedReply(SnowflakeIdMixin, CreatedAtMixin, Base):
@@ -139,3 +148,52 @@ class OfficialAction(SnowflakeIdMixin, CreatedAtMixin, Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_official_actions_actor_id_id", "actor_id", "id"),)
+
+
+MODERATION_ACTIONS = ("none", "sensitive", "disable", "silence", "suspend")
+
+
+class AccountWarning(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """What a moderator did to an account and told it (Mastodon's account warnings,
+    shown to the account as a "strike" and a `moderation_warning` notification).
+    `action` is one of MODERATION_ACTIONS."""
+
+    __tablename__ = "account_warnings"
+
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="SET NULL")
+    )
+    status_ids: Mapped[list[int]] = mapped_column(JSONDoc, default=list)
+
+
+class AdminAction(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """One entry of the moderators' and administrators' action log (Mastodon's
+    `Admin::ActionLog`): who did what to which record, and why.
+
+    As in `official_actions`, the target is kept as text too (`target`), so that an
+    entry still says what it was about after the record is gone; `target_id` has no
+    foreign key for the same reason."""
+
+    __tablename__ = "admin_actions"
+
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
+    account: Mapped[str] = mapped_column(String(512))  # who: a handle, or "cli"
+    action: Mapped[str] = mapped_column(String(32))  # e.g. suspend, resolve, create
+    target_type: Mapped[str] = mapped_column(String(32))  # Account, Report, …
+    target_id: Mapped[int | None] = mapped_column(BigInteger)
+    target: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_admin_actions_target_type_target_id", "target_type", "target_id"),
+    )

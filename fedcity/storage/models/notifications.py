@@ -24,6 +24,7 @@ class NotificationType(StrEnum):
     STATUS = "status"
     UPDATE = "update"
     POLL = "poll"  # a poll the account voted in or wrote has ended
+    MODERATION_WARNING = "moderation_warning"  # a moderator acted on the account
 
 
 class Notification(SnowflakeIdMixin, CreatedAtMixin, Base):
@@ -46,6 +47,10 @@ class Notification(SnowflakeIdMixin, CreatedAtMixin, Base):
         ForeignKey("posts.id", ondelete="CASCADE")
     )
     group_key: Mapped[str | None] = mapped_column(String(255))
+    # For `moderation_warning`: the warning the account is shown.
+    account_warning_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account_warnings.id", ondelete="CASCADE")
+    )
     filtered: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (

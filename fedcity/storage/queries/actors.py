@@ -102,6 +102,16 @@ async def list_actors_by_ids(
     return {actor.id: actor for actor in rows}
 
 
+async def list_users_by_actor_ids(
+    session: AsyncSession, actor_ids: Sequence[int]
+) -> dict[int, User]:
+    """The login side of those of the accounts that are local, by actor id."""
+    if not actor_ids:
+        return {}
+    rows = await session.scalars(select(User).where(User.actor_id.in_(actor_ids)))
+    return {user.actor_id: user for user in rows}
+
+
 async def count_local_users(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(User)) or 0)
 

@@ -78,6 +78,24 @@ def not_silenced(viewer_id: int) -> ColumnElement[bool]:
     )
 
 
+def not_moderated_out(viewer_id: int | None) -> ColumnElement[bool]:
+    """The post's author is not suspended, and not silenced by the moderators
+    unless `viewer_id` follows it (Mastodon's limited accounts in public feeds)."""
+    moderated = select(Actor.id).where(
+        or_(
+            Actor.suspended_at.is_not(None),
+            Actor.silenced_at.is_not(None) & Actor.id.not_in(_followed_by(viewer_id)),
+        )
+    )
+    return Post.actor_id.not_in(moderated)
+
+
+def _followed_by(viewer_id: int | None) -> Select[int]:
+    return select(Follow.target_id).where(
+        Follow.actor_id == (viewer_id or 0), Follow.state == FollowState.ACCEPTED
+    )
+
+
 def exclusive_list_members(viewer_id: int) -> Select[int]:
     """Members of the viewer's exclusive lists: their posts stay out of home."""
     return (

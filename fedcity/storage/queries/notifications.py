@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.ids import parse_id
-from fedcity.storage.models import Notification, NotificationType
+from fedcity.storage.models import AccountWarning, Notification, NotificationType
 from fedcity.storage.queries.posts import Page
 
 UNGROUPED = "ungrouped-"
@@ -348,3 +348,15 @@ async def delete_filtered_from(
     await session.execute(
         delete(Notification).where(*_from_sender(recipient_id, sender_id))
     )
+
+
+async def list_account_warnings_by_ids(
+    session: AsyncSession, ids: Collection[int]
+) -> dict[int, AccountWarning]:
+    """The warnings `moderation_warning` notifications show, by id."""
+    if not ids:
+        return {}
+    rows = await session.scalars(
+        select(AccountWarning).where(AccountWarning.id.in_(ids))
+    )
+    return {row.id: row for row in rows}

@@ -160,9 +160,15 @@ async def recently_used_tags(
 def listed_accounts(
     *, include_undiscoverable: bool = False
 ) -> tuple[ColumnElement[bool], ...]:
-    """Accounts that asked to be found: discoverable, not gone, people or groups
-    (with `include_undiscoverable`, the caller decides on discoverability)."""
-    alive = (Actor.deleted_at.is_(None), Actor.actor_type != "Application")
+    """Accounts that asked to be found: discoverable, not gone, people or groups,
+    neither suspended nor silenced by the moderators (with
+    `include_undiscoverable`, the caller decides on discoverability)."""
+    alive = (
+        Actor.deleted_at.is_(None),
+        Actor.actor_type != "Application",
+        Actor.suspended_at.is_(None),
+        Actor.silenced_at.is_(None),
+    )
     return alive if include_undiscoverable else (Actor.discoverable.is_(True), *alive)
 
 

@@ -25,6 +25,7 @@ async def live_session(
                 WebSession.revoked_at.is_(None),
                 WebSession.expires_at > now,
                 Actor.deleted_at.is_(None),
+                Actor.suspended_at.is_(None),
                 User.disabled.is_(False),
             )
         )

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from fedcity import text
 from fedcity.appkeys import DB, SETTINGS
-from fedcity.errors import NotFound
+from fedcity.errors import Gone, NotFound
 from fedcity.federation.actors import split_handle
 from fedcity.ids import parse_id
 from fedcity.services.feeds import timelines
@@ -52,6 +52,8 @@ async def shown_actor(request: web.Request) -> Actor:
         or actor.actor_type == "Application"
     ):
         raise NotFound()
+    if actor.suspended_at is not None:
+        raise Gone("This account is suspended")
     return actor
 
 

@@ -1,11 +1,18 @@
 """The administrators' pages (`/admin`): the dashboard, announcements, custom
-emoji, reports and the officials' audit log, for accounts whose role is admin or owner."""
+emoji, reports, the officials' audit log and the admin action log, for accounts whose role is admin or owner."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web.admin import announcements, audit, dashboard, emoji
+from fedcity.web.admin import (
+    action_log,
+    announcements,
+    audit,
+    dashboard,
+    emoji,
+    reports,
+)
 
 
 def add_routes(app: web.Application) -> None:
@@ -13,3 +20,5 @@ def add_routes(app: web.Application) -> None:
     announcements.add_routes(app)
     emoji.add_routes(app)
     audit.add_routes(app)
+    reports.add_routes(app)
+    action_log.add_routes(app)

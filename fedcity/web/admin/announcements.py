@@ -14,6 +14,7 @@ from fedcity import i18n
 from fedcity.appkeys import DB, FEDERATION
 from fedcity.errors import Unprocessable
 from fedcity.services.instance import announcements
+from fedcity.services.moderation import action_log
 from fedcity.storage.models import Announcement
 from fedcity.web.accounts.guard import admin_or_forbidden
 from fedcity.web.admin.notices import notice_of
@@ -129,12 +130,15 @@ async def save(request: web.Request) -> web.Response:
     cmd, errors = _command(form, language)
     if cmd is not None:
         urls = request.app[FEDERATION].urls
+        admin = admin_or_forbidden(request).actor
         try:
             async with request.app[DB].session() as session:
                 if row_id is None:
-                    await announcements.create(session, urls, cmd)
+                    row = await announcements.create(session, urls, cmd)
                 else:
-                    await announcements.update(session, urls, row_id, cmd)
+                    row = await announcements.update(session, urls, row_id, cmd)
+                action = "create" if row_id is None else "update"
+                await action_log.record_announcement(session, admin, action, row)
         except Unprocessable as exc:
             errors[FIELD_OF.get(exc.template, "text")] = exc.localized(language)
     if errors:
@@ -151,16 +155,20 @@ async def unpublish(request: web.Request) -> web.Response:
 
 
 async def _set_published(request: web.Request, published: bool) -> web.Response:
-    admin_or_forbidden(request)
+    admin = admin_or_forbidden(request).actor
     async with request.app[DB].session() as session:
-        await announcements.set_published(session, _id(request), published)
+        row = await announcements.set_published(session, _id(request), published)
+        action = "publish" if published else "unpublish"
+        await action_log.record_announcement(session, admin, action, row)
     raise web.HTTPSeeOther(f"{LIST}?done={'published' if published else 'unpublished'}")
 
 
 async def delete(request: web.Request) -> web.Response:
-    admin_or_forbidden(request)
+    admin = admin_or_forbidden(request).actor
     async with request.app[DB].session() as session:
-        await announcements.delete(session, _id(request))
+        row = await announcements.get(session, _id(request))
+        await action_log.record_announcement(session, admin, "destroy", row)
+        await announcements.delete(session, row.id)
     raise web.HTTPSeeOther(f"{LIST}?done=deleted")
 
 

@@ -1,5 +1,4 @@
-"""GET /admin: the instance in figures and the delivery queue's health per peer;
-GET /admin/reports: the reports received, newest first."""
+"""GET /admin: the instance in figures and the delivery queue's health per peer."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ from aiohttp import web
 
 from fedcity.appkeys import DB
 from fedcity.services.instance import dashboard
-from fedcity.services.moderation.reports import list_reports
 from fedcity.web.accounts.guard import admin_or_forbidden
 from fedcity.web.templating import render
 
@@ -19,13 +17,5 @@ async def dashboard_page(request: web.Request) -> web.Response:
     return await render(request, "admin/dashboard.html", {"board": board})
 
 
-async def reports_page(request: web.Request) -> web.Response:
-    admin_or_forbidden(request)
-    async with request.app[DB].session() as session:
-        reports = await list_reports(session)
-    return await render(request, "admin/reports.html", {"reports": reports})
-
-
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/admin", dashboard_page)
-    app.router.add_get("/admin/reports", reports_page)

@@ -11,6 +11,7 @@ from fedcity import i18n
 from fedcity.api.params import read_form as read_raw_form
 from fedcity.appkeys import DB, FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, NotFound
+from fedcity.services.moderation import action_log
 from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.media import MediaStorage
 from fedcity.storage.models import CustomEmoji
@@ -72,7 +73,7 @@ async def index(request: web.Request) -> web.Response:
 
 
 async def upload(request: web.Request) -> web.Response:
-    admin_or_forbidden(request)
+    admin = admin_or_forbidden(request).actor
     raw = await read_raw_form(request)  # already read whole (the CSRF check)
     form = await read_form(request)
     language = page_language(request)
@@ -91,7 +92,7 @@ async def upload(request: web.Request) -> web.Response:
     storage = MediaStorage(request.app[SETTINGS].media.root)
     try:
         async with request.app[DB].session() as session:
-            await custom_emojis.add_local(
+            row = await custom_emojis.add_local(
                 session,
                 storage,
                 shortcode,
@@ -99,6 +100,7 @@ async def upload(request: web.Request) -> web.Response:
                 category=category,
                 visible_in_picker=visible,
             )
+            await action_log.record_emoji(session, admin, "create", row)
     except FedcityError as exc:
         if exc.status not in (413, 415, 422):
             raise
@@ -132,19 +134,20 @@ async def _edit_page(
 
 
 async def save(request: web.Request) -> web.Response:
-    admin_or_forbidden(request)
+    admin = admin_or_forbidden(request).actor
     form = await read_form(request)
     category = form.get("category", "")
     visible = bool(form.get("visible_in_picker"))
     values = {"category": category, "visible_in_picker": visible}
     try:
         async with request.app[DB].session() as session:
-            await custom_emojis.update_local(
+            row = await custom_emojis.update_local(
                 session,
                 int(request.match_info["id"]),
                 category=category,
                 visible_in_picker=visible,
             )
+            await action_log.record_emoji(session, admin, "update", row)
     except FedcityError as exc:
         if exc.status != 422:
             raise
@@ -156,9 +159,10 @@ async def save(request: web.Request) -> web.Response:
 
 
 async def delete(request: web.Request) -> web.Response:
-    admin_or_forbidden(request)
+    admin = admin_or_forbidden(request).actor
     row = await _get(request)
     async with request.app[DB].session() as session:
+        await action_log.record_emoji(session, admin, "destroy", row)
         await custom_emojis.remove_local(session, row.shortcode)
     raise web.HTTPSeeOther(f"{LIST}?done=deleted")
 

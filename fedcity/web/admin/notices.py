@@ -15,6 +15,12 @@ NOTICES = {
     "published": N_("Published: apps show it to every account."),
     "unpublished": N_("Unpublished: apps no longer show it."),
     "uploaded": N_("Emoji added."),
+    "assigned": N_("You took the report on."),
+    "unassigned": N_("The report is back in the queue."),
+    "resolved": N_("Report resolved."),
+    "reopened": N_("Report reopened."),
+    "acted": N_("Action taken on the account."),
+    "undone": N_("The restriction is lifted."),
 }
 
 
