@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from fedcity.appkeys import DB, FEDERATION, INBOX_WRITER
 from fedcity.errors import Gone, NotFound, UnsupportedMediaType
 from fedcity.federation.actors import get_or_fetch_actor
+from fedcity.federation.allow_lists import allow_list_url, render_allow_list
 from fedcity.federation.inbox import InboundRequest, receive, verify_request
 from fedcity.federation.render.actors import render_actor
 from fedcity.federation.render.collections import (
@@ -88,7 +89,14 @@ async def instance_actor_get(request: web.Request) -> web.Response:
     if actor is None:
         raise NotFound()
     keys = [fed.assertion_key.multikey()]
-    return activity_response(render_actor(actor, fed.urls, assertion_methods=keys))
+    doc = render_actor(actor, fed.urls, assertion_methods=keys)
+    doc["streams"] = [allow_list_url(fed)]  # the published allow list (issue 12)
+    return activity_response(doc)
+
+
+async def instance_allow_list(request: web.Request) -> web.Response:
+    """The domains this instance federates with, signed (federation.allow_lists)."""
+    return activity_response(await render_allow_list(request.app[FEDERATION]))
 
 
 # --- inbox ------------------------------------------------------------------------
@@ -381,6 +389,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/actor", instance_actor_get)
     r.add_post("/actor/inbox", inbox_post)
     r.add_get("/actor/outbox", instance_actor_outbox)
+    r.add_get("/actor/allowlist", instance_allow_list)
     r.add_get("/activities/{activity_id:[0-9]+}", activity_get)
     r.add_get("/emojis/{emoji_id:[0-9]{1,18}}", emoji_get)
     r.add_get("/@{username}", actor_get)

@@ -17,7 +17,15 @@ from fedcity.storage.models.filters import (
     FilterStatus,
 )
 from fedcity.storage.models.follows import Follow, FollowState
-from fedcity.storage.models.instances import InstanceKey, PeerInstance
+from fedcity.storage.models.instances import (
+    DOMAIN_BLOCK_SEVERITIES,
+    AllowListSubscription,
+    DomainAllow,
+    DomainBlock,
+    DomainPolicyState,
+    InstanceKey,
+    PeerInstance,
+)
 from fedcity.storage.models.interactions import Bookmark, Favourite, Pin
 from fedcity.storage.models.jobs import JOB_TRANSITIONS, Job, JobState, OutboxActivity
 from fedcity.storage.models.lists import ListMember, RepliesPolicy, TagFollow, UserList
@@ -67,6 +75,7 @@ from fedcity.storage.models.profiles import (
 )
 
 __all__ = [
+    "DOMAIN_BLOCK_SEVERITIES",
     "FILTER_CONTEXTS",
     "JOB_TRANSITIONS",
     "POLICY_DEFAULTS",
@@ -75,6 +84,7 @@ __all__ = [
     "AccountDomainBlock",
     "AccountNote",
     "Actor",
+    "AllowListSubscription",
     "Announcement",
     "AnnouncementDismissal",
     "AnnouncementReaction",
@@ -86,6 +96,9 @@ __all__ = [
     "ConversationMute",
     "ConversationState",
     "CustomEmoji",
+    "DomainAllow",
+    "DomainBlock",
+    "DomainPolicyState",
     "Endorsement",
     "Favourite",
     "FeaturedTag",
