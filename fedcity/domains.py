@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
+from fedcity.errors import Forbidden
+from fedcity.i18n import N_
+
 FederationMode = Literal["open", "allowlist"]
+# Why a peer is refused: message templates of errors (403) and delivery failures.
+SUSPENDED = N_("{domain} is suspended here")
+NOT_LISTED = N_("{domain} is not on this instance's allow list")
 
 
 def authority_of(url: str) -> str:
@@ -104,10 +110,21 @@ class DomainPolicy:
         return rule is not None and (rule.reject_media or rule.severity == "suspend")
 
     def reason(self, url: str) -> str:
-        """Why `url` is refused, for logs and error bodies."""
+        """Why `url` is refused, for logs and job errors."""
+        message = SUSPENDED if self.suspends(url) else NOT_LISTED
+        return message.format(domain=authority_of(url))
+
+    def check(self, url: str) -> None:
+        """Refuse `url`'s server if the policy does.
+
+        Raises:
+            Forbidden: suspended, or not on the allow list; the message says which.
+        """
+        if self.is_allowed(url):
+            return
         if self.suspends(url):
-            return f"{authority_of(url)} is suspended here"
-        return f"{authority_of(url)} is not on this instance's allow list"
+            raise Forbidden(SUSPENDED, domain=authority_of(url))
+        raise Forbidden(NOT_LISTED, domain=authority_of(url))
 
 
 def digest(domain: str) -> str:

@@ -147,7 +147,9 @@ async def _subscribe(settings: Settings, db: Database, url: str) -> list[str]:
         if error is not None:
             async with db.session() as session:
                 await policies.unsubscribe(session, url)
-            raise FetchError("{url}: {error}", url=url, error=error)
+            raise FetchError(
+                "The allow list at {url} was refused: {error}", url=url, error=error
+            )
         await schedule_refresh(fed, row.id)
     finally:
         await transport.close()

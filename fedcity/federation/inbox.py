@@ -102,9 +102,8 @@ def refused_by_policy(fed: Federation, actor: str, key_id: str) -> bool:
     policy = fed.policy.current
     if policy.suspends(actor):
         return True
-    for url in (actor, key_id):
-        if policy.refuses(url):
-            raise Forbidden("{reason}", reason=policy.reason(url))
+    policy.check(actor)
+    policy.check(key_id)
     return False
 
 

@@ -18,7 +18,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from fedcity.appkeys import FEDERATION
-from fedcity.errors import Forbidden, Unauthorized
+from fedcity.errors import Unauthorized
 from fedcity.federation.inbox import InboundRequest, verify_request
 from fedcity.federation.signatures.verify import parse_signature
 from fedcity.web.negotiation import wants_activity_json
@@ -59,13 +59,11 @@ async def federation_gate(request: web.Request, handler: Handler) -> web.StreamR
             raise Unauthorized("Request not signed")
         return await handler(request)
     info = parse_signature(request.method, request.raw_path, request.headers)
-    if policy.refuses(info.key_id):
-        raise Forbidden("{reason}", reason=policy.reason(info.key_id))
+    policy.check(info.key_id)
     if policy.mode == "allowlist":
         inbound = InboundRequest(
             request.method, request.raw_path, request.headers, b"", request.host, None
         )
         signer = await verify_request(fed, info, inbound)
-        if policy.refuses(signer):
-            raise Forbidden("{reason}", reason=policy.reason(signer))
+        policy.check(signer)
     return await handler(request)
