@@ -29,6 +29,7 @@ from fedcity.federation.context import Federation, SigningKey
 from fedcity.federation.delivery import load_unavailable
 from fedcity.federation.inbox import InboxWriter
 from fedcity.federation.integrity.keys import ensure_instance_assertion_key
+from fedcity.federation.policy import PolicyHolder
 from fedcity.federation.signatures.keys import (
     generate_private_key_pem,
     load_private_key,
@@ -42,7 +43,8 @@ from fedcity.services.notifications.push import ensure_vapid_key
 from fedcity.storage.db import Database, open_database
 from fedcity.storage.migrate import is_up_to_date
 from fedcity.urls import Urls
-from fedcity.web import activitypub, contexts, front, wellknown
+from fedcity.web import activitypub, contexts, front, instance_actor, wellknown
+from fedcity.web.federation_gate import federation_gate
 from fedcity.web.feeds import syndication
 from fedcity.web.middlewares import cors, errors, refuse_nul, same_origin_forms
 from fedcity.web.security import security_headers
@@ -65,6 +67,7 @@ def create_app(
             cors,
             errors,
             refuse_nul,
+            federation_gate,
             same_origin_forms,
             web_session,
         ],
@@ -81,6 +84,7 @@ def create_app(
     # Before activitypub's /@{username}, which would take /@{username}.rss too.
     syndication.add_routes(app)
     activitypub.add_routes(app)
+    instance_actor.add_routes(app)
     contexts.add_routes(app)
     front.add_routes(app)
     api.add_routes(app)
@@ -108,6 +112,10 @@ async def build_federation(
     key = SigningKey(
         instance_actor.key_id, load_private_key(instance_actor.private_key_pem)
     )
+    policy = PolicyHolder(settings)
+    await policy.load(db)
+    if isinstance(transport, AiohttpTransport):
+        transport.policy = policy
     fed = Federation(
         settings=settings,
         urls=urls,
@@ -115,6 +123,7 @@ async def build_federation(
         transport=transport,
         instance_key=key,
         assertion_key=assertion_key,
+        policy=policy,
     )
     fed.unavailable_origins.update(unavailable)
     return fed
@@ -132,7 +141,6 @@ def open_transport(settings: Settings) -> HttpTransport:
         allow_private_addresses=settings.federation.allow_private_addresses,
         timeout_seconds=settings.federation.fetch_timeout_seconds,
         max_connections=max(10, settings.federation.max_concurrent_deliveries),
-        blocked_domains=settings.federation.blocked_domains,
     )
 
 
@@ -153,8 +161,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[INBOX_WRITER] = InboxWriter(db, on_stored=worker.wake)
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run_forever(stop)) if app[RUN_WORKER] else None
+    refresher = asyncio.create_task(fed.policy.run_refresher(db, stop))
     yield
     stop.set()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(refresher, timeout=10)
     if task is not None:
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout=10)

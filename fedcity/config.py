@@ -87,9 +87,17 @@ class FederationSettings:
     # Tests shrink Mastodon's retry schedule; keep 1.0 in production.
     retry_backoff_scale: float = 1.0
     unavailable_after_days: int = 7
-    # Instance-level blocklist: no activity is accepted from these domains (or
-    # their subdomains), nothing is fetched from or delivered to them.
+    # "open": federate with every domain not suspended; "allowlist": only with
+    # the domains allowed (`fedcity domain allow`, subscribed allow lists).
+    mode: Literal["open", "allowlist"] = "open"
+    # Instance-level blocklist, copied once into the database as suspensions (a
+    # seed: `fedcity domain block|unblock` and the admin API manage it from then
+    # on): no activity is accepted from these domains (or their subdomains),
+    # nothing is fetched from or delivered to them.
     blocked_domains: tuple[str, ...] = ()
+    # Every process rereads the policy's version this often, so a change made by
+    # another process (the CLI, another `serve`) applies within this many seconds.
+    policy_refresh_seconds: float = 5.0
     # Who may read GET /api/v1/instance/domain_blocks: "all", "users" (signed-in
     # accounts) or "disabled" (404, Mastodon's default).
     show_blocked_domains: Literal["all", "users", "disabled"] = "disabled"

@@ -34,6 +34,10 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             '[federation] show_blocked_domains must be "all", "users" or "disabled"'
         )
+    if settings.federation.mode not in ("open", "allowlist"):
+        raise ConfigError('[federation] mode must be "open" or "allowlist"')
+    if settings.federation.policy_refresh_seconds <= 0:
+        raise ConfigError("[federation] policy_refresh_seconds must be positive")
     if settings.federation.key_refetch_minutes < 0:
         raise ConfigError("[federation] key_refetch_minutes must not be negative")
     timeouts = "connect_timeout_seconds pool_timeout_seconds"

@@ -19,7 +19,7 @@ from fedcity.api.feeds import (
     markers,
     timelines,
 )
-from fedcity.api.instance import announcements, instance
+from fedcity.api.instance import announcements, domain_policies, instance
 from fedcity.api.instance import texts as instance_texts
 from fedcity.api.moderation import action_log as admin_action_log
 from fedcity.api.moderation import admin_accounts, admin_reports, reports
@@ -332,3 +332,13 @@ def add_routes(app: web.Application) -> None:
         "/api/v1/fedcity/admin/seats/{id}/holders/{holder_id}/export",
         seats_admin.export,
     )
+    # Instance-wide domain policy (issue 12), Mastodon's admin API
+    get("/api/v1/admin/domain_blocks", domain_policies.blocks_index)
+    post("/api/v1/admin/domain_blocks", domain_policies.blocks_create)
+    get("/api/v1/admin/domain_blocks/{id}", domain_policies.blocks_show)
+    put("/api/v1/admin/domain_blocks/{id}", domain_policies.blocks_update)
+    delete("/api/v1/admin/domain_blocks/{id}", domain_policies.blocks_delete)
+    get("/api/v1/admin/domain_allows", domain_policies.allows_index)
+    post("/api/v1/admin/domain_allows", domain_policies.allows_create)
+    get("/api/v1/admin/domain_allows/{id}", domain_policies.allows_show)
+    delete("/api/v1/admin/domain_allows/{id}", domain_policies.allows_delete)

@@ -116,7 +116,9 @@ async def _worker(settings: Settings, *, once: bool) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         log.info("worker started")
+        refresher = asyncio.create_task(fed.policy.run_refresher(db, stop))
         await worker.run_forever(stop)
+        await refresher
     finally:
         await bus.close()
         await transport.close()

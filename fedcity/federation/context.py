@@ -9,6 +9,7 @@ from typing import Any
 from fedcity.config import Settings
 from fedcity.federation.integrity.keys import AssertionKey
 from fedcity.federation.keys import KeyCache
+from fedcity.federation.policy import PolicyHolder
 from fedcity.federation.signatures.keys import PrivateKey
 from fedcity.federation.transport import HttpTransport
 from fedcity.federation.vocab import origin_of
@@ -31,6 +32,8 @@ class Federation:
     instance_key: SigningKey
     # The instance actor's Ed25519 key for integrity proofs (FEP-8b32, FEP-521a).
     assertion_key: AssertionKey
+    # Who this instance federates with, kept fresh per process (federation.policy).
+    policy: PolicyHolder
     keys: KeyCache = field(default_factory=KeyCache)
     wake_worker: Callable[[], None] = lambda: None
     # Origins marked unavailable; an inbound activity from one releases its deliveries.

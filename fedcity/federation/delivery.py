@@ -62,6 +62,10 @@ async def deliver(fed: Federation, payload: dict[str, Any], attempts: int) -> Ou
     """Job handler for `deliver`."""
     inbox: str = payload["inbox"]
     origin = origin_of(inbox)
+    policy = fed.policy.current
+    if policy.refuses(inbox):
+        # Blocked or unlisted since it was queued: dropped for good, with why.
+        return Outcome("failed", error=policy.reason(inbox))
     if origin in fed.unavailable_origins:
         return Outcome("held", error=f"{origin} is unavailable")
     prepared = await _prepare(fed, payload["activity_id"])

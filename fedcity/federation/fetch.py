@@ -59,8 +59,20 @@ async def _fetch_checked(
     return doc
 
 
+def check_policy(fed: Federation, url: str) -> None:
+    """Nothing is fetched from a domain this instance does not federate with.
+
+    Raises:
+        FetchError: refused, with the reason.
+    """
+    policy = fed.policy.current
+    if policy.refuses(url):
+        raise FetchError("refused", detail=policy.reason(url))
+
+
 async def fetch_json(fed: Federation, url: str, accept: str) -> dict[str, Any]:
     """GET a JSON document unsigned (WebFinger, NodeInfo)."""
+    check_policy(fed, url)
     response = await fed.transport.get(
         url, {"Accept": accept}, max_bytes=fed.settings.federation.max_fetch_bytes
     )
@@ -68,6 +80,7 @@ async def fetch_json(fed: Federation, url: str, accept: str) -> dict[str, Any]:
 
 
 async def _get_json(fed: Federation, url: str) -> tuple[dict[str, Any], str]:
+    check_policy(fed, url)
     headers = sign_request(
         "GET",
         url,

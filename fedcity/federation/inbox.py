@@ -16,7 +16,6 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.domains import is_blocked
 from fedcity.errors import (
     BadRequest,
     FedcityError,
@@ -65,8 +64,9 @@ async def receive(
     info = parse_signature(request.method, request.path_qs, request.headers)
     doc = _decode(request.body)
     actor = get_id(doc.get("actor"))
-    if actor is not None and is_blocked(actor, fed.settings.federation.blocked_domains):
-        # Dropped before any key is fetched from there; 202 all the same (Takahē, GTS).
+    if actor is not None and refused_by_policy(fed, actor, info.key_id):
+        # Suspended: dropped before any key is fetched from there; 202 all the
+        # same (Takahē, GTS). Not allowed in allowlist mode: refused with 403.
         log.info("dropped %s from blocked domain %s", get_type(doc), actor)
         return False
     if actor is not None and await _delete_changing_nothing(fed, info, doc, actor):
@@ -89,6 +89,22 @@ async def receive(
             host=origin,
         )
     )
+
+
+def refused_by_policy(fed: Federation, actor: str, key_id: str) -> bool:
+    """True for an activity to drop silently (a suspended domain, as Mastodon
+    does); raises for one from a domain this allowlist-mode instance does not
+    federate with, judged by the actor and by the signing key's host.
+
+    Raises:
+        Forbidden: not on the allow list.
+    """
+    policy = fed.policy.current
+    if policy.suspends(actor):
+        return True
+    policy.check(actor)
+    policy.check(key_id)
+    return False
 
 
 def _decode(body: bytes) -> Document:

@@ -19,7 +19,7 @@ from aiohttp.resolver import DefaultResolver
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from fedcity.domains import is_blocked
+from fedcity.domains import DomainPolicy
 from fedcity.errors import AddressRefused, FetchError
 
 USER_AGENT = "fedcity/0.1 (+https://fedcity.org)"
@@ -33,6 +33,13 @@ class HttpResponse:
     headers: Mapping[str, str]  # looked up by case-insensitive name
     body: bytes
     url: str
+
+
+class PolicySource(Protocol):
+    """Where the transport reads the current domain policy (federation.policy)."""
+
+    @property
+    def current(self) -> DomainPolicy: ...
 
 
 class HttpTransport(Protocol):
@@ -85,10 +92,12 @@ class AiohttpTransport:
         allow_private_addresses: bool,
         timeout_seconds: float,
         max_connections: int = 100,
-        blocked_domains: tuple[str, ...] = (),
+        policy: PolicySource | None = None,
     ) -> None:
         self._allow_private = allow_private_addresses
-        self._blocked = blocked_domains
+        # Set once the policy is loaded (`app.build_federation`); suspended
+        # domains are refused for every request, media and link previews too.
+        self.policy = policy
         resolver: AbstractResolver | None = (
             None if allow_private_addresses else GuardedResolver()
         )
@@ -138,7 +147,7 @@ class AiohttpTransport:
         raise FetchError("too many redirects", detail=url)
 
     def _check_host(self, url: str) -> None:
-        if is_blocked(url, self._blocked):
+        if self.policy is not None and self.policy.current.suspends(url):
             raise AddressRefused("refused", detail=f"{url} is on a blocked domain")
         if self._allow_private:
             return

@@ -58,6 +58,14 @@ class FetchCardJob(TypedDict):
     post_id: int
 
 
+class PurgeDomainJob(TypedDict):
+    domain: str  # a suspended domain: what is stored from it goes, in batches
+
+
+class RefreshAllowListJob(TypedDict):
+    subscription_id: int
+
+
 class JobKind(Declared):
     """A kind of job. Sequential kinds run one at a time, in order, so that a Create
     is applied before the Delete that follows it; concurrent kinds wait on other
@@ -76,6 +84,8 @@ class JobKind(Declared):
     DELIVER = "deliver", DeliverJob, True
     WEB_PUSH = "web_push", WebPushJob, True
     FETCH_CARD = "fetch_card", FetchCardJob, True
+    PURGE_DOMAIN = "purge_domain", PurgeDomainJob, False
+    REFRESH_ALLOW_LIST = "refresh_allow_list", RefreshAllowListJob, True
 
 
 def sequential_kinds() -> tuple[JobKind, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fedcity.federation.actors import mention_resolver
+from fedcity.federation.allow_lists import refresh_allow_list
 from fedcity.federation.context import Federation
 from fedcity.federation.delivery import deliver
 from fedcity.federation.dispatch import load_handlers, process_inbox
@@ -13,11 +14,17 @@ from fedcity.federation.outbox.publish import federate, load_builders
 from fedcity.federation.polls import close_poll
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.outcomes import Outcome
+from fedcity.jobs.queue import enqueue
 from fedcity.previews.fetch import fetch_card
 from fedcity.push.crypto import VapidKey
 from fedcity.push.sender import send_web_push
 from fedcity.runtime.worker import JobHandler
+from fedcity.services.instance.domain_purge import purge_domain_batch
 from fedcity.services.statuses import publishing
+
+# Batches of a suspended domain's actors per `purge_domain` run; a larger domain
+# continues in a follow-up job.
+PURGE_BATCHES_PER_RUN = 20
 
 
 async def _inbox(
@@ -59,6 +66,26 @@ async def _fetch_card(
     return None
 
 
+async def _purge_domain(
+    fed: Federation, payload: dict[str, Any], attempts: int
+) -> Outcome | None:
+    domain = str(payload["domain"])
+    for _ in range(PURGE_BATCHES_PER_RUN):
+        async with fed.db.session() as session:  # one transaction per batch
+            if not await purge_domain_batch(session, domain):
+                return None
+    async with fed.db.session() as session:
+        await enqueue(session, JobKind.PURGE_DOMAIN, {"domain": domain})
+    return None
+
+
+async def _refresh_allow_list(
+    fed: Federation, payload: dict[str, Any], attempts: int
+) -> Outcome | None:
+    await refresh_allow_list(fed, payload)
+    return None
+
+
 def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
     """Every kind's handler; the Web Push one signs with the instance's VAPID key."""
 
@@ -77,4 +104,6 @@ def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
         JobKind.CLOSE_POLL: _close_poll,
         JobKind.WEB_PUSH: web_push,
         JobKind.FETCH_CARD: _fetch_card,
+        JobKind.PURGE_DOMAIN: _purge_domain,
+        JobKind.REFRESH_ALLOW_LIST: _refresh_allow_list,
     }

@@ -79,22 +79,6 @@ async def actor_get(request: web.Request) -> web.StreamResponse:
     return activity_response(render_actor(actor, request.app[FEDERATION].urls))
 
 
-async def instance_actor_outbox(request: web.Request) -> web.Response:
-    """The instance actor publishes nothing; its outbox is an empty collection."""
-    outbox = request.app[FEDERATION].urls.instance_actor + "/outbox"
-    return activity_response(render_collection(outbox, 0, None))
-
-
-async def instance_actor_get(request: web.Request) -> web.Response:
-    fed = request.app[FEDERATION]
-    async with request.app[DB].session() as session:
-        actor = await q.get_actor_by_uri(session, fed.urls.instance_actor)
-    if actor is None:
-        raise NotFound()
-    keys = [fed.assertion_key.multikey()]
-    return activity_response(render_actor(actor, fed.urls, assertion_methods=keys))
-
-
 # --- inbox ------------------------------------------------------------------------
 
 
@@ -382,9 +366,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/users/{username}/statuses/{post_id}/activity", status_activity_get)
     r.add_post("/users/{username}/inbox", inbox_post)
     r.add_post("/inbox", inbox_post)
-    r.add_get("/actor", instance_actor_get)
     r.add_post("/actor/inbox", inbox_post)
-    r.add_get("/actor/outbox", instance_actor_outbox)
     r.add_get("/activities/{activity_id:[0-9]+}", activity_get)
     r.add_get("/emojis/{emoji_id:[0-9]{1,18}}", emoji_get)
     r.add_get("/@{username}", actor_get)

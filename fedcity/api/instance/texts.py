@@ -10,11 +10,12 @@ import asyncio
 from aiohttp import web
 
 from fedcity.api.auth import api_session, optional_account
+from fedcity.api.entities.domains import serialize_domain_block
 from fedcity.api.entities.formats import Entity, timestamp
 from fedcity.appkeys import SETTINGS
 from fedcity.config import Settings
-from fedcity.domains import digest
 from fedcity.errors import NotFound
+from fedcity.services.instance import domain_policies
 from fedcity.services.instance import texts as instance_texts
 from fedcity.services.instance.languages import LANGUAGES
 from fedcity.storage.types import utcnow
@@ -92,24 +93,17 @@ async def translation_languages(request: web.Request) -> web.Response:
 
 
 async def domain_blocks(request: web.Request) -> web.Response:
-    """`[federation] blocked_domains`, shown as `show_blocked_domains` allows (404
-    otherwise, as Mastodon's setting does); every block is a suspension."""
+    """The instance's domain blocks (`fedcity domain block`, the admin API, the
+    config's seed), shown as `show_blocked_domains` allows (404 otherwise, as
+    Mastodon's setting does), with their public comments."""
     federation = request.app[SETTINGS].federation
     shown = federation.show_blocked_domains
-    if shown == "users":
-        async with api_session(request) as session:
+    async with api_session(request) as session:
+        if shown == "users":
             viewer = await optional_account(request, session)
-        shown = "all" if viewer is not None else "disabled"
-    if shown != "all":
-        raise NotFound()
-    return web.json_response(
-        [
-            {
-                "domain": domain,
-                "digest": digest(domain),
-                "severity": "suspend",
-                "comment": None,
-            }
-            for domain in sorted(federation.blocked_domains)
-        ]
-    )
+            shown = "all" if viewer is not None else "disabled"
+        if shown != "all":
+            raise NotFound()
+        rows = await domain_policies.list_blocks(session)
+    rows.sort(key=lambda row: row.domain)
+    return web.json_response([serialize_domain_block(row) for row in rows])

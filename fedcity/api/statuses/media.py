@@ -221,7 +221,8 @@ async def proxy(request: web.Request) -> web.Response:
         or index >= len(post.attachments)
     ):
         raise web.HTTPNotFound()
-    return await _proxied(request, str(post.attachments[index].get("url") or ""))
+    url = str(post.attachments[index].get("url") or "")
+    return await _proxied(request, url, owner=post.uri)
 
 
 async def card_image(request: web.Request) -> web.Response:
@@ -250,11 +251,18 @@ async def _actor_image(request: web.Request, *, header: bool) -> web.Response:
     url = None if actor is None else actor.header_url if header else actor.avatar_url
     if actor is None or actor.is_local or actor.deleted_at is not None or not url:
         raise web.HTTPNotFound()
-    return await _proxied(request, url)
+    return await _proxied(request, url, owner=actor.uri)
 
 
-async def _proxied(request: web.Request, url: str) -> web.Response:
-    """The remote file at `url` if it is an image, video or audio file."""
+async def _proxied(
+    request: web.Request, url: str, *, owner: str | None = None
+) -> web.Response:
+    """The remote file at `url` if it is an image, video or audio file, unless
+    the domain of `owner` (the post or account it belongs to) or of the file is
+    under a `reject-media` block or suspended (issue 12)."""
+    policy = request.app[FEDERATION].policy.current
+    if policy.rejects_media(url) or (owner and policy.rejects_media(owner)):
+        raise web.HTTPNotFound()
     settings = request.app[SETTINGS].media
     try:
         response = await request.app[FEDERATION].transport.get(

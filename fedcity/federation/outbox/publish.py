@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.domains import is_blocked
 from fedcity.federation.context import Federation
 from fedcity.federation.vocab import AS_PUBLIC, Document, origin_of
 from fedcity.jobs.kinds import JobKind
@@ -81,7 +80,8 @@ async def publish(
     fed: Federation, session: AsyncSession, outgoing: Outgoing
 ) -> OutboxActivity:
     """Store the rendered activity (every recipient and every retry gets the same
-    bytes) and queue one `deliver` job per remote inbox not blocked here."""
+    bytes) and queue one `deliver` job per remote inbox this instance federates
+    with (not suspended; allowed, in allowlist mode)."""
     activity = outgoing.activity
     row = OutboxActivity(
         uri=activity["id"],
@@ -92,11 +92,11 @@ async def publish(
     )
     session.add(row)
     await session.flush()
-    own, blocked = fed.origin, fed.settings.federation.blocked_domains
+    own, policy = fed.origin, fed.policy.current
     inboxes = sorted(
         i
         for i in outgoing.inboxes
-        if i and origin_of(i) != own and not is_blocked(i, blocked)
+        if i and origin_of(i) != own and not policy.refuses(i)
     )
     await enqueue_many(
         session,

@@ -42,6 +42,7 @@ from fedcity.storage.models import (
 )
 from fedcity.storage.queries import feeds
 from fedcity.storage.queries import profiles as q
+from fedcity.storage.queries.actors import silenced_domain_actor_ids
 from fedcity.storage.types import utcnow
 
 DirectoryOrder = Literal["active", "new"]
@@ -67,7 +68,9 @@ async def directory(
     """
     today = utcnow().date()
     verified = has_verified_office(today)
-    stmt = select(Actor).where(*_listed(verified))
+    stmt = select(Actor).where(
+        *_listed(verified), Actor.id.not_in(silenced_domain_actor_ids())
+    )
     if offices is not None:
         stmt = stmt.where(*matches(offices.checked(), today))
     if local:

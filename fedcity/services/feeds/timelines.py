@@ -19,6 +19,7 @@ from fedcity.storage.models import (
 )
 from fedcity.storage.queries import feeds
 from fedcity.storage.queries import posts as q
+from fedcity.storage.queries.actors import silenced_domain_actor_ids
 from fedcity.storage.queries.posts import Page
 
 
@@ -39,7 +40,12 @@ async def public(
     """Public posts, no boosts (with `only_media`, those with attachments); for a
     signed-in viewer, without the accounts it muted, blocked or domain-blocked.
     With `card_id`, only posts with that link preview card (the link timeline)."""
-    conditions = [Post.visibility == Visibility.PUBLIC, Post.reblog_of_id.is_(None)]
+    conditions = [
+        Post.visibility == Visibility.PUBLIC,
+        Post.reblog_of_id.is_(None),
+        # A silenced domain's posts reach followers only (issue 12).
+        Post.actor_id.not_in(silenced_domain_actor_ids()),
+    ]
     if card_id is not None:
         conditions.append(
             Post.id.in_(select(PostCard.post_id).where(PostCard.card_id == card_id))

@@ -17,7 +17,15 @@ from fedcity.storage.models.filters import (
     FilterStatus,
 )
 from fedcity.storage.models.follows import Follow, FollowState
-from fedcity.storage.models.instances import InstanceKey, PeerInstance
+from fedcity.storage.models.instances import (
+    DOMAIN_BLOCK_SEVERITIES,
+    AllowListSubscription,
+    DomainAllow,
+    DomainBlock,
+    DomainPolicyState,
+    InstanceKey,
+    PeerInstance,
+)
 from fedcity.storage.models.interactions import Bookmark, Favourite, Pin
 from fedcity.storage.models.jobs import JOB_TRANSITIONS, Job, JobState, OutboxActivity
 from fedcity.storage.models.lists import ListMember, RepliesPolicy, TagFollow, UserList
@@ -70,6 +78,7 @@ from fedcity.storage.models.profiles import (
 )
 
 __all__ = [
+    "DOMAIN_BLOCK_SEVERITIES",
     "FILTER_CONTEXTS",
     "JOB_TRANSITIONS",
     "MODERATION_ACTIONS",
@@ -81,6 +90,7 @@ __all__ = [
     "AccountWarning",
     "Actor",
     "AdminAction",
+    "AllowListSubscription",
     "Announcement",
     "AnnouncementDismissal",
     "AnnouncementReaction",
@@ -92,6 +102,9 @@ __all__ = [
     "ConversationMute",
     "ConversationState",
     "CustomEmoji",
+    "DomainAllow",
+    "DomainBlock",
+    "DomainPolicyState",
     "Endorsement",
     "Favourite",
     "FeaturedTag",

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from fedcity.storage.models import AccessToken, Actor, Block, Follow, FollowState, User
+from fedcity.storage.models import (
+    AccessToken,
+    Actor,
+    Block,
+    DomainBlock,
+    Follow,
+    FollowState,
+    User,
+)
 from fedcity.storage.queries import escape_like
 
 
@@ -173,3 +182,35 @@ async def list_staff(session: AsyncSession, limit: int = 20) -> list[Actor]:
         .limit(limit)
     )
     return list(await session.scalars(stmt))
+
+
+def on_domain(
+    column: InstrumentedAttribute[str | None], entry: str
+) -> ColumnElement[bool]:
+    """`column` (an actor's host[:port]) is covered by a domain policy `entry`: a
+    host covers itself on any port and its subdomains; host:port only itself."""
+    if ":" in entry:
+        return column == entry
+    return or_(
+        column == entry,
+        column.endswith("." + entry, autoescape=True),
+        column.startswith(entry + ":", autoescape=True),
+        column.contains("." + entry + ":", autoescape=True),
+    )
+
+
+def silenced_domain_actor_ids() -> Select[int]:
+    """Ids of remote actors on a domain the instance silenced (read from
+    `domain_blocks` in the query itself, so it is never stale)."""
+    domain, entry = Actor.domain, DomainBlock.domain
+    covers = or_(
+        domain == entry,
+        domain.like(literal("%.") + entry),
+        domain.like(entry + literal(":%")),
+        domain.like(literal("%.") + entry + literal(":%")),
+    )
+    return (
+        select(Actor.id)
+        .join(DomainBlock, covers)
+        .where(DomainBlock.severity == "silence")
+    )
