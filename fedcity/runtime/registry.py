@@ -3,9 +3,11 @@ previews/ and services/; the kinds themselves are declared in jobs/kinds.py."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fedcity.federation.actors import mention_resolver
+from fedcity.federation.attestations import jobs as attestation_jobs
 from fedcity.federation.context import Federation
 from fedcity.federation.delivery import deliver
 from fedcity.federation.dispatch import load_handlers, process_inbox
@@ -59,6 +61,18 @@ async def _fetch_card(
     return None
 
 
+def _no_outcome(
+    run: Callable[[Federation, dict[str, Any]], Awaitable[None]],
+) -> JobHandler:
+    async def handler(
+        fed: Federation, payload: dict[str, Any], attempts: int
+    ) -> Outcome | None:
+        await run(fed, payload)
+        return None
+
+    return handler
+
+
 def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
     """Every kind's handler; the Web Push one signs with the instance's VAPID key."""
 
@@ -77,4 +91,9 @@ def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
         JobKind.CLOSE_POLL: _close_poll,
         JobKind.WEB_PUSH: web_push,
         JobKind.FETCH_CARD: _fetch_card,
+        JobKind.CHECK_ATTESTATIONS: _no_outcome(attestation_jobs.check_attestations),
+        JobKind.RECHECK_ATTESTATIONS: _no_outcome(
+            attestation_jobs.recheck_attestations
+        ),
+        JobKind.SYNC_TRUST: _no_outcome(attestation_jobs.sync_verifiers),
     }
