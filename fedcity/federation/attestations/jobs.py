@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from fedcity.federation.attestations import checker, schedule
 from fedcity.federation.attestations.trust import sync_trust
 from fedcity.federation.context import Federation
@@ -11,7 +13,12 @@ from fedcity.jobs.kinds import JobKind
 
 
 async def check_attestations(fed: Federation, payload: dict[str, Any]) -> None:
-    await checker.check_actor(fed, int(payload["actor_id"]))
+    try:
+        await checker.check_actor(fed, int(payload["actor_id"]))
+    except IntegrityError:
+        # Checks run side by side: two of them fetched the same issuer for the
+        # first time and the other stored it first. It is known now.
+        await checker.check_actor(fed, int(payload["actor_id"]))
 
 
 async def recheck_attestations(fed: Federation, payload: dict[str, Any]) -> None:
