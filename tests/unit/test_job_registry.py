@@ -42,11 +42,17 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         "close_poll",
         "web_push",
         "fetch_card",
+        "check_attestations",
+        "recheck_attestations",
+        "sync_trust",
     }
     assert {k for k in JobKind if k.concurrent} == {
         JobKind.DELIVER,
         JobKind.WEB_PUSH,
         JobKind.FETCH_CARD,
+        JobKind.CHECK_ATTESTATIONS,
+        JobKind.RECHECK_ATTESTATIONS,
+        JobKind.SYNC_TRUST,
     }
 
 
