@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -25,24 +26,23 @@ async def recheck_attestations(fed: Federation, payload: dict[str, Any]) -> None
     """Daily: queue a check of what was last checked over 24 hours ago."""
     async with fed.db.session() as session:
         await schedule.schedule_due(session)
-        await schedule.schedule_daily(
-            session, JobKind.RECHECK_ATTESTATIONS, now_too=False
-        )
+        await schedule.schedule_daily(session, JobKind.RECHECK_ATTESTATIONS)
     fed.wake_worker()
 
 
 async def sync_verifiers(fed: Federation, payload: dict[str, Any]) -> None:
     await sync_trust(fed)
     async with fed.db.session() as session:
-        await schedule.schedule_daily(session, JobKind.SYNC_TRUST, now_too=False)
+        await schedule.schedule_daily(session, JobKind.SYNC_TRUST)
 
 
 async def at_start(fed: Federation) -> None:
-    """Queue today's re-check, and today's reading of the verifiers when there are
-    any (once a day whichever process starts first: the day is the dedupe key)."""
+    """With verifiers configured, read them now and daily (once a day whichever
+    process starts first: the day is the dedupe key). The daily re-check starts
+    with the first remote attestation checked here (`schedule.schedule_check`)."""
+    if not fed.settings.trust.verifiers:
+        return
     async with fed.db.session() as session:
         await schedule.schedule_daily(
-            session, JobKind.RECHECK_ATTESTATIONS, now_too=True
+            session, JobKind.SYNC_TRUST, first_in=timedelta(0)
         )
-        if fed.settings.trust.verifiers:
-            await schedule.schedule_daily(session, JobKind.SYNC_TRUST, now_too=True)

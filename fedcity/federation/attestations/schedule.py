@@ -27,6 +27,8 @@ async def schedule_check(session: AsyncSession, actor: Actor) -> None:
         return
     if listed_ids(actor.raw or {}) or await received.held_for(session, actor):
         await enqueue(session, JobKind.CHECK_ATTESTATIONS, {"actor_id": actor.id})
+        # The daily re-check runs from the first remote attestation on.
+        await schedule_daily(session, JobKind.RECHECK_ATTESTATIONS)
 
 
 async def schedule_due(session: AsyncSession) -> int:
@@ -39,17 +41,17 @@ async def schedule_due(session: AsyncSession) -> int:
 
 
 async def schedule_daily(
-    session: AsyncSession, kind: JobKind, *, now_too: bool
+    session: AsyncSession, kind: JobKind, *, first_in: timedelta | None = None
 ) -> None:
-    """Queue `kind`'s run for today (if `now_too`) and tomorrow, once each: the
-    day is the dedupe key, so every process may call this at start-up."""
-    today = utcnow()
-    days = (
-        [today, today + timedelta(days=1)] if now_too else [today + timedelta(days=1)]
-    )
-    for moment in days:
-        day = moment.date().isoformat()
-        run_at = None if moment is today else moment.replace(hour=3, minute=0, second=0)
+    """Queue `kind`'s run for tomorrow and, with `first_in`, one today that long
+    from now; once each, since the day is the dedupe key, so every process may
+    call this at start-up."""
+    now = utcnow()
+    runs = [(now + timedelta(days=1)).replace(hour=3, minute=0, second=0)]
+    if first_in is not None:
+        runs.insert(0, now + first_in)
+    for run_at in runs:
+        day = run_at.date().isoformat()
         await enqueue(
             session, kind, {"day": day}, dedupe_key=f"{kind}:{day}", run_at=run_at
         )
