@@ -106,6 +106,10 @@ async def test_league_verifies_mayor_of_a_and_b_shows_it_verified(make_instance)
     assert row.issuer_uri == league.fed.urls.instance_actor
     assert actor is not None
     assert actor.offices[0]["attestation"] == attestation.uri
+    validate(
+        row.raw and {k: v for k, v in row.raw.items() if k != "issuerName"},
+        "attestation.schema.json",
+    )
     # And B, reading A's mayor, shows it verified as it shows its own officials
     seen = await account_on(b, handle)
     [office] = offices_of(seen)
@@ -249,8 +253,16 @@ async def test_unlisted_attestation_from_the_registry_is_not_listed(make_instanc
     # When B reads the league's registry (as it does when it first trusts it)
     async with aiohttp.ClientSession() as client:
         registry = (await Http(client, league.base_url).get("/registry")).json()
+    validate(registry, "registry.schema.json")
     assert registry["orderedItems"] == [attestation.uri]
     assert registry["memberInstances"] == [a.domain]
+    # And the league's actor links it
+    async with aiohttp.ClientSession() as client:
+        actor = await Http(client, league.base_url).get(
+            "/actor", headers={"Accept": "application/activity+json"}
+        )
+    assert actor.json()["registry"] == f"{league.base_url}/registry"
+    assert "https://fedcity.org/ns/v2" in actor.json()["@context"]
     await sync_trust(b.fed)
     await run_both(b, league)
     # Then B holds it, unverified: A's mayor does not list it
