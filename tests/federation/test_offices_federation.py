@@ -30,6 +30,7 @@ from tests.web.test_offices import validate
 pytestmark = pytest.mark.usefixtures("backend")
 
 CA = "ocd-division/country:us/state:ca"
+ADMIN_PATH = "/api/v1/fedcity/admin/offices"
 MAYOR = offices.Claim(
     role="mayor",
     jurisdiction="Ojai, CA",
@@ -179,11 +180,21 @@ async def test_out_of_scope_and_untrusted_issuers_show_unverified(make_instance)
     # Given B trusts the league for California only
     league, a, b = await world(make_instance, b_scope=(CA,))
     await a.create_account("boston")
-    await league_attests(
-        league,
-        f"boston@{a.domain}",
-        offices.Claim(role="mayor", jurisdiction="Boston, MA"),
-    )
+    # When the league's admin attests Boston's mayor through the admin API, by a
+    # handle the league has never seen
+    await league.create_account("clerk", role="admin")
+    async with aiohttp.ClientSession() as client:
+        created = await Http(client, league.base_url).post(
+            ADMIN_PATH,
+            token=await league.token("clerk", "read admin:read admin:write"),
+            json={
+                "account": f"boston@{a.domain}",
+                "role": "mayor",
+                "jurisdiction": "Boston, MA",
+            },
+        )
+    assert created.status == 200, created.text
+    assert created.json()["account"]["acct"] == f"boston@{a.domain}"
     await run_both(league, a)
     # Then A (no scope) lists it, B shows it unverified: out of scope
     boston = await account_on(b, f"boston@{a.domain}")
@@ -205,12 +216,22 @@ async def test_out_of_scope_and_untrusted_issuers_show_unverified(make_instance)
     await run_both(rogue, a)
     refused = await account_on(a, "mayor")
     assert offices_of(refused) == []
-    async with a.db.session() as session:
-        listed = await offices.list_offices(session, remote=True)
+    # And A's admins see why, in the admin API
+    await a.create_account("clerk", role="admin")
+    async with aiohttp.ClientSession() as client:
+        held = await Http(client, a.base_url).get(
+            ADMIN_PATH,
+            params={"remote": "true"},
+            token=await a.token("clerk", "read admin:read"),
+        )
     assert sorted(
-        (i.attestation.issuer_uri == rogue.fed.urls.instance_actor, i.view.reason)
-        for i in listed
-    ) == [(False, None), (True, "untrusted_issuer")]
+        (o["issuer"], o["status"], o["reason"]) for o in held.json()
+    ) == sorted(
+        [
+            (league.fed.urls.instance_actor, "verified", None),
+            (rogue.fed.urls.instance_actor, "unverified", "untrusted_issuer"),
+        ]
+    )
 
 
 async def test_altered_in_transit_is_refused_with_proof_invalid(make_instance):
