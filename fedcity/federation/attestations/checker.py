@@ -49,42 +49,60 @@ def context(
 
 async def check_actor(fed: Federation, actor_id: int) -> None:
     """Job handler body: check every attestation the remote actor lists, and those
-    held of it that it no longer lists."""
+    held of it that it no longer lists. The documents are fetched before the
+    transaction that records the outcomes, so that no write waits on a peer."""
     async with fed.db.session() as session:
         actor = await session.get(Actor, actor_id)
         if actor is None or actor.is_local or actor.deleted_at is not None:
             return
         listed = checks.listed_ids(actor.raw or {})
         held = {row.uri for row in await received.held_for(session, actor)}
-        for uri in sorted(listed | held)[:MAX_CHECKED]:
-            await check_fetched(fed, session, actor, uri, listed)
+    fetched = [await fetch(fed, uri) for uri in sorted(listed | held)[:MAX_CHECKED]]
+    async with fed.db.session() as session:
+        actor = await session.get(Actor, actor_id)
+        if actor is None:
+            return
+        for uri, found in fetched:
+            await record_fetched(fed, session, actor, uri, found, listed)
         await received.publish_summary(session, actor, fed.settings.instance.name)
 
 
-async def check_fetched(
+# A fetched attestation document, or the outcome that it could not be read.
+Fetched = tuple[str, Mapping[str, Any] | Outcome]
+
+
+async def fetch(fed: Federation, uri: str) -> Fetched:
+    """Attestation `uri` as its id serves it, or why it can't be used."""
+    try:
+        doc = await fetch_document_as_served(fed, uri)
+    except Gone:
+        return uri, Outcome(Reason.REVOKED, revoked=True)
+    except FedcityError as exc:
+        log.info("attestation %s not fetched: %s", uri, exc)
+        return uri, Outcome(Reason.FETCH_FAILED)
+    if checks.is_tombstone(doc):
+        return uri, Outcome(Reason.REVOKED, revoked=True)
+    if doc.get("id") != uri:
+        return uri, Outcome(Reason.INVALID_DOCUMENT)
+    return uri, doc
+
+
+async def record_fetched(
     fed: Federation,
     session: AsyncSession,
     actor: Actor,
     uri: str,
+    found: Mapping[str, Any] | Outcome,
     listed: frozenset[str],
 ) -> Attestation | None:
-    """Fetch attestation `uri` from its id and record how it checks on `actor`."""
+    """Record how the fetched attestation `uri` checks on `actor`."""
     row = await q.get_attestation_by_uri(session, uri)
     if row is not None and row.local:
         return row  # this instance's own: its record is the truth
-    try:
-        doc = await fetch_document_as_served(fed, uri)
-    except Gone:
-        return await _settle(session, row, Outcome(Reason.REVOKED, revoked=True))
-    except FedcityError as exc:
-        log.info("attestation %s of %s not fetched: %s", uri, actor.uri, exc)
-        return await _settle(session, row, Outcome(Reason.FETCH_FAILED))
-    if checks.is_tombstone(doc):
-        return await _settle(session, row, Outcome(Reason.REVOKED, revoked=True))
-    if doc.get("id") != uri:
-        return await _settle(session, row, Outcome(Reason.INVALID_DOCUMENT))
+    if isinstance(found, Outcome):
+        return await _settle(session, row, found)
     ctx = context(fed, actor.uri, listed, from_issuer=True)
-    return await record_checked(fed, session, actor, doc, ctx)
+    return await record_checked(fed, session, actor, found, ctx)
 
 
 async def record_checked(

@@ -19,10 +19,11 @@ from fedcity.errors import FedcityError
 from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.attestations import checker, checks
 from fedcity.federation.context import Federation
-from fedcity.federation.fetch import fetch_document, fetch_document_as_served
+from fedcity.federation.fetch import fetch_document
 from fedcity.federation.render.offices import FEDCITY_CONTEXT_V2
 from fedcity.federation.vocab import Document, as_list, get_id, same_origin
 from fedcity.services.offices import received
+from fedcity.services.offices.received import Outcome
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import offices as q
@@ -71,16 +72,16 @@ async def _read_one(fed: Federation, uri: str) -> int:
     """Fetch one listed attestation and check it on its subject, each in its own
     transaction so that one unreachable city stops nothing."""
     try:
-        doc = await fetch_document_as_served(fed, uri)
-        subject_uri = get_id(doc.get("subject"))
-        if subject_uri is None or not checks.is_valid_document(doc):
-            return 0
+        _, found = await checker.fetch(fed, uri)
+        if isinstance(found, Outcome) or not checks.is_valid_document(found):
+            return 0  # nothing to show of it: no subject to show it on
+        subject_uri = str(found["subject"])
         async with fed.db.session() as session:
             subject = await get_or_fetch_actor(fed, session, subject_uri)
             if subject.is_local:
                 return 0
             listed = checks.listed_ids(subject.raw or {})
-            await checker.check_fetched(fed, session, subject, uri, listed)
+            await checker.record_fetched(fed, session, subject, uri, found, listed)
             await received.publish_summary(session, subject, fed.settings.instance.name)
     except FedcityError as exc:
         log.info("registry entry %s not read: %s", uri, exc)
