@@ -309,6 +309,11 @@ async def test_revocation_reaches_b_within_one_delivery(make_instance):
         assert instance is not None
         inboxes = await actor_q.list_follower_inboxes(session, instance.id)
     assert b.fed.urls.shared_inbox in inboxes
+    async with aiohttp.ClientSession() as client:
+        followers = await Http(client, league.base_url).get(
+            "/actor/followers", headers={"Accept": "application/activity+json"}
+        )
+    assert followers.json()["totalItems"] == len(inboxes)
     # When the league revokes: one delivery to B, and B's inbox job
     await league_revokes(league, handle)
     await league.run_jobs()
