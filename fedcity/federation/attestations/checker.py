@@ -23,6 +23,7 @@ from fedcity.federation.context import Federation
 from fedcity.federation.fetch import fetch_document_as_served
 from fedcity.federation.integrity.proofs import ProofError
 from fedcity.federation.integrity.remote import verify_remote
+from fedcity.federation.vocab import same_origin
 from fedcity.services.offices import received
 from fedcity.services.offices.received import Outcome
 from fedcity.storage.models import Actor, Attestation
@@ -57,7 +58,10 @@ async def check_actor(fed: Federation, actor_id: int) -> None:
             return
         listed = checks.listed_ids(actor.raw or {})
         held = {row.uri for row in await received.held_for(session, actor)}
-    fetched = [await fetch(fed, uri) for uri in sorted(listed | held)[:MAX_CHECKED]]
+    # This instance's own attestations are known without asking (its record is
+    # the truth): only the others' are fetched.
+    others = sorted(u for u in listed | held if not same_origin(u, fed.urls.base))
+    fetched = [await fetch(fed, uri) for uri in others[:MAX_CHECKED]]
     async with fed.db.session() as session:
         actor = await session.get(Actor, actor_id)
         if actor is None:
