@@ -21,12 +21,15 @@ from fedcity.api.feeds import (
 )
 from fedcity.api.instance import announcements, instance
 from fedcity.api.instance import texts as instance_texts
+from fedcity.api.moderation import audit as official_audit
+from fedcity.api.moderation import replies as removed_replies
 from fedcity.api.moderation import reports
 from fedcity.api.notifications import grouped as grouped_notifications
 from fedcity.api.notifications import notifications, push
 from fedcity.api.notifications import requests as notification_requests
 from fedcity.api.oauth import apps, authorize, metadata, tokens
 from fedcity.api.offices import admin as offices_admin
+from fedcity.api.offices import seats as seats_admin
 from fedcity.api.social import endorsements, mutes, relationships
 from fedcity.api.statuses import extras as status_extras
 from fedcity.api.statuses import media, oembed, polls, scheduled, statuses
@@ -302,3 +305,14 @@ def add_routes(app: web.Application) -> None:
     post("/api/v1/fedcity/admin/offices", offices_admin.create)
     get("/api/v1/fedcity/admin/offices/{id}", offices_admin.show)
     delete("/api/v1/fedcity/admin/offices/{id}", offices_admin.revoke)
+    get("/api/v1/fedcity/admin/audit", official_audit.index)
+    # fedcity's own: an author removes a reply from its thread (issue 11)
+    post("/api/v1/fedcity/statuses/{id}/remove_reply", removed_replies.remove_reply)
+    post("/api/v1/fedcity/statuses/{id}/restore_reply", removed_replies.restore_reply)
+    get("/api/v1/fedcity/admin/seats/{id}/holders", seats_admin.holders)
+    post("/api/v1/fedcity/admin/seats/{id}/holders", seats_admin.add_holder)
+    post("/api/v1/fedcity/admin/seats/{id}/handover", seats_admin.handover)
+    get(
+        "/api/v1/fedcity/admin/seats/{id}/holders/{holder_id}/export",
+        seats_admin.export,
+    )

@@ -1,5 +1,6 @@
-"""`official verify|revoke|list`: the offices and candidacies this instance attests
-(issue 11), and `account capacity`'s rules live in services.offices too."""
+"""`official verify|revoke|list|audit`: the offices and candidacies this instance attests
+(issue 11), and `account capacity`'s rules live in services.offices too. The seat
+commands (`official holder|holders|handover|export`) are in cli/seats.py."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import TYPE_CHECKING
 
+from fedcity.cli import seats
 from fedcity.cli.runner import Command, require_schema, run, with_db
 from fedcity.config import Settings
 from fedcity.storage.db import Database
@@ -49,6 +51,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     listing.add_argument("--state", default=None)
     listing.add_argument("--role", default=None)
+    audit = official.add_parser(
+        "audit", help="an official-capacity account's blocks, mutes, removed replies"
+    )
+    audit.add_argument("account", help="a local name")
+    audit.add_argument("--limit", type=int, default=100, help="newest first (100)")
+    seats.add_parsers(official)
 
 
 def _day(value: str) -> date:
@@ -61,6 +69,8 @@ def _day(value: str) -> date:
 
 
 def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
+    if args.action in seats.ACTIONS:
+        return seats.cmd_seat(settings, args)
     from fedcity.federation.attestations.subjects import find_or_resolve
     from fedcity.services.offices import attestations as offices
     from fedcity.urls import Urls
@@ -102,6 +112,10 @@ def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
             )
         return [_line(item, domain) for item in found]
 
+    if args.action == "audit":
+        for line in run(lambda: with_db(settings, lambda db: _audit(db, args, domain))):
+            print(line)
+        return 0
     if args.action == "verify":
         print(run(lambda: with_db(settings, verify)))
         print(f"fedcity: attested {args.account} ({args.role})", file=sys.stderr)
@@ -124,6 +138,35 @@ async def _federation(settings: Settings, db: Database) -> AsyncIterator[Federat
         yield await build_federation(settings, db, transport)
     finally:
         await transport.close()
+
+
+async def _audit(
+    db: Database, args: argparse.Namespace, local_domain: str
+) -> list[str]:
+    """One tab-separated line per entry, newest first: when, action, target, its
+    URL, reason."""
+    from fedcity.services.moderation.audit import list_entries
+    from fedcity.services.offices.attestations import find_account
+    from fedcity.storage.queries.posts import Page
+
+    await require_schema(db)
+    async with db.session() as session:
+        official = await find_account(session, args.account, local_domain)
+        entries = await list_entries(
+            session, Page(limit=max(1, args.limit)), actor_id=official.id
+        )
+    return [
+        "\t".join(
+            [
+                e.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                e.action,
+                e.target,
+                e.target_url or "",
+                e.reason or "",
+            ]
+        )
+        for e in entries
+    ]
 
 
 def _line(item: object, local_domain: str) -> str:

@@ -12,6 +12,8 @@ Kinds and their data:
 - "notification" {notification_id, recipient_id}: a local account was notified (not
   recorded for a notification its notification policy filtered)
 - "filters_changed" {account_id}: a local account's filters changed
+- "access_revoked" {account_id}: every token and session of a local account was
+  taken back (a seat's handover): its open streams end
 """
 
 from __future__ import annotations

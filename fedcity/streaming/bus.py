@@ -50,6 +50,11 @@ class EventBus(Protocol):
 
     async def start(self) -> None: ...
 
+    async def flush(self) -> None:
+        """Wait until what was published has left the process (a short-lived
+        process, such as a CLI command, calls it before `close`, within a
+        timeout of its own)."""
+
     async def close(self) -> None: ...
 
 
@@ -88,6 +93,9 @@ class InProcessBus(_Fanout):
     async def start(self) -> None:
         return None
 
+    async def flush(self) -> None:
+        return None
+
     async def close(self) -> None:
         self._queues.clear()
 
@@ -121,6 +129,9 @@ class PostgresBus(_Fanout):
     async def start(self) -> None:
         await self._connect()
         self._task = asyncio.create_task(self._run(), name="fedcity-event-bus")
+
+    async def flush(self) -> None:
+        await self._outgoing.join()
 
     async def close(self) -> None:
         self._closed = True
@@ -181,12 +192,13 @@ class PostgresBus(_Fanout):
                     except TimeoutError:
                         await self._conn.fetchval("SELECT 1")
                         continue
-                if pending == _WAKE:
-                    pending = None
-                    continue
-                await self._conn.execute("SELECT pg_notify($1, $2)", CHANNEL, pending)
+                if pending != _WAKE:
+                    await self._conn.execute(
+                        "SELECT pg_notify($1, $2)", CHANNEL, pending
+                    )
+                    delay = 1.0
                 pending = None
-                delay = 1.0
+                self._outgoing.task_done()  # `flush` waits for these
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

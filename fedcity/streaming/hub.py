@@ -156,6 +156,12 @@ class Hub:
 
     async def dispatch(self, event: Event) -> None:
         kind = event.get("kind")
+        if kind == "access_revoked":
+            # The tokens these streams opened with are revoked: end them now.
+            for conn in list(self.connections):
+                if conn.viewer_id == event.get("account_id"):
+                    self.remove(conn)
+            return
         if kind == "filters_changed":
             for conn in list(self.connections):
                 if conn.viewer_id == event.get("account_id"):

@@ -119,11 +119,14 @@ PUBLIC = [
     PageType("interact-reply", interact_reply),
     PageType("not-found", "/no/such/page", 404),
     PageType("oauth-consent", consent_path),
+    PageType("seat-thread", lambda site, sample: sample.seat_post_path),
+    PageType("seat-archive", lambda site, sample: sample.archive_path),
 ]
 
 SIGNED_OUT = [
     *PUBLIC,
     PageType("sign-in", "/auth/sign_in"),
+    PageType("seat-handover", lambda site, sample: sample.handover_path),
 ]
 
 SIGNED_IN = [
@@ -148,6 +151,7 @@ SIGNED_IN = [
     PageType("settings-export", "/settings/export"),
     PageType("admin", "/admin"),
     PageType("admin-reports", "/admin/reports"),
+    PageType("admin-audit", "/admin/audit"),
     PageType("admin-announcements", "/admin/announcements"),
     PageType("admin-announcement-new", "/admin/announcements/new"),
     PageType(

@@ -19,6 +19,8 @@ import requests
 from PIL import Image, ImageDraw
 
 from fedcity.services.instance import announcements
+from fedcity.services.offices import attestations as offices
+from fedcity.services.offices import seats
 from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.media import MediaStorage
 from fedcity.storage.models import Actor
@@ -54,6 +56,9 @@ class Sample:
     remote_post_path: str  # its page here, /@reporter@host/ID
     announcement_id: int
     emoji_id: int
+    seat_post_path: str  # a post of a seat account, naming its holder
+    archive_path: str  # /archives/NAME of the seat's former holder
+    handover_path: str  # the successor's one-time sign-in link (never used)
 
     @property
     def mayor_post_path(self) -> str:
@@ -208,12 +213,57 @@ def admin_things(site: Site) -> tuple[int, int]:
     return site.threaded.run(make())
 
 
+def official_moderation(site: Site, mayor: Actor, handle: str) -> None:
+    """The mayor speaks as an official and mutes the reporter: an entry of the
+    officials' audit log (/admin/audit)."""
+
+    async def make_official() -> None:
+        async with site.live.db.session() as session:
+            seat = await offices.find_account(session, mayor.username, site.live.domain)
+            await offices.set_capacity(session, seat, "official")
+
+    site.threaded.run(make_official())
+    api = Api(site, mayor.username)
+    api.post(f"/api/v1/accounts/{_lookup(api, handle)}/mute")
+
+
+def seat_handover(site: Site) -> tuple[str, str, str]:
+    """A seat account (Mayor of Ventura, held by Ana Ruiz) with a post, handed
+    over with Ana's archive: the post's path, the archive's, the link's."""
+    seat = site.account("ventura", display_name="Mayor of Ventura")
+
+    async def make_seat() -> None:
+        async with site.live.db.session() as session:
+            found = await offices.find_account(session, seat.username, "")
+            await offices.set_capacity(session, found, "official")
+            issuer = offices.Issuer(site.live.fed.urls, "City of Ventura")
+            claim = offices.Claim(role="mayor", jurisdiction="Ventura, CA")
+            await offices.verify(session, issuer, found, claim)
+            await seats.set_holder(session, found, "Ana Ruiz")
+
+    async def hand_over(archive: str) -> str:
+        async with site.live.db.session() as session:
+            found = await seats.find_seat(session, seat.username)
+            done = await seats.handover(
+                session, found, successor="Ben Ortiz", archive_as=archive
+            )
+            return seats.link_path(done.token)
+
+    site.threaded.run(make_seat())
+    post_id = Api(site, seat.username).status("The harbour plan is out for comment")
+    archive = f"ana_{uuid.uuid4().hex[:6]}"
+    link = site.threaded.run(hand_over(archive))
+    return f"/@{seat.username}/{post_id}", f"/archives/{archive}", link
+
+
 def make_sample(site: Site, resident: Actor) -> Sample:
     mayor = site.account("mayor", display_name="Mayor Ruiz")
     post_id, reply_id = official_posts(site, mayor, resident)
     remote, reporter, remote_id = remote_post(site, resident)
     handle = f"{reporter.name}@{remote.domain}"
+    official_moderation(site, mayor, handle)
     announcement_id, emoji_id = admin_things(site)
+    seat_post_path, archive_path, handover_path = seat_handover(site)
     return Sample(
         mayor=mayor,
         post_id=post_id,
@@ -224,4 +274,7 @@ def make_sample(site: Site, resident: Actor) -> Sample:
         remote_post_path=f"/@{handle}/{remote_id}",
         announcement_id=announcement_id,
         emoji_id=emoji_id,
+        seat_post_path=seat_post_path,
+        archive_path=archive_path,
+        handover_path=handover_path,
     )

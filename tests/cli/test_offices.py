@@ -1,12 +1,18 @@
-"""`fedcity official verify|revoke|list` and `fedcity account capacity`, run as an
+"""`fedcity official verify|revoke|list|audit` and `fedcity account capacity`, run as an
 operator runs them (issue 11): what a script reads is on stdout, one line each."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
+from fedcity.config import load_settings
+from fedcity.services.offices import attestations as offices
+from fedcity.services.social import interactions, mutes
+from fedcity.storage.db import open_database
+from fedcity.urls import Urls
 from tests.cli.test_cli import assert_one_error_line, fedcity, write_config
 
 
@@ -122,3 +128,44 @@ def test_account_capacity_sets_it_and_campaign_accounts_are_not_officials(
     # Then the list shows its office as unverified, and why
     listed = fedcity(tmp_path, "-c", cfg, "official", "list")
     assert "\tunverified (campaign_account)\t" in listed.stdout
+
+
+def test_audit_prints_an_officials_moderation_newest_first(tmp_path, cfg):
+    # Given the mayor speaks as an official, and blocked then muted a resident
+    fedcity(tmp_path, "-c", cfg, "account", "capacity", "mayor", "official")
+    fedcity(
+        tmp_path, "-c", cfg, "account", "create", "resident",
+        "--password", "correct horse battery",
+    )  # fmt: skip
+    asyncio.run(_block_and_mute(cfg, "mayor", "resident"))
+    # When the operator reads the mayor's audit log
+    result = fedcity(tmp_path, "-c", cfg, "official", "audit", "mayor")
+    # Then one tab-separated line per action: when, action, target, URL, reason
+    assert result.returncode == 0, result.stderr
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [fields[1:3] for fields in lines] == [
+        ["mute", "resident"],
+        ["block", "resident"],
+    ]
+    assert lines[0][3].endswith("/@resident")
+    assert lines[0][0].endswith("Z")
+
+
+def test_audit_of_an_unknown_account_is_one_clear_line(tmp_path, cfg):
+    result = fedcity(tmp_path, "-c", cfg, "official", "audit", "nobody")
+    assert_one_error_line(result, "nobody")
+
+
+async def _block_and_mute(cfg: str, name: str, target_name: str) -> None:
+    """What the client API's block and mute do, on the CLI's database."""
+    settings = load_settings(Path(cfg))
+    db = open_database(settings.database)
+    try:
+        async with db.session() as session:
+            official = await offices.find_account(session, name, "")
+            target = await offices.find_account(session, target_name, "")
+            urls = Urls(settings.instance.base_url)
+            await interactions.block(session, urls, official, target)
+            await mutes.mute(session, official, target)
+    finally:
+        await db.dispose()

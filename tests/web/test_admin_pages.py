@@ -11,8 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 
 from fedcity.appkeys import DB
+from fedcity.services.offices import attestations as offices
 from fedcity.storage.models import Job, JobState, PeerInstance
 from fedcity.storage.types import utcnow
+from tests.support.http import post_status
 from tests.support.images import png
 from tests.support.web import csrf_of, signed_in_client
 
@@ -301,3 +303,39 @@ async def test_emoji_deleted_on_the_page_leaves_the_api(instance, http):
             assert reply.status == 303
     # Then apps no longer offer it
     assert (await http.get("/api/v1/custom_emojis")).json() == []
+
+
+async def test_audit_page_lists_an_officials_moderation(instance, http):
+    # Given a seat account that blocked a resident and removed a reply of theirs
+    await instance.create_account("seat")
+    await instance.create_account("resident")
+    async with instance.app[DB].session() as session:
+        seat = await offices.find_account(session, "seat", instance.domain)
+        await offices.set_capacity(session, seat, "official")
+    post = await post_status(instance, http, "seat", "Road works")
+    reply = await post_status(
+        instance, http, "resident", "Finally", in_reply_to_id=post["id"]
+    )
+    token = await instance.token("seat")
+    removed = await http.post(
+        f"/api/v1/fedcity/statuses/{reply['id']}/remove_reply",
+        token=token,
+        data={"reason": "off topic"},
+    )
+    assert removed.status == 200
+    resident = await http.get("/api/v1/accounts/lookup", params={"acct": "resident"})
+    await http.post(f"/api/v1/accounts/{resident.json()['id']}/block", token=token)
+    # When an admin opens the audit log, for every account and for another one
+    async with await admin_client(instance) as client:
+        async with client.get("/admin/audit") as listing:
+            page = await listing.text()
+        async with client.get("/admin/audit", params={"account": "mayor"}) as other:
+            none = await other.text()
+    # Then the two actions show, newest first, with the reply's reason
+    assert listing.status == 200
+    text = text_of(page)
+    assert text.index("Blocked") < text.index("Removed a reply")
+    assert "@seat" in text
+    assert "off topic" in text
+    assert f'href="{reply["url"]}"' in page
+    assert "Nothing recorded." in text_of(none)

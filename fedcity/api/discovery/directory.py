@@ -21,6 +21,7 @@ from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable
 from fedcity.services.discovery import directory as discovery
 from fedcity.services.discovery.directory import Suggestion
+from fedcity.services.offices.listing import OfficeFilter
 from fedcity.storage.queries import actors as q
 
 DEFAULT_LIMIT, MAX_LIMIT = 40, 80
@@ -30,9 +31,26 @@ def _limit(p: MultiDict[Any]) -> int:
     return max(1, min(params.optional_int(p, "limit") or DEFAULT_LIMIT, MAX_LIMIT))
 
 
+def _office_filter(p: MultiDict[Any]) -> OfficeFilter:
+    """fedcity's filters: `role`, `state`, `jurisdiction`, `ocd_id`, `capacity`."""
+
+    def text(key: str) -> str | None:
+        value = str(p.get(key) or "").strip()
+        return value or None
+
+    return OfficeFilter(
+        role=text("role"),
+        state=text("state"),
+        jurisdiction=text("jurisdiction"),
+        ocd_id=text("ocd_id"),
+        capacity=text("capacity"),
+    )
+
+
 async def directory(request: web.Request) -> web.Response:
     """`order` active (recent posters first, the default) or new; `local`; paged by
-    `offset` and `limit`, without a Link header (as Mastodon)."""
+    `offset` and `limit`, without a Link header (as Mastodon). Verified officials
+    come first; fedcity's filters narrow the list to offices (issue 11)."""
     p = await params.read_params(request)
     order = str(p.get("order") or "active")
     if order not in ("active", "new"):
@@ -46,6 +64,7 @@ async def directory(request: web.Request) -> web.Response:
             limit=_limit(p),
             order="new" if order == "new" else "active",
             local=params.boolean(p, "local"),
+            offices=_office_filter(p),
         )
     urls = request.app[FEDERATION].urls
     return web.json_response([serialize_account(a, urls) for a in found])

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.api.entities import seats
 from fedcity.api.entities.cards import serialize_card
 from fedcity.api.entities.formats import Entity, day, display_settings, timestamp
 from fedcity.api.entities.offices import office_entities
@@ -107,6 +108,7 @@ class StatusBatch:
     polls: dict[int, Poll] = field(default_factory=dict)  # by post id
     own_votes: dict[int, list[int]] = field(default_factory=dict)  # by poll id
     cards: dict[int, PreviewCard] = field(default_factory=dict)  # by post id
+    holders: seats.Holders = field(default_factory=dict)  # by holder id
 
 
 async def load_batch(
@@ -121,6 +123,7 @@ async def load_batch(
     batch.media = await media_q.list_media_for_posts(session, ids)
     batch.polls = await poll_q.list_polls_for_posts(session, ids)
     batch.cards = await card_q.list_cards_for_posts(session, ids)
+    batch.holders = await seats.load_holders(session, batch.posts.values())
     actor_ids = {p.actor_id for p in batch.posts.values()}
     actor_ids.update(a for ms in batch.mentions.values() for a in ms)
     batch.actors = await actor_q.list_actors_by_ids(session, list(actor_ids))
@@ -206,6 +209,7 @@ def serialize_status(
         )
         if post.actor_id == viewer.id:
             entity["pinned"] = post.id in batch.pinned
+    entity.update(seats.holder_extension(post, batch.holders, urls))
     return entity
 
 

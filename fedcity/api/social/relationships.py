@@ -39,8 +39,9 @@ async def reject_follow_request(request: web.Request) -> web.Response:
 
 
 async def remove_from_followers(request: web.Request) -> web.Response:
-    # Mastodon answers a removed follower's server with Reject, as for a request.
-    return await _answer_follower(request, follows.reject_request)
+    # Mastodon answers a removed follower's server with Reject, as for a request;
+    # an official's removal is also written in its audit log.
+    return await _answer_follower(request, follows.remove_follower)
 
 
 async def _answer_follower(

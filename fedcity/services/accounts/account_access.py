@@ -52,15 +52,21 @@ async def change_password(
     user = await actor_q.get_user_by_actor_id(session, signed.actor.id)
     if user is None or not password_matches(user.password_hash, current):
         raise Unprocessable(WRONG_CURRENT)
+    check_new_password(new, confirm)
+    user.password_hash = hash_password(new)
+    await session.flush()
+    return await end_other_sessions(session, signed)
+
+
+def check_new_password(new: str, confirm: str) -> None:
+    """Raises Unprocessable when a new password is too short or too long, or its
+    confirmation differs."""
     if len(new) < MIN_PASSWORD_LENGTH:
         raise Unprocessable(TOO_SHORT, count=MIN_PASSWORD_LENGTH)
     if len(new) > MAX_PASSWORD_LENGTH:
         raise Unprocessable(TOO_LONG, count=MAX_PASSWORD_LENGTH)
     if new != confirm:
         raise Unprocessable(NOT_SAME)
-    user.password_hash = hash_password(new)
-    await session.flush()
-    return await end_other_sessions(session, signed)
 
 
 async def authorized_apps(

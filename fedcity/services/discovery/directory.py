@@ -1,6 +1,7 @@
 """Finding people: the profile directory, follow suggestions and familiar followers.
 
-Only accounts that opted into discovery are listed. Suggestions are local
+Only accounts that opted into discovery are listed, and accounts with a verified
+office (issue 11) unless they opted out; verified officials come first. Suggestions are local
 accounts the viewer does not follow yet: those other local accounts endorse come
 first (most endorsed first, Mastodon's "featured" source), then the most followed;
 accounts the viewer dismissed, muted or blocked, or that block it, are left out.
@@ -12,9 +13,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Select, exists, func, nulls_last, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    nulls_last,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.services.offices.listing import (
+    OfficeFilter,
+    has_verified_office,
+    matches,
+)
 from fedcity.storage.models import (
     Actor,
     Block,
@@ -24,6 +42,7 @@ from fedcity.storage.models import (
 )
 from fedcity.storage.queries import feeds
 from fedcity.storage.queries import profiles as q
+from fedcity.storage.types import utcnow
 
 DirectoryOrder = Literal["active", "new"]
 
@@ -36,10 +55,21 @@ async def directory(
     limit: int,
     order: DirectoryOrder = "active",
     local: bool = False,
+    offices: OfficeFilter | None = None,
 ) -> list[Actor]:
-    """Discoverable accounts, recently active first ("active", never-posting ones
-    last) or newest first ("new"); for a viewer, without those it silenced."""
-    stmt = select(Actor).where(*q.listed_accounts())
+    """Listed accounts with verified officials first, then recently active first
+    ("active", never-posting ones last) or newest first ("new"); for a viewer,
+    without those it silenced. `offices` holds fedcity's filters (role, state,
+    jurisdiction, OCD id prefix, capacity).
+
+    Raises:
+        Unprocessable: an unknown role, state or capacity in `offices`.
+    """
+    today = utcnow().date()
+    verified = has_verified_office(today)
+    stmt = select(Actor).where(*_listed(verified))
+    if offices is not None:
+        stmt = stmt.where(*matches(offices.checked(), today))
     if local:
         stmt = stmt.where(Actor.domain.is_(None))
     if viewer is not None:
@@ -47,11 +77,29 @@ async def directory(
             Actor.id.not_in(feeds.silenced_actor_ids(viewer.id)),
             Actor.id.not_in(_blocking(viewer.id)),
         )
+    first = case((verified, 0), else_=1)
     if order == "new":
-        stmt = stmt.order_by(Actor.id.desc())
+        stmt = stmt.order_by(first, Actor.id.desc())
     else:
-        stmt = stmt.order_by(nulls_last(Actor.last_status_at.desc()), Actor.id.desc())
+        stmt = stmt.order_by(
+            first, nulls_last(Actor.last_status_at.desc()), Actor.id.desc()
+        )
     return list((await session.scalars(stmt.offset(offset).limit(limit))).all())
+
+
+def _listed(verified: ColumnElement[bool]) -> tuple[ColumnElement[bool], ...]:
+    """Discoverable accounts, as Mastodon lists them; and an account with a verified
+    office unless it said it is not discoverable (issue 11). A remote actor that
+    sends no `discoverable` is stored as not discoverable, so its document says
+    which it is."""
+    said_no = func.coalesce(Actor.raw["discoverable"].as_boolean(), true()).is_(false())
+    return (
+        *q.listed_accounts(include_undiscoverable=True),
+        or_(
+            Actor.discoverable.is_(True),
+            and_(verified, Actor.domain.is_not(None), ~said_no),
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
 from fedcity.jobs.verbs import AttestationRef, Verb, enqueue_federate
 from fedcity.services.accounts.accounts import announce_profile_change
+from fedcity.services.offices import listing
 from fedcity.services.offices import vocabulary as v
 from fedcity.services.offices.status import (
     OfficeView,
@@ -193,6 +194,7 @@ async def refresh(session: AsyncSession, subject: Actor, local_name: str) -> Non
         if _shown(a, subject)
     ]
     await session.flush()
+    await listing.reindex(session, subject)
     if subject.is_local:
         await announce_profile_change(session, subject)
 
@@ -264,6 +266,7 @@ async def revoke_all_of(session: AsyncSession, subject: Actor) -> None:
         attestation.revoked_at = now
     subject.offices = []
     await session.flush()
+    await listing.reindex(session, subject)
 
 
 async def list_offices(

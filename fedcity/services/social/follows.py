@@ -28,6 +28,7 @@ from fedcity.services.limits import (
     MAX_FOLLOW_LANGUAGES_TEXT,
     check_length,
 )
+from fedcity.services.moderation.audit import AuditAction, record
 from fedcity.services.notifications.notify import notify, withdraw
 from fedcity.services.social.endorsements import drop_endorsement
 from fedcity.storage.models import Actor, Follow, FollowState, NotificationType
@@ -202,6 +203,17 @@ async def reject_request(session: AsyncSession, target: Actor, follower: Actor) 
     if not follower.is_local:
         await _enqueue_reject(session, target, follower, row.uri)
     await remove(session, row)
+
+
+async def remove_follower(
+    session: AsyncSession, target: Actor, follower: Actor
+) -> None:
+    """`target` removes `follower` (Mastodon's "remove from followers"): its server
+    hears a Reject, as for a request."""
+    if await q.get_follow(session, follower.id, target.id) is None:
+        return
+    await reject_request(session, target, follower)
+    await record(session, target, AuditAction.REMOVE_FROM_FOLLOWERS, account=follower)
 
 
 async def unfollow(session: AsyncSession, actor: Actor, target: Actor) -> None:

@@ -14,6 +14,7 @@ from fedcity.jobs.verbs import (
     Verb,
     enqueue_federate,
 )
+from fedcity.services.moderation.audit import AuditAction, record
 from fedcity.services.notifications.notify import notify, withdraw_from_author
 from fedcity.services.social.follows import drop_between
 from fedcity.services.statuses.counters import bump_post
@@ -105,6 +106,7 @@ async def block(
     await drop_between(session, actor, target)
     if not target.is_local:
         await enqueue_federate(session, Verb.BLOCK, BlockRef(block_id))
+    await record(session, actor, AuditAction.BLOCK, account=target)
     return row
 
 
@@ -117,6 +119,7 @@ async def unblock(session: AsyncSession, actor: Actor, target: Actor) -> None:
             session, Verb.UNDO_BLOCK, BlockUndone(actor.id, target.id, row.uri)
         )
     await session.delete(row)
+    await record(session, actor, AuditAction.UNBLOCK, account=target)
 
 
 async def receive_block(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import Unprocessable
 from fedcity.i18n import N_
 from fedcity.services.expiry import seconds_from_now
+from fedcity.services.moderation.audit import AuditAction, record
 from fedcity.services.social import follows
 from fedcity.storage.models import AccountDomainBlock, Actor, Follow, Mute
 from fedcity.storage.queries.lists import paged_rows
@@ -55,6 +56,7 @@ async def mute(
     row.notifications = notifications
     row.expires_at = seconds_from_now(duration, N_("Duration")) if duration else None
     await session.flush()
+    await record(session, actor, AuditAction.MUTE, account=target)
     return row
 
 
@@ -65,6 +67,7 @@ async def unmute(session: AsyncSession, actor: Actor, target: Actor) -> None:
     if row is not None:
         await session.delete(row)
         await session.flush()
+        await record(session, actor, AuditAction.UNMUTE, account=target)
 
 
 async def mutes_page(
@@ -120,6 +123,7 @@ async def block_domain(
         raise Unprocessable("Validation failed: Domain cannot be your own")
     if not await is_domain_blocked(session, actor, domain):
         session.add(AccountDomainBlock(actor_id=actor.id, domain=domain))
+        await record(session, actor, AuditAction.DOMAIN_BLOCK, domain=domain)
     followers = await session.scalars(
         select(Actor)
         .join(Follow, Follow.actor_id == Actor.id)
@@ -131,15 +135,17 @@ async def block_domain(
 
 
 async def unblock_domain(session: AsyncSession, actor: Actor, raw: str) -> None:
+    domain = normalize_domain(raw)
     row = await session.scalar(
         select(AccountDomainBlock).where(
             AccountDomainBlock.actor_id == actor.id,
-            AccountDomainBlock.domain == normalize_domain(raw),
+            AccountDomainBlock.domain == domain,
         )
     )
     if row is not None:
         await session.delete(row)
         await session.flush()
+        await record(session, actor, AuditAction.DOMAIN_UNBLOCK, domain=domain)
 
 
 async def domain_blocks_page(

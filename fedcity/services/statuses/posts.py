@@ -33,6 +33,7 @@ from fedcity.services.notifications.notify import (
     withdraw_for_post,
     withdraw_from_author,
 )
+from fedcity.services.offices import seats
 from fedcity.services.statuses import attachments, custom_emojis, search_index
 from fedcity.services.statuses import media as media_service
 from fedcity.services.statuses.counters import bump_actor, bump_post, count_new_post
@@ -109,6 +110,7 @@ async def create_local_post(
         attachments=[],
         emojis=await custom_emojis.local_refs(session, [cmd.text, cmd.spoiler_text]),
         conversation_uri=(parent.conversation_uri or parent.uri) if parent else None,
+        holder_id=await seats.holder_of_post(session, author),
     )
     if parent is not None:
         post.in_reply_to_id, post.in_reply_to_uri = parent.id, parent.uri

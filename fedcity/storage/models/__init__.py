@@ -29,6 +29,8 @@ from fedcity.storage.models.moderation import (
     Block,
     ConversationMute,
     Mute,
+    OfficialAction,
+    RemovedReply,
     Report,
 )
 from fedcity.storage.models.notifications import (
@@ -58,6 +60,9 @@ from fedcity.storage.models.profiles import (
     Attestation,
     Endorsement,
     FeaturedTag,
+    HandoverLink,
+    OfficeListing,
+    SeatHolder,
     SuggestionDismissal,
 )
 
@@ -90,6 +95,7 @@ __all__ = [
     "FilterStatus",
     "Follow",
     "FollowState",
+    "HandoverLink",
     "IdempotencyKey",
     "InstanceKey",
     "Job",
@@ -106,6 +112,8 @@ __all__ = [
     "NotificationRequest",
     "NotificationType",
     "OAuthApp",
+    "OfficeListing",
+    "OfficialAction",
     "OutboxActivity",
     "PeerInstance",
     "Pin",
@@ -117,9 +125,11 @@ __all__ = [
     "PostEdit",
     "PostTag",
     "PreviewCard",
+    "RemovedReply",
     "RepliesPolicy",
     "Report",
     "ScheduledStatus",
+    "SeatHolder",
     "SuggestionDismissal",
     "Tag",
     "TagFollow",

@@ -1,13 +1,14 @@
 """How accounts keep unwanted content away (Mastodon's user guide groups them as
-"moderating"): blocks, mutes, per-account domain blocks, muted conversations, and
-reports. Reports (Mastodon's reports, ActivityPub `Flag`) are filed by local
+"moderating"): blocks, mutes, per-account domain blocks, muted conversations,
+replies an author removed from its threads, the audit log of official-capacity
+accounts' moderation, and reports. Reports (Mastodon's reports, ActivityPub `Flag`) are filed by local
 accounts, or received from other servers, for the instance's moderators to act on."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
@@ -93,3 +94,48 @@ class Report(SnowflakeIdMixin, CreatedAtMixin, Base):
     # Flag naming several local accounts makes one report each).
     uri: Mapped[str | None] = mapped_column(String(2048), index=True)
     action_taken_at: Mapped[datetime | None]
+
+
+class RemovedReply(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """The author of `parent` removed the reply `post` from its thread: the reply
+    and what answers it are no longer shown under the parent, for anyone here (the
+    reply itself stays at its own address, as Threads' and Bluesky's hidden
+    replies)."""
+
+    __tablename__ = "removed_replies"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), unique=True
+    )
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class OfficialAction(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """One moderation action of an official-capacity account (issue 11: public
+    officials' blocks, mutes and removed replies can be state action), for admins.
+
+    The target is kept as text too (`target`: a handle, a domain or a post's URL),
+    so that an entry still says what it was about after the account or the post is
+    gone; the ids are set null then, and the account's own id too."""
+
+    __tablename__ = "official_actions"
+
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL")
+    )
+    account: Mapped[str] = mapped_column(String(512))  # the official's handle
+    action: Mapped[str] = mapped_column(String(32))
+    target_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
+    # A post's id is kept without a foreign key: the entry outlives the post.
+    target_status_id: Mapped[int | None] = mapped_column(BigInteger)
+    target_domain: Mapped[str | None] = mapped_column(String(255))
+    target: Mapped[str] = mapped_column(Text)
+    target_url: Mapped[str | None] = mapped_column(String(2048))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_official_actions_actor_id_id", "actor_id", "id"),)

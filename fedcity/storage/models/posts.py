@@ -72,6 +72,14 @@ class Post(SnowflakeIdMixin, CreatedAtMixin, Base):
     # boosts and deleted posts. Set by `services.search_index`; the index over it
     # is described in `storage/fulltext.py`.
     search_text: Mapped[str | None] = mapped_column(Text)
+    # A seat account's post: who held the seat when it was written (issue 11,
+    # services.offices.seats); None for every other post. No ON DELETE action: a
+    # holder period is a public record and is never deleted on its own (it goes
+    # with its seat account, as the seat's posts do), and SQLite cannot reflect
+    # the action of a column added without rebuilding `posts` (revision 0024).
+    holder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("seat_holders.id"), index=True
+    )
 
     __table_args__ = (
         Index("ix_posts_actor_id_id", "actor_id", "id"),

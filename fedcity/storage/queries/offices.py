@@ -1,14 +1,28 @@
 """Look-ups of attestations: an account's current ones, one by id, and the list
-an operator filters by state, role and origin."""
+an operator filters by state, role and origin. Then seat accounts': their holder
+periods, the posts written in each, the one-time sign-in links of a handover,
+and taking back every way into a seat."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.storage.models import Actor, Attestation, Follow
+from fedcity.storage.models import (
+    AccessToken,
+    Actor,
+    Attestation,
+    AuthorizationCode,
+    Follow,
+    HandoverLink,
+    Post,
+    ScheduledStatus,
+    SeatHolder,
+    WebPushSubscription,
+)
 
 
 async def get_attestation(
@@ -100,3 +114,117 @@ async def followed_domains(session: AsyncSession, actor_id: int) -> list[str]:
         .distinct()
     )
     return sorted(d for d in rows if d)
+
+
+# --- seat accounts ----------------------------------------------------------------
+
+
+async def current_holder(session: AsyncSession, seat_id: int) -> SeatHolder | None:
+    """The seat's open holder period, if any."""
+    return await session.scalar(
+        select(SeatHolder)
+        .where(SeatHolder.seat_id == seat_id, SeatHolder.ended_at.is_(None))
+        .order_by(SeatHolder.id.desc())
+        .limit(1)
+    )
+
+
+async def holders_of(session: AsyncSession, seat_id: int) -> list[SeatHolder]:
+    """Every holder period of the seat, the first first."""
+    rows = await session.scalars(
+        select(SeatHolder)
+        .where(SeatHolder.seat_id == seat_id)
+        .order_by(SeatHolder.started_at, SeatHolder.id)
+    )
+    return list(rows)
+
+
+async def holder_by_archive(session: AsyncSession, name: str) -> SeatHolder | None:
+    return await session.scalar(
+        select(SeatHolder).where(SeatHolder.archive_name == name)
+    )
+
+
+async def holders_by_ids(
+    session: AsyncSession, ids: Collection[int]
+) -> dict[int, SeatHolder]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(SeatHolder).where(SeatHolder.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
+async def posts_of_holder(
+    session: AsyncSession, holder_id: int, visibilities: Sequence[str] | None = None
+) -> list[Post]:
+    """The posts written in one holder period (boosts and deleted posts aside),
+    oldest first; only those of `visibilities` when given."""
+    statement = select(Post).where(
+        Post.holder_id == holder_id,
+        Post.reblog_of_id.is_(None),
+        Post.deleted_at.is_(None),
+    )
+    if visibilities is not None:
+        statement = statement.where(Post.visibility.in_(visibilities))
+    return list(await session.scalars(statement.order_by(Post.id)))
+
+
+async def link_by_digest(session: AsyncSession, digest: str) -> HandoverLink | None:
+    return await session.scalar(
+        select(HandoverLink).where(HandoverLink.token_digest == digest)
+    )
+
+
+async def use_link(session: AsyncSession, link_id: int, now: datetime) -> bool:
+    """Mark a link used, if it was still unused and unexpired: one winner when
+    two requests present it at once."""
+    result = await session.execute(
+        update(HandoverLink)
+        .where(
+            HandoverLink.id == link_id,
+            HandoverLink.used_at.is_(None),
+            HandoverLink.expires_at > now,
+        )
+        .values(used_at=now)
+    )
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+async def end_unused_links(session: AsyncSession, seat_id: int, now: datetime) -> None:
+    """A new handover makes the seat's earlier links useless."""
+    await session.execute(
+        update(HandoverLink)
+        .where(HandoverLink.seat_id == seat_id, HandoverLink.used_at.is_(None))
+        .values(used_at=now)
+    )
+
+
+async def revoke_tokens(session: AsyncSession, actor_id: int, now: datetime) -> int:
+    """Revoke every live token of the account, end its unused authorization
+    codes and its push subscriptions (which would carry its notifications to the
+    devices of whoever made them); how many tokens were live."""
+    result = await session.execute(
+        update(AccessToken)
+        .where(AccessToken.actor_id == actor_id, AccessToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    await session.execute(
+        update(AuthorizationCode)
+        .where(
+            AuthorizationCode.actor_id == actor_id,
+            AuthorizationCode.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    await session.execute(
+        delete(WebPushSubscription).where(WebPushSubscription.actor_id == actor_id)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def cancel_scheduled(session: AsyncSession, actor_id: int) -> int:
+    """Cancel the account's scheduled statuses; how many there were."""
+    result = await session.execute(
+        delete(ScheduledStatus).where(ScheduledStatus.actor_id == actor_id)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

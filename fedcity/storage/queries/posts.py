@@ -19,6 +19,7 @@ from fedcity.storage.models import (
     Post,
     PostEdit,
     PostTag,
+    RemovedReply,
     Tag,
     UserList,
     Visibility,
@@ -288,8 +289,12 @@ def timeline_select(*conditions: ColumnElement[bool]) -> Select[Post]:
 async def list_descendants(
     session: AsyncSession, post_id: int, limit: int = 200
 ) -> list[Post]:
-    tree = select(Post.id).where(Post.in_reply_to_id == post_id).cte(recursive=True)
-    tree = tree.union(select(Post.id).where(Post.in_reply_to_id == tree.c.id))
+    # A reply its parent's author removed is left out, and so is what answers it.
+    shown = Post.id.not_in(select(RemovedReply.post_id))
+    tree = (
+        select(Post.id).where(Post.in_reply_to_id == post_id, shown).cte(recursive=True)
+    )
+    tree = tree.union(select(Post.id).where(Post.in_reply_to_id == tree.c.id, shown))
     stmt = (
         select(Post)
         .where(Post.id.in_(select(tree.c.id)))

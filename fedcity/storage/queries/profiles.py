@@ -157,13 +157,13 @@ async def recently_used_tags(
 # --- accounts to discover ------------------------------------------------------------
 
 
-def listed_accounts() -> tuple[ColumnElement[bool], ...]:
-    """Accounts that asked to be found: discoverable, not gone, people or groups."""
-    return (
-        Actor.discoverable.is_(True),
-        Actor.deleted_at.is_(None),
-        Actor.actor_type != "Application",
-    )
+def listed_accounts(
+    *, include_undiscoverable: bool = False
+) -> tuple[ColumnElement[bool], ...]:
+    """Accounts that asked to be found: discoverable, not gone, people or groups
+    (with `include_undiscoverable`, the caller decides on discoverability)."""
+    alive = (Actor.deleted_at.is_(None), Actor.actor_type != "Application")
+    return alive if include_undiscoverable else (Actor.discoverable.is_(True), *alive)
 
 
 async def familiar_followers(

@@ -1,14 +1,15 @@
 """The administrators' pages (`/admin`): the dashboard, announcements, custom
-emoji and reports, for accounts whose role is admin or owner."""
+emoji, reports and the officials' audit log, for accounts whose role is admin or owner."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web.admin import announcements, dashboard, emoji
+from fedcity.web.admin import announcements, audit, dashboard, emoji
 
 
 def add_routes(app: web.Application) -> None:
     dashboard.add_routes(app)
     announcements.add_routes(app)
     emoji.add_routes(app)
+    audit.add_routes(app)
