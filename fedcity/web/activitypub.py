@@ -81,18 +81,6 @@ async def instance_actor_outbox(request: web.Request) -> web.Response:
     return activity_response(render_collection(outbox, 0, None))
 
 
-async def instance_actor_followers(request: web.Request) -> web.Response:
-    """The instances that follow the instance actor (those trusting it as a
-    verifier, addressed in `cc` of its attestations): their number only."""
-    fed = request.app[FEDERATION]
-    async with request.app[DB].session() as session:
-        actor = await q.get_actor_by_uri(session, fed.urls.instance_actor)
-    total = actor.followers_count if actor is not None else 0
-    return activity_response(
-        render_collection(f"{fed.urls.instance_actor}/followers", total, None)
-    )
-
-
 async def instance_actor_get(request: web.Request) -> web.Response:
     fed = request.app[FEDERATION]
     async with request.app[DB].session() as session:
@@ -393,7 +381,6 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/actor", instance_actor_get)
     r.add_post("/actor/inbox", inbox_post)
     r.add_get("/actor/outbox", instance_actor_outbox)
-    r.add_get("/actor/followers", instance_actor_followers)
     r.add_get("/activities/{activity_id:[0-9]+}", activity_get)
     r.add_get("/emojis/{emoji_id:[0-9]{1,18}}", emoji_get)
     r.add_get("/@{username}", actor_get)

@@ -12,10 +12,12 @@ from fedcity.appkeys import DB, FEDERATION
 from fedcity.errors import Gone, NotFound
 from fedcity.federation.attestations.outbound import signed_attestation
 from fedcity.federation.attestations.registry import render_registry
+from fedcity.federation.render.collections import render_collection
 from fedcity.federation.render.offices import render_attestation_tombstone
 from fedcity.ids import parse_id
 from fedcity.services.offices import attestations as offices
 from fedcity.services.offices.status import summary_of, view
+from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.types import utcnow
 from fedcity.web.negotiation import activity_response, wants_activity_json
 from fedcity.web.templating import render
@@ -64,6 +66,18 @@ async def registry_get(request: web.Request) -> web.Response:
     return activity_response(doc)
 
 
+async def instance_actor_followers(request: web.Request) -> web.Response:
+    """The instances that follow the instance actor (those trusting it as a
+    verifier, addressed in `cc` of its attestations): their number only."""
+    fed = request.app[FEDERATION]
+    async with request.app[DB].session() as session:
+        actor = await actor_q.get_actor_by_uri(session, fed.urls.instance_actor)
+    total = actor.followers_count if actor is not None else 0
+    followers = f"{fed.urls.instance_actor}/followers"
+    return activity_response(render_collection(followers, total, None))
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get(r"/attestations/{id}", attestation_get)
     app.router.add_get("/registry", registry_get)
+    app.router.add_get("/actor/followers", instance_actor_followers)
