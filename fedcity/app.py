@@ -25,6 +25,7 @@ from fedcity.appkeys import (
 )
 from fedcity.config import Settings
 from fedcity.errors import ConfigError
+from fedcity.federation.attestations import jobs as attestation_jobs
 from fedcity.federation.context import Federation, SigningKey
 from fedcity.federation.delivery import load_unavailable
 from fedcity.federation.inbox import InboxWriter
@@ -155,6 +156,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     transport = app.get(TRANSPORT_OVERRIDE) or open_transport(settings)
     fed = await build_federation(settings, db, transport, app[KEYPAIRS])
     vapid = await instance_vapid_key(db)
+    await attestation_jobs.at_start(fed)
     worker = Worker(fed, job_handlers(vapid))
     fed.wake_worker = worker.wake
     app[DB], app[FEDERATION], app[WORKER], app[VAPID] = db, fed, worker, vapid

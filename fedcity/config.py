@@ -142,6 +142,25 @@ class PushSettings:
 
 
 @dataclass(frozen=True)
+class TrustSettings:
+    """Whose attestations of offices this instance shows as verified (issue 11).
+
+    This instance always trusts its own. `scopes` limits a verifier to the
+    jurisdictions whose Open Civic Data ids start with one of its prefixes; a
+    verifier without an entry is trusted for every jurisdiction."""
+
+    verifiers: tuple[str, ...] = ()
+    scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def trusts(self, domain: str) -> bool:
+        return domain.lower() in self.verifiers
+
+    def in_scope(self, domain: str, ocd_id: str) -> bool:
+        prefixes = self.scopes.get(domain.lower())
+        return prefixes is None or any(ocd_id.startswith(p) for p in prefixes)
+
+
+@dataclass(frozen=True)
 class Settings:
     instance: InstanceSettings = field(default_factory=InstanceSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -151,6 +170,7 @@ class Settings:
     oauth: OAuthSettings = field(default_factory=OAuthSettings)
     media: MediaSettings = field(default_factory=MediaSettings)
     push: PushSettings = field(default_factory=PushSettings)
+    trust: TrustSettings = field(default_factory=TrustSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -162,6 +182,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "oauth": OAuthSettings,
     "media": MediaSettings,
     "push": PushSettings,
+    "trust": TrustSettings,
 }
 
 
@@ -272,14 +293,42 @@ def _terms(value: Any) -> tuple[TermsVersion, ...]:
 
 def _domains(value: Any) -> tuple[str, ...]:
     """A list of host names (a comma-separated string from the environment)."""
+    return _host_names("[federation] blocked_domains", value)
+
+
+def _verifiers(value: Any) -> tuple[str, ...]:
+    """`verifiers = ["calcities.example", …]`: host names (with a port in tests)."""
+    return _host_names("[trust] verifiers", value)
+
+
+def _host_names(where: str, value: Any) -> tuple[str, ...]:
+    """A list of host names (a comma-separated string from the environment)."""
     if isinstance(value, str):
         value = [part for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
-        raise ConfigError("[federation] blocked_domains must be a list of domains")
+        raise ConfigError(f"{where} must be a list of domains")
     domains = tuple(dict.fromkeys(d.strip().lower().rstrip(".") for d in value))
     if any(not d or "/" in d or " " in d for d in domains):
-        raise ConfigError("[federation] blocked_domains must hold host names only")
+        raise ConfigError(f"{where} must hold host names only")
     return domains
+
+
+def _scopes(value: Any) -> dict[str, tuple[str, ...]]:
+    """`[trust.scopes]`: verifier domain → list of OCD division id prefixes."""
+    problem = ConfigError(
+        "[trust.scopes] must map each verifier's domain to a list of Open Civic "
+        'Data division id prefixes ("ocd-division/country:us/state:ca")'
+    )
+    if not isinstance(value, dict):
+        raise problem
+    scopes: dict[str, tuple[str, ...]] = {}
+    for domain, prefixes in value.items():
+        if not isinstance(prefixes, list) or not all(
+            isinstance(p, str) and p.startswith("ocd-division/") for p in prefixes
+        ):
+            raise problem
+        scopes[domain.strip().lower()] = tuple(p.strip() for p in prefixes)
+    return scopes
 
 
 # Keys holding lists or tables rather than one scalar value.
@@ -287,6 +336,8 @@ _STRUCTURED: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("instance", "rules"): _rules,
     ("instance", "terms_of_service"): _terms,
     ("federation", "blocked_domains"): _domains,
+    ("trust", "verifiers"): _verifiers,
+    ("trust", "scopes"): _scopes,
 }
 
 

@@ -50,6 +50,7 @@ def validate(settings: Settings) -> None:
     _validate_texts(inst)
     _validate_media(settings.media)
     _validate_push(settings.push)
+    _validate_trust(settings)
 
 
 TEXT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
@@ -85,6 +86,22 @@ def _validate_push(push: PushSettings) -> None:
     if push.subject and not push.subject.startswith(("mailto:", "https://")):
         raise ConfigError('[push] subject must be a "mailto:" or "https://" URI')
     _require_positive("push", push, "max_attempts")
+
+
+def _validate_trust(settings: Settings) -> None:
+    """A scope names a trusted verifier; this instance needs no entry (it always
+    trusts its own attestations)."""
+    trust = settings.trust
+    for domain in trust.scopes:
+        if domain not in trust.verifiers:
+            raise ConfigError(
+                f"[trust.scopes] names {domain!r}, which is not in [trust] verifiers"
+            )
+    if settings.instance.domain.lower() in trust.verifiers:
+        raise ConfigError(
+            "[trust] verifiers need not name this instance: it always trusts "
+            "its own attestations"
+        )
 
 
 def _require_positive(section: str, values: Any, keys: str) -> None:

@@ -67,6 +67,12 @@ class Urls:
         """A custom emoji of this instance, as an ActivityPub `Emoji` object."""
         return f"{self.base}/emojis/{emoji_id}"
 
+    @property
+    def registry(self) -> str:
+        """The league registry: the attestations this instance issued and its
+        member instances (an OrderedCollection, linked from the instance actor)."""
+        return f"{self.base}/registry"
+
     def attestation(self, attestation_id: int) -> str:
         """An office or candidacy this instance attests (JSON and HTML page)."""
         return f"{self.base}/attestations/{attestation_id}"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fedcity.config import MediaSettings
+from fedcity.config import MediaSettings, TrustSettings
 from fedcity.services.accounts.passwords import INSECURE_TEST_HASHING_VARIABLE
 from tests.support.databases import (
     POSTGRES_ADMIN_URL,
@@ -131,9 +131,11 @@ async def make_instance(
         name: str = "city",
         media: MediaSettings | None = None,
         instance: dict[str, object] | None = None,
+        trust: TrustSettings | None = None,
         **federation: object,
     ) -> LiveInstance:
-        """`instance` holds extra `[instance]` settings (rules, texts)."""
+        """`instance` holds extra `[instance]` settings (rules, texts); `trust`
+        the `[trust]` section (verified offices)."""
         root = str(tmp_path / f"media-{name}-{uuid.uuid4().hex[:6]}")
         media = replace(media or MediaSettings(), root=root)
         return await start_instance(
@@ -142,6 +144,7 @@ async def make_instance(
             name=name,
             media=media,
             instance=instance,
+            trust=trust,
             **federation,
         )
 

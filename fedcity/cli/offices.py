@@ -5,13 +5,19 @@ commands (`official holder|holders|handover|export`) are in cli/seats.py."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import AsyncIterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from fedcity.cli import seats
 from fedcity.cli.runner import Command, require_schema, run, with_db
 from fedcity.config import Settings
 from fedcity.storage.db import Database
+
+if TYPE_CHECKING:
+    from fedcity.federation.context import Federation
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +27,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     verify = official.add_parser(
         "verify", help="attest an office (or with --role candidate, a candidacy)"
     )
-    verify.add_argument("account", help="a local name or a known remote handle")
+    verify.add_argument(
+        "account", help="a local name or a remote handle (name@city.example)"
+    )
     verify.add_argument(
         "--role", required=True, help="mayor, vice_mayor, …, league_staff, candidate"
     )
@@ -63,6 +71,7 @@ def _day(value: str) -> date:
 def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
     if args.action in seats.ACTIONS:
         return seats.cmd_seat(settings, args)
+    from fedcity.federation.attestations.subjects import find_or_resolve
     from fedcity.services.moderation import action_log
     from fedcity.services.offices import attestations as offices
     from fedcity.urls import Urls
@@ -84,8 +93,8 @@ def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
             seeking=args.seeking,
             election_date=args.election_date,
         )
-        async with db.session() as session:
-            subject = await offices.find_account(session, args.account, domain)
+        async with _federation(settings, db) as fed, db.session() as session:
+            subject = await find_or_resolve(fed, session, args.account)
             attestation = await offices.verify(session, issuer, subject, claim)
             await action_log.record_attestation(
                 session, None, "verify", attestation, subject
@@ -125,6 +134,18 @@ def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
         for line in run(lambda: with_db(settings, listing)):
             print(line)
     return 0
+
+
+@contextlib.asynccontextmanager
+async def _federation(settings: Settings, db: Database) -> AsyncIterator[Federation]:
+    """What finding a remote handle needs: signed fetches by the instance actor."""
+    from fedcity.app import build_federation, open_transport
+
+    transport = open_transport(settings)
+    try:
+        yield await build_federation(settings, db, transport)
+    finally:
+        await transport.close()
 
 
 async def _audit(

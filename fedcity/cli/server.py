@@ -93,6 +93,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _worker(settings: Settings, *, once: bool) -> None:
     from fedcity.app import build_federation, instance_vapid_key, open_transport
+    from fedcity.federation.attestations import jobs as attestation_jobs
     from fedcity.runtime.registry import job_handlers
     from fedcity.runtime.worker import Worker
     from fedcity.streaming.bus import open_event_bus, publish_after_commit
@@ -107,6 +108,7 @@ async def _worker(settings: Settings, *, once: bool) -> None:
         await require_schema(db)
         await bus.start()
         fed = await build_federation(settings, db, transport)
+        await attestation_jobs.at_start(fed)
         worker = Worker(fed, job_handlers(await instance_vapid_key(db)))
         if once:
             await worker.run_until_idle()

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import FedcityError, FetchError, Gone, NotFound
+from fedcity.federation.attestations.schedule import schedule_check
 from fedcity.federation.context import Federation
 from fedcity.federation.fetch import fetch_document, fetch_json
 from fedcity.federation.keys import KnownKey
@@ -56,6 +57,7 @@ async def get_or_fetch_actor(
         raise FetchError("invalid", detail=f"{uri} served an actor with another id")
     actor = await remote_actors.upsert_remote_actor(session, parse_actor(doc))
     fed.keys.remember(actor)
+    await schedule_check(session, actor)
     return actor
 
 

@@ -53,7 +53,10 @@ class PolicyHolder:
                 own=self.current.own,
                 mode=self._settings.federation.mode,
             )
-        log.info("federation policy version %d loaded", self.current.version)
+        # The first load of every process (and of every CLI command) is routine;
+        # a change picked up while running is worth a line in the log.
+        level = logging.DEBUG if force else logging.INFO
+        log.log(level, "federation policy version %d loaded", self.current.version)
         return True
 
     async def run_refresher(self, db: Database, stop: asyncio.Event) -> None:

@@ -66,6 +66,14 @@ class RefreshAllowListJob(TypedDict):
     subscription_id: int
 
 
+class CheckAttestationsJob(TypedDict):
+    actor_id: int  # a remote actor whose listed attestations are checked
+
+
+class DailyJob(TypedDict):
+    day: str  # the UTC day it is for (its dedupe key): one run a day
+
+
 class JobKind(Declared):
     """A kind of job. Sequential kinds run one at a time, in order, so that a Create
     is applied before the Delete that follows it; concurrent kinds wait on other
@@ -86,6 +94,11 @@ class JobKind(Declared):
     FETCH_CARD = "fetch_card", FetchCardJob, True
     PURGE_DOMAIN = "purge_domain", PurgeDomainJob, False
     REFRESH_ALLOW_LIST = "refresh_allow_list", RefreshAllowListJob, True
+
+    # Verified offices (issue 11): checks fetch from the issuers' origins.
+    CHECK_ATTESTATIONS = "check_attestations", CheckAttestationsJob, True
+    RECHECK_ATTESTATIONS = "recheck_attestations", DailyJob, True
+    SYNC_TRUST = "sync_trust", DailyJob, True
 
 
 def sequential_kinds() -> tuple[JobKind, ...]:

@@ -56,6 +56,11 @@ class ReportRef:
     report_id: int
 
 
+@dataclass(frozen=True)
+class AttestationRef:
+    attestation_id: int
+
+
 # The Undo and Reject payloads carry the undone activity's id: its row is gone by
 # the time the job runs.
 @dataclass(frozen=True)
@@ -112,6 +117,9 @@ class Verb(Declared):
     VOTE = "Vote", VoteRef
     FLAG = "Flag", ReportRef
     DELETE_ACTOR = "DeleteActor", ActorRef  # a local account suspended
+    # An attestation of a remote account: sent to its instance, and revoked.
+    ATTEST = "Attest", AttestationRef
+    REVOKE_ATTESTATION = "RevokeAttestation", AttestationRef
 
 
 def federate_payload(verb: Verb, payload: object) -> dict[str, Any]:

@@ -3,10 +3,12 @@ previews/ and services/; the kinds themselves are declared in jobs/kinds.py."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fedcity.federation.actors import mention_resolver
 from fedcity.federation.allow_lists import refresh_allow_list
+from fedcity.federation.attestations import jobs as attestation_jobs
 from fedcity.federation.context import Federation
 from fedcity.federation.delivery import deliver
 from fedcity.federation.dispatch import load_handlers, process_inbox
@@ -79,11 +81,16 @@ async def _purge_domain(
     return None
 
 
-async def _refresh_allow_list(
-    fed: Federation, payload: dict[str, Any], attempts: int
-) -> Outcome | None:
-    await refresh_allow_list(fed, payload)
-    return None
+def _no_outcome(
+    run: Callable[[Federation, dict[str, Any]], Awaitable[None]],
+) -> JobHandler:
+    async def handler(
+        fed: Federation, payload: dict[str, Any], attempts: int
+    ) -> Outcome | None:
+        await run(fed, payload)
+        return None
+
+    return handler
 
 
 def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
@@ -105,5 +112,10 @@ def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
         JobKind.WEB_PUSH: web_push,
         JobKind.FETCH_CARD: _fetch_card,
         JobKind.PURGE_DOMAIN: _purge_domain,
-        JobKind.REFRESH_ALLOW_LIST: _refresh_allow_list,
+        JobKind.REFRESH_ALLOW_LIST: _no_outcome(refresh_allow_list),
+        JobKind.CHECK_ATTESTATIONS: _no_outcome(attestation_jobs.check_attestations),
+        JobKind.RECHECK_ATTESTATIONS: _no_outcome(
+            attestation_jobs.recheck_attestations
+        ),
+        JobKind.SYNC_TRUST: _no_outcome(attestation_jobs.sync_verifiers),
     }

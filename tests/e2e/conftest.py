@@ -54,8 +54,8 @@ class _Servers:
         self.started: list[CliInstance] = []
         self.databases: list[str] = []
 
-    def start(self, name: str) -> CliInstance:
-        instance = CliInstance(self.root, name, self._db_url(name))
+    def start(self, name: str, extra_config: str = "") -> CliInstance:
+        instance = CliInstance(self.root, name, self._db_url(name), extra_config)
         if self.templates is None:
             instance.cli("migrate")
         self.started.append(instance)

@@ -23,6 +23,7 @@ from fedcity.config import (
     OAuthSettings,
     ServerSettings,
     Settings,
+    TrustSettings,
     WorkerSettings,
 )
 from fedcity.federation.context import Federation
@@ -53,6 +54,7 @@ def make_settings(
     password_grant: bool = False,
     media: MediaSettings | None = None,
     instance: dict[str, Any] | None = None,
+    trust: TrustSettings | None = None,
     **federation: Any,
 ) -> Settings:
     fed = replace(
@@ -69,6 +71,7 @@ def make_settings(
         worker=WorkerSettings(poll_interval_seconds=0.1),
         oauth=OAuthSettings(password_grant=password_grant),
         media=media or MediaSettings(),
+        trust=trust or TrustSettings(),
     )
 
 
@@ -124,11 +127,12 @@ async def start_instance(
     name: str = "city",
     media: MediaSettings | None = None,
     instance: dict[str, Any] | None = None,
+    trust: TrustSettings | None = None,
     **federation: Any,
 ) -> LiveInstance:
     port = free_port()
     settings = make_settings(
-        port, db_url, name, media=media, instance=instance, **federation
+        port, db_url, name, media=media, instance=instance, trust=trust, **federation
     )
     app = create_app(settings, run_worker=False, keypairs=premade_keypair)
     await aiohttp_server(app, host="127.0.0.1", port=port)

@@ -21,7 +21,10 @@ PASSWORD = "correct horse battery"
 class CliInstance:
     """One instance: its config file, its database, and a `fedcity serve` process."""
 
-    def __init__(self, root: Path, name: str, db_url: str) -> None:
+    def __init__(
+        self, root: Path, name: str, db_url: str, extra_config: str = ""
+    ) -> None:
+        """`extra_config` is TOML appended to the file (`[trust]` sections)."""
         self.root = root / name
         self.root.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -50,6 +53,7 @@ retry_backoff_scale = 0.02
 [worker]
 poll_interval_seconds = 0.1
 """
+            + extra_config
         )
         self.process: subprocess.Popen[bytes] | None = None
         self.log = self.root / "serve.log"

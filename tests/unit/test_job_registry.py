@@ -44,12 +44,18 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         "fetch_card",
         "purge_domain",
         "refresh_allow_list",
+        "check_attestations",
+        "recheck_attestations",
+        "sync_trust",
     }
     assert {k for k in JobKind if k.concurrent} == {
         JobKind.DELIVER,
         JobKind.WEB_PUSH,
         JobKind.FETCH_CARD,
         JobKind.REFRESH_ALLOW_LIST,
+        JobKind.CHECK_ATTESTATIONS,
+        JobKind.RECHECK_ATTESTATIONS,
+        JobKind.SYNC_TRUST,
     }
 
 

@@ -40,7 +40,13 @@ def office_entities(actor: Actor, today: date | None = None) -> Entity:
                 for v in shown
                 if v.status == "verified" and v.kind == "office"
             ),
-            *own_fields(actor),
+            *(
+                f
+                for f in own_fields(actor)
+                # A remote server's own "Office" fields are its claims: what this
+                # instance checked is shown instead, as for local accounts.
+                if actor.is_local or f["name"] != OFFICE_FIELD
+            ),
         ],
         "fedcity": {
             "capacity": actor.capacity,

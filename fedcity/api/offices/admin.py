@@ -19,6 +19,7 @@ from fedcity.api.entities.statuses import serialize_account
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import Unprocessable
+from fedcity.federation.attestations.subjects import find_or_resolve
 from fedcity.services.moderation import action_log
 from fedcity.services.offices import attestations as offices
 from fedcity.storage.queries.posts import Page
@@ -116,11 +117,12 @@ async def index(request: web.Request) -> web.Response:
 
 async def create(request: web.Request) -> web.Response:
     p = await params.read_params(request)
-    domain = request.app[SETTINGS].instance.domain
     async with api_session(request) as session:
         me = await require_admin(request, session, "admin:write")
         claim = _claim(p)
-        subject = await offices.find_account(session, _required(p, "account"), domain)
+        subject = await find_or_resolve(
+            request.app[FEDERATION], session, _required(p, "account")
+        )
         attestation = await offices.verify(session, _issuer(request), subject, claim)
         listed = await offices.find_listed(session, attestation.id)
         await action_log.record_attestation(

@@ -6,6 +6,8 @@ import logging
 
 from fedcity.errors import Forbidden, Unprocessable
 from fedcity.federation import polls as poll_wire
+from fedcity.federation.attestations.inbound import on_delete_attestation
+from fedcity.federation.attestations.schedule import schedule_check
 from fedcity.federation.dispatch import Inbound, handles, resolves
 from fedcity.federation.fetch import fetch_document
 from fedcity.federation.parse.actors import parse_actor
@@ -97,6 +99,7 @@ async def on_update_actor(inbound: Inbound) -> None:
         raise Forbidden("an actor may only update itself")
     actor = await remote_actors.upsert_remote_actor(inbound.session, parse_actor(doc))
     inbound.fed.keys.remember(actor)
+    await schedule_check(inbound.session, actor)  # every Update re-checks
 
 
 @handles("Delete")
@@ -108,6 +111,8 @@ async def on_delete(inbound: Inbound) -> None:
         await remote_actors.delete_remote_actor(inbound.session, inbound.actor)
         if inbound.actor.key_id:
             inbound.fed.keys.forget(inbound.actor.key_id)
+        return
+    if await on_delete_attestation(inbound, object_id):
         return
     post = await q.get_post_by_uri(inbound.session, object_id)
     if post is None:

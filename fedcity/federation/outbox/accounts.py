@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.federation.context import Federation
@@ -10,7 +11,7 @@ from fedcity.federation.render.actors import render_actor
 from fedcity.federation.render.common import render_activity
 from fedcity.federation.vocab import AS_PUBLIC
 from fedcity.jobs.verbs import ActorRef, Verb
-from fedcity.storage.models import Actor
+from fedcity.storage.models import Actor, OutboxActivity
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.types import utcnow
 
@@ -28,10 +29,19 @@ async def build_update_actor(
     # The actor's @context (with fedcity's, for `capacity` and `attestations`)
     # becomes the activity's.
     context = doc.pop("@context", None)
-    stamp = int((actor.updated_at or utcnow()).timestamp())
+    # Milliseconds: a profile may change twice within a second (an attestation
+    # accepted, then a rename), and each state needs its own activity id.
+    stamp = int((actor.updated_at or utcnow()).timestamp() * 1000)
+    update_id = f"{actor.uri}#updates/{stamp}"
+    if await session.scalar(
+        select(OutboxActivity.id).where(OutboxActivity.uri == update_id)
+    ):
+        # Two changes within one second, both jobs run after the second: the
+        # first already sent the profile as it is now.
+        return None
     update = render_activity(
         "Update",
-        f"{actor.uri}#updates/{stamp}",
+        update_id,
         actor,
         doc,
         [AS_PUBLIC],

@@ -54,6 +54,7 @@ def builds(verb: Verb) -> Callable[[B], B]:
 def load_builders() -> None:
     """Import the builder modules so that their @builds decorators run."""
     from fedcity.federation import moderation, polls  # noqa: F401
+    from fedcity.federation.attestations import outbound  # noqa: F401
     from fedcity.federation.outbox import accounts, social, statuses  # noqa: F401
 
 

@@ -71,7 +71,10 @@ def render_actor(
             doc.pop(key, None)
         if assertion_methods:
             doc["assertionMethod"] = [dict(method) for method in assertion_methods]
-            return with_context(doc, *KEYS_CONTEXTS)
+            doc["registry"] = urls.registry  # what it attests (issue 11)
+            document = with_context(doc, *KEYS_CONTEXTS)
+            document["@context"] = [*document["@context"], FEDCITY_CONTEXT_V2]
+            return document
         return with_context(doc)
     doc.update(actor_extension(actor))
     document = with_context(doc)

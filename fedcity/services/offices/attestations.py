@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
+from fedcity.jobs.verbs import AttestationRef, Verb, enqueue_federate
 from fedcity.services.accounts.accounts import announce_profile_change
 from fedcity.services.offices import listing
 from fedcity.services.offices import vocabulary as v
@@ -115,6 +116,7 @@ async def verify(
         )
         if same and earlier.local:
             earlier.revoked_at = now
+            await _federate(session, Verb.REVOKE_ATTESTATION, earlier)
     attestation_id = new_id()
     attestation = Attestation(
         id=attestation_id,
@@ -138,7 +140,18 @@ async def verify(
     session.add(attestation)
     await session.flush()
     await refresh(session, subject, issuer.name)
+    if not subject.is_local:
+        # The subject's instance lists it on the actor once it has checked it.
+        await _federate(session, Verb.ATTEST, attestation)
     return attestation
+
+
+async def _federate(
+    session: AsyncSession, verb: Verb, attestation: Attestation
+) -> None:
+    """The subject's instance and the followers of this instance's actor (the
+    instances that trust it) hear of an attestation, or of its revocation."""
+    await enqueue_federate(session, verb, AttestationRef(attestation.id))
 
 
 async def revoke(
@@ -158,6 +171,7 @@ async def revoke(
     now = utcnow()
     for attestation in revoked:
         attestation.revoked_at = now
+        await _federate(session, Verb.REVOKE_ATTESTATION, attestation)
     await session.flush()
     await refresh(session, subject, issuer.name)
     return revoked
@@ -177,11 +191,20 @@ async def refresh(session: AsyncSession, subject: Actor, local_name: str) -> Non
     subject.offices = [
         summary_of(a, local_name if a.local else _remote_issuer_name(a))
         for a in await q.list_current_for_subject(session, subject.id)
+        if _shown(a, subject)
     ]
     await session.flush()
     await listing.reindex(session, subject)
     if subject.is_local:
         await announce_profile_change(session, subject)
+
+
+def _shown(attestation: Attestation, subject: Actor) -> bool:
+    """A local account lists only what this instance issued or accepted; a remote
+    one shows every attestation held of it, unverified ones with their reason."""
+    if attestation.local or not subject.is_local:
+        return True
+    return attestation.check_status == "verified"
 
 
 def _remote_issuer_name(attestation: Attestation) -> str:
@@ -229,6 +252,7 @@ async def revoke_attestation(
     attestation, subject = await get_attestation(session, attestation_id)
     if attestation.revoked_at is None:
         attestation.revoked_at = utcnow()
+        await _federate(session, Verb.REVOKE_ATTESTATION, attestation)
         await session.flush()
         await refresh(session, subject, issuer.name)
     return listed_of(attestation, subject, utcnow().date())

@@ -148,6 +148,11 @@ async def _arrive_at_local_target(
         if federate:  # the follower lost our Accept; send it again
             await _enqueue_accept(session, row)
         return
+    if target.actor_type == "Application":
+        # The instance actor accepts every follow: the instances that trust this
+        # one as a verifier follow it to hear of revocations (issue 11).
+        await accept(session, row, federate=federate)
+        return
     if target.locked:
         await notify(session, target, follower, NotificationType.FOLLOW_REQUEST)
         return

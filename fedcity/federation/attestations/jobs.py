@@ -1,0 +1,48 @@
+"""The job handlers of verified offices' federation, and what start-up queues."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from fedcity.federation.attestations import checker, schedule
+from fedcity.federation.attestations.trust import sync_trust
+from fedcity.federation.context import Federation
+from fedcity.jobs.kinds import JobKind
+
+
+async def check_attestations(fed: Federation, payload: dict[str, Any]) -> None:
+    try:
+        await checker.check_actor(fed, int(payload["actor_id"]))
+    except IntegrityError:
+        # Checks run side by side: two of them fetched the same issuer for the
+        # first time and the other stored it first. It is known now.
+        await checker.check_actor(fed, int(payload["actor_id"]))
+
+
+async def recheck_attestations(fed: Federation, payload: dict[str, Any]) -> None:
+    """Daily: queue a check of what was last checked over 24 hours ago."""
+    async with fed.db.session() as session:
+        await schedule.schedule_due(session)
+        await schedule.schedule_daily(session, JobKind.RECHECK_ATTESTATIONS)
+    fed.wake_worker()
+
+
+async def sync_verifiers(fed: Federation, payload: dict[str, Any]) -> None:
+    await sync_trust(fed)
+    async with fed.db.session() as session:
+        await schedule.schedule_daily(session, JobKind.SYNC_TRUST)
+
+
+async def at_start(fed: Federation) -> None:
+    """With verifiers configured, read them now and daily (once a day whichever
+    process starts first: the day is the dedupe key). The daily re-check starts
+    with the first remote attestation checked here (`schedule.schedule_check`)."""
+    if not fed.settings.trust.verifiers:
+        return
+    async with fed.db.session() as session:
+        await schedule.schedule_daily(
+            session, JobKind.SYNC_TRUST, first_in=timedelta(0)
+        )

@@ -1,0 +1,57 @@
+"""When a remote actor's attestations are checked again: after each fetch of the
+actor and each `Update` of it (a `check_attestations` job, off the inbox path),
+and daily for those checked more than 24 hours ago."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.federation.attestations.checks import listed_ids
+from fedcity.jobs.kinds import JobKind
+from fedcity.jobs.queue import enqueue
+from fedcity.services.offices import received
+from fedcity.storage.models import Actor
+from fedcity.storage.queries import offices as q
+from fedcity.storage.types import utcnow
+
+RECHECK_AFTER: Final = timedelta(hours=24)
+
+
+async def schedule_check(session: AsyncSession, actor: Actor) -> None:
+    """Queue a check of the remote actor's attestations if it lists any or this
+    instance holds any of it (one it dropped must stop showing)."""
+    if actor.is_local or actor.id is None:
+        return
+    if listed_ids(actor.raw or {}) or await received.held_for(session, actor):
+        await enqueue(session, JobKind.CHECK_ATTESTATIONS, {"actor_id": actor.id})
+        # The daily re-check runs from the first remote attestation on.
+        await schedule_daily(session, JobKind.RECHECK_ATTESTATIONS)
+
+
+async def schedule_due(session: AsyncSession) -> int:
+    """Queue a check of every remote actor with an attestation last checked more
+    than `RECHECK_AFTER` ago; how many."""
+    due = await q.subjects_due_for_check(session, utcnow() - RECHECK_AFTER)
+    for actor_id in due:
+        await enqueue(session, JobKind.CHECK_ATTESTATIONS, {"actor_id": actor_id})
+    return len(due)
+
+
+async def schedule_daily(
+    session: AsyncSession, kind: JobKind, *, first_in: timedelta | None = None
+) -> None:
+    """Queue `kind`'s run for tomorrow and, with `first_in`, one today that long
+    from now; once each, since the day is the dedupe key, so every process may
+    call this at start-up."""
+    now = utcnow()
+    runs = [(now + timedelta(days=1)).replace(hour=3, minute=0, second=0)]
+    if first_in is not None:
+        runs.insert(0, now + first_in)
+    for run_at in runs:
+        day = run_at.date().isoformat()
+        await enqueue(
+            session, kind, {"day": day}, dedupe_key=f"{kind}:{day}", run_at=run_at
+        )
