@@ -134,6 +134,35 @@ class PushSettings:
 
 
 @dataclass(frozen=True)
+class RegistrationSettings:
+    # Who may sign up: "invite" (with an invite code only), "approval" (anyone,
+    # an admin approves), "open" (anyone) or "closed" (nobody, invites neither).
+    mode: Literal["invite", "approval", "open", "closed"] = "invite"
+    # In "approval" mode, a confirmed address in one of these domains (or their
+    # subdomains) is approved without review.
+    email_domains: tuple[str, ...] = ()
+    # A password must be at least this long, and not one of the bundled common ones.
+    min_password_length: int = 8
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    # "" disables mail: addresses cannot be confirmed, so every sign-up waits for
+    # an admin's approval.
+    host: str = "localhost"
+    port: int = 25
+    security: Literal["none", "starttls", "tls"] = "starttls"
+    username: str = ""
+    password: str = ""
+    from_: str = "fedcity <noreply@example.org>"
+    timeout_seconds: float = 30.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
 class Settings:
     instance: InstanceSettings = field(default_factory=InstanceSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -143,6 +172,8 @@ class Settings:
     oauth: OAuthSettings = field(default_factory=OAuthSettings)
     media: MediaSettings = field(default_factory=MediaSettings)
     push: PushSettings = field(default_factory=PushSettings)
+    registration: RegistrationSettings = field(default_factory=RegistrationSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -154,7 +185,12 @@ _SECTIONS: dict[str, type[Any]] = {
     "oauth": OAuthSettings,
     "media": MediaSettings,
     "push": PushSettings,
+    "registration": RegistrationSettings,
+    "mail": MailSettings,
 }
+
+# TOML keys that are Python keywords: `from` in [mail] is the field `from_`.
+_KEYWORD_KEYS = {"from": "from_"}
 
 
 def load_settings(
@@ -200,9 +236,10 @@ def _build(raw: dict[str, Any]) -> Settings:
 def _section(cls: type[Any], name: str, values: dict[str, Any]) -> Any:
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
-    for key, value in values.items():
-        if key not in known:
-            raise ConfigError(f"unknown key {key!r} in [{name}]")
+    for toml_key, value in values.items():
+        key = _KEYWORD_KEYS.get(toml_key, toml_key)
+        if key not in known or toml_key in _KEYWORD_KEYS.values():
+            raise ConfigError(f"unknown key {toml_key!r} in [{name}]")
         structured = _STRUCTURED.get((name, key))
         if structured is not None:
             kwargs[key] = structured(value)
@@ -262,16 +299,22 @@ def _terms(value: Any) -> tuple[TermsVersion, ...]:
     return tuple(sorted(versions, key=lambda v: v.effective_date))
 
 
-def _domains(value: Any) -> tuple[str, ...]:
+def _domains(
+    value: Any, where: str = "[federation] blocked_domains"
+) -> tuple[str, ...]:
     """A list of host names (a comma-separated string from the environment)."""
     if isinstance(value, str):
         value = [part for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
-        raise ConfigError("[federation] blocked_domains must be a list of domains")
+        raise ConfigError(f"{where} must be a list of domains")
     domains = tuple(dict.fromkeys(d.strip().lower().rstrip(".") for d in value))
-    if any(not d or "/" in d or " " in d for d in domains):
-        raise ConfigError("[federation] blocked_domains must hold host names only")
+    if any(not d or "/" in d or " " in d or "@" in d for d in domains):
+        raise ConfigError(f"{where} must hold host names only")
     return domains
+
+
+def _email_domains(value: Any) -> tuple[str, ...]:
+    return _domains(value, "[registration] email_domains")
 
 
 # Keys holding lists or tables rather than one scalar value.
@@ -279,6 +322,7 @@ _STRUCTURED: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("instance", "rules"): _rules,
     ("instance", "terms_of_service"): _terms,
     ("federation", "blocked_domains"): _domains,
+    ("registration", "email_domains"): _email_domains,
 }
 
 
@@ -324,11 +368,13 @@ def _apply_env(settings: Settings, env: dict[str, str]) -> Settings:
         section = getattr(settings, section_name)
         changes = {}
         for f in fields(cls):
-            var = f"FEDCITY_{section_name.upper()}_{f.name.upper()}"
+            var = f"FEDCITY_{section_name.upper()}_{f.name.rstrip('_').upper()}"
             if var not in env:
                 continue
             if (section_name, f.name) == ("federation", "blocked_domains"):
                 changes[f.name] = _domains(env[var])
+            elif (section_name, f.name) == ("registration", "email_domains"):
+                changes[f.name] = _email_domains(env[var])
             elif (section_name, f.name) not in _STRUCTURED:  # lists: the file only
                 changes[f.name] = _coerce(
                     section_name,

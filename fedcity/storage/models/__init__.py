@@ -1,6 +1,12 @@
 """All models, imported here so that `Base.metadata` knows every table."""
 
-from fedcity.storage.models.actors import AccessToken, Actor, User
+from fedcity.storage.models.actors import (
+    AccessToken,
+    Actor,
+    EmailToken,
+    Invite,
+    User,
+)
 from fedcity.storage.models.announcements import (
     Announcement,
     AnnouncementDismissal,
@@ -134,6 +140,8 @@ __all__ = [
     "Tag",
     "TagFollow",
     "User",
+    "EmailToken",
+    "Invite",
     "UserList",
     "Visibility",
     "WebPushSubscription",
