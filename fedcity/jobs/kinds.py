@@ -58,6 +58,14 @@ class FetchCardJob(TypedDict):
     post_id: int
 
 
+class SendMailJob(TypedDict):
+    """One message to one address; the text is composed when the job is queued."""
+
+    to: str
+    subject: str
+    text: str
+
+
 class JobKind(Declared):
     """A kind of job. Sequential kinds run one at a time, in order, so that a Create
     is applied before the Delete that follows it; concurrent kinds wait on other
@@ -76,6 +84,7 @@ class JobKind(Declared):
     DELIVER = "deliver", DeliverJob, True
     WEB_PUSH = "web_push", WebPushJob, True
     FETCH_CARD = "fetch_card", FetchCardJob, True
+    SEND_MAIL = "send_mail", SendMailJob, True
 
 
 def sequential_kinds() -> tuple[JobKind, ...]:

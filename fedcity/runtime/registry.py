@@ -13,6 +13,7 @@ from fedcity.federation.outbox.publish import federate, load_builders
 from fedcity.federation.polls import close_poll
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.outcomes import Outcome
+from fedcity.mail.jobs import send_mail
 from fedcity.previews.fetch import fetch_card
 from fedcity.push.crypto import VapidKey
 from fedcity.push.sender import send_web_push
@@ -77,4 +78,5 @@ def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
         JobKind.CLOSE_POLL: _close_poll,
         JobKind.WEB_PUSH: web_push,
         JobKind.FETCH_CARD: _fetch_card,
+        JobKind.SEND_MAIL: send_mail,
     }

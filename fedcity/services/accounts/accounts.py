@@ -82,8 +82,13 @@ async def _insert_local_actor(
     session.add(actor)
     await session.flush()
     session.add(
+        # An operator made it: confirmed and approved (a sign-up resets these).
         User(
-            actor_id=actor.id, password_hash=hash_password(cmd.password), role=cmd.role
+            actor_id=actor.id,
+            password_hash=hash_password(cmd.password),
+            role=cmd.role,
+            confirmed_at=now,
+            approved=True,
         )
     )
     return actor

@@ -168,9 +168,7 @@ class AccessToken(SnowflakeIdMixin, CreatedAtMixin, Base):
     )
     # Issued by POST /api/v1/accounts before the address is confirmed or the
     # account approved: checked against the login's state until it is functional.
-    pending_sign_up: Mapped[bool] = mapped_column(
-        default=False, server_default=false()
-    )
+    pending_sign_up: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Invite(SnowflakeIdMixin, CreatedAtMixin, Base):
