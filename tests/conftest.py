@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fedcity.config import MediaSettings
+from fedcity.config import MailSettings, MediaSettings, RegistrationSettings
 from fedcity.services.accounts.passwords import INSECURE_TEST_HASHING_VARIABLE
 from tests.support.databases import (
     POSTGRES_ADMIN_URL,
@@ -23,6 +23,7 @@ from tests.support.databases import (
     sqlite_url,
 )
 from tests.support.instances import LiveInstance, start_instance
+from tests.support.mail import MailBox, smtp_server
 from tests.support.remote import RemoteServer
 
 # The contract coverage check runs when the session ends (see its docstring).
@@ -131,6 +132,8 @@ async def make_instance(
         name: str = "city",
         media: MediaSettings | None = None,
         instance: dict[str, object] | None = None,
+        registration: RegistrationSettings | None = None,
+        mail: MailSettings | None = None,
         **federation: object,
     ) -> LiveInstance:
         """`instance` holds extra `[instance]` settings (rules, texts)."""
@@ -142,6 +145,8 @@ async def make_instance(
             name=name,
             media=media,
             instance=instance,
+            registration=registration,
+            mail=mail,
             **federation,
         )
 
@@ -161,3 +166,10 @@ async def remote(aiohttp_server: object) -> RemoteServer:
     server = RemoteServer()
     await server.start(aiohttp_server)
     return server
+
+
+@pytest.fixture
+def mailbox() -> Iterator[MailBox]:
+    """A real SMTP server (aiosmtpd) on a loopback port, keeping what it receives."""
+    with smtp_server() as box:
+        yield box

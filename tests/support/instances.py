@@ -19,8 +19,10 @@ from fedcity.config import (
     DatabaseSettings,
     FederationSettings,
     InstanceSettings,
+    MailSettings,
     MediaSettings,
     OAuthSettings,
+    RegistrationSettings,
     ServerSettings,
     Settings,
     WorkerSettings,
@@ -53,6 +55,8 @@ def make_settings(
     password_grant: bool = False,
     media: MediaSettings | None = None,
     instance: dict[str, Any] | None = None,
+    registration: RegistrationSettings | None = None,
+    mail: MailSettings | None = None,
     **federation: Any,
 ) -> Settings:
     fed = replace(
@@ -69,6 +73,9 @@ def make_settings(
         worker=WorkerSettings(poll_interval_seconds=0.1),
         oauth=OAuthSettings(password_grant=password_grant),
         media=media or MediaSettings(),
+        registration=registration or RegistrationSettings(),
+        # No mail unless a test gives its loopback SMTP server (tests/support/mail.py).
+        mail=mail or MailSettings(host=""),
     )
 
 
@@ -124,11 +131,20 @@ async def start_instance(
     name: str = "city",
     media: MediaSettings | None = None,
     instance: dict[str, Any] | None = None,
+    registration: RegistrationSettings | None = None,
+    mail: MailSettings | None = None,
     **federation: Any,
 ) -> LiveInstance:
     port = free_port()
     settings = make_settings(
-        port, db_url, name, media=media, instance=instance, **federation
+        port,
+        db_url,
+        name,
+        media=media,
+        instance=instance,
+        registration=registration,
+        mail=mail,
+        **federation,
     )
     app = create_app(settings, run_worker=False, keypairs=premade_keypair)
     await aiohttp_server(app, host="127.0.0.1", port=port)

@@ -19,7 +19,7 @@ from fedcity.api import params
 from fedcity.api.auth import api_session
 from fedcity.api.oauth.errors import oauth_errors
 from fedcity.appkeys import DB
-from fedcity.errors import FedcityError
+from fedcity.errors import Unauthorized
 from fedcity.i18n import N_
 from fedcity.services.accounts import oauth, two_factor
 from fedcity.services.accounts.accounts import authenticate_password
@@ -183,8 +183,8 @@ async def _password_actor(session: AsyncSession, form: MultiDict[Any]) -> Actor 
             str(form.get("username") or "").lstrip("@").split("@")[0],
             str(form.get("password") or ""),
         )
-    except FedcityError:
-        return None
+    except Unauthorized:
+        return None  # a disabled or unconfirmed account's right password: 403
 
 
 def _redirect(uri: str, query: dict[str, str]) -> web.StreamResponse:

@@ -9,7 +9,7 @@ sign-in; with `[mail] host = ""` no address can be confirmed, so every sign-up
 waits for an admin's approval instead.
 
 An account may sign in, and its tokens do more than read its own credentials,
-once confirmed and approved (`login_gate`), as Mastodon's `require_user!`.
+once confirmed and approved (`sign_in.login_gate`), as Mastodon's `require_user!`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from fedcity.services.accounts.passwords import hash_password, is_common
 from fedcity.storage.models import Actor, Invite, User
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import logins as q
+from fedcity.storage.queries.logins import AccountFilter
+from fedcity.storage.queries.posts import Page
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
 
@@ -41,9 +43,6 @@ if TYPE_CHECKING:
 MAX_PASSWORD_LENGTH = 72 * 4  # Mastodon: 72 bytes for bcrypt; a bound on the work
 MAX_REASON = 500
 MAX_EMAIL = 320
-NOT_CONFIRMED = N_("Your login is missing a confirmed e-mail address")
-NOT_APPROVED = N_("Your login is currently pending approval")
-DISABLED = N_("Your login is currently disabled")
 CLOSED = N_("Sign-ups are closed on this instance")
 NEEDS_INVITE = N_("Sign-up on this instance needs an invite")
 BAD_INVITE = N_("This invite is not valid: it expired, was used up or revoked")
@@ -308,18 +307,30 @@ async def confirm_email(session: AsyncSession, policy: Policy, token: str) -> Us
     return user
 
 
-def login_gate(user: User) -> str | None:
-    """Why the account may not use the instance yet (Mastodon's messages), if so."""
-    if user.disabled:
-        return DISABLED
-    if user.confirmed_at is None:
-        return NOT_CONFIRMED
-    if not user.approved:
-        return NOT_APPROVED
-    return None
-
-
 # --- the approval queue -------------------------------------------------------
+
+
+async def admin_accounts(
+    session: AsyncSession, filters: AccountFilter, page: Page
+) -> list[tuple[Actor, User | None]]:
+    """Accounts for the admin API's listing, with their logins."""
+    return await q.list_admin_accounts(
+        session, filters, page.limit, page.max_id, page.since_id, page.min_id
+    )
+
+
+async def admin_account(
+    session: AsyncSession, actor_id: int
+) -> tuple[Actor, User | None]:
+    """Raises NotFound for an unknown or deleted account, or the instance's own."""
+    actor = await actor_q.get_actor_by_id(session, actor_id)
+    if (
+        actor is None
+        or actor.deleted_at is not None
+        or actor.actor_type == "Application"
+    ):
+        raise NotFound()
+    return actor, await actor_q.get_user_by_actor_id(session, actor.id)
 
 
 async def pending_login(session: AsyncSession, actor_id: int) -> tuple[Actor, User]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from fedcity.web import rate_limits
 from fedcity.web.accounts import (
     access,
     export,
@@ -19,6 +20,7 @@ async def settings_home(request: web.Request) -> web.StreamResponse:
 
 
 def add_routes(app: web.Application) -> None:
+    rate_limits.setup(app)
     app.router.add_get("/settings", settings_home)
     sign_in.add_routes(app)
     profile.add_routes(app)
