@@ -32,6 +32,7 @@ from fedcity.services.accounts.passwords import hash_password, is_common
 from fedcity.storage.models import Actor, Invite, User
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import logins as q
+from fedcity.storage.queries import sessions as session_q
 from fedcity.storage.queries.logins import AccountFilter
 from fedcity.storage.queries.posts import Page
 from fedcity.storage.types import utcnow
@@ -424,9 +425,9 @@ async def check_reset_link(session: AsyncSession, token: str) -> None:
 async def reset_password(
     session: AsyncSession, policy: Policy, token: str, password: str
 ) -> User:
-    """Set a new password through a reset link; the link is spent and every
-    signed-in browser and app token of the account keeps working only if the
-    caller keeps them (the web handler signs the browsers out).
+    """Set a new password through a reset link: the link is spent and every
+    signed-in browser signed out; apps keep their tokens, as after a password
+    change on the settings page.
 
     Raises:
         Unprocessable: the link is not usable. SignUpInvalid: the password is refused.
@@ -438,4 +439,6 @@ async def reset_password(
         raise Unprocessable(mails.LINK_INVALID)
     await mails.spend_link(session, row)
     user.password_hash = hash_password(password)
+    # Whoever knew the old password is signed out of every browser.
+    await session_q.revoke_sessions(session, user.actor_id, utcnow())
     return user

@@ -11,6 +11,7 @@ from fedcity.web.accounts import (
     preferences,
     profile,
     sign_in,
+    sign_up,
     two_factor,
 )
 
@@ -23,6 +24,7 @@ def add_routes(app: web.Application) -> None:
     rate_limits.setup(app)
     app.router.add_get("/settings", settings_home)
     sign_in.add_routes(app)
+    sign_up.add_routes(app)
     profile.add_routes(app)
     preferences.add_routes(app)
     access.add_routes(app)
