@@ -246,7 +246,8 @@ async def sign_up(
         invite.uses += 1
         user.invite_id = invite.id
         user.office_claim = "pending" if invite.office_role else None
-    await send_confirmation(session, policy, actor, user)
+    if policy.mail_enabled:
+        await send_confirmation(session, policy, actor, user)
     return SignedUp(actor, user)
 
 
