@@ -89,7 +89,8 @@ async def test_an_open_sign_up_reads_its_credentials_and_posts_once_confirmed(
     token = reply.json()["access_token"]
     assert reply.json()["token_type"] == "Bearer"
     me = await http.get("/api/v1/accounts/verify_credentials", token=token)
-    assert me.status == 200 and me.json()["username"] == "clerk"
+    assert me.status == 200
+    assert me.json()["username"] == "clerk"
     # But it cannot post before the address is confirmed, as Mastodon answers
     refused = await try_post(http, token)
     assert refused.status == 403
@@ -99,7 +100,8 @@ async def test_an_open_sign_up_reads_its_credentials_and_posts_once_confirmed(
     # When the confirmation mail arrives and its link is followed
     page = await confirm(instance, http, mailbox, "clerk@ojai.example")
     message = mailbox.to("clerk@ojai.example")[0]
-    assert "clerk" in body(message) and message["From"].addresses
+    assert "clerk" in body(message)
+    assert message["From"].addresses
     assert "confirmed" in page
     # Then the same token posts
     assert (await try_post(http, token)).status == 200
@@ -191,7 +193,8 @@ async def test_without_mail_every_sign_up_waits_for_an_admin(make_instance, clie
     approved = await http.post(
         f"/api/v1/admin/accounts/{pending.json()[0]['id']}/approve", token=admin
     )
-    assert approved.status == 200 and approved.json()["approved"] is True
+    assert approved.status == 200
+    assert approved.json()["approved"] is True
     assert (await try_post(http, token)).status == 200
 
 
@@ -237,7 +240,8 @@ async def test_approval_mode_lets_listed_domains_in_and_queues_the_rest(
     no = await http.post(
         f"/api/v1/admin/accounts/{ids['suffixed']}/reject", token=admin
     )
-    assert ok.status == 200 and no.status == 200
+    assert ok.status == 200
+    assert no.status == 200
     # Then each applicant gets a mail saying so, and the rejected account is gone
     await instance.run_jobs()
     assert "approved" in mailbox.wait_for(addresses["lookalike"], 2)["Subject"]
@@ -289,7 +293,8 @@ async def test_an_invite_naming_an_office_leads_to_a_claim_an_admin_confirms(
         token=admin,
     )
     # Then the office is attested
-    assert done.status == 200 and done.json()["state"] == "confirmed"
+    assert done.status == 200
+    assert done.json()["state"] == "confirmed"
     offices = await http.get("/api/v1/fedcity/admin/offices", token=admin)
     assert [o["account"]["username"] for o in offices.json()] == ["mayor"]
     # And the invite is used up
@@ -339,7 +344,8 @@ async def test_resending_the_confirmation_can_correct_the_address(
         "/api/v1/emails/confirmations", token=token, data={"email": "typo@ojai.example"}
     )
     # Then the new address gets a link, and the first link no longer works
-    assert resent.status == 200 and resent.json() == {}
+    assert resent.status == 200
+    assert resent.json() == {}
     await confirm(instance, http, mailbox, "typo@ojai.example")
     old = await http.get(link_in(first), headers={"Accept": "text/html"})
     assert old.status == 404
