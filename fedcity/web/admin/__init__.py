@@ -1,11 +1,11 @@
 """The administrators' pages (`/admin`): the dashboard, announcements, custom
-emoji, reports and the officials' audit log, for accounts whose role is admin or owner."""
+emoji, reports, the officials' audit log and sign-ups, for accounts whose role is admin or owner."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from fedcity.web.admin import announcements, audit, dashboard, emoji
+from fedcity.web.admin import announcements, audit, dashboard, emoji, sign_ups
 
 
 def add_routes(app: web.Application) -> None:
@@ -13,3 +13,4 @@ def add_routes(app: web.Application) -> None:
     announcements.add_routes(app)
     emoji.add_routes(app)
     audit.add_routes(app)
+    sign_ups.add_routes(app)
