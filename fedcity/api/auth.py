@@ -28,7 +28,7 @@ class Auth:
     token: AccessToken
     # Why the account may not act yet (a sign-up's token before confirmation or
     # approval): Mastodon's 403 message. Only its own credentials are readable.
-    gate: str | None = None
+    gate: Forbidden | None = None
 
     @property
     def scopes(self) -> frozenset[str]:
@@ -57,14 +57,14 @@ async def authenticate(request: web.Request, session: AsyncSession) -> Auth | No
 
 async def _gate(
     session: AsyncSession, actor: Actor | None, row: AccessToken
-) -> str | None:
+) -> Forbidden | None:
     """A sign-up's token is checked against its login until the account may act;
     then the mark is cleared (written with the request's transaction), so other
     tokens never cost this query."""
     if not row.pending_sign_up or actor is None:
         return None
     user = await get_user_by_actor_id(session, actor.id)
-    gate = NOT_APPROVED if user is None else login_gate(user)
+    gate = Forbidden(NOT_APPROVED) if user is None else login_gate(user)
     if gate is None:
         row.pending_sign_up = False
     return gate
@@ -86,7 +86,7 @@ async def require_token(
     if not has_scope(auth.scopes, scope):
         raise Forbidden("This action is outside the authorized scopes")
     if auth.gate is not None and not pending_ok:
-        raise Forbidden(auth.gate)
+        raise auth.gate
     return auth
 
 

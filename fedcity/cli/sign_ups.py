@@ -116,19 +116,15 @@ def cmd_mail(settings: Settings, args: argparse.Namespace) -> int:
 
 def decide(settings: Settings, args: argparse.Namespace) -> int:
     """`account approve|reject NAME`."""
-    from fedcity.services.accounts import registrations
+    from fedcity.services.accounts import approvals
     from fedcity.services.accounts.registrations import Policy
 
     async def act(db: Database) -> None:
         await require_schema(db)
         async with db.session() as session:
-            actor, _ = await registrations.find_local_login(session, args.name)
-            actor, user = await registrations.pending_login(session, actor.id)
-            step = (
-                registrations.approve
-                if args.action == "approve"
-                else registrations.reject
-            )
+            actor, _ = await approvals.find_local_login(session, args.name)
+            actor, user = await approvals.pending_login(session, actor.id)
+            step = approvals.approve if args.action == "approve" else approvals.reject
             await step(session, Policy.of(settings), actor, user)
 
     run(lambda: with_db(settings, act))

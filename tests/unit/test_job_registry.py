@@ -42,11 +42,13 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         "close_poll",
         "web_push",
         "fetch_card",
+        "send_mail",
     }
     assert {k for k in JobKind if k.concurrent} == {
         JobKind.DELIVER,
         JobKind.WEB_PUSH,
         JobKind.FETCH_CARD,
+        JobKind.SEND_MAIL,
     }
 
 

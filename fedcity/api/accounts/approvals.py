@@ -24,7 +24,8 @@ from fedcity.api.entities.formats import Entity
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import Unprocessable
-from fedcity.services.accounts import invites, office_claims, registrations
+from fedcity.services.accounts import approvals as queue
+from fedcity.services.accounts import invites, office_claims
 from fedcity.services.accounts.registrations import Policy
 from fedcity.services.offices import attestations as offices
 from fedcity.storage.models import Actor, User
@@ -74,7 +75,7 @@ async def _index(request: web.Request, v2: bool) -> web.Response:
     filters = _filter_v2(p) if v2 else _filter_v1(p)
     async with api_session(request) as session:
         await require_admin(request, session, "admin:read")
-        found = await registrations.admin_accounts(session, filters, page)
+        found = await queue.admin_accounts(session, filters, page)
         body = [_entity(request, actor, user) for actor, user in found]
     return paged_response(request, body, [actor.id for actor, _ in found])
 
@@ -91,9 +92,7 @@ async def show(request: web.Request) -> web.Response:
     """GET /api/v1/admin/accounts/:id."""
     async with api_session(request) as session:
         await require_admin(request, session, "admin:read")
-        actor, user = await registrations.admin_account(
-            session, params.path_id(request)
-        )
+        actor, user = await queue.admin_account(session, params.path_id(request))
         body = _entity(request, actor, user)
     return web.json_response(body)
 
@@ -101,12 +100,8 @@ async def show(request: web.Request) -> web.Response:
 async def approve(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         await require_admin(request, session, "admin:write")
-        actor, user = await registrations.pending_login(
-            session, params.path_id(request)
-        )
-        await registrations.approve(
-            session, Policy.of(request.app[SETTINGS]), actor, user
-        )
+        actor, user = await queue.pending_login(session, params.path_id(request))
+        await queue.approve(session, Policy.of(request.app[SETTINGS]), actor, user)
         body = _entity(request, actor, user)
     return web.json_response(body)
 
@@ -115,13 +110,9 @@ async def reject(request: web.Request) -> web.Response:
     """The account is removed; the answer shows it as it was (Mastodon's)."""
     async with api_session(request) as session:
         await require_admin(request, session, "admin:write")
-        actor, user = await registrations.pending_login(
-            session, params.path_id(request)
-        )
+        actor, user = await queue.pending_login(session, params.path_id(request))
         body = _entity(request, actor, user)
-        await registrations.reject(
-            session, Policy.of(request.app[SETTINGS]), actor, user
-        )
+        await queue.reject(session, Policy.of(request.app[SETTINGS]), actor, user)
     return web.json_response(body)
 
 

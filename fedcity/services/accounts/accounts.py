@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.errors import Forbidden, NotFound, Unauthorized, Unprocessable
+from fedcity.errors import NotFound, Unauthorized, Unprocessable
 from fedcity.i18n import N_
 from fedcity.jobs.verbs import ActorRef, Verb, enqueue_federate
 from fedcity.services import limits
@@ -139,7 +139,7 @@ async def authenticate_password(
     if not password_matches(user.password_hash, password):
         raise Unauthorized("Invalid username or password")
     if gate := login_gate(user):
-        raise Forbidden(gate)
+        raise gate
     return actor
 
 

@@ -30,15 +30,15 @@ NOT_APPROVED = N_("Your login is currently pending approval")
 LOGIN_DISABLED = N_("Your login is currently disabled")
 
 
-def login_gate(user: User) -> str | None:
-    """Why the account may not sign in or act yet (Mastodon's messages), if so:
+def login_gate(user: User) -> Forbidden | None:
+    """Why the account may not sign in or act yet (Mastodon's 403), if so:
     disabled, its address not confirmed, or not approved by an admin."""
     if user.disabled:
-        return LOGIN_DISABLED
+        return Forbidden(LOGIN_DISABLED)
     if user.confirmed_at is None:
-        return NOT_CONFIRMED
+        return Forbidden(NOT_CONFIRMED)
     if not user.approved:
-        return NOT_APPROVED
+        return Forbidden(NOT_APPROVED)
     return None
 
 
@@ -78,7 +78,7 @@ async def password_login(
     if found.user.disabled:
         raise Forbidden(DISABLED)
     if gate := login_gate(found.user):
-        raise Forbidden(gate)
+        raise gate
     return found
 
 

@@ -12,10 +12,10 @@ from aiohttp import web
 
 from fedcity import i18n
 from fedcity.appkeys import DB, FEDERATION, KEYPAIRS, SETTINGS
-from fedcity.errors import FedcityError, Unprocessable
+from fedcity.errors import FedcityError, SignUpInvalid, Unprocessable
 from fedcity.i18n import N_
 from fedcity.services.accounts import registrations, sign_in
-from fedcity.services.accounts.registrations import Policy, SignUp, SignUpInvalid
+from fedcity.services.accounts.registrations import Policy, SignUp
 from fedcity.storage.models import Invite
 from fedcity.web import rate_limits
 from fedcity.web.accounts.sign_in import TOO_MANY
@@ -263,7 +263,6 @@ async def _reset_form(
         errors,
     )
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
     return response
 
 

@@ -12,7 +12,8 @@ from aiohttp import web
 from fedcity import i18n
 from fedcity.appkeys import DB, FEDERATION, SETTINGS
 from fedcity.errors import Unprocessable
-from fedcity.services.accounts import invites, office_claims, registrations
+from fedcity.services.accounts import approvals as queue
+from fedcity.services.accounts import invites, office_claims
 from fedcity.services.accounts.registrations import Policy
 from fedcity.services.offices import attestations as offices
 from fedcity.storage.queries.logins import AccountFilter
@@ -58,7 +59,7 @@ async def _page(
     errors: dict[str, str] | None = None,
 ) -> web.Response:
     async with request.app[DB].session() as session:
-        pending = await registrations.admin_accounts(
+        pending = await queue.admin_accounts(
             session, AccountFilter(origin="local", status="pending"), Page(limit=200)
         )
         claims = await office_claims.pending(session)
@@ -94,8 +95,8 @@ async def decide(request: web.Request) -> web.Response:
     action = request.match_info["action"]
     policy = Policy.of(request.app[SETTINGS])
     async with request.app[DB].session() as session:
-        actor, user = await registrations.pending_login(session, _id(request))
-        step = registrations.approve if action == "approve" else registrations.reject
+        actor, user = await queue.pending_login(session, _id(request))
+        step = queue.approve if action == "approve" else queue.reject
         await step(session, policy, actor, user)
     request.app[FEDERATION].wake_worker()
     raise web.HTTPSeeOther(f"{PAGE}?done={PAST[action]}")
