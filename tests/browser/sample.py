@@ -18,13 +18,16 @@ from typing import TYPE_CHECKING, Any
 import requests
 from PIL import Image, ImageDraw
 
+from fedcity.services.accounts import invites, mails, registrations
 from fedcity.services.instance import announcements
 from fedcity.services.offices import attestations as offices
 from fedcity.services.offices import seats
 from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.media import MediaStorage
 from fedcity.storage.models import Actor
+from fedcity.storage.queries.actors import get_user_by_actor_id
 from tests.support.images import png
+from tests.support.keys import premade_keypair
 from tests.support.pages import deliver_remote_note
 from tests.support.remote import RemoteActor, RemoteServer
 
@@ -59,6 +62,9 @@ class Sample:
     seat_post_path: str  # a post of a seat account, naming its holder
     archive_path: str  # /archives/NAME of the seat's former holder
     handover_path: str  # the successor's one-time sign-in link (never used)
+    invite_path: str  # /invite/CODE of an invite naming an office
+    reset_path: str  # a password reset link (never used)
+    confirmation_path: str  # an address confirmation link (used once, signed out)
 
     @property
     def mayor_post_path(self) -> str:
@@ -256,6 +262,45 @@ def seat_handover(site: Site) -> tuple[str, str, str]:
     return f"/@{seat.username}/{post_id}", f"/archives/{archive}", link
 
 
+def sign_up_things(site: Site) -> tuple[str, str, str]:
+    """An invite for a council member, an applicant who used another one (waiting
+    for approval, with an office claim: /admin/sign_ups has rows), and one-time
+    links of the resident: the invite's path, a reset link's, a confirmation's."""
+
+    async def make() -> tuple[str, str, str]:
+        settings = site.live.settings
+        async with site.live.db.session() as session:
+            office = invites.NewInvite(
+                office_role="council_member", jurisdiction="Ojai, CA"
+            )
+            invite = await invites.create_invite(session, office)
+            used = await invites.create_invite(session, office)
+            await registrations.sign_up(
+                session,
+                site.live.fed.urls,
+                registrations.Policy.of(settings),
+                registrations.SignUp(
+                    "applicant",
+                    "applicant@ojai.example",
+                    "a long unusual passphrase",
+                    agreement=True,
+                    reason="I sit on the council",
+                    invite_code=used.code,
+                ),
+                premade_keypair,
+            )
+            actor = await offices.find_account(session, "resident", "")
+            user = await get_user_by_actor_id(session, actor.id)
+            assert user is not None
+            links = [
+                await mails.issue_link(session, user, purpose, "r@ojai.example", "")
+                for purpose in (mails.RESET, mails.CONFIRM)
+            ]
+        return f"/invite/{invite.code}", links[0], links[1]
+
+    return site.threaded.run(make())
+
+
 def make_sample(site: Site, resident: Actor) -> Sample:
     mayor = site.account("mayor", display_name="Mayor Ruiz")
     post_id, reply_id = official_posts(site, mayor, resident)
@@ -264,6 +309,7 @@ def make_sample(site: Site, resident: Actor) -> Sample:
     official_moderation(site, mayor, handle)
     announcement_id, emoji_id = admin_things(site)
     seat_post_path, archive_path, handover_path = seat_handover(site)
+    invite_path, reset_path, confirmation_path = sign_up_things(site)
     return Sample(
         mayor=mayor,
         post_id=post_id,
@@ -277,4 +323,7 @@ def make_sample(site: Site, resident: Actor) -> Sample:
         seat_post_path=seat_post_path,
         archive_path=archive_path,
         handover_path=handover_path,
+        invite_path=invite_path,
+        reset_path=reset_path,
+        confirmation_path=confirmation_path,
     )
