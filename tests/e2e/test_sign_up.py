@@ -205,7 +205,3 @@ def test_password_reset_requests_are_rate_limited(city):
     assert int(refused.headers["Retry-After"]) > 0
     assert refused.headers["X-RateLimit-Limit"] == "5"
     assert refused.headers["X-RateLimit-Remaining"] == "0"
-    # And the one confirmed account among them got its reset mail
-    wait_for(
-        lambda: len(city.mailbox.to("planner@ojai.example")) >= 3, what="reset mail"
-    )
