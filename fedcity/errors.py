@@ -77,7 +77,7 @@ class SignUpInvalid(Unprocessable, message="Validation failed: {summary}"):
     (`details`: field → [(ERR_TAKEN, "has already been taken"), …]), as
     POST /api/v1/accounts answers."""
 
-    def __init__(self, details: dict[str, list[tuple[str, str]]]) -> None:
+    def __init__(self, *, details: dict[str, list[tuple[str, str]]]) -> None:
         summary = ", ".join(
             f"{name.capitalize()} {text}"
             for name, problems in details.items()

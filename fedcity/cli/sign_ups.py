@@ -51,7 +51,7 @@ def _url(settings: Settings, code: str) -> str:
 
 
 def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
-    from fedcity.services.accounts import invites
+    from fedcity.services.sign_ups import invites
 
     async def act(db: Database) -> list[str]:
         await require_schema(db)
@@ -116,8 +116,8 @@ def cmd_mail(settings: Settings, args: argparse.Namespace) -> int:
 
 def decide(settings: Settings, args: argparse.Namespace) -> int:
     """`account approve|reject NAME`."""
-    from fedcity.services.accounts import approvals
-    from fedcity.services.accounts.registrations import Policy
+    from fedcity.services.sign_ups import approvals
+    from fedcity.services.sign_ups.registrations import Policy
 
     async def act(db: Database) -> None:
         await require_schema(db)

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import requests
 from PIL import Image, ImageDraw
 
-from fedcity.services.accounts import invites, mails, registrations
 from fedcity.services.instance import announcements
 from fedcity.services.offices import attestations as offices
 from fedcity.services.offices import seats
+from fedcity.services.sign_ups import invites, mails, registrations
 from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.media import MediaStorage
 from fedcity.storage.models import Actor

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from fedcity.config import load_settings
-from fedcity.services.accounts import registrations
-from fedcity.services.accounts.registrations import Policy, SignUp
+from fedcity.services.sign_ups import registrations
+from fedcity.services.sign_ups.registrations import Policy, SignUp
 from fedcity.storage.db import open_database
 from fedcity.urls import Urls
 from tests.cli.test_cli import assert_one_error_line, fedcity, write_config

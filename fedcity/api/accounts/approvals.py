@@ -24,10 +24,10 @@ from fedcity.api.entities.formats import Entity
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import Unprocessable
-from fedcity.services.accounts import approvals as queue
-from fedcity.services.accounts import invites, office_claims
-from fedcity.services.accounts.registrations import Policy
 from fedcity.services.offices import attestations as offices
+from fedcity.services.sign_ups import approvals as queue
+from fedcity.services.sign_ups import invites, office_claims
+from fedcity.services.sign_ups.registrations import Policy
 from fedcity.storage.models import Actor, User
 from fedcity.storage.queries.logins import AccountFilter
 

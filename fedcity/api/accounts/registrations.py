@@ -19,10 +19,10 @@ from fedcity.api.auth import api_session, require_account, require_token
 from fedcity.appkeys import FEDERATION, KEYPAIRS, SETTINGS
 from fedcity.errors import Forbidden, SignUpInvalid
 from fedcity.i18n import N_
-from fedcity.services.accounts import registrations
 from fedcity.services.accounts.accounts import mint_token
-from fedcity.services.accounts.registrations import Policy, SignUp
 from fedcity.services.accounts.sign_in import login_gate
+from fedcity.services.sign_ups import registrations
+from fedcity.services.sign_ups.registrations import Policy, SignUp
 from fedcity.storage.queries import actors as actor_q
 from fedcity.web import rate_limits
 from fedcity.web.middlewares import request_language

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fedcity.api.entities.formats import Entity, timestamp
 from fedcity.api.entities.statuses import serialize_account
-from fedcity.services.accounts.office_claims import OfficeClaim
+from fedcity.services.sign_ups.office_claims import OfficeClaim
 from fedcity.storage.models import Actor, Invite, User
 from fedcity.urls import Urls
 

@@ -22,9 +22,9 @@ from fedcity.appkeys import FEDERATION, SETTINGS, VAPID
 from fedcity.i18n import N_
 from fedcity.services import limits
 from fedcity.services.accounts.preferences import posting_defaults
-from fedcity.services.accounts.registrations import Policy
 from fedcity.services.discovery import trends
 from fedcity.services.instance import instance as instance_service
+from fedcity.services.sign_ups.registrations import Policy
 from fedcity.services.statuses import custom_emojis as custom_emoji_service
 from fedcity.web.middlewares import request_language
 

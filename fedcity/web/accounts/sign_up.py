@@ -1,7 +1,7 @@
 """Signing up in a browser (issue 12): /auth/sign_up (and /invite/CODE, the same
 form with the invite), the confirmation link /auth/confirmation, and the
 password reset: /auth/password/new asks for a link, /auth/password/edit sets a
-new password. The rules are `services.accounts.registrations`; attempts are
+new password. The rules are `services.sign_ups.registrations`; attempts are
 rate-limited per address and account (`web.rate_limits`)."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from fedcity import i18n
 from fedcity.appkeys import DB, FEDERATION, KEYPAIRS, SETTINGS
 from fedcity.errors import FedcityError, SignUpInvalid, Unprocessable
 from fedcity.i18n import N_
-from fedcity.services.accounts import registrations, sign_in
-from fedcity.services.accounts.registrations import Policy, SignUp
+from fedcity.services.accounts import sign_in
+from fedcity.services.sign_ups import registrations
+from fedcity.services.sign_ups.registrations import Policy, SignUp
 from fedcity.storage.models import Invite
 from fedcity.web import rate_limits
 from fedcity.web.accounts.sign_in import TOO_MANY

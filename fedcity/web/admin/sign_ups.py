@@ -12,10 +12,10 @@ from aiohttp import web
 from fedcity import i18n
 from fedcity.appkeys import DB, FEDERATION, SETTINGS
 from fedcity.errors import Unprocessable
-from fedcity.services.accounts import approvals as queue
-from fedcity.services.accounts import invites, office_claims
-from fedcity.services.accounts.registrations import Policy
 from fedcity.services.offices import attestations as offices
+from fedcity.services.sign_ups import approvals as queue
+from fedcity.services.sign_ups import invites, office_claims
+from fedcity.services.sign_ups.registrations import Policy
 from fedcity.storage.queries.logins import AccountFilter
 from fedcity.storage.queries.posts import Page
 from fedcity.web.accounts.guard import admin_or_forbidden

@@ -93,7 +93,7 @@ async def test_an_invite_page_signs_up_into_an_invite_only_instance(
     assert closed.status == 403
     assert 'href="/auth/sign_up"' not in (await browser.get("/")).text
     async with instance.db.session() as session:
-        from fedcity.services.accounts import invites
+        from fedcity.services.sign_ups import invites
 
         made = await invites.create_invite(
             session, invites.NewInvite(office_role="mayor", jurisdiction="Ojai, CA")

@@ -22,13 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Forbidden, SignUpInvalid, Unprocessable
 from fedcity.i18n import N_
-from fedcity.services.accounts import invites, mails
 from fedcity.services.accounts.accounts import (
     USERNAME_RE,
     NewLocalAccount,
     create_local_account,
 )
 from fedcity.services.accounts.passwords import hash_password, is_common
+from fedcity.services.sign_ups import invites, mails
 from fedcity.storage.models import Actor, Invite, User
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import logins as q
@@ -134,7 +134,7 @@ def check_password(password: str, min_length: int) -> None:
     """Raises SignUpInvalid for a password sign-up or a reset would refuse."""
     problems = password_problems(password, min_length)
     if problems:
-        raise SignUpInvalid({"password": problems})
+        raise SignUpInvalid(details={"password": problems})
 
 
 def _email_problems(email: str) -> list[tuple[str, str]]:
@@ -213,7 +213,7 @@ async def sign_up(
     """
     invite = await _invite_for(session, policy, cmd.invite_code)
     if details := await _problems(session, policy, cmd):
-        raise SignUpInvalid(details)
+        raise SignUpInvalid(details=details)
     actor = await create_local_account(
         session, urls, NewLocalAccount(cmd.username, cmd.password), keypair()
     )
@@ -253,7 +253,7 @@ async def send_confirmation(
         raise Forbidden(ALREADY_CONFIRMED)
     if email:
         if problems := _email_problems(email):
-            raise SignUpInvalid({"email": problems})
+            raise SignUpInvalid(details={"email": problems})
         user.email = email.strip()
     if not policy.mail_enabled or not user.email:
         return

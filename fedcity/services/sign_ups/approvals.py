@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Forbidden, NotFound
 from fedcity.i18n import N_
-from fedcity.services.accounts import mails
-from fedcity.services.accounts.registrations import Policy
+from fedcity.services.sign_ups import mails
+from fedcity.services.sign_ups.registrations import Policy
 from fedcity.storage.models import Actor, User
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import logins as q
