@@ -262,7 +262,7 @@ def seat_handover(site: Site) -> tuple[str, str, str]:
     return f"/@{seat.username}/{post_id}", f"/archives/{archive}", link
 
 
-def sign_up_things(site: Site) -> tuple[str, str, str]:
+def sign_up_things(site: Site, resident: Actor) -> tuple[str, str, str]:
     """An invite for a council member, an applicant who used another one (waiting
     for approval, with an office claim: /admin/sign_ups has rows), and one-time
     links of the resident: the invite's path, a reset link's, a confirmation's."""
@@ -289,8 +289,7 @@ def sign_up_things(site: Site) -> tuple[str, str, str]:
                 ),
                 premade_keypair,
             )
-            actor = await offices.find_account(session, "resident", "")
-            user = await get_user_by_actor_id(session, actor.id)
+            user = await get_user_by_actor_id(session, resident.id)
             assert user is not None
             links = [
                 await mails.issue_link(session, user, purpose, "r@ojai.example", "")
@@ -309,7 +308,7 @@ def make_sample(site: Site, resident: Actor) -> Sample:
     official_moderation(site, mayor, handle)
     announcement_id, emoji_id = admin_things(site)
     seat_post_path, archive_path, handover_path = seat_handover(site)
-    invite_path, reset_path, confirmation_path = sign_up_things(site)
+    invite_path, reset_path, confirmation_path = sign_up_things(site, resident)
     return Sample(
         mayor=mayor,
         post_id=post_id,
