@@ -8,33 +8,21 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from fedcity.config_checks import validate
+from fedcity.config_values import (
+    STRUCTURED,
+    RuleSetting,
+    TermsVersion,
+    parse_domains,
+    parse_email_domains,
+)
 from fedcity.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/fedcity.db"
-
-
-@dataclass(frozen=True)
-class RuleSetting:
-    """One server rule; its id is its 1-based position in `[instance] rules`."""
-
-    text: str
-    hint: str = ""
-
-
-@dataclass(frozen=True)
-class TermsVersion:
-    """A version of the terms of service: a Markdown or HTML file in force from
-    `effective_date` on."""
-
-    effective_date: date
-    file: str
 
 
 @dataclass(frozen=True)
@@ -161,6 +149,35 @@ class TrustSettings:
 
 
 @dataclass(frozen=True)
+class RegistrationSettings:
+    # Who may sign up: "invite" (with an invite code only), "approval" (anyone,
+    # an admin approves), "open" (anyone) or "closed" (nobody, invites neither).
+    mode: Literal["invite", "approval", "open", "closed"] = "invite"
+    # In "approval" mode, a confirmed address in one of these domains (or their
+    # subdomains) is approved without review.
+    email_domains: tuple[str, ...] = ()
+    # A password must be at least this long, and not one of the bundled common ones.
+    min_password_length: int = 8
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    # "" disables mail: addresses cannot be confirmed, so every sign-up waits for
+    # an admin's approval.
+    host: str = "localhost"
+    port: int = 25
+    security: Literal["none", "starttls", "tls"] = "starttls"
+    username: str = ""
+    password: str = ""
+    from_: str = "fedcity <noreply@example.org>"
+    timeout_seconds: float = 30.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
 class Settings:
     instance: InstanceSettings = field(default_factory=InstanceSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -171,6 +188,8 @@ class Settings:
     media: MediaSettings = field(default_factory=MediaSettings)
     push: PushSettings = field(default_factory=PushSettings)
     trust: TrustSettings = field(default_factory=TrustSettings)
+    registration: RegistrationSettings = field(default_factory=RegistrationSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -183,7 +202,12 @@ _SECTIONS: dict[str, type[Any]] = {
     "media": MediaSettings,
     "push": PushSettings,
     "trust": TrustSettings,
+    "registration": RegistrationSettings,
+    "mail": MailSettings,
 }
+
+# TOML keys that are Python keywords: `from` in [mail] is the field `from_`.
+_KEYWORD_KEYS = {"from": "from_"}
 
 
 def load_settings(
@@ -229,116 +253,16 @@ def _build(raw: dict[str, Any]) -> Settings:
 def _section(cls: type[Any], name: str, values: dict[str, Any]) -> Any:
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
-    for key, value in values.items():
-        if key not in known:
-            raise ConfigError(f"unknown key {key!r} in [{name}]")
-        structured = _STRUCTURED.get((name, key))
+    for toml_key, value in values.items():
+        key = _KEYWORD_KEYS.get(toml_key, toml_key)
+        if key not in known or toml_key in _KEYWORD_KEYS.values():
+            raise ConfigError(f"unknown key {toml_key!r} in [{name}]")
+        structured = STRUCTURED.get((name, key))
         if structured is not None:
             kwargs[key] = structured(value)
         else:
             kwargs[key] = _coerce(name, key, value, type(getattr(cls(), key)))
     return cls(**kwargs)
-
-
-def _rules(value: Any) -> tuple[RuleSetting, ...]:
-    """`rules = ["text", {text = "…", hint = "…"}, …]`."""
-    problem = ConfigError(
-        '[instance] rules must be a list of texts or of {text = "…", hint = "…"}'
-    )
-    if not isinstance(value, list):
-        raise problem
-    rules = []
-    for item in value:
-        if isinstance(item, str) and item.strip():
-            rules.append(RuleSetting(item.strip()))
-        elif (
-            isinstance(item, dict)
-            and set(item) <= {"text", "hint"}
-            and isinstance(item.get("text"), str)
-            and item["text"].strip()
-            and isinstance(item.get("hint", ""), str)
-        ):
-            rules.append(
-                RuleSetting(item["text"].strip(), item.get("hint", "").strip())
-            )
-        else:
-            raise problem
-    return tuple(rules)
-
-
-def _terms(value: Any) -> tuple[TermsVersion, ...]:
-    """`[[instance.terms_of_service]]` tables with `effective_date` and `file`."""
-    problem = ConfigError(
-        "[instance] terms_of_service must be a list of tables with "
-        "effective_date (YYYY-MM-DD) and file"
-    )
-    if not isinstance(value, list):
-        raise problem
-    versions = []
-    for item in value:
-        if not isinstance(item, dict) or set(item) != {"effective_date", "file"}:
-            raise problem
-        when, path = item["effective_date"], item["file"]
-        try:
-            day = when if isinstance(when, date) else date.fromisoformat(str(when))
-        except ValueError:
-            raise problem from None
-        if not isinstance(path, str) or not path.strip():
-            raise problem
-        versions.append(TermsVersion(day, path))
-    if len({v.effective_date for v in versions}) != len(versions):
-        raise ConfigError("[instance] terms_of_service has two versions for one date")
-    return tuple(sorted(versions, key=lambda v: v.effective_date))
-
-
-def _domains(value: Any) -> tuple[str, ...]:
-    """A list of host names (a comma-separated string from the environment)."""
-    return _host_names("[federation] blocked_domains", value)
-
-
-def _verifiers(value: Any) -> tuple[str, ...]:
-    """`verifiers = ["calcities.example", …]`: host names (with a port in tests)."""
-    return _host_names("[trust] verifiers", value)
-
-
-def _host_names(where: str, value: Any) -> tuple[str, ...]:
-    """A list of host names (a comma-separated string from the environment)."""
-    if isinstance(value, str):
-        value = [part for part in value.split(",") if part.strip()]
-    if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
-        raise ConfigError(f"{where} must be a list of domains")
-    domains = tuple(dict.fromkeys(d.strip().lower().rstrip(".") for d in value))
-    if any(not d or "/" in d or " " in d for d in domains):
-        raise ConfigError(f"{where} must hold host names only")
-    return domains
-
-
-def _scopes(value: Any) -> dict[str, tuple[str, ...]]:
-    """`[trust.scopes]`: verifier domain → list of OCD division id prefixes."""
-    problem = ConfigError(
-        "[trust.scopes] must map each verifier's domain to a list of Open Civic "
-        'Data division id prefixes ("ocd-division/country:us/state:ca")'
-    )
-    if not isinstance(value, dict):
-        raise problem
-    scopes: dict[str, tuple[str, ...]] = {}
-    for domain, prefixes in value.items():
-        if not isinstance(prefixes, list) or not all(
-            isinstance(p, str) and p.startswith("ocd-division/") for p in prefixes
-        ):
-            raise problem
-        scopes[domain.strip().lower()] = tuple(p.strip() for p in prefixes)
-    return scopes
-
-
-# Keys holding lists or tables rather than one scalar value.
-_STRUCTURED: dict[tuple[str, str], Callable[[Any], Any]] = {
-    ("instance", "rules"): _rules,
-    ("instance", "terms_of_service"): _terms,
-    ("federation", "blocked_domains"): _domains,
-    ("trust", "verifiers"): _verifiers,
-    ("trust", "scopes"): _scopes,
-}
 
 
 _KINDS: dict[type[Any], str] = {
@@ -383,12 +307,14 @@ def _apply_env(settings: Settings, env: dict[str, str]) -> Settings:
         section = getattr(settings, section_name)
         changes = {}
         for f in fields(cls):
-            var = f"FEDCITY_{section_name.upper()}_{f.name.upper()}"
+            var = f"FEDCITY_{section_name.upper()}_{f.name.rstrip('_').upper()}"
             if var not in env:
                 continue
             if (section_name, f.name) == ("federation", "blocked_domains"):
-                changes[f.name] = _domains(env[var])
-            elif (section_name, f.name) not in _STRUCTURED:  # lists: the file only
+                changes[f.name] = parse_domains(env[var])
+            elif (section_name, f.name) == ("registration", "email_domains"):
+                changes[f.name] = parse_email_domains(env[var])
+            elif (section_name, f.name) not in STRUCTURED:  # lists: the file only
                 changes[f.name] = _coerce(
                     section_name,
                     f.name,

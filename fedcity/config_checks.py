@@ -3,13 +3,19 @@ that must exist. `load_settings` runs them once, at start-up."""
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fedcity.errors import ConfigError
 
 if TYPE_CHECKING:
-    from fedcity.config import InstanceSettings, MediaSettings, PushSettings, Settings
+    from fedcity.config import (
+        InstanceSettings,
+        MediaSettings,
+        PushSettings,
+        Settings,
+    )
 
 
 def validate(settings: Settings) -> None:
@@ -51,6 +57,8 @@ def validate(settings: Settings) -> None:
     _validate_media(settings.media)
     _validate_push(settings.push)
     _validate_trust(settings)
+
+    _validate_sign_up(settings)
 
 
 TEXT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
@@ -102,6 +110,28 @@ def _validate_trust(settings: Settings) -> None:
             "[trust] verifiers need not name this instance: it always trusts "
             "its own attestations"
         )
+
+
+def _validate_sign_up(settings: Settings) -> None:
+    """[registration] and [mail]."""
+    if settings.registration.mode not in ("invite", "approval", "open", "closed"):
+        raise ConfigError(
+            '[registration] mode must be "invite", "approval", "open" or "closed"'
+        )
+    if not 8 <= settings.registration.min_password_length <= 128:
+        raise ConfigError(
+            "[registration] min_password_length must be between 8 and 128"
+        )
+    mail = settings.mail
+    if mail.security not in ("none", "starttls", "tls"):
+        raise ConfigError('[mail] security must be "none", "starttls" or "tls"')
+    if mail.host and not 0 < mail.port < 65536:
+        raise ConfigError("[mail] port must be between 1 and 65535")
+    if mail.host and "@" not in parseaddr(mail.from_)[1]:
+        raise ConfigError('[mail] from must be an address, e.g. "name <a@b.org>"')
+    if bool(mail.username) != bool(mail.password):
+        raise ConfigError("[mail] username and password go together")
+    _require_positive("mail", mail, "timeout_seconds")
 
 
 def _require_positive(section: str, values: Any, keys: str) -> None:

@@ -72,6 +72,21 @@ class UnsupportedMediaType(
 class Unprocessable(FedcityError, status=422, message="Validation failed"): ...
 
 
+class SignUpInvalid(Unprocessable, message="Validation failed: {summary}"):
+    """A sign-up's 422 naming each field's problems with Mastodon's codes
+    (`details`: field → [(ERR_TAKEN, "has already been taken"), …]), as
+    POST /api/v1/accounts answers."""
+
+    def __init__(self, *, details: dict[str, list[tuple[str, str]]]) -> None:
+        summary = ", ".join(
+            f"{name.capitalize()} {text}"
+            for name, problems in details.items()
+            for _, text in problems
+        )
+        super().__init__(summary=summary)
+        self.details = details
+
+
 class BadGateway(
     FedcityError, status=502, message="The remote server could not be reached"
 ): ...

@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from fedcity.config import MediaSettings, TrustSettings
+from fedcity.config import (
+    MailSettings,
+    MediaSettings,
+    RegistrationSettings,
+    TrustSettings,
+)
 from fedcity.services.accounts.passwords import INSECURE_TEST_HASHING_VARIABLE
 from tests.support.databases import (
     POSTGRES_ADMIN_URL,
@@ -23,6 +28,7 @@ from tests.support.databases import (
     sqlite_url,
 )
 from tests.support.instances import LiveInstance, start_instance
+from tests.support.mail import MailBox, smtp_server
 from tests.support.remote import RemoteServer
 
 # The contract coverage check runs when the session ends (see its docstring).
@@ -132,6 +138,8 @@ async def make_instance(
         media: MediaSettings | None = None,
         instance: dict[str, object] | None = None,
         trust: TrustSettings | None = None,
+        registration: RegistrationSettings | None = None,
+        mail: MailSettings | None = None,
         **federation: object,
     ) -> LiveInstance:
         """`instance` holds extra `[instance]` settings (rules, texts); `trust`
@@ -145,6 +153,8 @@ async def make_instance(
             media=media,
             instance=instance,
             trust=trust,
+            registration=registration,
+            mail=mail,
             **federation,
         )
 
@@ -164,3 +174,10 @@ async def remote(aiohttp_server: object) -> RemoteServer:
     server = RemoteServer()
     await server.start(aiohttp_server)
     return server
+
+
+@pytest.fixture
+def mailbox() -> Iterator[MailBox]:
+    """A real SMTP server (aiosmtpd) on a loopback port, keeping what it receives."""
+    with smtp_server() as box:
+        yield box

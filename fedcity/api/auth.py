@@ -13,6 +13,7 @@ from fedcity.appkeys import DB, FEDERATION
 from fedcity.errors import Forbidden, Unauthorized, Unprocessable
 from fedcity.services.accounts import accounts
 from fedcity.services.accounts.scopes import has_scope
+from fedcity.services.accounts.sign_in import NOT_APPROVED, login_gate
 from fedcity.storage.models import AccessToken, Actor
 from fedcity.storage.queries.actors import get_user_by_actor_id
 
@@ -25,6 +26,9 @@ ADMIN_ROLES = ("admin", "owner")
 class Auth:
     account: Actor | None  # None for an app's own (client_credentials) token
     token: AccessToken
+    # Why the account may not act yet (a sign-up's token before confirmation or
+    # approval): Mastodon's 403 message. Only its own credentials are readable.
+    gate: Forbidden | None = None
 
     @property
     def scopes(self) -> frozenset[str]:
@@ -46,9 +50,24 @@ async def authenticate(request: web.Request, session: AsyncSession) -> Auth | No
     if token is None:
         return None
     actor, row = await accounts.authenticate_token(session, token)
-    auth = Auth(actor, row)
+    auth = Auth(actor, row, await _gate(session, actor, row))
     request[AUTH] = auth
     return auth
+
+
+async def _gate(
+    session: AsyncSession, actor: Actor | None, row: AccessToken
+) -> Forbidden | None:
+    """A sign-up's token is checked against its login until the account may act;
+    then the mark is cleared (written with the request's transaction), so other
+    tokens never cost this query."""
+    if not row.pending_sign_up or actor is None:
+        return None
+    user = await get_user_by_actor_id(session, actor.id)
+    gate = Forbidden(NOT_APPROVED) if user is None else login_gate(user)
+    if gate is None:
+        row.pending_sign_up = False
+    return gate
 
 
 async def optional_account(request: web.Request, session: AsyncSession) -> Actor | None:
@@ -57,20 +76,24 @@ async def optional_account(request: web.Request, session: AsyncSession) -> Actor
 
 
 async def require_token(
-    request: web.Request, session: AsyncSession, scope: str
+    request: web.Request, session: AsyncSession, scope: str, *, pending_ok: bool = False
 ) -> Auth:
+    """`pending_ok`: a sign-up's token whose account may not act yet is let
+    through (its own credentials, resending the confirmation)."""
     auth = await authenticate(request, session)
     if auth is None:
         raise Unauthorized("The access token is invalid")
     if not has_scope(auth.scopes, scope):
         raise Forbidden("This action is outside the authorized scopes")
+    if auth.gate is not None and not pending_ok:
+        raise auth.gate
     return auth
 
 
 async def require_account(
-    request: web.Request, session: AsyncSession, scope: str
+    request: web.Request, session: AsyncSession, scope: str, *, pending_ok: bool = False
 ) -> Actor:
-    auth = await require_token(request, session, scope)
+    auth = await require_token(request, session, scope, pending_ok=pending_ok)
     if auth.account is None:
         raise Unprocessable("This method requires an authenticated user")
     return auth.account

@@ -6,9 +6,10 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from fedcity.api import streaming
-from fedcity.api.accounts import accounts, featured_tags, profile
+from fedcity.api.accounts import accounts, approvals, featured_tags, profile
 from fedcity.api.accounts import images as static
 from fedcity.api.accounts import index as account_index
+from fedcity.api.accounts import registrations as sign_ups
 from fedcity.api.discovery import directory, search, tags
 from fedcity.api.discovery import links as cards
 from fedcity.api.feeds import (
@@ -274,7 +275,7 @@ def add_routes(app: web.Application) -> None:
 
     # accounts and profiles: images, endorsements, featured tags, notes, discovery
     get("/api/v1/accounts", account_index.index)
-    post("/api/v1/accounts", account_index.register)
+    post("/api/v1/accounts", sign_ups.register)
     get("/api/v1/accounts/search", account_index.search)
     get("/api/v1/accounts/familiar_followers", directory.familiar_followers)
     get("/api/v1/profile", profile.profile_show)
@@ -342,3 +343,16 @@ def add_routes(app: web.Application) -> None:
     post("/api/v1/admin/domain_allows", domain_policies.allows_create)
     get("/api/v1/admin/domain_allows/{id}", domain_policies.allows_show)
     delete("/api/v1/admin/domain_allows/{id}", domain_policies.allows_delete)
+
+    # sign-up (issue 12): confirmation, the approval queue, invites, office claims
+    post("/api/v1/emails/confirmations", sign_ups.resend_confirmation)
+    get("/api/v1/admin/accounts", approvals.index_v1)
+    get("/api/v2/admin/accounts", approvals.index_v2)
+    post("/api/v1/admin/accounts/{id}/approve", approvals.approve)
+    post("/api/v1/admin/accounts/{id}/reject", approvals.reject)
+    get("/api/v1/fedcity/admin/invites", approvals.invites_index)
+    post("/api/v1/fedcity/admin/invites", approvals.invites_create)
+    delete("/api/v1/fedcity/admin/invites/{code}", approvals.invites_revoke)
+    get("/api/v1/fedcity/admin/office_claims", approvals.claims_index)
+    post("/api/v1/fedcity/admin/office_claims/{id}/confirm", approvals.claims_confirm)
+    post("/api/v1/fedcity/admin/office_claims/{id}/dismiss", approvals.claims_dismiss)

@@ -1,7 +1,8 @@
 """The command line: migrate | serve | worker | account create/capacity | token create
 | official verify/revoke/list | report list | announcement create/list/delete |
 emoji add/list/remove | account suspend/unsuspend/silence/unsilence | admin log |
-domain block/unblock/allow/disallow/list/subscribe/unsubscribe.
+domain block/unblock/allow/disallow/list/subscribe/unsubscribe | invite
+create/list/revoke | mail test.
 
 Every failure an operator can cause (bad configuration, unreachable or missing
 database, wrong credentials) ends in one line on stderr and a non-zero exit.
@@ -17,13 +18,21 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from fedcity.cli import accounts, domains, instance, moderation, offices, server
+from fedcity.cli import (
+    accounts,
+    domains,
+    instance,
+    moderation,
+    offices,
+    server,
+    sign_ups,
+)
 from fedcity.cli.runner import Command
 from fedcity.config import load_settings
 from fedcity.errors import ConfigError, FedcityError
 
 # In this order in `fedcity --help`.
-COMMAND_GROUPS = (server, accounts, offices, instance, moderation, domains)
+COMMAND_GROUPS = (server, accounts, offices, instance, moderation, domains, sign_ups)
 
 COMMANDS: dict[str, Command] = {
     name: command

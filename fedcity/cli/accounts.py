@@ -1,4 +1,4 @@
-"""`account create|capacity` and `token create`: local accounts, the capacity they
+"""`account create|capacity|approve|reject` and `token create`: local accounts, the capacity they
 speak in, and their API tokens."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from fedcity.cli import moderation
+from fedcity.cli import moderation, sign_ups
 from fedcity.cli.runner import Command, require_schema, run, with_db
 from fedcity.config import Settings
 from fedcity.storage.db import Database
@@ -27,6 +27,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     capacity.add_argument("name")
     capacity.add_argument("capacity", choices=("official", "personal", "campaign"))
     moderation.add_account_parsers(account)
+    sign_ups.add_account_parsers(account)
     token = sub.add_parser("token", help="manage API tokens").add_subparsers(
         dest="action", required=True
     )
@@ -42,6 +43,8 @@ def cmd_account(settings: Settings, args: argparse.Namespace) -> int:
         return _set_capacity(settings, args)
     if args.action in moderation.ACCOUNT_ACTIONS:
         return moderation.cmd_account_action(settings, args)
+    if args.action in ("approve", "reject"):
+        return sign_ups.decide(settings, args)
     from fedcity.federation.signatures.keys import generate_private_key_pem
     from fedcity.services.accounts.accounts import NewLocalAccount, create_local_account
     from fedcity.urls import Urls

@@ -74,6 +74,14 @@ class DailyJob(TypedDict):
     day: str  # the UTC day it is for (its dedupe key): one run a day
 
 
+class SendMailJob(TypedDict):
+    """One message to one address; the text is composed when the job is queued."""
+
+    to: str
+    subject: str
+    text: str
+
+
 class JobKind(Declared):
     """A kind of job. Sequential kinds run one at a time, in order, so that a Create
     is applied before the Delete that follows it; concurrent kinds wait on other
@@ -99,6 +107,8 @@ class JobKind(Declared):
     CHECK_ATTESTATIONS = "check_attestations", CheckAttestationsJob, True
     RECHECK_ATTESTATIONS = "recheck_attestations", DailyJob, True
     SYNC_TRUST = "sync_trust", DailyJob, True
+
+    SEND_MAIL = "send_mail", SendMailJob, True
 
 
 def sequential_kinds() -> tuple[JobKind, ...]:

@@ -17,6 +17,7 @@ from fedcity.federation.polls import close_poll
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.outcomes import Outcome
 from fedcity.jobs.queue import enqueue
+from fedcity.mail.jobs import send_mail
 from fedcity.previews.fetch import fetch_card
 from fedcity.push.crypto import VapidKey
 from fedcity.push.sender import send_web_push
@@ -118,4 +119,5 @@ def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
             attestation_jobs.recheck_attestations
         ),
         JobKind.SYNC_TRUST: _no_outcome(attestation_jobs.sync_verifiers),
+        JobKind.SEND_MAIL: send_mail,
     }

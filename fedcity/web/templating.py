@@ -111,6 +111,9 @@ async def page_context(request: web.Request) -> dict[str, Any]:
         "viewer": signed,
         "me": signed.actor if signed else None,
         "is_admin": bool(signed and signed.user.role in ("admin", "owner")),
+        # Whether anyone may sign up without an invite (issue 12).
+        "sign_ups_open": request.app[SETTINGS].registration.mode
+        in ("open", "approval"),
         "csrf_token": await csrf_token(request),
         "static": static_url,
         "when": _when(language),

@@ -363,49 +363,6 @@ async def test_familiar_followers_are_followed_accounts_following_the_target(
 # --- registration ----------------------------------------------------------------
 
 
-async def app_token(instance, scope: str = "read write") -> str:
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
-            f"{instance.base_url}/api/v1/apps",
-            json={
-                "client_name": "Signup",
-                "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-                "scopes": scope,
-            },
-        ) as resp:
-            app = await resp.json()
-        async with session.post(
-            f"{instance.base_url}/oauth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": app["client_id"],
-                "client_secret": app["client_secret"],
-                "scope": scope,
-            },
-        ) as resp:
-            return str((await resp.json())["access_token"])
-
-
-async def test_registration_is_closed_as_mastodon_says_it(instance, http):
-    # Given an app token, as a sign-up screen holds one
-    token = await app_token(instance)
-    # When the app tries to register an account
-    reply = await http.post(
-        "/api/v1/accounts",
-        token=token,
-        data={
-            "username": "newcomer",
-            "email": "newcomer@example.com",
-            "password": "a long password",
-            "agreement": "true",
-            "locale": "en",
-        },
-    )
-    # Then Mastodon's answer for closed registrations comes back
-    assert reply.status == 403
-    assert reply.json() == {"error": "Forbidden"}
-
-
 async def test_registration_needs_an_app_token(instance, http):
     # Given a user's token, and no token at all
     await instance.create_account("mayor")

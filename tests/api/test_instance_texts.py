@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
-from fedcity.config import RuleSetting, TermsVersion
+from fedcity.config_values import RuleSetting, TermsVersion
 from tests.support.http import Http
 
 pytestmark = pytest.mark.usefixtures("backend")

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from fedcity.cli.instance import cmd_report
-from fedcity.config import RuleSetting
+from fedcity.config_values import RuleSetting
 from tests.support.http import Http, account_id, post_status
 
 pytestmark = pytest.mark.usefixtures("backend")

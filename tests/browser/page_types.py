@@ -127,6 +127,10 @@ SIGNED_OUT = [
     *PUBLIC,
     PageType("sign-in", "/auth/sign_in"),
     PageType("seat-handover", lambda site, sample: sample.handover_path),
+    PageType("sign-up-invite", lambda site, sample: sample.invite_path),
+    PageType("password-new", "/auth/password/new"),
+    PageType("password-edit", lambda site, sample: sample.reset_path),
+    PageType("sign-up-confirmed", lambda site, sample: sample.confirmation_path),
 ]
 
 SIGNED_IN = [
@@ -166,6 +170,7 @@ SIGNED_IN = [
         lambda site, sample: f"/admin/announcements/{sample.announcement_id}/edit",
     ),
     PageType("admin-emoji", "/admin/emoji"),
+    PageType("admin-sign-ups", "/admin/sign_ups"),
     PageType(
         "admin-emoji-edit", lambda site, sample: f"/admin/emoji/{sample.emoji_id}/edit"
     ),

@@ -22,10 +22,13 @@ from fedcity.services.instance import announcements
 from fedcity.services.moderation import account_actions, reports
 from fedcity.services.offices import attestations as offices
 from fedcity.services.offices import seats
+from fedcity.services.sign_ups import invites, mails, registrations
 from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.media import MediaStorage
 from fedcity.storage.models import Actor
+from fedcity.storage.queries.actors import get_user_by_actor_id
 from tests.support.images import png
+from tests.support.keys import premade_keypair
 from tests.support.pages import deliver_remote_note
 from tests.support.remote import RemoteActor, RemoteServer
 
@@ -62,6 +65,10 @@ class Sample:
     handover_path: str  # the successor's one-time sign-in link (never used)
     report_id: int  # the mayor's report about the resident, resolved with a warning
     warning_id: int  # that warning, given to the resident
+
+    invite_path: str  # /invite/CODE of an invite naming an office
+    reset_path: str  # a password reset link (never used)
+    confirmation_path: str  # an address confirmation link (used once, signed out)
 
     @property
     def mayor_post_path(self) -> str:
@@ -281,6 +288,42 @@ def moderation(site: Site, mayor: Actor, resident: Actor) -> tuple[int, int]:
             warning = await account_actions.take_action(session, None, target, cmd)
             return report.id, warning.id
 
+
+def sign_up_things(site: Site, resident: Actor) -> tuple[str, str, str]:
+    """An invite for a council member, an applicant who used another one (waiting
+    for approval, with an office claim: /admin/sign_ups has rows), and one-time
+    links of the resident: the invite's path, a reset link's, a confirmation's."""
+
+    async def make() -> tuple[str, str, str]:
+        settings = site.live.settings
+        async with site.live.db.session() as session:
+            office = invites.NewInvite(
+                office_role="council_member", jurisdiction="Ojai, CA"
+            )
+            invite = await invites.create_invite(session, office)
+            used = await invites.create_invite(session, office)
+            await registrations.sign_up(
+                session,
+                site.live.fed.urls,
+                registrations.Policy.of(settings),
+                registrations.SignUp(
+                    "applicant",
+                    "applicant@ojai.example",
+                    "a long unusual passphrase",
+                    agreement=True,
+                    reason="I sit on the council",
+                    invite_code=used.code,
+                ),
+                premade_keypair,
+            )
+            user = await get_user_by_actor_id(session, resident.id)
+            assert user is not None
+            links = [
+                await mails.issue_link(session, user, purpose, "r@ojai.example", "")
+                for purpose in (mails.RESET, mails.CONFIRM)
+            ]
+        return f"/invite/{invite.code}", links[0], links[1]
+
     return site.threaded.run(make())
 
 
@@ -293,6 +336,7 @@ def make_sample(site: Site, resident: Actor) -> Sample:
     announcement_id, emoji_id = admin_things(site)
     seat_post_path, archive_path, handover_path = seat_handover(site)
     report_id, warning_id = moderation(site, mayor, resident)
+    invite_path, reset_path, confirmation_path = sign_up_things(site, resident)
     return Sample(
         mayor=mayor,
         post_id=post_id,
@@ -308,4 +352,7 @@ def make_sample(site: Site, resident: Actor) -> Sample:
         handover_path=handover_path,
         report_id=report_id,
         warning_id=warning_id,
+        invite_path=invite_path,
+        reset_path=reset_path,
+        confirmation_path=confirmation_path,
     )

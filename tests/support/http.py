@@ -98,3 +98,27 @@ async def follow(instance: Any, http: Http, follower: str, acct: str) -> dict:
     reply = await http.post(f"/api/v1/accounts/{target}/follow", token=token)
     assert reply.status == 200, reply.text
     return reply.json()
+
+
+async def app_token(instance: Any, scope: str = "read write") -> str:
+    """An app's own token (client_credentials), as a sign-up screen holds one."""
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            f"{instance.base_url}/api/v1/apps",
+            json={
+                "client_name": "Signup",
+                "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+                "scopes": scope,
+            },
+        ) as resp:
+            app = await resp.json()
+        async with session.post(
+            f"{instance.base_url}/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": app["client_id"],
+                "client_secret": app["client_secret"],
+                "scope": scope,
+            },
+        ) as resp:
+            return str((await resp.json())["access_token"])

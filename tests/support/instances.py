@@ -19,8 +19,10 @@ from fedcity.config import (
     DatabaseSettings,
     FederationSettings,
     InstanceSettings,
+    MailSettings,
     MediaSettings,
     OAuthSettings,
+    RegistrationSettings,
     ServerSettings,
     Settings,
     TrustSettings,
@@ -55,6 +57,8 @@ def make_settings(
     media: MediaSettings | None = None,
     instance: dict[str, Any] | None = None,
     trust: TrustSettings | None = None,
+    registration: RegistrationSettings | None = None,
+    mail: MailSettings | None = None,
     **federation: Any,
 ) -> Settings:
     fed = replace(
@@ -72,6 +76,9 @@ def make_settings(
         oauth=OAuthSettings(password_grant=password_grant),
         media=media or MediaSettings(),
         trust=trust or TrustSettings(),
+        registration=registration or RegistrationSettings(),
+        # No mail unless a test gives its loopback SMTP server (tests/support/mail.py).
+        mail=mail or MailSettings(host=""),
     )
 
 
@@ -128,11 +135,21 @@ async def start_instance(
     media: MediaSettings | None = None,
     instance: dict[str, Any] | None = None,
     trust: TrustSettings | None = None,
+    registration: RegistrationSettings | None = None,
+    mail: MailSettings | None = None,
     **federation: Any,
 ) -> LiveInstance:
     port = free_port()
     settings = make_settings(
-        port, db_url, name, media=media, instance=instance, trust=trust, **federation
+        port,
+        db_url,
+        name,
+        media=media,
+        instance=instance,
+        trust=trust,
+        registration=registration,
+        mail=mail,
+        **federation,
     )
     app = create_app(settings, run_worker=False, keypairs=premade_keypair)
     await aiohttp_server(app, host="127.0.0.1", port=port)

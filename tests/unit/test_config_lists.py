@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from fedcity.config import RuleSetting, TermsVersion, load_settings
+from fedcity.config import load_settings
+from fedcity.config_values import RuleSetting, TermsVersion
 from fedcity.errors import ConfigError
 
 

@@ -47,6 +47,7 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         "check_attestations",
         "recheck_attestations",
         "sync_trust",
+        "send_mail",
     }
     assert {k for k in JobKind if k.concurrent} == {
         JobKind.DELIVER,
@@ -56,6 +57,7 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         JobKind.CHECK_ATTESTATIONS,
         JobKind.RECHECK_ATTESTATIONS,
         JobKind.SYNC_TRUST,
+        JobKind.SEND_MAIL,
     }
 
 

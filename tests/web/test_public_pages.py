@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from fedcity.config import RuleSetting, TermsVersion
+from fedcity.config_values import RuleSetting, TermsVersion
 from tests.support.http import post_status
 from tests.support.pages import browser, h1, meta
 

@@ -48,7 +48,8 @@ async def load_account(
 
 async def verify_credentials(request: web.Request) -> web.Response:
     async with api_session(request) as session:
-        me = await require_account(request, session, "read:accounts")
+        # As Mastodon's apps expect after sign-up: readable before confirmation.
+        me = await require_account(request, session, "read:accounts", pending_ok=True)
         body = await credential_account(request, session, me)
     return web.json_response(body)
 

@@ -1,5 +1,5 @@
 """The collection endpoints of /api/v1/accounts: several accounts by id, account
-search, and registration (closed on fedcity instances)."""
+search (sign-up is `registrations`)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ from fedcity.api.auth import (
     api_session,
     optional_account,
     require_account,
-    require_token,
 )
 from fedcity.api.entities.statuses import serialize_account
 from fedcity.appkeys import FEDERATION, SETTINGS
-from fedcity.errors import Forbidden
 from fedcity.services.accounts.search import AccountQuery, search_accounts
 from fedcity.storage.queries import actors as q
 
@@ -65,15 +63,3 @@ async def search(request: web.Request) -> web.Response:
         )
     urls = request.app[FEDERATION].urls
     return web.json_response([serialize_account(a, urls) for a in found])
-
-
-async def register(request: web.Request) -> web.Response:
-    """POST /api/v1/accounts. Officials' accounts are made by the instance's
-    operators (`fedcity account create`), so registrations are closed; the answer
-    is Mastodon's when they are: an app token with `write:accounts` is asked for
-    first, then 403 `{"error": "Forbidden"}`."""
-    async with api_session(request) as session:
-        auth = await require_token(request, session, "write:accounts")
-    if auth.account is not None:
-        raise Forbidden("This method requires an client credentials authentication")
-    raise Forbidden("Forbidden")

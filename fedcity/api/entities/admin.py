@@ -1,6 +1,6 @@
 """Mastodon's admin entities: Admin::Account and Admin::Report (the AccountWarning
-an account is shown is in `statuses`, with notifications). Shared by the admin endpoints of accounts,
-reports and sign-up approvals."""
+an account is shown is in `statuses`, with notifications). Shared by the admin
+endpoints of accounts, reports and sign-up approvals."""
 
 from __future__ import annotations
 
@@ -25,23 +25,25 @@ from fedcity.urls import Urls
 
 def serialize_admin_account(actor: Actor, user: User | None, urls: Urls) -> Entity:
     """Admin::Account: the account with what only moderators see (its login
-    side, for a local account; a remote account has none)."""
+    side, for a local account: address, sign-up address and reason, whether it
+    is confirmed and approved; a remote account has none)."""
+    ip = user.sign_up_ip if user is not None else None
     return {
         "id": str(actor.id),
         "username": actor.username,
         "domain": actor.domain,
-        "created_at": timestamp(actor.created_at),
-        "email": user.email or "" if user else "",
-        "ip": None,
-        "ips": [],
-        "locale": (user.locale or "") if user else "",
-        "invite_request": None,
-        "role": serialize_role(user.role if user else "user"),
-        # Accounts are made confirmed and approved until sign-up (issue 12) adds
-        # e-mail confirmation and the approval queue.
-        "confirmed": user is not None,
-        "approved": user is not None,
-        "disabled": bool(user and user.disabled),
+        "created_at": timestamp(actor.published_at or actor.created_at),
+        "email": (user.email or "") if user is not None else "",
+        "ip": ip,
+        "ips": []
+        if ip is None
+        else [{"ip": ip, "used_at": timestamp(user.created_at if user else None)}],
+        "locale": (user.locale or "") if user is not None else "",
+        "invite_request": user.sign_up_reason if user is not None else None,
+        "role": serialize_role(user.role if user is not None else "user"),
+        "confirmed": user is not None and user.confirmed_at is not None,
+        "approved": user is None or user.approved,
+        "disabled": user is not None and user.disabled,
         "silenced": actor.silenced_at is not None,
         "suspended": actor.suspended_at is not None,
         "sensitized": actor.sensitized_at is not None,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from aiohttp import web
 
-from fedcity import __version__
+from fedcity import __version__, i18n
 from fedcity.api import params
 from fedcity.api.auth import api_session, optional_account, require_account
 from fedcity.api.entities.formats import Entity, serialize_history
@@ -17,11 +19,14 @@ from fedcity.api.entities.statuses import (
 from fedcity.api.instance.texts import serialize_rules
 from fedcity.api.statuses.media import media_configuration
 from fedcity.appkeys import FEDERATION, SETTINGS, VAPID
+from fedcity.i18n import N_
 from fedcity.services import limits
 from fedcity.services.accounts.preferences import posting_defaults
 from fedcity.services.discovery import trends
 from fedcity.services.instance import instance as instance_service
+from fedcity.services.sign_ups.registrations import Policy
 from fedcity.services.statuses import custom_emojis as custom_emoji_service
+from fedcity.web.middlewares import request_language
 
 # Clients gate features on the Mastodon version they see; fedcity speaks 4.3's API.
 MASTODON_COMPAT_VERSION = f"4.3.0 (compatible; fedcity {__version__})"
@@ -61,6 +66,7 @@ async def _usage_and_contact(
 
 async def instance_v1(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
+    policy = Policy.of(settings)
     base = request.app[FEDERATION].urls.base
     usage, contact_entity = await _usage_and_contact(request)
     ws = base.replace("http", "ws", 1)
@@ -79,9 +85,9 @@ async def instance_v1(request: web.Request) -> web.Response:
         },
         "thumbnail": None,
         "languages": ["en"],
-        "registrations": False,
-        "approval_required": True,
-        "invites_enabled": False,
+        "registrations": policy.enabled,
+        "approval_required": policy.approval_required,
+        "invites_enabled": policy.mode != "closed",
         "configuration": {
             "accounts": {"max_featured_tags": limits.MAX_FEATURED_TAGS},
             "statuses": STATUSES_CONFIGURATION,
@@ -92,6 +98,28 @@ async def instance_v1(request: web.Request) -> web.Response:
         "rules": serialize_rules(settings),
     }
     return web.json_response(body)
+
+
+REGISTRATION_MESSAGES = {
+    "invite": N_("Sign-up on this instance is by invitation: ask its administrators."),
+    "closed": N_("Sign-up on this instance is closed."),
+}
+
+
+def registrations_v2(request: web.Request) -> dict[str, object]:
+    """Mastodon's `registrations`: whether anyone may sign up, whether an admin
+    approves, and a message when sign-up is by invitation or closed."""
+    policy = Policy.of(request.app[SETTINGS])
+    message = REGISTRATION_MESSAGES.get(policy.mode)
+    return {
+        "enabled": policy.enabled,
+        "approval_required": policy.approval_required,
+        "reason_required": False,
+        "message": None
+        if message is None
+        else f"<p>{escape(i18n.translate(request_language(request), message))}</p>",
+        "url": None,
+    }
 
 
 async def instance_v2(request: web.Request) -> web.Response:
@@ -117,7 +145,7 @@ async def instance_v2(request: web.Request) -> web.Response:
             "polls": POLLS_CONFIGURATION,
             "translation": {"enabled": False},
         },
-        "registrations": {"enabled": False, "approval_required": True, "message": None},
+        "registrations": registrations_v2(request),
         # 2: grouped notifications (/api/v2/notifications) are served.
         "api_versions": {"mastodon": 2},
         "contact": {

@@ -19,14 +19,15 @@ from fedcity.api import params
 from fedcity.api.auth import api_session
 from fedcity.api.oauth.errors import oauth_errors
 from fedcity.appkeys import DB
-from fedcity.errors import FedcityError
+from fedcity.errors import Unauthorized
 from fedcity.i18n import N_
 from fedcity.services.accounts import oauth, two_factor
 from fedcity.services.accounts.accounts import authenticate_password
 from fedcity.services.accounts.sessions import start_session
 from fedcity.storage.models import Actor
+from fedcity.web import rate_limits
 from fedcity.web.accounts.pending import remember_password_ok, two_factor_url
-from fedcity.web.accounts.sign_in import LIMITER, too_many_attempts
+from fedcity.web.accounts.sign_in import password_checks, too_many_attempts
 from fedcity.web.forms import see_other
 from fedcity.web.sessions import keep_session, viewer
 from fedcity.web.templating import page_language, render
@@ -130,12 +131,12 @@ async def authorize_post(request: web.Request) -> web.StreamResponse:
         actor = None if form.get("username") else _signed_in_actor(request, form)
         signing_in = actor is None
         if actor is None:
-            limiter, key = request.app[LIMITER], _limiter_key(request, form)
-            if (wait := limiter.retry_after(key)) is not None:
-                return await too_many_attempts(request, wait)
+            checks = password_checks(request, str(form.get("username") or ""))
+            if refused := rate_limits.refusal(checks):
+                return await too_many_attempts(request, refused)
             actor = await _password_actor(session, form)
             if actor is None:
-                limiter.failed(key)
+                rate_limits.count(checks)
                 return await _consent_page(
                     request,
                     auth,
@@ -161,12 +162,6 @@ async def authorize_post(request: web.Request) -> web.StreamResponse:
     return response
 
 
-def _limiter_key(request: web.Request, form: MultiDict[Any]) -> str:
-    # The web sign-in's key: failures here and there count together.
-    login = str(form.get("username") or "").strip().lower()
-    return f"{request.remote or 'unknown'}|password|{login}"
-
-
 async def _second_factor(
     request: web.Request, form: MultiDict[Any], actor: Actor
 ) -> web.StreamResponse:
@@ -183,8 +178,8 @@ async def _password_actor(session: AsyncSession, form: MultiDict[Any]) -> Actor 
             str(form.get("username") or "").lstrip("@").split("@")[0],
             str(form.get("password") or ""),
         )
-    except FedcityError:
-        return None
+    except Unauthorized:
+        return None  # a disabled or unconfirmed account's right password: 403
 
 
 def _redirect(uri: str, query: dict[str, str]) -> web.StreamResponse:

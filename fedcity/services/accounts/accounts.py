@@ -19,6 +19,7 @@ from fedcity.services import limits
 from fedcity.services.accounts.passwords import hash_password, password_matches
 from fedcity.services.accounts.profile_display import DisplayUpdate, apply_display
 from fedcity.services.accounts.scopes import parse_scopes
+from fedcity.services.accounts.sign_in import login_gate
 from fedcity.services.limits import check_count, check_length
 from fedcity.services.statuses import custom_emojis
 from fedcity.storage.models import AccessToken, Actor, User
@@ -82,8 +83,13 @@ async def _insert_local_actor(
     session.add(actor)
     await session.flush()
     session.add(
+        # An operator made it: confirmed and approved (a sign-up resets these).
         User(
-            actor_id=actor.id, password_hash=hash_password(cmd.password), role=cmd.role
+            actor_id=actor.id,
+            password_hash=hash_password(cmd.password),
+            role=cmd.role,
+            confirmed_at=now,
+            approved=True,
         )
     )
     return actor
@@ -132,6 +138,8 @@ async def authenticate_password(
         raise Unauthorized("Invalid username or password")
     if not password_matches(user.password_hash, password):
         raise Unauthorized("Invalid username or password")
+    if gate := login_gate(user):
+        raise gate
     return actor
 
 
@@ -149,15 +157,22 @@ async def create_token(session: AsyncSession, username: str, scopes: str) -> str
 
 
 async def mint_token(
-    session: AsyncSession, actor_id: int | None, app_id: int | None, scopes: str
+    session: AsyncSession,
+    actor_id: int | None,
+    app_id: int | None,
+    scopes: str,
+    *,
+    pending_sign_up: bool = False,
 ) -> tuple[AccessToken, str]:
-    """Store a new token's digest; the plain token is returned once and never kept."""
+    """Store a new token's digest; the plain token is returned once and never kept.
+    `pending_sign_up`: the account may not act yet (the token is checked)."""
     token = secrets.token_urlsafe(32)
     row = AccessToken(
         token_digest=token_digest(token),
         actor_id=actor_id,
         app_id=app_id,
         scopes=scopes,
+        pending_sign_up=pending_sign_up,
     )
     session.add(row)
     await session.flush()

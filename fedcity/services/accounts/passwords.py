@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from functools import cache
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -48,3 +49,16 @@ def password_matches(stored_hash: str, password: str) -> bool:
         return _hasher().verify(stored_hash, password)
     except VerificationError:
         return False
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The bundled list (fedcity/data/common-passwords.txt), lower-cased."""
+    text = resources.files("fedcity").joinpath("data/common-passwords.txt")
+    lines = text.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w and not w.startswith("#"))
+
+
+def is_common(password: str) -> bool:
+    """Whether `password` (in any case) is on the bundled list of common ones."""
+    return password.lower() in common_passwords()

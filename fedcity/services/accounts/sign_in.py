@@ -24,6 +24,22 @@ from fedcity.storage.queries import logins as q
 
 WRONG_LOGIN = N_("Invalid username or password")
 DISABLED = N_("This account is disabled")
+# Mastodon's answers to a token whose account may not act yet (issue 12).
+NOT_CONFIRMED = N_("Your login is missing a confirmed e-mail address")
+NOT_APPROVED = N_("Your login is currently pending approval")
+LOGIN_DISABLED = N_("Your login is currently disabled")
+
+
+def login_gate(user: User) -> Forbidden | None:
+    """Why the account may not sign in or act yet (Mastodon's 403), if so:
+    disabled, its address not confirmed, or not approved by an admin."""
+    if user.disabled:
+        return Forbidden(LOGIN_DISABLED)
+    if user.confirmed_at is None:
+        return Forbidden(NOT_CONFIRMED)
+    if not user.approved:
+        return Forbidden(NOT_APPROVED)
+    return None
 
 
 @dataclass(frozen=True)
@@ -53,13 +69,16 @@ async def password_login(
 
     Raises:
         Unauthorized: no such account, or the password is wrong.
-        Forbidden: the account is disabled.
+        Forbidden: the account is disabled, its address is not confirmed or it
+        is not approved yet.
     """
     found = await find_login(session, login, domain)
     if found is None or not password_matches(found.user.password_hash, password):
         raise Unauthorized(WRONG_LOGIN)
     if found.user.disabled or found.actor.suspended_at is not None:
         raise Forbidden(DISABLED)
+    if gate := login_gate(found.user):
+        raise gate
     return found
 
 
@@ -71,7 +90,7 @@ async def login_of(session: AsyncSession, actor_id: int) -> Login | None:
     if actor.suspended_at is not None:
         return None
     user = await actor_q.get_user_by_actor_id(session, actor.id)
-    if user is None or user.disabled:
+    if user is None or login_gate(user) is not None:
         return None
     return Login(actor, user)
 

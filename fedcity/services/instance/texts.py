@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Final
 
 import nh3
 
-from fedcity.config import InstanceSettings, RuleSetting, TermsVersion
+from fedcity.config import InstanceSettings
+from fedcity.config_values import RuleSetting, TermsVersion
 from fedcity.errors import NotFound
 
 if TYPE_CHECKING:

@@ -1,6 +1,12 @@
 """All models, imported here so that `Base.metadata` knows every table."""
 
-from fedcity.storage.models.actors import AccessToken, Actor, User
+from fedcity.storage.models.actors import (
+    AccessToken,
+    Actor,
+    EmailToken,
+    Invite,
+    User,
+)
 from fedcity.storage.models.announcements import (
     Announcement,
     AnnouncementDismissal,
@@ -105,6 +111,7 @@ __all__ = [
     "DomainAllow",
     "DomainBlock",
     "DomainPolicyState",
+    "EmailToken",
     "Endorsement",
     "Favourite",
     "FeaturedTag",
@@ -117,6 +124,7 @@ __all__ = [
     "HandoverLink",
     "IdempotencyKey",
     "InstanceKey",
+    "Invite",
     "Job",
     "JobState",
     "ListMember",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, func, text, true
+from sqlalchemy import ForeignKey, Index, String, Text, false, func, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
@@ -135,6 +135,19 @@ class User(SnowflakeIdMixin, CreatedAtMixin, Base):
     otp_secret: Mapped[str | None] = mapped_column(String(64))
     otp_enabled_at: Mapped[datetime | None]
     otp_recovery_digests: Mapped[list[str] | None] = mapped_column(JSONDoc)
+    # Sign-up (issue 12): when the address was confirmed (None: not yet), whether
+    # an admin let the account in (Mastodon's `approved`), what the applicant
+    # wrote for the reviewers, and the invite used.
+    confirmed_at: Mapped[datetime | None]
+    approved: Mapped[bool] = mapped_column(default=True, server_default=true())
+    sign_up_reason: Mapped[str | None] = mapped_column(Text)
+    sign_up_ip: Mapped[str | None] = mapped_column(String(64))
+    invite_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invites.id", ondelete="SET NULL"), index=True
+    )
+    # The office its invite named: "pending" until an admin confirms it (then
+    # "confirmed", an attestation exists) or dismisses it ("dismissed").
+    office_claim: Mapped[str | None] = mapped_column(String(16), index=True)
 
 
 class AccessToken(SnowflakeIdMixin, CreatedAtMixin, Base):
@@ -159,3 +172,41 @@ class AccessToken(SnowflakeIdMixin, CreatedAtMixin, Base):
     code_id: Mapped[int | None] = mapped_column(
         ForeignKey("oauth_authorization_codes.id", ondelete="SET NULL"), index=True
     )
+    # Issued by POST /api/v1/accounts before the address is confirmed or the
+    # account approved: checked against the login's state until it is functional.
+    pending_sign_up: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class Invite(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """An invite to sign up: its code is the last segment of /invite/CODE and the
+    `invite_code` of POST /api/v1/accounts. It may name an office, which the new
+    account then claims (an admin confirms it)."""
+
+    __tablename__ = "invites"
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL")
+    )
+    max_uses: Mapped[int | None]  # None: any number
+    uses: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    office_role: Mapped[str | None] = mapped_column(String(32))
+    jurisdiction: Mapped[str | None] = mapped_column(Text)
+
+
+class EmailToken(SnowflakeIdMixin, CreatedAtMixin, Base):
+    """A one-time link sent by mail: confirming an address or resetting a password.
+    Only the SHA-256 digest of the token is kept."""
+
+    __tablename__ = "email_tokens"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(16))  # confirm | reset
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

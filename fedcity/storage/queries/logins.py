@@ -1,5 +1,6 @@
 """Local accounts' logins and what holds access to them: users found by email,
-the apps holding a live token for an account, and revoking those tokens."""
+the apps holding a live token for an account, and revoking those tokens; and
+sign-up's invites, mail links and approval queue."""
 
 from __future__ import annotations
 
@@ -7,10 +8,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.storage.models import AccessToken, Actor, OAuthApp, User
+from fedcity.storage.models import (
+    AccessToken,
+    Actor,
+    EmailToken,
+    Invite,
+    OAuthApp,
+    User,
+)
+from fedcity.storage.types import utcnow
 
 
 async def get_login_by_email(
@@ -87,3 +96,128 @@ async def revoke_app_tokens(
         .values(revoked_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- sign-up: invites, mail links, the approval queue (issue 12) ---------------
+
+
+async def get_invite_by_code(session: AsyncSession, code: str) -> Invite | None:
+    return await session.scalar(select(Invite).where(Invite.code == code))
+
+
+async def list_invites(session: AsyncSession, include_spent: bool) -> list[Invite]:
+    """Newest first; without `include_spent`, only those still usable now."""
+    query = select(Invite).order_by(Invite.id.desc())
+    if not include_spent:
+        now = utcnow()
+        query = query.where(
+            Invite.revoked_at.is_(None),
+            or_(Invite.expires_at.is_(None), Invite.expires_at > now),
+            or_(Invite.max_uses.is_(None), Invite.uses < Invite.max_uses),
+        )
+    return list((await session.scalars(query)).all())
+
+
+async def get_email_token(
+    session: AsyncSession, purpose: str, digest: str
+) -> EmailToken | None:
+    return await session.scalar(
+        select(EmailToken).where(
+            EmailToken.token_digest == digest, EmailToken.purpose == purpose
+        )
+    )
+
+
+async def spend_email_tokens(session: AsyncSession, user_id: int, purpose: str) -> None:
+    """Mark every unused link of `purpose` for the user as used (a newer link, or
+    the one just followed, supersedes them)."""
+    await session.execute(
+        update(EmailToken)
+        .where(
+            EmailToken.user_id == user_id,
+            EmailToken.purpose == purpose,
+            EmailToken.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+    )
+
+
+@dataclass(frozen=True)
+class AccountFilter:
+    """The admin API's account filters that fedcity keeps: origin, status, names."""
+
+    origin: str | None = None  # local | remote
+    status: str | None = None  # active | pending | disabled
+    username: str | None = None
+    email: str | None = None
+    invite_id: int | None = None
+
+
+async def list_admin_accounts(
+    session: AsyncSession,
+    filters: AccountFilter,
+    limit: int,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+) -> list[tuple[Actor, User | None]]:
+    """Accounts with their login (None for remote ones), newest first (oldest
+    first above `min_id`), the instance's own actor left out."""
+    query = (
+        select(Actor, User)
+        .outerjoin(User, User.actor_id == Actor.id)
+        .where(Actor.deleted_at.is_(None), Actor.actor_type != "Application")
+    )
+    if filters.origin == "local":
+        query = query.where(Actor.domain.is_(None))
+    elif filters.origin == "remote":
+        query = query.where(Actor.domain.is_not(None))
+    if filters.status == "pending":
+        query = query.where(User.approved.is_(False))
+    elif filters.status == "active":
+        query = query.where(
+            or_(User.id.is_(None), (User.approved.is_(True)) & User.disabled.is_(False))
+        )
+    elif filters.status == "disabled":
+        query = query.where(User.disabled.is_(True))
+    if filters.username:
+        query = query.where(
+            func.lower(Actor.username).startswith(filters.username.lower())
+        )
+    if filters.email:
+        query = query.where(func.lower(User.email).contains(filters.email.lower()))
+    if filters.invite_id is not None:
+        query = query.where(User.invite_id == filters.invite_id)
+    if max_id is not None:
+        query = query.where(Actor.id < max_id)
+    if since_id is not None:
+        query = query.where(Actor.id > since_id)
+    if min_id is not None:
+        query = query.where(Actor.id > min_id).order_by(Actor.id.asc())
+    else:
+        query = query.order_by(Actor.id.desc())
+    rows = (await session.execute(query.limit(limit))).all()
+    found: list[tuple[Actor, User | None]] = [(row[0], row[1]) for row in rows]
+    return found[::-1] if min_id is not None else found
+
+
+async def list_office_claims(
+    session: AsyncSession, state: str = "pending"
+) -> list[tuple[Actor, User, Invite]]:
+    """Accounts whose invite named an office, in the claim's `state`, oldest first."""
+    rows = (
+        await session.execute(
+            select(Actor, User, Invite)
+            .join(User, User.actor_id == Actor.id)
+            .join(Invite, Invite.id == User.invite_id)
+            .where(User.office_claim == state, Actor.deleted_at.is_(None))
+            .order_by(User.id)
+        )
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+async def delete_actor(session: AsyncSession, actor_id: int) -> None:
+    """Remove a local account that never was in use (a rejected sign-up): its
+    login, tokens and sessions go with it (ON DELETE CASCADE)."""
+    await session.execute(delete(Actor).where(Actor.id == actor_id))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from fedcity.web import rate_limits
 from fedcity.web.accounts import (
     access,
     export,
     preferences,
     profile,
     sign_in,
+    sign_up,
     two_factor,
 )
 
@@ -19,8 +21,10 @@ async def settings_home(request: web.Request) -> web.StreamResponse:
 
 
 def add_routes(app: web.Application) -> None:
+    rate_limits.setup(app)
     app.router.add_get("/settings", settings_home)
     sign_in.add_routes(app)
+    sign_up.add_routes(app)
     profile.add_routes(app)
     preferences.add_routes(app)
     access.add_routes(app)

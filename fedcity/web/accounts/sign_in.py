@@ -3,7 +3,9 @@
 
 The session is shared with the OAuth consent page. Failures are counted per
 address and account (`sign_in.FailureLimiter`): past ten in five minutes the
-answer is 429 with `Retry-After`, for passwords and codes alike.
+answer is 429 with `Retry-After` and Mastodon's `X-RateLimit-*` headers, for
+passwords and codes alike; passwords are limited per address and per account
+too (`web.rate_limits`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from fedcity.errors import Forbidden, Unauthorized
 from fedcity.i18n import N_
 from fedcity.services.accounts import sign_in, two_factor
 from fedcity.services.accounts.sessions import end_session, start_session
+from fedcity.web import rate_limits
 from fedcity.web.accounts.guard import sign_in_url
 from fedcity.web.accounts.pending import (
     forget_password_ok,
@@ -47,14 +50,29 @@ def _next(source: Any) -> str:
     return "/" if target.startswith("/auth/") else target
 
 
-async def too_many_attempts(request: web.Request, wait: int) -> web.Response:
+async def too_many_attempts(
+    request: web.Request, refused: rate_limits.Refusal
+) -> web.Response:
     response = await render_error(request, 429, TOO_MANY)
-    response.headers["Retry-After"] = str(wait)
+    response.headers.update(refused.headers())
     return response
 
 
 def _address(request: web.Request) -> str:
     return request.remote or "unknown"
+
+
+def password_checks(request: web.Request, login: str) -> list[rate_limits.Check]:
+    """The limits on failed passwords for `login`: per address and account (10
+    in five minutes), per address (25) and per account from anywhere (50 in an
+    hour). The OAuth consent page counts with these too."""
+    limits = request.app[rate_limits.RATE_LIMITS]
+    login = login.strip().lower()
+    return [
+        (request.app[LIMITER], f"{_address(request)}|password|{login}"),
+        (limits.login_ip, _address(request)),
+        (limits.login_account, login),
+    ]
 
 
 async def _sign_in_page(
@@ -86,10 +104,9 @@ async def sign_in_post(request: web.Request) -> web.StreamResponse:
     form = await read_form(request)
     next_path = _next(form)
     login = form.get("login", "").strip()
-    limiter = request.app[LIMITER]
-    key = f"{_address(request)}|password|{login.lower()}"
-    if (wait := limiter.retry_after(key)) is not None:
-        return await too_many_attempts(request, wait)
+    checks = password_checks(request, login)
+    if refused := rate_limits.refusal(checks):
+        return await too_many_attempts(request, refused)
     try:
         async with request.app[DB].session() as session:
             found = await sign_in.password_login(
@@ -109,7 +126,7 @@ async def sign_in_post(request: web.Request) -> web.StreamResponse:
                 )
     except (Unauthorized, Forbidden) as exc:
         if isinstance(exc, Unauthorized):
-            limiter.failed(key)
+            rate_limits.count(checks)
         message = exc.localized(page_language(request))
         return await _sign_in_page(
             request,
@@ -118,7 +135,7 @@ async def sign_in_post(request: web.Request) -> web.StreamResponse:
             errors={"login": message},
             status=exc.status,
         )
-    limiter.succeeded(key)
+    request.app[LIMITER].succeeded(checks[0][1])
     if needs_code:
         response = see_other(two_factor_url(next_path))
         await remember_password_ok(request, response, found.actor.id)
@@ -161,8 +178,8 @@ async def two_factor_post(request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther(sign_in_url(next_path))
     limiter = request.app[LIMITER]
     key = f"{_address(request)}|code|{actor_id}"
-    if (wait := limiter.retry_after(key)) is not None:
-        return await too_many_attempts(request, wait)
+    if refused := rate_limits.refusal([(limiter, key)]):
+        return await too_many_attempts(request, refused)
     async with request.app[DB].session() as session:
         found = await sign_in.login_of(session, actor_id)
         if found is None:

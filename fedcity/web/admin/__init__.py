@@ -1,5 +1,6 @@
 """The administrators' pages (`/admin`): the dashboard, announcements, custom
-emoji, reports, the officials' audit log and the admin action log, for accounts whose role is admin or owner."""
+emoji, reports, the officials' audit log, the admin action log and sign-ups, for accounts
+whose role is admin or owner."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fedcity.web.admin import (
     dashboard,
     emoji,
     reports,
+    sign_ups,
 )
 
 
@@ -22,3 +24,4 @@ def add_routes(app: web.Application) -> None:
     audit.add_routes(app)
     reports.add_routes(app)
     action_log.add_routes(app)
+    sign_ups.add_routes(app)
