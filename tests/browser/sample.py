@@ -288,6 +288,8 @@ def moderation(site: Site, mayor: Actor, resident: Actor) -> tuple[int, int]:
             warning = await account_actions.take_action(session, None, target, cmd)
             return report.id, warning.id
 
+    return site.threaded.run(make())
+
 
 def sign_up_things(site: Site, resident: Actor) -> tuple[str, str, str]:
     """An invite for a council member, an applicant who used another one (waiting
