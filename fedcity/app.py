@@ -104,7 +104,7 @@ async def build_federation(
     )
     async with db.session() as session:
         instance_actor = await ensure_instance_actor(
-            session, urls, settings.instance.domain, keypairs
+            session, urls, settings.instance.domain, keypairs, settings.instance.name
         )
         assertion_key = await ensure_instance_assertion_key(session, urls)
         unavailable = await load_unavailable(session)

@@ -1,6 +1,8 @@
 """`official verify|revoke|list|audit`: the offices and candidacies this instance attests
 (issue 11), and `account capacity`'s rules live in services.offices too. The seat
-commands (`official holder|holders|handover|export`) are in cli/seats.py."""
+commands (`official holder|holders|handover|export`) are in cli/seats.py.
+`league follow|unfollow|members`: the member instances whose actors this
+instance's actor follows."""
 
 from __future__ import annotations
 
@@ -57,6 +59,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     audit.add_argument("account", help="a local name")
     audit.add_argument("--limit", type=int, default=100, help="newest first (100)")
     seats.add_parsers(official)
+    league = sub.add_parser(
+        "league", help="follow member cities' instance actors (their officials' news)"
+    ).add_subparsers(dest="action", required=True)
+    for action, text in (
+        ("follow", "follow the instance actor of DOMAIN"),
+        ("unfollow", "stop following the instance actor of DOMAIN"),
+    ):
+        league.add_parser(action, help=text).add_argument("domain")
+    league.add_parser("members", help="the domains this instance's actor follows")
 
 
 def _day(value: str) -> date:
@@ -197,4 +208,21 @@ def _line(item: object, local_domain: str) -> str:
     )
 
 
-COMMANDS: dict[str, Command] = {"official": cmd_official}
+def cmd_league(settings: Settings, args: argparse.Namespace) -> int:
+    from fedcity.federation.attestations import trust
+
+    async def act(db: Database) -> list[str]:
+        await require_schema(db)
+        async with _federation(settings, db) as fed:
+            if args.action == "members":
+                return await trust.member_instances(fed)
+            if args.action == "follow":
+                return [(await trust.follow_instance(fed, args.domain)).uri]
+            return [(await trust.unfollow_instance(fed, args.domain)).uri]
+
+    for line in run(lambda: with_db(settings, act)):
+        print(line)
+    return 0
+
+
+COMMANDS: dict[str, Command] = {"official": cmd_official, "league": cmd_league}

@@ -70,6 +70,10 @@ class CheckAttestationsJob(TypedDict):
     actor_id: int  # a remote actor whose listed attestations are checked
 
 
+class FollowInstanceJob(TypedDict):
+    domain: str  # an instance whose actor this instance's actor follows
+
+
 class DailyJob(TypedDict):
     day: str  # the UTC day it is for (its dedupe key): one run a day
 
@@ -107,6 +111,7 @@ class JobKind(Declared):
     CHECK_ATTESTATIONS = "check_attestations", CheckAttestationsJob, True
     RECHECK_ATTESTATIONS = "recheck_attestations", DailyJob, True
     SYNC_TRUST = "sync_trust", DailyJob, True
+    FOLLOW_INSTANCE = "follow_instance", FollowInstanceJob, True
 
     SEND_MAIL = "send_mail", SendMailJob, True
 

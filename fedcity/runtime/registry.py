@@ -119,5 +119,6 @@ def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
             attestation_jobs.recheck_attestations
         ),
         JobKind.SYNC_TRUST: _no_outcome(attestation_jobs.sync_verifiers),
+        JobKind.FOLLOW_INSTANCE: _no_outcome(attestation_jobs.follow_member),
         JobKind.SEND_MAIL: send_mail,
     }

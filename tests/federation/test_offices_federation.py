@@ -7,7 +7,8 @@ every check holds, else unverified with the reason admins see."""
 from __future__ import annotations
 
 import copy
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 import aiohttp
@@ -15,7 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from fedcity.config import TrustSettings
-from fedcity.federation.attestations import outbound
+from fedcity.federation.attestations import jobs as attestation_jobs
+from fedcity.federation.attestations import outbound, trust
 from fedcity.federation.attestations.subjects import find_or_resolve
 from fedcity.federation.attestations.trust import sync_trust
 from fedcity.federation.outbox.publish import Outgoing, publish
@@ -23,6 +25,7 @@ from fedcity.federation.render.common import render_activity
 from fedcity.services.offices import attestations as offices
 from fedcity.storage.models import Attestation
 from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.types import utcnow
 from tests.support.http import Http, account_id
 from tests.support.instances import LiveInstance, run_both
 from tests.web.test_offices import validate
@@ -360,3 +363,106 @@ async def test_display_name_change_keeps_the_badge(make_instance):
         [row] = (await session.scalars(select(Attestation))).all()
     assert row.check_status == "verified"
     assert row.checked_at is not None
+
+
+async def expire_checks(instance: LiveInstance) -> None:
+    """Every remote attestation `instance` holds was last checked two days ago:
+    the next daily re-check takes them all."""
+    async with instance.db.session() as session:
+        for row in (await session.scalars(select(Attestation))).all():
+            row.checked_at = utcnow() - timedelta(days=2)
+
+
+async def test_league_follows_its_members_and_hears_their_officials(make_instance):
+    # Given B's instance actor follows A's (`fedcity league follow A`) and no
+    # longer the league's (`league unfollow`, after its start-up sync_trust)
+    league, a, b = await world(make_instance)
+    handle = f"mayor@{a.domain}"
+    await trust.follow_instance(b.fed, a.domain)
+    await run_both(b, a, league)
+    await trust.unfollow_instance(b.fed, league.domain)
+    await run_both(b, a, league)
+    assert await trust.member_instances(b.fed) == [a.domain]
+    assert b.fed.urls.shared_inbox not in await follower_inboxes(league)
+    # When the league attests A's mayor, twice (the second supersedes the first)
+    await league_attests(league, handle)
+    await run_both(league, a, b)
+    await league_attests(league, handle, replace(MAYOR, title="Mayor"))
+    await run_both(league, a, b)
+    # Then the league's actor follows A's, once
+    assert await trust.member_instances(league.fed) == [a.domain]
+    assert await follower_inboxes(a) == sorted(
+        {league.fed.urls.shared_inbox, b.fed.urls.shared_inbox}
+    )
+    # And B learnt of A's mayor from the Updates A's actor sent its followers,
+    # without anyone there looking the mayor up
+    async with b.db.session() as session:
+        rows = (await session.scalars(select(Attestation))).all()
+    assert sorted((r.title, r.check_status) for r in rows) == [
+        ("Mayor", "verified"),
+        ("Mayor of Ojai", "unverified"),
+    ]
+    # When the league revokes (its Delete reaches A, not B)
+    await league_revokes(league, handle)
+    await run_both(league, a, b)
+    # Then A's Update of its mayor made B check again: revoked there too
+    async with b.db.session() as session:
+        rows = (await session.scalars(select(Attestation))).all()
+    assert {(r.check_status, r.reason) for r in rows} == {("unverified", "revoked")}
+    assert offices_of(await account_on(b, handle)) == []
+
+
+async def follower_inboxes(instance: LiveInstance) -> list[str]:
+    """The inboxes of the followers of `instance`'s instance actor."""
+    async with instance.db.session() as session:
+        own = await actor_q.get_actor_by_uri(session, instance.fed.urls.instance_actor)
+        assert own is not None
+        return sorted(await actor_q.list_follower_inboxes(session, own.id))
+
+
+async def test_daily_recheck_drops_a_received_attestation_revoked_silently(
+    make_instance,
+):
+    # Given A's mayor holds the league's attestation, and B follows A's actor
+    league, a, b = await world(make_instance)
+    handle = f"mayor@{a.domain}"
+    attestation = await league_attests(league, handle)
+    await run_both(league, a)
+    await trust.follow_instance(b.fed, a.domain)
+    await run_both(b, a)
+    assert [o["status"] for o in offices_of(await account_on(a, "mayor"))] == [
+        "verified"
+    ]
+    # When the league's record revokes it without any Delete reaching A, and a
+    # day passes
+    async with league.db.session() as session:
+        row = await session.get(Attestation, attestation.id)
+        assert row is not None
+        row.revoked_at = utcnow()
+    await expire_checks(a)
+    # And A's daily re-check runs
+    await attestation_jobs.recheck_attestations(a.fed, {})
+    await run_both(a, b)
+    # Then A fetched it from the league (410), dropped it and its mayor's Update tells B
+    assert offices_of(await account_on(a, "mayor")) == []
+    async with a.db.session() as session:
+        [held] = (await session.scalars(select(Attestation))).all()
+    assert (held.check_status, held.reason) == ("unverified", "revoked")
+    async with b.db.session() as session:
+        seen = (await session.scalars(select(Attestation))).all()
+    assert [(s.check_status, s.reason) for s in seen] == [("unverified", "revoked")]
+
+
+async def test_the_issuer_is_named_after_the_configured_instance_name(make_instance):
+    league, a, b = await world(make_instance)
+    handle = f"mayor@{a.domain}"
+    async with aiohttp.ClientSession() as client:
+        actor = await Http(client, league.base_url).get(
+            "/actor", headers={"Accept": "application/activity+json"}
+        )
+    assert actor.json()["name"] == league.settings.instance.name == "league"
+    await league_attests(league, handle)
+    await run_both(league, a)
+    for seen in (await account_on(a, "mayor"), await account_on(b, handle)):
+        [field] = [f for f in seen["fields"] if f["name"] == "Office"]
+        assert "Mayor of Ojai, verified by league" in field["value"]

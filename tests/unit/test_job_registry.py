@@ -47,6 +47,7 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         "check_attestations",
         "recheck_attestations",
         "sync_trust",
+        "follow_instance",
         "send_mail",
     }
     assert {k for k in JobKind if k.concurrent} == {
@@ -57,6 +58,7 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         JobKind.CHECK_ATTESTATIONS,
         JobKind.RECHECK_ATTESTATIONS,
         JobKind.SYNC_TRUST,
+        JobKind.FOLLOW_INSTANCE,
         JobKind.SEND_MAIL,
     }
 

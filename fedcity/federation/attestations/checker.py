@@ -50,14 +50,19 @@ def context(
 
 async def check_actor(fed: Federation, actor_id: int) -> None:
     """Job handler body: check every attestation the remote actor lists, and those
-    held of it that it no longer lists. The documents are fetched before the
+    held of it that it no longer lists (of a local account: `check_received`). The documents are fetched before the
     transaction that records the outcomes, so that no write waits on a peer."""
     async with fed.db.session() as session:
         actor = await session.get(Actor, actor_id)
-        if actor is None or actor.is_local or actor.deleted_at is not None:
+        if actor is None or actor.deleted_at is not None:
             return
+        held_rows = await received.held_for(session, actor)
+        local = actor.is_local
         listed = checks.listed_ids(actor.raw or {})
-        held = {row.uri for row in await received.held_for(session, actor)}
+    held = {row.uri for row in held_rows}
+    if local:
+        await check_received(fed, actor_id, {r.uri: r.check_status for r in held_rows})
+        return
     # This instance's own attestations are known without asking (its record is
     # the truth): only the others' are fetched.
     others = sorted(u for u in listed | held if not same_origin(u, fed.urls.base))
@@ -69,6 +74,30 @@ async def check_actor(fed: Federation, actor_id: int) -> None:
         for uri, found in fetched:
             await record_fetched(fed, session, actor, uri, found, listed)
         await received.publish_summary(session, actor, fed.settings.instance.name)
+
+
+async def check_received(
+    fed: Federation, actor_id: int, before: Mapping[str, str | None]
+) -> None:
+    """The attestations a local account received from verifiers (`before`: their
+    uris and last outcomes), fetched again from their issuers: one revoked, gone
+    or no longer valid stops showing, and the account's followers (and its
+    instance actor's) hear an `Update`. An issuer that cannot be reached now
+    changes nothing: it is asked again at the next re-check."""
+    fetched = [await fetch(fed, uri) for uri in sorted(before)[:MAX_CHECKED]]
+    listed = frozenset(before)
+    async with fed.db.session() as session:
+        actor = await session.get(Actor, actor_id)
+        if actor is None:
+            return
+        changed = False
+        for uri, found in fetched:
+            if isinstance(found, Outcome) and found.reason == Reason.FETCH_FAILED:
+                continue
+            row = await record_fetched(fed, session, actor, uri, found, listed)
+            changed |= row is not None and row.check_status != before[uri]
+        if changed:
+            await received.publish_summary(session, actor, fed.settings.instance.name)
 
 
 # A fetched attestation document, or the outcome that it could not be read.

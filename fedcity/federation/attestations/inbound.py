@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 
-from fedcity.federation.attestations import checker
+from fedcity.federation.attestations import checker, schedule
 from fedcity.federation.attestations.checks import ATTESTATION_TYPES
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.vocab import get_id
+from fedcity.jobs.kinds import JobKind
 from fedcity.services.offices import received
 from fedcity.storage.queries import actors as actor_q
 
@@ -45,6 +46,8 @@ async def on_create_attestation(inbound: Inbound) -> None:
         )
         return
     await received.publish_summary(session, subject, inbound.fed.settings.instance.name)
+    # Checked again daily from its issuer, like every remote attestation held.
+    await schedule.schedule_daily(session, JobKind.RECHECK_ATTESTATIONS)
 
 
 async def on_delete_attestation(inbound: Inbound, object_id: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from fedcity.federation.attestations import checker, schedule
-from fedcity.federation.attestations.trust import sync_trust
+from fedcity.federation.attestations.trust import follow_instance, sync_trust
 from fedcity.federation.context import Federation
 from fedcity.jobs.kinds import JobKind
 
@@ -34,6 +34,13 @@ async def sync_verifiers(fed: Federation, payload: dict[str, Any]) -> None:
     await sync_trust(fed)
     async with fed.db.session() as session:
         await schedule.schedule_daily(session, JobKind.SYNC_TRUST)
+
+
+async def follow_member(fed: Federation, payload: dict[str, Any]) -> None:
+    """This instance attested an account on `domain`: follow its instance actor,
+    so that the `Update`s of its officials reach this one (a league's members).
+    An unreachable instance raises: the job is tried again."""
+    await follow_instance(fed, str(payload["domain"]))
 
 
 async def at_start(fed: Federation) -> None:

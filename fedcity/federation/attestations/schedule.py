@@ -1,6 +1,7 @@
 """When a remote actor's attestations are checked again: after each fetch of the
 actor and each `Update` of it (a `check_attestations` job, off the inbox path),
-and daily for those checked more than 24 hours ago."""
+and daily for those checked more than 24 hours ago. The attestations local
+accounts received from verifiers are checked again daily too."""
 
 from __future__ import annotations
 
@@ -32,9 +33,12 @@ async def schedule_check(session: AsyncSession, actor: Actor) -> None:
 
 
 async def schedule_due(session: AsyncSession) -> int:
-    """Queue a check of every remote actor with an attestation last checked more
-    than `RECHECK_AFTER` ago; how many."""
-    due = await q.subjects_due_for_check(session, utcnow() - RECHECK_AFTER)
+    """Queue a check of every actor, remote or local, with a remote attestation
+    last checked more than `RECHECK_AFTER` ago; how many."""
+    since = utcnow() - RECHECK_AFTER
+    due = await q.subjects_due_for_check(session, since)
+    # And this instance's accounts, with what verifiers sent them (`Create`).
+    due += await q.subjects_due_for_check(session, since, local=True)
     for actor_id in due:
         await enqueue(session, JobKind.CHECK_ATTESTATIONS, {"actor_id": actor_id})
     return len(due)

@@ -13,6 +13,7 @@ from fedcity.federation.vocab import AS_PUBLIC
 from fedcity.jobs.verbs import ActorRef, Verb
 from fedcity.storage.models import Actor, OutboxActivity
 from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import offices as offices_q
 from fedcity.storage.types import utcnow
 
 
@@ -39,19 +40,30 @@ async def build_update_actor(
         # Two changes within one second, both jobs run after the second: the
         # first already sent the profile as it is now.
         return None
-    update = render_activity(
-        "Update",
-        update_id,
-        actor,
-        doc,
-        [AS_PUBLIC],
-        [actor.followers_uri or ""],
-    )
+    inboxes = set(await actor_q.list_follower_inboxes(session, actor.id))
+    cc = [actor.followers_uri or ""]
+    instance = await _instance_audience(fed, session, actor)
+    if instance is not None:
+        cc.append(f"{instance.uri}/followers")
+        inboxes.update(await actor_q.list_follower_inboxes(session, instance.id))
+    update = render_activity("Update", update_id, actor, doc, [AS_PUBLIC], cc)
     if context is not None:
         update["@context"] = context
-    return Outgoing(
-        actor, update, set(await actor_q.list_follower_inboxes(session, actor.id))
-    )
+    return Outgoing(actor, update, inboxes)
+
+
+async def _instance_audience(
+    fed: Federation, session: AsyncSession, actor: Actor
+) -> Actor | None:
+    """The instance actor, when the Update of `actor` also goes to its followers:
+    `actor` holds or held an attestation, so that the instances following this
+    one's actor (a league, its member cities) check its offices again at once,
+    whether one was attested, revoked, received or dropped."""
+    if actor.uri == fed.urls.instance_actor:
+        return None
+    if not await offices_q.ever_attested(session, actor.id):
+        return None
+    return await actor_q.get_actor_by_uri(session, fed.urls.instance_actor)
 
 
 @builds(Verb.DELETE_ACTOR)

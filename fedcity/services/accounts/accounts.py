@@ -100,10 +100,17 @@ async def ensure_instance_actor(
     urls: Urls,
     domain: str,
     keypair_factory: Callable[[], tuple[str, str]],
+    name: str | None = None,
 ) -> Actor:
-    """The instance's own Application actor, which signs instance-level fetches."""
+    """The instance's own Application actor, which signs instance-level fetches
+    and issues attestations; its `name` is the configured `[instance] name` (peers
+    show "verified by" it), kept up to date when the configuration changes."""
     actor = await q.get_actor_by_uri(session, urls.instance_actor)
     if actor is not None:
+        if name and actor.display_name != name:
+            actor.display_name = name
+            actor.updated_at = utcnow()
+            await session.flush()
         return actor
     private_pem, public_pem = keypair_factory()
     actor = Actor(
@@ -111,7 +118,7 @@ async def ensure_instance_actor(
         username=domain,
         domain=None,
         actor_type="Application",
-        display_name=domain,
+        display_name=name or domain,
         url=urls.base + "/about",
         inbox_uri=urls.instance_actor + "/inbox",
         shared_inbox_uri=urls.shared_inbox,

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.ids import new_id
+from fedcity.jobs.kinds import JobKind
+from fedcity.jobs.queue import enqueue
 from fedcity.jobs.verbs import AttestationRef, Verb, enqueue_federate
 from fedcity.services.accounts.accounts import announce_profile_change
 from fedcity.services.offices import listing
@@ -143,7 +145,22 @@ async def verify(
     if not subject.is_local:
         # The subject's instance lists it on the actor once it has checked it.
         await _federate(session, Verb.ATTEST, attestation)
+        await follow_subject_instance(session, subject)
     return attestation
+
+
+async def follow_subject_instance(session: AsyncSession, subject: Actor) -> None:
+    """This instance's actor follows the instance actor of a remote subject's
+    instance (once: the domain is the job's dedupe key), whose actor then sends
+    it the `Update`s of its officials (a league learns of its members' so)."""
+    if subject.domain:
+        domain = subject.domain.lower()
+        await enqueue(
+            session,
+            JobKind.FOLLOW_INSTANCE,
+            {"domain": domain},
+            dedupe_key=f"{JobKind.FOLLOW_INSTANCE}:{domain}",
+        )
 
 
 async def _federate(

@@ -73,17 +73,23 @@ async def get_attestation_by_uri(session: AsyncSession, uri: str) -> Attestation
 
 
 async def subjects_due_for_check(
-    session: AsyncSession, checked_before: datetime, limit: int = 500
+    session: AsyncSession,
+    checked_before: datetime,
+    limit: int = 500,
+    *,
+    local: bool = False,
 ) -> list[int]:
-    """Remote actors holding a current remote attestation last checked before
-    `checked_before` (or never): the periodic re-check's work."""
+    """Actors holding a current remote attestation last checked before
+    `checked_before` (or never): the periodic re-check's work. Remote actors, or
+    with `local` this instance's accounts (attestations received from a verifier)."""
+    on_subject = Actor.domain.is_(None) if local else Actor.domain.is_not(None)
     rows = await session.scalars(
         select(Attestation.subject_id)
         .join(Actor, Actor.id == Attestation.subject_id)
         .where(
             Attestation.local.is_(False),
             Attestation.revoked_at.is_(None),
-            Actor.domain.is_not(None),
+            on_subject,
             (Attestation.checked_at.is_(None))
             | (Attestation.checked_at < checked_before),
         )
@@ -91,6 +97,14 @@ async def subjects_due_for_check(
         .limit(limit)
     )
     return list(rows)
+
+
+async def ever_attested(session: AsyncSession, subject_id: int) -> bool:
+    """Whether any attestation of the actor is or was held here (revoked too)."""
+    found = await session.scalar(
+        select(Attestation.id).where(Attestation.subject_id == subject_id).limit(1)
+    )
+    return found is not None
 
 
 async def list_issued_current(session: AsyncSession) -> list[tuple[Attestation, Actor]]:
