@@ -75,20 +75,20 @@ async def _change(
                 public_comment=args.public_comment,
             )
             row: Any = await policies.block_domain(
-                session, args.domain, changes, own=own
+                session, args.domain, changes, own=own, by=None
             )
             return [f"blocked {row.domain} ({args.severity})"]
         if args.action == "unblock":
-            row = await policies.unblock_domain(session, domain=args.domain)
+            row = await policies.unblock_domain(session, by=None, domain=args.domain)
             return [f"unblocked {row.domain}"]
         if args.action == "allow":
-            row = await policies.allow_domain(session, args.domain, own=own)
+            row = await policies.allow_domain(session, args.domain, own=own, by=None)
             return [f"allowed {row.domain}"]
         if args.action == "disallow":
-            row = await policies.disallow_domain(session, domain=args.domain)
+            row = await policies.disallow_domain(session, by=None, domain=args.domain)
             return [f"disallowed {row.domain}"]
         if args.action == "unsubscribe":
-            await policies.unsubscribe(session, args.url)
+            await policies.unsubscribe(session, args.url, by=None)
             return [f"unsubscribed from {args.url}"]
         return await _listing(settings, session)
 
@@ -139,14 +139,16 @@ async def _subscribe(settings: Settings, db: Database, url: str) -> list[str]:
     from fedcity.services.instance import domain_policies as policies
 
     async with db.session() as session:
-        row = await policies.subscribe(session, url)
+        row = await policies.subscribe(session, url, by=None)
     transport = open_transport(settings)
     try:
         fed = await build_federation(settings, db, transport)
         error = await refresh_subscription(fed, row.id)
         if error is not None:
             async with db.session() as session:
-                await policies.unsubscribe(session, url)
+                await policies.unsubscribe(
+                    session, url, by=None, reason=f"refused: {error}"
+                )
             raise FetchError(
                 "The allow list at {url} was refused: {error}", url=url, error=error
             )

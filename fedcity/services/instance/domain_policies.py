@@ -26,9 +26,12 @@ from fedcity.domains import (
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
+from fedcity.services.moderation import action_log
+from fedcity.services.moderation.action_log import Target
 from fedcity.storage.db import insert_for
 from fedcity.storage.models import (
     DOMAIN_BLOCK_SEVERITIES,
+    Actor,
     AllowListSubscription,
     DomainAllow,
     DomainBlock,
@@ -155,11 +158,13 @@ async def block_domain(
     changes: BlockChanges,
     *,
     own: str,
+    by: Actor | None,
     replace: bool = True,
 ) -> DomainBlock:
     """Block `domain`, or change its block (`replace`; Mastodon's API refuses an
-    existing one instead). A block that becomes a `suspend` queues the removal of
-    what was stored from the domain.
+    existing one instead), logged as done `by` an admin (None: the command line).
+    A block that becomes a `suspend` queues the removal of what was stored from
+    the domain.
 
     Raises:
         Unprocessable: a bad domain or severity; already blocked without `replace`.
@@ -172,15 +177,33 @@ async def block_domain(
         row = DomainBlock(domain=domain, severity="suspend")
         session.add(row)
         row.reject_media = row.reject_reports = row.obfuscate = False
-        was_suspended = False
+        was_suspended, action = False, "create"
     else:
-        was_suspended = row.severity == "suspend"
+        was_suspended, action = row.severity == "suspend", "update"
     await _apply(session, row, changes, was_suspended=was_suspended)
+    await _log_block(session, by, action, row)
     return row
 
 
+async def _log_block(
+    session: AsyncSession, by: Actor | None, action: str, row: DomainBlock
+) -> None:
+    """The action log's entry, with the severity and the private comment as why."""
+    severity = "reject-media" if row.severity == "noop" else row.severity
+    media = " +reject-media" if row.reject_media and row.severity != "noop" else ""
+    await action_log.record(
+        session,
+        by,
+        action,
+        Target.DOMAIN_BLOCK,
+        target=f"{row.domain} ({severity}{media})",
+        target_id=row.id,
+        reason=row.private_comment,
+    )
+
+
 async def update_block(
-    session: AsyncSession, block_id: int, changes: BlockChanges
+    session: AsyncSession, block_id: int, changes: BlockChanges, *, by: Actor | None
 ) -> DomainBlock:
     """Change a block by id (the admin API's PUT).
 
@@ -190,6 +213,7 @@ async def update_block(
     """
     row = await get_block(session, block_id)
     await _apply(session, row, changes, was_suspended=row.severity == "suspend")
+    await _log_block(session, by, "update", row)
     return row
 
 
@@ -227,7 +251,11 @@ async def get_block(session: AsyncSession, block_id: int) -> DomainBlock:
 
 
 async def unblock_domain(
-    session: AsyncSession, *, domain: str | None = None, block_id: int | None = None
+    session: AsyncSession,
+    *,
+    by: Actor | None,
+    domain: str | None = None,
+    block_id: int | None = None,
 ) -> DomainBlock:
     """Lift a block, by domain or id (what was removed by a suspend stays gone).
 
@@ -241,6 +269,7 @@ async def unblock_domain(
     )
     if row is None:
         raise NotFound("{domain} is not blocked", domain=domain)
+    await _log_block(session, by, "destroy", row)
     await session.delete(row)
     await session.flush()
     await _bump(session)
@@ -255,7 +284,12 @@ async def list_blocks(session: AsyncSession) -> list[DomainBlock]:
 
 
 async def allow_domain(
-    session: AsyncSession, domain: str, *, own: str, replace: bool = True
+    session: AsyncSession,
+    domain: str,
+    *,
+    own: str,
+    by: Actor | None,
+    replace: bool = True,
 ) -> DomainAllow:
     """Allow `domain` (and its subdomains) in allowlist mode; an existing allow is
     returned as it is (`replace`) or refused.
@@ -273,7 +307,16 @@ async def allow_domain(
     session.add(row)
     await session.flush()
     await _bump(session)
+    await _log_allow(session, by, "create", row)
     return row
+
+
+async def _log_allow(
+    session: AsyncSession, by: Actor | None, action: str, row: DomainAllow
+) -> None:
+    await action_log.record(
+        session, by, action, Target.DOMAIN_ALLOW, target=row.domain, target_id=row.id
+    )
 
 
 async def get_allow(session: AsyncSession, allow_id: int) -> DomainAllow:
@@ -285,7 +328,11 @@ async def get_allow(session: AsyncSession, allow_id: int) -> DomainAllow:
 
 
 async def disallow_domain(
-    session: AsyncSession, *, domain: str | None = None, allow_id: int | None = None
+    session: AsyncSession,
+    *,
+    by: Actor | None,
+    domain: str | None = None,
+    allow_id: int | None = None,
 ) -> DomainAllow:
     """Remove an allow, by domain or id.
 
@@ -302,6 +349,7 @@ async def disallow_domain(
         )
     if row is None:
         raise NotFound("{domain} is not allowed", domain=domain)
+    await _log_allow(session, by, "destroy", row)
     await session.delete(row)
     await session.flush()
     await _bump(session)
@@ -315,7 +363,9 @@ async def list_allows(session: AsyncSession) -> list[DomainAllow]:
 # --- subscribed allow lists ----------------------------------------------------
 
 
-async def subscribe(session: AsyncSession, url: str) -> AllowListSubscription:
+async def subscribe(
+    session: AsyncSession, url: str, *, by: Actor | None
+) -> AllowListSubscription:
     """Record a subscription to the allow list at `url` (fetched by the caller and
     then daily by a `refresh_allow_list` job)."""
     row = await session.scalar(
@@ -325,6 +375,9 @@ async def subscribe(session: AsyncSession, url: str) -> AllowListSubscription:
         row = AllowListSubscription(url=url, domains=[])
         session.add(row)
         await session.flush()
+        await action_log.record(
+            session, by, "subscribe", Target.ALLOW_LIST, target=url, target_id=row.id
+        )
     return row
 
 
@@ -351,7 +404,9 @@ async def store_allow_list(
     return row
 
 
-async def unsubscribe(session: AsyncSession, url: str) -> None:
+async def unsubscribe(
+    session: AsyncSession, url: str, *, by: Actor | None, reason: str | None = None
+) -> None:
     """Forget a subscribed list; its domains are no longer allowed for it.
 
     Raises:
@@ -362,6 +417,15 @@ async def unsubscribe(session: AsyncSession, url: str) -> None:
     )
     if row is None:
         raise NotFound("not subscribed to {url}", url=url)
+    await action_log.record(
+        session,
+        by,
+        "unsubscribe",
+        Target.ALLOW_LIST,
+        target=url,
+        target_id=row.id,
+        reason=reason,
+    )
     await session.delete(row)
     await session.flush()
     await _bump(session)
