@@ -3,11 +3,8 @@
 owner only, with `admin:read:domain_blocks` / `admin:write:domain_blocks` (and
 the `domain_allows` pair), as Mastodon; the same service calls as `fedcity
 domain`. A change applies in this process at once and in the others within
-`[federation] policy_refresh_seconds`.
-
-Moderation log: the admin action log (issue 12, moderation) is to record
-`create_domain_block`, `update_domain_block`, `destroy_domain_block`,
-`create_domain_allow` and `destroy_domain_allow` here, after each service call.
+`[federation] policy_refresh_seconds`. The service records each change in the
+admin action log, as done by the signed-in admin.
 """
 
 from __future__ import annotations

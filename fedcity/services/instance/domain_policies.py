@@ -91,7 +91,7 @@ async def load_policy(
     """The whole policy as an in-memory snapshot (the tables are small)."""
     version = await policy_version(session)
     blocks = {
-        row.domain: BlockRule(row.severity, row.reject_media)
+        row.domain: BlockRule(row.severity, row.reject_media, row.reject_reports)
         for row in await session.scalars(select(DomainBlock))
     }
     allows = set(await session.scalars(select(DomainAllow.domain)))
