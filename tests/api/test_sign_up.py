@@ -74,6 +74,24 @@ async def confirm(
     return page.text
 
 
+async def stream_statuses(
+    client: aiohttp.ClientSession, instance: LiveInstance, token: str
+) -> tuple[int, int]:
+    """The answers to opening the user stream with `token`: as server-sent
+    events, and as a WebSocket (101 when the handshake succeeds)."""
+    url = f"{instance.base_url}/api/v1/streaming"
+    async with client.get(f"{url}/user", params={"access_token": token}) as sse:
+        sse_status = sse.status
+    try:
+        ws = await client.ws_connect(
+            url, params={"access_token": token, "stream": "user"}
+        )
+    except aiohttp.WSServerHandshakeError as exc:
+        return sse_status, exc.status
+    await ws.close()
+    return sse_status, 101
+
+
 async def try_post(http: Http, token: str) -> Any:
     return await http.post("/api/v1/statuses", token=token, json={"status": "hello"})
 
@@ -186,6 +204,8 @@ async def test_without_mail_every_sign_up_waits_for_an_admin(make_instance, clie
     # Then the account waits for approval
     refused = await try_post(http, token)
     assert refused.json() == {"error": "Your login is currently pending approval"}
+    # And its token opens no stream, as an event stream or a WebSocket
+    assert await stream_statuses(client, instance, token) == (403, 403)
     # And once an admin approves it, it posts
     admin = await instance.token("admin", "read write admin:read admin:write")
     pending = await http.get("/api/v1/admin/accounts?pending=true", token=admin)
@@ -197,6 +217,7 @@ async def test_without_mail_every_sign_up_waits_for_an_admin(make_instance, clie
     assert approved.status == 200
     assert approved.json()["approved"] is True
     assert (await try_post(http, token)).status == 200
+    assert await stream_statuses(client, instance, token) == (200, 101)
     assert await logged(http, admin) == [("approve", "Account", "planner", None)]
 
 
