@@ -1,5 +1,6 @@
 """Instance-wide domain policy (issue 12): blocks (silence, suspend, reject media),
-allows for allowlist mode, and the allow lists subscribed to.
+allows for allowlist mode; the snapshot also holds the domains of the allow
+lists subscribed to (`allow_list_subscriptions`).
 
 Every change bumps the one counter in `domain_policy_state` in the same
 transaction; every process polls that counter (`federation.policy`) and reloads
@@ -67,7 +68,7 @@ async def _ensure_state(session: AsyncSession) -> None:
     )
 
 
-async def _bump(session: AsyncSession) -> None:
+async def bump_version(session: AsyncSession) -> None:
     """Tell every process that the policy changed (they poll `policy_version`)."""
     await _ensure_state(session)
     await session.execute(
@@ -127,7 +128,7 @@ async def seed_config_blocks(session: AsyncSession, domains: Iterable[str]) -> N
             )
     state.seeded = [*state.seeded, *new]
     await session.flush()
-    await _bump(session)
+    await bump_version(session)
 
 
 # --- blocks --------------------------------------------------------------------
@@ -237,7 +238,7 @@ async def _apply(
             setattr(row, name, value)
     row.updated_at = utcnow()
     await session.flush()
-    await _bump(session)
+    await bump_version(session)
     if row.severity == "suspend" and not was_suspended:
         await enqueue(session, JobKind.PURGE_DOMAIN, {"domain": row.domain})
 
@@ -272,7 +273,7 @@ async def unblock_domain(
     await _log_block(session, by, "destroy", row)
     await session.delete(row)
     await session.flush()
-    await _bump(session)
+    await bump_version(session)
     return row
 
 
@@ -306,7 +307,7 @@ async def allow_domain(
     row = DomainAllow(domain=domain)
     session.add(row)
     await session.flush()
-    await _bump(session)
+    await bump_version(session)
     await _log_allow(session, by, "create", row)
     return row
 
@@ -352,88 +353,9 @@ async def disallow_domain(
     await _log_allow(session, by, "destroy", row)
     await session.delete(row)
     await session.flush()
-    await _bump(session)
+    await bump_version(session)
     return row
 
 
 async def list_allows(session: AsyncSession) -> list[DomainAllow]:
     return list(await session.scalars(select(DomainAllow).order_by(DomainAllow.id)))
-
-
-# --- subscribed allow lists ----------------------------------------------------
-
-
-async def subscribe(
-    session: AsyncSession, url: str, *, by: Actor | None
-) -> AllowListSubscription:
-    """Record a subscription to the allow list at `url` (fetched by the caller and
-    then daily by a `refresh_allow_list` job)."""
-    row = await session.scalar(
-        select(AllowListSubscription).where(AllowListSubscription.url == url)
-    )
-    if row is None:
-        row = AllowListSubscription(url=url, domains=[])
-        session.add(row)
-        await session.flush()
-        await action_log.record(
-            session, by, "subscribe", Target.ALLOW_LIST, target=url, target_id=row.id
-        )
-    return row
-
-
-async def store_allow_list(
-    session: AsyncSession,
-    subscription_id: int,
-    *,
-    publisher: str | None = None,
-    domains: list[str] | None = None,
-    error: str | None = None,
-) -> AllowListSubscription | None:
-    """Keep what a fetch of a subscribed list found: its domains (on success; a
-    failed fetch keeps the last good list) or the error. None if unsubscribed."""
-    row = await session.get(AllowListSubscription, subscription_id)
-    if row is None:
-        return None
-    row.last_error = error
-    if domains is not None:
-        row.publisher = publisher
-        row.domains = sorted({normalize_domain(d) for d in domains} - {""})
-        row.fetched_at = utcnow()
-        await _bump(session)
-    await session.flush()
-    return row
-
-
-async def unsubscribe(
-    session: AsyncSession, url: str, *, by: Actor | None, reason: str | None = None
-) -> None:
-    """Forget a subscribed list; its domains are no longer allowed for it.
-
-    Raises:
-        NotFound: not subscribed.
-    """
-    row = await session.scalar(
-        select(AllowListSubscription).where(AllowListSubscription.url == url)
-    )
-    if row is None:
-        raise NotFound("not subscribed to {url}", url=url)
-    await action_log.record(
-        session,
-        by,
-        "unsubscribe",
-        Target.ALLOW_LIST,
-        target=url,
-        target_id=row.id,
-        reason=reason,
-    )
-    await session.delete(row)
-    await session.flush()
-    await _bump(session)
-
-
-async def list_subscriptions(session: AsyncSession) -> list[AllowListSubscription]:
-    return list(
-        await session.scalars(
-            select(AllowListSubscription).order_by(AllowListSubscription.id)
-        )
-    )
