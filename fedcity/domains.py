@@ -67,6 +67,7 @@ def normalize_domain(value: str) -> str:
 class BlockRule:
     severity: str  # "silence" | "suspend" | "noop"
     reject_media: bool = False
+    reject_reports: bool = False  # its Flags are dropped (Mastodon's reject_reports)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,10 @@ class DomainPolicy:
     def rejects_media(self, url: str) -> bool:
         rule = self.block_for(url)
         return rule is not None and (rule.reject_media or rule.severity == "suspend")
+
+    def rejects_reports(self, url: str) -> bool:
+        rule = self.block_for(url)
+        return rule is not None and (rule.reject_reports or rule.severity == "suspend")
 
     def reason(self, url: str) -> str:
         """Why `url` is refused, for logs and job errors."""

@@ -50,12 +50,12 @@ async def authenticate(request: web.Request, session: AsyncSession) -> Auth | No
     if token is None:
         return None
     actor, row = await accounts.authenticate_token(session, token)
-    auth = Auth(actor, row, await _gate(session, actor, row))
+    auth = Auth(actor, row, await sign_up_gate(session, actor, row))
     request[AUTH] = auth
     return auth
 
 
-async def _gate(
+async def sign_up_gate(
     session: AsyncSession, actor: Actor | None, row: AccessToken
 ) -> Forbidden | None:
     """A sign-up's token is checked against its login until the account may act;

@@ -23,7 +23,7 @@ import orjson
 from aiohttp import WSCloseCode, WSMsgType, web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.api.auth import bearer_token
+from fedcity.api.auth import bearer_token, sign_up_gate
 from fedcity.api.entities.formats import Entity
 from fedcity.api.entities.notifications import render_notifications
 from fedcity.api.entities.statuses import serialize_account, serialize_one_status
@@ -250,11 +250,16 @@ async def _serve_sse(request: web.Request, channel: str) -> web.StreamResponse:
 async def _authenticate(
     request: web.Request, token: str | None
 ) -> tuple[Actor | None, frozenset[str]]:
-    """The token's account and scopes; (None, {}) without a token; 401 if invalid."""
+    """The token's account and scopes; (None, {}) without a token; 401 if invalid,
+    403 if it is a sign-up's token whose account may not act yet (as the other
+    endpoints answer it)."""
     if token is None:
         return None, frozenset()
     async with request.app[DB].session() as session:
         actor, row = await accounts.authenticate_token(session, token)
+        gate = await sign_up_gate(session, actor, row)
+    if gate is not None:
+        raise gate
     return actor, frozenset(row.scopes.split())
 
 

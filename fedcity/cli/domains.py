@@ -61,6 +61,7 @@ def cmd_domain(settings: Settings, args: argparse.Namespace) -> int:
 async def _change(
     settings: Settings, db: Database, args: argparse.Namespace
 ) -> list[str]:
+    from fedcity.services.instance import allow_list_subscriptions as subscriptions
     from fedcity.services.instance import domain_policies as policies
 
     own = authority_of(settings.instance.base_url)
@@ -75,20 +76,20 @@ async def _change(
                 public_comment=args.public_comment,
             )
             row: Any = await policies.block_domain(
-                session, args.domain, changes, own=own
+                session, args.domain, changes, own=own, by=None
             )
             return [f"blocked {row.domain} ({args.severity})"]
         if args.action == "unblock":
-            row = await policies.unblock_domain(session, domain=args.domain)
+            row = await policies.unblock_domain(session, by=None, domain=args.domain)
             return [f"unblocked {row.domain}"]
         if args.action == "allow":
-            row = await policies.allow_domain(session, args.domain, own=own)
+            row = await policies.allow_domain(session, args.domain, own=own, by=None)
             return [f"allowed {row.domain}"]
         if args.action == "disallow":
-            row = await policies.disallow_domain(session, domain=args.domain)
+            row = await policies.disallow_domain(session, by=None, domain=args.domain)
             return [f"disallowed {row.domain}"]
         if args.action == "unsubscribe":
-            await policies.unsubscribe(session, args.url)
+            await subscriptions.unsubscribe(session, args.url, by=None)
             return [f"unsubscribed from {args.url}"]
         return await _listing(settings, session)
 
@@ -97,6 +98,7 @@ async def _listing(settings: Settings, session: Any) -> list[str]:
     """Tab-separated: the mode; each block (domain, severity, media, reason,
     public comment); each allow; each subscription (url, publisher, count,
     fetched, last error) followed by the domains it allows."""
+    from fedcity.services.instance import allow_list_subscriptions as subscriptions
     from fedcity.services.instance import domain_policies as policies
 
     lines = [f"mode\t{settings.federation.mode}"]
@@ -115,7 +117,7 @@ async def _listing(settings: Settings, session: Any) -> list[str]:
             )
         )
     lines += [f"allow\t{a.domain}" for a in await policies.list_allows(session)]
-    for s in await policies.list_subscriptions(session):
+    for s in await subscriptions.list_subscriptions(session):
         fetched = f"{s.fetched_at:%Y-%m-%d %H:%M}" if s.fetched_at else "never"
         lines.append(
             f"subscription\t{s.url}\t{s.publisher or '-'}\t{len(s.domains)} domains"
@@ -136,17 +138,19 @@ async def _subscribe(settings: Settings, db: Database, url: str) -> list[str]:
     from fedcity.app import build_federation, open_transport
     from fedcity.errors import FetchError
     from fedcity.federation.allow_lists import refresh_subscription, schedule_refresh
-    from fedcity.services.instance import domain_policies as policies
+    from fedcity.services.instance import allow_list_subscriptions as subscriptions
 
     async with db.session() as session:
-        row = await policies.subscribe(session, url)
+        row = await subscriptions.subscribe(session, url, by=None)
     transport = open_transport(settings)
     try:
         fed = await build_federation(settings, db, transport)
         error = await refresh_subscription(fed, row.id)
         if error is not None:
             async with db.session() as session:
-                await policies.unsubscribe(session, url)
+                await subscriptions.unsubscribe(
+                    session, url, by=None, reason=f"refused: {error}"
+                )
             raise FetchError(
                 "The allow list at {url} was refused: {error}", url=url, error=error
             )
@@ -155,7 +159,7 @@ async def _subscribe(settings: Settings, db: Database, url: str) -> list[str]:
         await transport.close()
     async with db.session() as session:
         found = [
-            s for s in await policies.list_subscriptions(session) if s.id == row.id
+            s for s in await subscriptions.list_subscriptions(session) if s.id == row.id
         ]
     return [f"subscribed to {url}: {len(found[0].domains)} domains allowed"]
 

@@ -95,7 +95,11 @@ async def _handover(db: Database, args: argparse.Namespace, base: str) -> list[s
         async with db.session() as session:
             seat = await seats.find_seat(session, args.seat)
             done = await seats.handover(
-                session, seat, successor=args.successor, archive_as=args.archive_as
+                session,
+                seat,
+                by=None,
+                successor=args.successor,
+                archive_as=args.archive_as,
             )
         # Told or not within seconds, the handover stands: the tokens are revoked.
         with contextlib.suppress(TimeoutError):

@@ -67,10 +67,11 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
                         office_role=args.office_role,
                         jurisdiction=args.jurisdiction,
                     ),
+                    by=None,
                 )
                 return [_url(settings, made.code)]
             if args.action == "revoke":
-                gone = await invites.revoke_invite(session, args.code)
+                gone = await invites.revoke_invite(session, args.code, by=None)
                 return [f"revoked {gone.code}"]
             return [
                 _line(settings, i)
@@ -125,7 +126,7 @@ def decide(settings: Settings, args: argparse.Namespace) -> int:
             actor, _ = await approvals.find_local_login(session, args.name)
             actor, user = await approvals.pending_login(session, actor.id)
             step = approvals.approve if args.action == "approve" else approvals.reject
-            await step(session, Policy.of(settings), actor, user)
+            await step(session, Policy.of(settings), actor, user, by=None)
 
     run(lambda: with_db(settings, act))
     done = "approved" if args.action == "approve" else "rejected and removed"

@@ -25,6 +25,7 @@ from fedcity.federation.integrity.remote import verify_remote
 from fedcity.federation.vocab import AS2_PROFILE, get_id, same_origin
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import NewJob, enqueue_many
+from fedcity.services.instance import allow_list_subscriptions as subscriptions
 from fedcity.services.instance import domain_policies
 from fedcity.storage.types import utcnow
 
@@ -79,7 +80,7 @@ async def refresh_subscription(fed: Federation, subscription_id: int) -> str | N
     """Fetch one subscribed list and store what it says (or why it failed, keeping
     the last good list); the error message, None on success."""
     async with fed.db.session() as session:
-        rows = await domain_policies.list_subscriptions(session)
+        rows = await subscriptions.list_subscriptions(session)
     row = next((r for r in rows if r.id == subscription_id), None)
     if row is None:
         return None
@@ -89,10 +90,10 @@ async def refresh_subscription(fed: Federation, subscription_id: int) -> str | N
         error = f"{exc.message}: {exc.detail or ''}".strip(": ")
         log.warning("allow list %s not refreshed: %s", row.url, error)
         async with fed.db.session() as session:
-            await domain_policies.store_allow_list(session, row.id, error=error)
+            await subscriptions.store_allow_list(session, row.id, error=error)
         return error
     async with fed.db.session() as session:
-        await domain_policies.store_allow_list(
+        await subscriptions.store_allow_list(
             session, row.id, publisher=publisher, domains=domains
         )
     await fed.policy.refresh(fed.db)
@@ -121,6 +122,6 @@ async def refresh_allow_list(fed: Federation, payload: dict[str, Any]) -> None:
     subscription_id = int(payload["subscription_id"])
     await refresh_subscription(fed, subscription_id)
     async with fed.db.session() as session:
-        subscribed = {r.id for r in await domain_policies.list_subscriptions(session)}
+        subscribed = {r.id for r in await subscriptions.list_subscriptions(session)}
     if subscription_id in subscribed:
         await schedule_refresh(fed, subscription_id)

@@ -13,14 +13,41 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from fedcity.config import Settings
 from fedcity.domains import DomainPolicy, authority_of
+from fedcity.federation.parse.statuses import parse_post
 from fedcity.services.instance import domain_policies
+from fedcity.services.statuses.remote_posts import RemotePostData
 from fedcity.storage.db import Database
+from fedcity.storage.models import Actor
 
 log = logging.getLogger(__name__)
+
+
+def parse_post_under(
+    policy: DomainPolicy, doc: Mapping[str, Any], author: Actor
+) -> RemotePostData:
+    """`parse_post`, without the attachments that `reject-media` refuses: all of
+    them for an author on such a domain, else those whose file is on one. They
+    are never stored, so no client is shown or linked them, whether remote media
+    is proxied or linked (`[media] remote`); Mastodon keeps a row it never
+    downloads, which its apps still link to."""
+    data = parse_post(doc, author.followers_uri)
+    if not data.attachments:
+        return data
+    kept = (
+        []
+        if policy.rejects_media(author.uri)
+        else [a for a in data.attachments if not policy.rejects_media(a["url"])]
+    )
+    if len(kept) == len(data.attachments):
+        return data
+    return dataclasses.replace(data, attachments=kept)
 
 
 class PolicyHolder:

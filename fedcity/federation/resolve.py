@@ -8,7 +8,8 @@ from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.context import Federation
 from fedcity.federation.fetch import fetch_document
 from fedcity.federation.parse.actors import parse_actor
-from fedcity.federation.parse.statuses import attributed_to, parse_post
+from fedcity.federation.parse.statuses import attributed_to
+from fedcity.federation.policy import parse_post_under
 from fedcity.federation.vocab import ACTOR_TYPES, POST_TYPES, get_type, same_origin
 from fedcity.services.accounts import remote_actors
 from fedcity.services.statuses import remote_posts
@@ -36,6 +37,6 @@ async def resolve_url(
         return None
     author = await get_or_fetch_actor(fed, session, author_uri)
     await remote_posts.store_remote_post(
-        session, author, parse_post(doc, author.followers_uri)
+        session, author, parse_post_under(fed.policy.current, doc, author)
     )
     return await post_q.get_post_by_uri(session, uri)

@@ -12,6 +12,14 @@ pytestmark = pytest.mark.usefixtures("backend")
 ACTION_LOG = "/api/v1/fedcity/admin/action_log"
 
 
+async def logged(http, token: str) -> list[tuple[str, str, str, str | None]]:
+    """(action, target type, target, reason) of every entry, oldest first."""
+    log = (await http.get(ACTION_LOG, token=token, params={"limit": "80"})).json()
+    return [(e["action"], e["target_type"], e["target"], e["reason"]) for e in log][
+        ::-1
+    ]
+
+
 async def test_office_verified_and_revoked_by_an_admin_is_logged(instance, http):
     # Given an admin and the mayor's account
     await instance.create_account("mayor")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
+from tests.api.test_action_log import logged
 from tests.support.http import Http
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -58,6 +59,12 @@ async def test_a_block_is_created_listed_shown_updated_and_deleted(instance, htt
     assert deleted.status == 200
     assert (await http.get(BLOCKS, token=token)).json() == []
     assert (await http.get(f"{BLOCKS}/{block['id']}", token=token)).status == 404
+    # And the action log holds the three changes, with the severity and why
+    assert await logged(http, token) == [
+        ("create", "DomainBlock", "spam.example (silence +reject-media)", "floods of ads"),
+        ("update", "DomainBlock", "spam.example (suspend +reject-media)", "floods of ads"),
+        ("destroy", "DomainBlock", "spam.example (suspend +reject-media)", "floods of ads"),
+    ]  # fmt: skip
 
 
 async def test_duplicates_the_own_domain_and_bad_severities_are_refused(instance, http):
@@ -84,6 +91,10 @@ async def test_allows_are_created_listed_and_deleted(instance, http):
         await http.request("DELETE", f"{ALLOWS}/{allow['id']}", token=token)
     ).status == 200
     assert (await http.get(ALLOWS, token=token)).json() == []
+    assert await logged(http, token) == [
+        ("create", "DomainAllow", "city.example", None),
+        ("destroy", "DomainAllow", "city.example", None),
+    ]
 
 
 async def test_granular_scopes_and_the_admin_role_are_required(instance, http):

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from fedcity.services.offices import attestations as offices
+from tests.api.test_action_log import logged
 from tests.support.http import account_id, post_status
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -111,6 +112,13 @@ async def test_the_admin_hands_over_and_exports_the_outgoing_holders_posts(
     # And the periods list both holders, in order
     listed = await http.get(f"{base}/holders", token=token)
     assert [h["name"] for h in listed.json()] == ["Ana Ruiz", "Ben Ortiz"]
+    # And the handover is in the admin action log
+    assert (await logged(http, token))[-1] == (
+        "handover",
+        "Account",
+        "mayor",
+        "from Ana Ruiz to Ben Ortiz",
+    )
 
 
 async def test_the_seat_routes_are_gated_as_the_offices_ones(instance, http):

@@ -15,6 +15,7 @@ import pytest
 from fedcity.config import RegistrationSettings
 from fedcity.services.accounts.sign_in import FailureLimiter
 from fedcity.web.rate_limits import RATE_LIMITS
+from tests.api.test_action_log import logged
 from tests.support.http import Http, app_token
 from tests.support.instances import LiveInstance
 from tests.support.mail import MailBox, body, link_in
@@ -71,6 +72,24 @@ async def confirm(
     page = await http.get(link_in(message))
     assert page.status == 200, page.text
     return page.text
+
+
+async def stream_statuses(
+    client: aiohttp.ClientSession, instance: LiveInstance, token: str
+) -> tuple[int, int]:
+    """The answers to opening the user stream with `token`: as server-sent
+    events, and as a WebSocket (101 when the handshake succeeds)."""
+    url = f"{instance.base_url}/api/v1/streaming"
+    async with client.get(f"{url}/user", params={"access_token": token}) as sse:
+        sse_status = sse.status
+    try:
+        ws = await client.ws_connect(
+            url, params={"access_token": token, "stream": "user"}
+        )
+    except aiohttp.WSServerHandshakeError as exc:
+        return sse_status, exc.status
+    await ws.close()
+    return sse_status, 101
 
 
 async def try_post(http: Http, token: str) -> Any:
@@ -185,6 +204,8 @@ async def test_without_mail_every_sign_up_waits_for_an_admin(make_instance, clie
     # Then the account waits for approval
     refused = await try_post(http, token)
     assert refused.json() == {"error": "Your login is currently pending approval"}
+    # And its token opens no stream, as an event stream or a WebSocket
+    assert await stream_statuses(client, instance, token) == (403, 403)
     # And once an admin approves it, it posts
     admin = await instance.token("admin", "read write admin:read admin:write")
     pending = await http.get("/api/v1/admin/accounts?pending=true", token=admin)
@@ -196,6 +217,8 @@ async def test_without_mail_every_sign_up_waits_for_an_admin(make_instance, clie
     assert approved.status == 200
     assert approved.json()["approved"] is True
     assert (await try_post(http, token)).status == 200
+    assert await stream_statuses(client, instance, token) == (200, 101)
+    assert await logged(http, admin) == [("approve", "Account", "planner", None)]
 
 
 async def test_approval_mode_lets_listed_domains_in_and_queues_the_rest(
@@ -249,6 +272,10 @@ async def test_approval_mode_lets_listed_domains_in_and_queues_the_rest(
     assert (await try_post(http, tokens["lookalike"])).status == 200
     gone = await http.get(f"/api/v1/admin/accounts/{ids['suffixed']}", token=admin)
     assert gone.status == 404
+    assert await logged(http, admin) == [
+        ("approve", "Account", "lookalike", None),
+        ("reject", "Account", "suffixed", None),
+    ]
     # And approving an account that is not pending is refused
     again = await http.post(
         f"/api/v1/admin/accounts/{ids['lookalike']}/approve", token=admin
@@ -304,6 +331,11 @@ async def test_an_invite_naming_an_office_leads_to_a_claim_an_admin_confirms(
     assert second.status == 403
     listed = await http.get("/api/v1/fedcity/admin/invites?all=true", token=admin)
     assert listed.json()[0]["uses"] == 1
+    # And the admin's invite and confirmation are in the action log
+    assert await logged(http, admin) == [
+        ("create", "Invite", f"{invite['code']} (mayor, Ojai, CA)", None),
+        ("confirm_office_claim", "Attestation", "mayor: Mayor of Ojai", None),
+    ]
 
 
 async def test_revoked_invites_and_unknown_codes_are_refused(
@@ -327,6 +359,7 @@ async def test_revoked_invites_and_unknown_codes_are_refused(
     # Then both are refused
     assert with_revoked.status == made_up.status == 403
     assert (await http.get("/api/v1/fedcity/admin/invites", token=admin)).json() == []
+    assert [a for a, *_ in await logged(http, admin)] == ["create", "revoke"]
 
 
 async def test_resending_the_confirmation_can_correct_the_address(

@@ -255,7 +255,7 @@ def seat_handover(site: Site) -> tuple[str, str, str]:
         async with site.live.db.session() as session:
             found = await seats.find_seat(session, seat.username)
             done = await seats.handover(
-                session, found, successor="Ben Ortiz", archive_as=archive
+                session, found, by=None, successor="Ben Ortiz", archive_as=archive
             )
             return seats.link_path(done.token)
 
@@ -302,8 +302,8 @@ def sign_up_things(site: Site, resident: Actor) -> tuple[str, str, str]:
             office = invites.NewInvite(
                 office_role="council_member", jurisdiction="Ojai, CA"
             )
-            invite = await invites.create_invite(session, office)
-            used = await invites.create_invite(session, office)
+            invite = await invites.create_invite(session, office, by=None)
+            used = await invites.create_invite(session, office, by=None)
             await registrations.sign_up(
                 session,
                 site.live.fed.urls,

@@ -4,6 +4,8 @@ approve|reject`, run as an operator runs them (issue 12)."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,11 @@ def test_an_invite_is_a_url_ending_in_its_code_listed_until_revoked(tmp_path, cf
     assert fedcity(tmp_path, "-c", cfg, "invite", "list").stdout == ""
     everything = fedcity(tmp_path, "-c", cfg, "invite", "list", "--all").stdout
     assert everything.strip().endswith("\trevoked")
+    # And both are in the admin action log, as done from the command line
+    assert _logged(tmp_path, cfg) == [
+        ("cli", "create", f"{code} (mayor, Ojai, CA)"),
+        ("cli", "revoke", f"{code} (mayor, Ojai, CA)"),
+    ]
 
 
 def test_invite_mistakes_are_one_clear_line(tmp_path, cfg):
@@ -115,6 +122,18 @@ def test_approve_and_reject_decide_pending_sign_ups_and_mail_them(
     assert_one_error_line(again, "not waiting for approval")
     gone = fedcity(tmp_path, "-c", cfg, "account", "reject", "spammer")
     assert_one_error_line(gone, "No local account named spammer")
+    assert _logged(tmp_path, cfg) == [
+        ("cli", "approve", "planner"),
+        ("cli", "reject", "spammer"),
+    ]
+
+
+def _logged(tmp_path: Path, cfg: str) -> list[tuple[str, str, str]]:
+    """(who, action, target) of `fedcity admin log`, oldest first."""
+    exported = fedcity(tmp_path, "-c", cfg, "admin", "log")
+    assert exported.returncode == 0, exported.stderr
+    rows = csv.DictReader(io.StringIO(exported.stdout))
+    return [(r["account"], r["action"], r["target"]) for r in rows]
 
 
 async def _apply(cfg: str, name: str, email: str) -> None:

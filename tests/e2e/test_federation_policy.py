@@ -10,6 +10,7 @@ The tests of this module run in order on one shared pair of instances."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -247,6 +248,14 @@ def test_a_city_subscribes_to_the_allow_list_a_league_publishes(peers):
     # When the city unsubscribes, the list's domains are no longer allowed
     city.cli("domain", "unsubscribe", url)
     assert "newcity.example" not in city.cli("domain", "list").stdout
+    # And the admin action logs hold each change, as done from the command line
+    assert ("cli", "create", "newcity.example") in _logged(league.instance)
+    assert [e for e in _logged(city) if e[2] in (url, unsigned)] == [
+        ("cli", "subscribe", url),
+        ("cli", "subscribe", unsigned),
+        ("cli", "unsubscribe", unsigned),
+        ("cli", "unsubscribe", url),
+    ]
 
 
 def test_a_suspension_removes_the_domains_content(peers, people):
@@ -259,6 +268,7 @@ def test_a_suspension_removes_the_domains_content(peers, people):
         "domain", "block", city.domain, "--severity", "suspend", "--reason", "spam"
     ).stdout
     assert f"blocked {city.domain} (suspend)" in out
+    assert ("cli", "create", f"{city.domain} (suspend)") in _logged(league.instance)
 
     # Then its accounts and posts are removed (by a job of the worker)
     def gone() -> bool:
@@ -313,3 +323,9 @@ def test_mastodon_py_admin_domain_blocks_and_allows(peers, people):
     # And an account that is not an admin gets 403
     with pytest.raises(MastodonAPIError):
         mayor.admin_domain_blocks()
+
+
+def _logged(instance: CliInstance) -> list[tuple[str, str, str]]:
+    """(who, action, target) of the instance's admin action log, oldest first."""
+    entries = json.loads(instance.cli("admin", "log", "--format", "json").stdout)
+    return [(e["account"], e["action"], e["target"]) for e in entries]

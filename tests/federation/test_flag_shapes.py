@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from fedcity.services.instance import domain_policies as policies
 from fedcity.storage.models import Report
 from tests.support.payloads import deliver, mayor_and_status, stage
 
@@ -58,3 +59,24 @@ async def test_the_same_flag_twice_is_one_report(instance, remote):
     await instance.run_jobs()
     # Then it is still one report
     assert len(await reports_of(instance)) == 1
+
+
+async def test_a_domain_whose_reports_are_rejected_is_not_heard(instance, remote):
+    # Given the remote server's domain silenced with its reports rejected
+    async with instance.db.session() as session:
+        await policies.block_domain(
+            session,
+            remote.base_url,
+            policies.BlockChanges(severity="silence", reject_reports=True),
+            own=instance.domain,
+            by=None,
+        )
+    await instance.fed.policy.refresh(instance.db)
+    _, status = await mayor_and_status(instance)
+    flag = await stage(instance, remote, "mastodon_flag", status)
+    # When its Flag arrives
+    code = await deliver(remote, f"{instance.base_url}/inbox", flag)
+    await instance.run_jobs()
+    # Then it is accepted on the wire, and dropped: no report is made
+    assert code == 202
+    assert await reports_of(instance) == []

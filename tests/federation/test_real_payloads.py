@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from fedcity.services.instance import domain_policies as policies
 from fedcity.storage.models import (
     Actor,
     Favourite,
@@ -80,6 +81,34 @@ async def test_create_note_is_stored_with_sanitized_content(instance, remote):
     assert post.attachments[0]["media_type"] == "image/jpeg"
     assert post.attachments[0]["blurhash"].startswith("UFGRrd")
     assert (post.attachments[0]["width"], post.attachments[0]["height"]) == (1600, 1200)
+
+
+async def test_a_reject_media_domains_attachments_are_not_stored(instance, remote):
+    # Given the remote domain under reject-media, remote media linked (the default)
+    assert instance.settings.media.remote == "link"
+    async with instance.db.session() as session:
+        await policies.block_domain(
+            session,
+            remote.base_url,
+            policies.BlockChanges(severity="noop", reject_media=True),
+            own=instance.domain,
+            by=None,
+        )
+    await instance.fed.policy.refresh(instance.db)
+    _, status = await mayor_and_status(instance)
+    create = await stage(instance, remote, "mastodon_create_note", status)
+    assert create["object"]["attachment"]
+    # When its Create, then an Update, of a Note with a photo arrive
+    await apply(instance, remote, create)
+    update = await stage(instance, remote, "mastodon_update_note", status)
+    update["object"]["id"] = create["object"]["id"]
+    update["object"]["attachment"] = create["object"]["attachment"]
+    await apply(instance, remote, update)
+    # Then the post is stored with its text and without the photo, so no client
+    # is shown it or given its link
+    post = await post_by_uri(instance, create["object"]["id"])
+    assert post.content
+    assert post.attachments == []
 
 
 async def test_create_note_records_mention_and_hashtag(instance, remote):

@@ -1,5 +1,5 @@
-"""Suspension across servers: a suspended local account is withdrawn from its
-followers' servers with a `Delete` of the actor; a suspended remote account's
+"""Suspension across servers: a suspended local account is withdrawn from every
+server known here (its followers' and the others) with a `Delete` of the actor; a suspended remote account's
 content is removed here and what it sends is no longer applied."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from fedcity.services.moderation import account_actions
 from fedcity.storage.models import Actor, Follow, Post
 from fedcity.storage.queries.actors import get_actor_by_uri
 from tests.federation.test_reports_and_blocklist import follow, remote_post
+from tests.support.remote import RemoteServer
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -27,8 +28,14 @@ async def moderate(instance, uri: str, kind: str = "suspend") -> None:
     await instance.run_jobs()
 
 
-async def test_suspending_a_local_account_deletes_it_at_its_followers(instance, remote):
-    # Given a local account followed from another server
+async def test_suspending_a_local_account_deletes_it_at_every_known_server(
+    instance, remote, aiohttp_server
+):
+    # Given a local account followed from another server, and a third server
+    # known here only through a post of one of its accounts
+    bystanders = RemoteServer()
+    await bystanders.start(aiohttp_server)
+    await remote_post(instance, bystanders, bystanders.add_actor("neighbour"))
     await instance.create_account("troll")
     troll_uri = instance.fed.urls.actor("troll")
     fan = remote.add_actor("fan")
@@ -45,6 +52,10 @@ async def test_suspending_a_local_account_deletes_it_at_its_followers(instance, 
     assert deletes[0].body["actor"] == troll_uri
     assert deletes[0].body["object"] == troll_uri
     assert troll_uri in deletes[0].headers["Signature"]
+    # And so does the server that never followed it, once, at its shared inbox
+    [delete] = [r for r in bystanders.received if r.body.get("type") == "Delete"]
+    assert delete.body == deletes[0].body
+    assert delete.path == "/inbox"
     # When it is unsuspended, the follower's server hears of the actor again
     await moderate(instance, troll_uri, "unsuspend")
     assert remote.received_types()[-1] == "Update"

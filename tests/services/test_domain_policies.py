@@ -23,7 +23,7 @@ async def test_the_config_seed_is_applied_once(db: Database):
     # Given blocked_domains seeded, then unblocked by an operator
     async with db.session() as session:
         await policies.seed_config_blocks(session, ["spam.example"])
-        await policies.unblock_domain(session, domain="spam.example")
+        await policies.unblock_domain(session, by=None, domain="spam.example")
         # When the next start seeds the same list plus a new domain
         await policies.seed_config_blocks(session, ["spam.example", "new.example"])
         # Then only the new domain is blocked
@@ -34,9 +34,13 @@ async def test_the_config_seed_is_applied_once(db: Database):
 async def test_every_change_moves_the_version_and_shows_in_the_snapshot(db: Database):
     async with db.session() as session:
         before = await policies.policy_version(session)
-        await policies.allow_domain(session, "City.Example", own=OWN)
+        await policies.allow_domain(session, "City.Example", own=OWN, by=None)
         await policies.block_domain(
-            session, "quiet.example", policies.BlockChanges(severity="silence"), own=OWN
+            session,
+            "quiet.example",
+            policies.BlockChanges(severity="silence"),
+            own=OWN,
+            by=None,
         )
         snapshot = await policies.load_policy(session, own=OWN, mode="allowlist")
     assert snapshot.version == before + 2
@@ -47,13 +51,16 @@ async def test_every_change_moves_the_version_and_shows_in_the_snapshot(db: Data
 async def test_own_domain_and_bad_severities_are_refused(db: Database):
     async with db.session() as session:
         with pytest.raises(Unprocessable):
-            await policies.block_domain(session, OWN, policies.BlockChanges(), own=OWN)
+            await policies.block_domain(
+                session, OWN, policies.BlockChanges(), own=OWN, by=None
+            )
         with pytest.raises(Unprocessable):
             await policies.block_domain(
                 session,
                 "x.example",
                 policies.BlockChanges(severity="banish"),
                 own=OWN,
+                by=None,
             )
 
 
@@ -79,7 +86,7 @@ async def test_a_suspension_purges_the_domains_actors_and_follows(db: Database):
         )
         # When spam.example is suspended
         await policies.block_domain(
-            session, "spam.example", policies.BlockChanges(), own=OWN
+            session, "spam.example", policies.BlockChanges(), own=OWN, by=None
         )
         queued = await session.scalar(
             select(func.count()).where(Job.kind == JobKind.PURGE_DOMAIN.value)

@@ -95,7 +95,7 @@ async def test_handover_closes_the_period_and_opens_the_successors(db):
     # When the seat is handed over to Ben Ortiz, Ana's archive named ana_ruiz
     async with db.session() as session:
         done = await seats.handover(
-            session, mayor, successor="Ben Ortiz", archive_as="ana_ruiz"
+            session, mayor, by=None, successor="Ben Ortiz", archive_as="ana_ruiz"
         )
     after = await write(db, mayor, "Hello, Ojai")
     # Then Ana's period is closed with its archive, Ben's is open
@@ -127,7 +127,7 @@ async def test_handover_takes_back_every_way_in(db):
         user.otp_enabled_at = utcnow()
     # When the seat is handed over
     async with db.session() as session:
-        done = await seats.handover(session, mayor)
+        done = await seats.handover(session, mayor, by=None)
     # Then the browser is signed out and the token revoked
     assert (done.ended_sessions, done.revoked_tokens) == (1, 1)
     async with db.session() as session:
@@ -150,7 +150,7 @@ async def test_the_link_works_once_and_opens_the_named_successors_period(db):
     # Given a handover that named nobody
     mayor = await seat(db)
     async with db.session() as session:
-        done = await seats.handover(session, mayor)
+        done = await seats.handover(session, mayor, by=None)
     assert done.opened is None
     # Then only the digest of the token is stored
     async with db.session() as session:
@@ -182,9 +182,9 @@ async def test_the_link_works_once_and_opens_the_named_successors_period(db):
 async def test_an_expired_or_superseded_link_is_refused(db):
     mayor = await seat(db)
     async with db.session() as session:
-        first = await seats.handover(session, mayor, successor="Ben Ortiz")
+        first = await seats.handover(session, mayor, by=None, successor="Ben Ortiz")
     async with db.session() as session:
-        second = await seats.handover(session, mayor, successor="Cara Diaz")
+        second = await seats.handover(session, mayor, by=None, successor="Cara Diaz")
     # Then the first link is superseded by the second
     async with db.session() as session:
         with pytest.raises(Gone):
@@ -201,10 +201,10 @@ async def test_an_archive_needs_a_holder_and_a_free_name(db):
     mayor = await seat(db, holder=None)
     async with db.session() as session:
         with pytest.raises(Unprocessable, match="no holder"):
-            await seats.handover(session, mayor, archive_as="someone")
+            await seats.handover(session, mayor, by=None, archive_as="someone")
         await seats.set_holder(session, mayor, "Ana Ruiz")
         with pytest.raises(Unprocessable, match="archive name"):
-            await seats.handover(session, mayor, archive_as="not a name!")
+            await seats.handover(session, mayor, by=None, archive_as="not a name!")
 
 
 async def test_the_export_holds_one_periods_posts_of_every_visibility(db):
@@ -213,7 +213,7 @@ async def test_the_export_holds_one_periods_posts_of_every_visibility(db):
     public = await write(db, mayor, "Public notice")
     private = await write(db, mayor, "To followers", visibility=Visibility.PRIVATE)
     async with db.session() as session:
-        done = await seats.handover(session, mayor, successor="Ben Ortiz")
+        done = await seats.handover(session, mayor, by=None, successor="Ben Ortiz")
     await write(db, mayor, "Ben's first post")
     # When Ana's period is exported
     assert done.closed is not None
@@ -239,7 +239,7 @@ async def test_a_page_of_statuses_reads_its_holders_in_one_query(db):
     clerk = await local_account(db, URLS, "clerk")
     seat_posts = [await write(db, mayor, f"Ana {n}") for n in range(3)]
     async with db.session() as session:
-        await seats.handover(session, mayor, successor="Ben Ortiz")
+        await seats.handover(session, mayor, by=None, successor="Ben Ortiz")
     seat_posts += [await write(db, mayor, f"Ben {n}") for n in range(2)]
     personal = [await write(db, clerk, f"Clerk {n}") for n in range(2)]
     statements: list[str] = []

@@ -90,9 +90,11 @@ async def index_v2(request: web.Request) -> web.Response:
 
 async def approve(request: web.Request) -> web.Response:
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write")
+        me = await require_admin(request, session, "admin:write")
         actor, user = await queue.pending_login(session, params.path_id(request))
-        await queue.approve(session, Policy.of(request.app[SETTINGS]), actor, user)
+        await queue.approve(
+            session, Policy.of(request.app[SETTINGS]), actor, user, by=me
+        )
         body = _entity(request, actor, user)
     return web.json_response(body)
 
@@ -100,10 +102,12 @@ async def approve(request: web.Request) -> web.Response:
 async def reject(request: web.Request) -> web.Response:
     """The account is removed; the answer shows it as it was (Mastodon's)."""
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write")
+        me = await require_admin(request, session, "admin:write")
         actor, user = await queue.pending_login(session, params.path_id(request))
         body = _entity(request, actor, user)
-        await queue.reject(session, Policy.of(request.app[SETTINGS]), actor, user)
+        await queue.reject(
+            session, Policy.of(request.app[SETTINGS]), actor, user, by=me
+        )
     return web.json_response(body)
 
 
@@ -137,8 +141,8 @@ async def invites_create(request: web.Request) -> web.Response:
                 expires_in=None if expires is None else invites.parse_duration(expires),
                 office_role=_text(p, "office_role"),
                 jurisdiction=_text(p, "jurisdiction"),
-                created_by_id=me.id,
             ),
+            by=me,
         )
         body = serialize_invite(invite, request.app[FEDERATION].urls)
     return web.json_response(body)
@@ -147,8 +151,8 @@ async def invites_create(request: web.Request) -> web.Response:
 async def invites_revoke(request: web.Request) -> web.Response:
     """DELETE …/invites/:code (the code or the id)."""
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write")
-        invite = await invites.revoke_invite(session, request.match_info["code"])
+        me = await require_admin(request, session, "admin:write")
+        invite = await invites.revoke_invite(session, request.match_info["code"], by=me)
         body = serialize_invite(invite, request.app[FEDERATION].urls)
     return web.json_response(body)
 
@@ -169,15 +173,17 @@ async def claims_confirm(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     issuer = offices.Issuer(request.app[FEDERATION].urls, settings.instance.name)
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write")
-        claim = await office_claims.confirm(session, issuer, params.path_id(request))
+        me = await require_admin(request, session, "admin:write")
+        claim = await office_claims.confirm(
+            session, issuer, params.path_id(request), by=me
+        )
         body = _claim(request, claim)
     return web.json_response(body)
 
 
 async def claims_dismiss(request: web.Request) -> web.Response:
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write")
-        claim = await office_claims.dismiss(session, params.path_id(request))
+        me = await require_admin(request, session, "admin:write")
+        claim = await office_claims.dismiss(session, params.path_id(request), by=me)
         body = _claim(request, claim)
     return web.json_response(body)

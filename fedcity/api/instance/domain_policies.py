@@ -3,11 +3,8 @@
 owner only, with `admin:read:domain_blocks` / `admin:write:domain_blocks` (and
 the `domain_allows` pair), as Mastodon; the same service calls as `fedcity
 domain`. A change applies in this process at once and in the others within
-`[federation] policy_refresh_seconds`.
-
-Moderation log: the admin action log (issue 12, moderation) is to record
-`create_domain_block`, `update_domain_block`, `destroy_domain_block`,
-`create_domain_allow` and `destroy_domain_allow` here, after each service call.
+`[federation] policy_refresh_seconds`. The service records each change in the
+admin action log, as done by the signed-in admin.
 """
 
 from __future__ import annotations
@@ -118,9 +115,14 @@ async def blocks_show(request: web.Request) -> web.Response:
 async def blocks_create(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write:domain_blocks")
+        me = await require_admin(request, session, "admin:write:domain_blocks")
         row = await policies.block_domain(
-            session, _domain(p), _block_changes(p), own=_own(request), replace=False
+            session,
+            _domain(p),
+            _block_changes(p),
+            own=_own(request),
+            by=me,
+            replace=False,
         )
     await _applied(request)
     return web.json_response(serialize_admin_domain_block(row))
@@ -130,8 +132,8 @@ async def blocks_update(request: web.Request) -> web.Response:
     block_id = params.path_id(request)
     p = await params.read_params(request)
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write:domain_blocks")
-        row = await policies.update_block(session, block_id, _block_changes(p))
+        me = await require_admin(request, session, "admin:write:domain_blocks")
+        row = await policies.update_block(session, block_id, _block_changes(p), by=me)
     await _applied(request)
     return web.json_response(serialize_admin_domain_block(row))
 
@@ -139,8 +141,8 @@ async def blocks_update(request: web.Request) -> web.Response:
 async def blocks_delete(request: web.Request) -> web.Response:
     block_id = params.path_id(request)
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write:domain_blocks")
-        row = await policies.unblock_domain(session, block_id=block_id)
+        me = await require_admin(request, session, "admin:write:domain_blocks")
+        row = await policies.unblock_domain(session, by=me, block_id=block_id)
     await _applied(request)
     return web.json_response(serialize_admin_domain_block(row))
 
@@ -168,8 +170,8 @@ async def allows_show(request: web.Request) -> web.Response:
 async def allows_create(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write:domain_allows")
-        row = await policies.allow_domain(session, _domain(p), own=_own(request))
+        me = await require_admin(request, session, "admin:write:domain_allows")
+        row = await policies.allow_domain(session, _domain(p), own=_own(request), by=me)
     await _applied(request)
     return web.json_response(serialize_admin_domain_allow(row))
 
@@ -177,7 +179,7 @@ async def allows_create(request: web.Request) -> web.Response:
 async def allows_delete(request: web.Request) -> web.Response:
     allow_id = params.path_id(request)
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write:domain_allows")
-        row = await policies.disallow_domain(session, allow_id=allow_id)
+        me = await require_admin(request, session, "admin:write:domain_allows")
+        row = await policies.disallow_domain(session, by=me, allow_id=allow_id)
     await _applied(request)
     return web.json_response(serialize_admin_domain_allow(row))

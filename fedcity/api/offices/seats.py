@@ -59,11 +59,12 @@ async def handover(request: web.Request) -> web.Response:
     p = await params.read_params(request)
     urls = request.app[FEDERATION].urls
     async with api_session(request) as session:
-        await require_admin(request, session, "admin:write")
+        me = await require_admin(request, session, "admin:write")
         seat = await seats.seat_by_id(session, seat_id)
         done = await seats.handover(
             session,
             seat,
+            by=me,
             successor=_text(p, "successor"),
             archive_as=_text(p, "archive_as"),
         )

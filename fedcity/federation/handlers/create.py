@@ -11,7 +11,8 @@ from fedcity.federation.attestations.schedule import schedule_check
 from fedcity.federation.dispatch import Inbound, handles, resolves
 from fedcity.federation.fetch import fetch_document
 from fedcity.federation.parse.actors import parse_actor
-from fedcity.federation.parse.statuses import attributed_to, parse_post
+from fedcity.federation.parse.statuses import attributed_to
+from fedcity.federation.policy import parse_post_under
 from fedcity.federation.vocab import (
     ACTOR_TYPES,
     POST_TYPES,
@@ -48,7 +49,7 @@ def _check_authorship(inbound: Inbound, doc: Document) -> None:
 
 
 async def _store_post(inbound: Inbound) -> Post | None:
-    data = parse_post(inbound.resolved, inbound.actor.followers_uri)
+    data = parse_post_under(inbound.fed.policy.current, inbound.resolved, inbound.actor)
     return await remote_posts.store_remote_post(inbound.session, inbound.actor, data)
 
 
@@ -85,7 +86,7 @@ async def on_update_post(inbound: Inbound) -> None:
     post = await q.get_post_by_uri(inbound.session, str(doc["id"]))
     if post is None:
         return  # an edit of something never seen here; nothing to change
-    data = parse_post(doc, inbound.actor.followers_uri)
+    data = parse_post_under(inbound.fed.policy.current, doc, inbound.actor)
     if await poll_wire.refresh_question(inbound, post, doc, data):
         return  # new poll counts only: not an edit
     await remote_posts.update_remote_post(inbound.session, inbound.actor, post, data)

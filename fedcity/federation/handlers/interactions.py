@@ -7,7 +7,8 @@ import logging
 from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.fetch import fetch_document
-from fedcity.federation.parse.statuses import attributed_to, parse_post, visibility_of
+from fedcity.federation.parse.statuses import attributed_to, visibility_of
+from fedcity.federation.policy import parse_post_under
 from fedcity.federation.vocab import POST_TYPES, get_id, get_type, same_origin
 from fedcity.services.social import interactions
 from fedcity.services.statuses import boosts, remote_posts
@@ -89,7 +90,9 @@ async def _announced_post(inbound: Inbound, object_id: str) -> Post | None:
         return None
     author = await get_or_fetch_actor(inbound.fed, inbound.session, author_uri)
     await remote_posts.store_remote_post(
-        inbound.session, author, parse_post(doc, author.followers_uri)
+        inbound.session,
+        author,
+        parse_post_under(inbound.fed.policy.current, doc, author),
     )
     return await q.get_post_by_uri(inbound.session, object_id)
 

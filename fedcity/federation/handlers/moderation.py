@@ -12,6 +12,8 @@ So a named local post also names its author, and `summary` stands in for
 
 from __future__ import annotations
 
+import logging
+
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.moderation import flagged_uris
 from fedcity.federation.vocab import Document
@@ -21,12 +23,17 @@ from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import posts as post_q
 
 MAX_FLAGGED = 100  # ids read from one Flag
+log = logging.getLogger(__name__)
 
 
 @handles("Flag")
 async def on_flag(inbound: Inbound) -> None:
     """Only local accounts and posts named in the Flag count; the sender (usually
-    the other server's instance actor) is the report's author."""
+    the other server's instance actor) is the report's author. A domain blocked
+    with `reject_reports` is not heard (Mastodon drops its Flags the same way)."""
+    if inbound.fed.policy.current.rejects_reports(inbound.actor.uri):
+        log.info("dropped a Flag from %s: its reports are rejected", inbound.actor.uri)
+        return
     session = inbound.session
     targets: dict[int, Actor] = {}
     posts: list[Post] = []

@@ -70,9 +70,11 @@ async def _instance_audience(
 async def build_delete_actor(
     fed: Federation, session: AsyncSession, payload: ActorRef
 ) -> Outgoing | None:
-    """Delete{actor} to the followers' servers when a local account is suspended,
-    as Mastodon does: they drop its posts and follows. Nothing if it was unsuspended
-    before the job ran."""
+    """Delete{actor} to every server known here when a local account is
+    suspended, as Mastodon sends an account's Delete to all known inboxes: its
+    followers' servers drop its posts and follows, the others what they fetched
+    or were shown of it. Each inbox is a durable delivery. Nothing if it was
+    unsuspended before the job ran."""
     actor = await session.get(Actor, payload.actor_id)
     if actor is None or actor.suspended_at is None:
         return None
@@ -80,6 +82,4 @@ async def build_delete_actor(
     delete = render_activity(
         "Delete", f"{actor.uri}#delete/{stamp}", actor, actor.uri, [AS_PUBLIC]
     )
-    return Outgoing(
-        actor, delete, set(await actor_q.list_follower_inboxes(session, actor.id))
-    )
+    return Outgoing(actor, delete, set(await actor_q.list_known_inboxes(session)))

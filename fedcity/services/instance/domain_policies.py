@@ -1,5 +1,6 @@
 """Instance-wide domain policy (issue 12): blocks (silence, suspend, reject media),
-allows for allowlist mode, and the allow lists subscribed to.
+allows for allowlist mode; the snapshot also holds the domains of the allow
+lists subscribed to (`allow_list_subscriptions`).
 
 Every change bumps the one counter in `domain_policy_state` in the same
 transaction; every process polls that counter (`federation.policy`) and reloads
@@ -26,9 +27,12 @@ from fedcity.domains import (
 from fedcity.errors import NotFound, Unprocessable
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
+from fedcity.services.moderation import action_log
+from fedcity.services.moderation.action_log import Target
 from fedcity.storage.db import insert_for
 from fedcity.storage.models import (
     DOMAIN_BLOCK_SEVERITIES,
+    Actor,
     AllowListSubscription,
     DomainAllow,
     DomainBlock,
@@ -64,7 +68,7 @@ async def _ensure_state(session: AsyncSession) -> None:
     )
 
 
-async def _bump(session: AsyncSession) -> None:
+async def bump_version(session: AsyncSession) -> None:
     """Tell every process that the policy changed (they poll `policy_version`)."""
     await _ensure_state(session)
     await session.execute(
@@ -88,7 +92,7 @@ async def load_policy(
     """The whole policy as an in-memory snapshot (the tables are small)."""
     version = await policy_version(session)
     blocks = {
-        row.domain: BlockRule(row.severity, row.reject_media)
+        row.domain: BlockRule(row.severity, row.reject_media, row.reject_reports)
         for row in await session.scalars(select(DomainBlock))
     }
     allows = set(await session.scalars(select(DomainAllow.domain)))
@@ -124,7 +128,7 @@ async def seed_config_blocks(session: AsyncSession, domains: Iterable[str]) -> N
             )
     state.seeded = [*state.seeded, *new]
     await session.flush()
-    await _bump(session)
+    await bump_version(session)
 
 
 # --- blocks --------------------------------------------------------------------
@@ -155,11 +159,13 @@ async def block_domain(
     changes: BlockChanges,
     *,
     own: str,
+    by: Actor | None,
     replace: bool = True,
 ) -> DomainBlock:
     """Block `domain`, or change its block (`replace`; Mastodon's API refuses an
-    existing one instead). A block that becomes a `suspend` queues the removal of
-    what was stored from the domain.
+    existing one instead), logged as done `by` an admin (None: the command line).
+    A block that becomes a `suspend` queues the removal of what was stored from
+    the domain.
 
     Raises:
         Unprocessable: a bad domain or severity; already blocked without `replace`.
@@ -172,15 +178,33 @@ async def block_domain(
         row = DomainBlock(domain=domain, severity="suspend")
         session.add(row)
         row.reject_media = row.reject_reports = row.obfuscate = False
-        was_suspended = False
+        was_suspended, action = False, "create"
     else:
-        was_suspended = row.severity == "suspend"
+        was_suspended, action = row.severity == "suspend", "update"
     await _apply(session, row, changes, was_suspended=was_suspended)
+    await _log_block(session, by, action, row)
     return row
 
 
+async def _log_block(
+    session: AsyncSession, by: Actor | None, action: str, row: DomainBlock
+) -> None:
+    """The action log's entry, with the severity and the private comment as why."""
+    severity = "reject-media" if row.severity == "noop" else row.severity
+    media = " +reject-media" if row.reject_media and row.severity != "noop" else ""
+    await action_log.record(
+        session,
+        by,
+        action,
+        Target.DOMAIN_BLOCK,
+        target=f"{row.domain} ({severity}{media})",
+        target_id=row.id,
+        reason=row.private_comment,
+    )
+
+
 async def update_block(
-    session: AsyncSession, block_id: int, changes: BlockChanges
+    session: AsyncSession, block_id: int, changes: BlockChanges, *, by: Actor | None
 ) -> DomainBlock:
     """Change a block by id (the admin API's PUT).
 
@@ -190,6 +214,7 @@ async def update_block(
     """
     row = await get_block(session, block_id)
     await _apply(session, row, changes, was_suspended=row.severity == "suspend")
+    await _log_block(session, by, "update", row)
     return row
 
 
@@ -213,7 +238,7 @@ async def _apply(
             setattr(row, name, value)
     row.updated_at = utcnow()
     await session.flush()
-    await _bump(session)
+    await bump_version(session)
     if row.severity == "suspend" and not was_suspended:
         await enqueue(session, JobKind.PURGE_DOMAIN, {"domain": row.domain})
 
@@ -227,7 +252,11 @@ async def get_block(session: AsyncSession, block_id: int) -> DomainBlock:
 
 
 async def unblock_domain(
-    session: AsyncSession, *, domain: str | None = None, block_id: int | None = None
+    session: AsyncSession,
+    *,
+    by: Actor | None,
+    domain: str | None = None,
+    block_id: int | None = None,
 ) -> DomainBlock:
     """Lift a block, by domain or id (what was removed by a suspend stays gone).
 
@@ -241,9 +270,10 @@ async def unblock_domain(
     )
     if row is None:
         raise NotFound("{domain} is not blocked", domain=domain)
+    await _log_block(session, by, "destroy", row)
     await session.delete(row)
     await session.flush()
-    await _bump(session)
+    await bump_version(session)
     return row
 
 
@@ -255,7 +285,12 @@ async def list_blocks(session: AsyncSession) -> list[DomainBlock]:
 
 
 async def allow_domain(
-    session: AsyncSession, domain: str, *, own: str, replace: bool = True
+    session: AsyncSession,
+    domain: str,
+    *,
+    own: str,
+    by: Actor | None,
+    replace: bool = True,
 ) -> DomainAllow:
     """Allow `domain` (and its subdomains) in allowlist mode; an existing allow is
     returned as it is (`replace`) or refused.
@@ -272,8 +307,17 @@ async def allow_domain(
     row = DomainAllow(domain=domain)
     session.add(row)
     await session.flush()
-    await _bump(session)
+    await bump_version(session)
+    await _log_allow(session, by, "create", row)
     return row
+
+
+async def _log_allow(
+    session: AsyncSession, by: Actor | None, action: str, row: DomainAllow
+) -> None:
+    await action_log.record(
+        session, by, action, Target.DOMAIN_ALLOW, target=row.domain, target_id=row.id
+    )
 
 
 async def get_allow(session: AsyncSession, allow_id: int) -> DomainAllow:
@@ -285,7 +329,11 @@ async def get_allow(session: AsyncSession, allow_id: int) -> DomainAllow:
 
 
 async def disallow_domain(
-    session: AsyncSession, *, domain: str | None = None, allow_id: int | None = None
+    session: AsyncSession,
+    *,
+    by: Actor | None,
+    domain: str | None = None,
+    allow_id: int | None = None,
 ) -> DomainAllow:
     """Remove an allow, by domain or id.
 
@@ -302,74 +350,12 @@ async def disallow_domain(
         )
     if row is None:
         raise NotFound("{domain} is not allowed", domain=domain)
+    await _log_allow(session, by, "destroy", row)
     await session.delete(row)
     await session.flush()
-    await _bump(session)
+    await bump_version(session)
     return row
 
 
 async def list_allows(session: AsyncSession) -> list[DomainAllow]:
     return list(await session.scalars(select(DomainAllow).order_by(DomainAllow.id)))
-
-
-# --- subscribed allow lists ----------------------------------------------------
-
-
-async def subscribe(session: AsyncSession, url: str) -> AllowListSubscription:
-    """Record a subscription to the allow list at `url` (fetched by the caller and
-    then daily by a `refresh_allow_list` job)."""
-    row = await session.scalar(
-        select(AllowListSubscription).where(AllowListSubscription.url == url)
-    )
-    if row is None:
-        row = AllowListSubscription(url=url, domains=[])
-        session.add(row)
-        await session.flush()
-    return row
-
-
-async def store_allow_list(
-    session: AsyncSession,
-    subscription_id: int,
-    *,
-    publisher: str | None = None,
-    domains: list[str] | None = None,
-    error: str | None = None,
-) -> AllowListSubscription | None:
-    """Keep what a fetch of a subscribed list found: its domains (on success; a
-    failed fetch keeps the last good list) or the error. None if unsubscribed."""
-    row = await session.get(AllowListSubscription, subscription_id)
-    if row is None:
-        return None
-    row.last_error = error
-    if domains is not None:
-        row.publisher = publisher
-        row.domains = sorted({normalize_domain(d) for d in domains} - {""})
-        row.fetched_at = utcnow()
-        await _bump(session)
-    await session.flush()
-    return row
-
-
-async def unsubscribe(session: AsyncSession, url: str) -> None:
-    """Forget a subscribed list; its domains are no longer allowed for it.
-
-    Raises:
-        NotFound: not subscribed.
-    """
-    row = await session.scalar(
-        select(AllowListSubscription).where(AllowListSubscription.url == url)
-    )
-    if row is None:
-        raise NotFound("not subscribed to {url}", url=url)
-    await session.delete(row)
-    await session.flush()
-    await _bump(session)
-
-
-async def list_subscriptions(session: AsyncSession) -> list[AllowListSubscription]:
-    return list(
-        await session.scalars(
-            select(AllowListSubscription).order_by(AllowListSubscription.id)
-        )
-    )

@@ -4,8 +4,8 @@ Each is logged in the admin action log; a warning (`AccountWarning`) records wha
 the account is told, and a local account is notified of it (`moderation_warning`).
 
 - suspend, local: the account can no longer sign in or use its tokens, its actor
-  answers 410 and a `Delete` of the actor goes to its followers' servers, which
-  drop its posts. Unsuspending restores it here and sends an `Update` of the actor.
+  answers 410 and a `Delete` of the actor goes to every server known here
+  (Mastodon's `Account.inboxes`), which drop its posts. Unsuspending restores it here and sends an `Update` of the actor.
 - suspend, remote: its posts are withdrawn and its follows severed here, and what
   it sends is no longer applied.
 - silence: its posts are kept out of public timelines (but for its followers) and

@@ -45,6 +45,7 @@ class Target(StrEnum):
     DOMAIN_BLOCK = "DomainBlock"
     DOMAIN_ALLOW = "DomainAllow"
     INVITE = "Invite"
+    ALLOW_LIST = "AllowList"  # a subscribed allow list, named by its URL
 
 
 async def record(

@@ -27,6 +27,7 @@ from fedcity.i18n import N_
 from fedcity.services.accounts.account_access import check_new_password
 from fedcity.services.accounts.passwords import hash_password
 from fedcity.services.events import record
+from fedcity.services.moderation import action_log
 from fedcity.services.offices.status import EN_DASH, actor_views
 from fedcity.storage.models import Actor, HandoverLink, Post, SeatHolder, Visibility
 from fedcity.storage.queries import actors as actor_q
@@ -190,12 +191,13 @@ async def handover(
     session: AsyncSession,
     seat: Actor,
     *,
+    by: Actor | None,
     successor: str | None = None,
     archive_as: str | None = None,
 ) -> Handover:
     """Hand the seat over: close the outgoing holder's period (with an archive
     page named `archive_as`), take back every way in, and make the successor's
-    one-time sign-in link. `successor` opens the new holder's period now;
+    one-time sign-in link; logged as done `by` an admin (None: the command line). `successor` opens the new holder's period now;
     without it the successor names themselves when they use the link.
 
     Raises:
@@ -222,7 +224,15 @@ async def handover(
         )
     )
     await session.flush()
+    await action_log.record_on_account(
+        session, by, "handover", seat, reason=_handover_note(closed, opened)
+    )
     return Handover(seat, closed, opened, token, expires_at, ended, revoked, cancelled)
+
+
+def _handover_note(closed: SeatHolder | None, opened: SeatHolder | None) -> str:
+    """Who left and who came, as the log's note."""
+    return f"from {closed.name if closed else '-'} to {opened.name if opened else '-'}"
 
 
 async def _take_back(

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Forbidden, NotFound
 from fedcity.i18n import N_
+from fedcity.services.moderation import action_log
 from fedcity.services.sign_ups import mails
 from fedcity.services.sign_ups.registrations import Policy
 from fedcity.storage.models import Actor, User
@@ -45,10 +46,12 @@ async def pending_login(session: AsyncSession, actor_id: int) -> tuple[Actor, Us
 
 
 async def approve(
-    session: AsyncSession, policy: Policy, actor: Actor, user: User
+    session: AsyncSession, policy: Policy, actor: Actor, user: User, *, by: Actor | None
 ) -> None:
-    """Let the account in and tell the applicant. An address never confirmed
-    (mail off) counts as confirmed by the admin's decision."""
+    """Let the account in and tell the applicant; logged as done `by` an admin
+    (None: the command line). An address never confirmed (mail off) counts as
+    confirmed by the admin's decision."""
+    await action_log.record_on_account(session, by, "approve", actor)
     user.approved = True
     if user.confirmed_at is None and not policy.mail_enabled:
         user.confirmed_at = utcnow()
@@ -56,10 +59,11 @@ async def approve(
 
 
 async def reject(
-    session: AsyncSession, policy: Policy, actor: Actor, user: User
+    session: AsyncSession, policy: Policy, actor: Actor, user: User, *, by: Actor | None
 ) -> None:
     """Refuse the sign-up: the applicant is told, the account removed (as
     Mastodon's reject; it never posted, so nothing was federated)."""
+    await action_log.record_on_account(session, by, "reject", actor)
     await _tell(session, policy, actor, user, "rejected")
     await q.delete_actor(session, actor.id)
 

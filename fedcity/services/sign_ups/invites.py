@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.services.moderation import action_log
+from fedcity.services.moderation.action_log import Target
 from fedcity.services.offices import vocabulary as v
-from fedcity.storage.models import Invite
+from fedcity.storage.models import Actor, Invite
 from fedcity.storage.queries import logins as q
 from fedcity.storage.types import utcnow
 
@@ -29,7 +31,6 @@ class NewInvite:
     expires_in: timedelta | None = None
     office_role: str | None = None
     jurisdiction: str | None = None
-    created_by_id: int | None = None
 
 
 def parse_duration(text: str) -> timedelta:
@@ -63,11 +64,14 @@ def _check(cmd: NewInvite) -> tuple[str | None, str | None]:
     return role, place
 
 
-async def create_invite(session: AsyncSession, cmd: NewInvite) -> Invite:
+async def create_invite(
+    session: AsyncSession, cmd: NewInvite, *, by: Actor | None
+) -> Invite:
+    """An invite made `by` an admin (None: the command line), in the action log."""
     role, place = _check(cmd)
     invite = Invite(
         code=secrets.token_urlsafe(9),  # 12 characters of [A-Za-z0-9_-]
-        created_by_id=cmd.created_by_id,
+        created_by_id=None if by is None else by.id,
         max_uses=cmd.max_uses,
         uses=0,
         expires_at=None if cmd.expires_in is None else utcnow() + cmd.expires_in,
@@ -76,7 +80,24 @@ async def create_invite(session: AsyncSession, cmd: NewInvite) -> Invite:
     )
     session.add(invite)
     await session.flush()
+    await _log(session, by, "create", invite)
     return invite
+
+
+async def _log(
+    session: AsyncSession, by: Actor | None, action: str, invite: Invite
+) -> None:
+    office = (
+        f" ({invite.office_role}, {invite.jurisdiction})" if invite.office_role else ""
+    )
+    await action_log.record(
+        session,
+        by,
+        action,
+        Target.INVITE,
+        target=invite.code + office,
+        target_id=invite.id,
+    )
 
 
 def is_usable(invite: Invite, now: datetime | None = None) -> bool:
@@ -114,8 +135,11 @@ async def find_invite(session: AsyncSession, code_or_id: str) -> Invite:
     return invite
 
 
-async def revoke_invite(session: AsyncSession, code_or_id: str) -> Invite:
+async def revoke_invite(
+    session: AsyncSession, code_or_id: str, *, by: Actor | None
+) -> Invite:
     invite = await find_invite(session, code_or_id)
     if invite.revoked_at is None:
         invite.revoked_at = utcnow()
+        await _log(session, by, "revoke", invite)
     return invite

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound
+from fedcity.services.moderation import action_log
 from fedcity.services.offices import attestations as offices
 from fedcity.storage.models import Actor, Attestation, Invite, User
 from fedcity.storage.queries import logins as q
@@ -39,9 +40,10 @@ async def _pending_claim(session: AsyncSession, actor_id: int) -> OfficeClaim:
 
 
 async def confirm(
-    session: AsyncSession, issuer: offices.Issuer, actor_id: int
+    session: AsyncSession, issuer: offices.Issuer, actor_id: int, *, by: Actor | None
 ) -> OfficeClaim:
-    """Attest the office the account's invite named.
+    """Attest the office the account's invite named (logged as done `by` an
+    admin; None: the command line).
 
     Raises:
         NotFound: the account has no pending claim.
@@ -59,11 +61,17 @@ async def confirm(
         ),
     )
     claim.user.office_claim = CONFIRMED
+    await action_log.record_attestation(
+        session, by, "confirm_office_claim", attestation, claim.actor
+    )
     return OfficeClaim(claim.actor, claim.user, claim.invite, attestation)
 
 
-async def dismiss(session: AsyncSession, actor_id: int) -> OfficeClaim:
+async def dismiss(
+    session: AsyncSession, actor_id: int, *, by: Actor | None
+) -> OfficeClaim:
     """Refuse the claim: no office is attested; the account stays."""
     claim = await _pending_claim(session, actor_id)
     claim.user.office_claim = DISMISSED
+    await action_log.record_on_account(session, by, "dismiss_office_claim", claim.actor)
     return claim

@@ -214,6 +214,10 @@ async def sign_up(
     invite = await _invite_for(session, policy, cmd.invite_code)
     if details := await _problems(session, policy, cmd):
         raise SignUpInvalid(details=details)
+    if invite is not None:
+        if not await q.use_invite(session, invite.id):
+            raise Forbidden(BAD_INVITE)  # another sign-up took its last use
+        session.expire(invite, ["uses"])
     actor = await create_local_account(
         session, urls, NewLocalAccount(cmd.username, cmd.password), keypair()
     )
@@ -228,7 +232,6 @@ async def sign_up(
         policy.mode == "open" or invite is not None
     )
     if invite is not None:
-        invite.uses += 1
         user.invite_id = invite.id
         user.office_claim = "pending" if invite.office_role else None
     if policy.mail_enabled:

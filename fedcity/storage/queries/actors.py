@@ -84,22 +84,36 @@ async def is_follower(session: AsyncSession, follower_id: int, target_id: int) -
     return follow is not None and follow.state == FollowState.ACCEPTED
 
 
-async def list_follower_inboxes(session: AsyncSession, actor_id: int) -> list[str]:
-    """Distinct delivery inboxes (shared where offered) of remote followers."""
-    inbox = func.coalesce(Actor.shared_inbox_uri, Actor.inbox_uri)
-    stmt = (
-        select(inbox)
-        .join(Follow, Follow.actor_id == Actor.id)
+_DELIVERY_INBOX = func.coalesce(Actor.shared_inbox_uri, Actor.inbox_uri)
+
+
+def _remote_inboxes() -> Select[str]:
+    """Distinct delivery inboxes (shared where offered) of remote actors."""
+    return (
+        select(_DELIVERY_INBOX)
         .where(
-            Follow.target_id == actor_id,
-            Follow.state == FollowState.ACCEPTED,
             Actor.domain.is_not(None),
             Actor.deleted_at.is_(None),
-            inbox.is_not(None),
+            _DELIVERY_INBOX.is_not(None),
         )
         .distinct()
     )
+
+
+async def list_follower_inboxes(session: AsyncSession, actor_id: int) -> list[str]:
+    """Distinct delivery inboxes (shared where offered) of remote followers."""
+    stmt = (
+        _remote_inboxes()
+        .join(Follow, Follow.actor_id == Actor.id)
+        .where(Follow.target_id == actor_id, Follow.state == FollowState.ACCEPTED)
+    )
     return [row for row in (await session.scalars(stmt)).all() if row]
+
+
+async def list_known_inboxes(session: AsyncSession) -> list[str]:
+    """Distinct delivery inboxes of every remote actor known here: one per
+    server that offers a shared inbox (what Mastodon calls `Account.inboxes`)."""
+    return [row for row in (await session.scalars(_remote_inboxes())).all() if row]
 
 
 async def list_actors_by_ids(

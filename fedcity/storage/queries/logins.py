@@ -118,6 +118,23 @@ async def list_invites(session: AsyncSession, include_spent: bool) -> list[Invit
     return list((await session.scalars(query)).all())
 
 
+async def use_invite(session: AsyncSession, invite_id: int) -> bool:
+    """Count one use of the invite, only if it has a use left and is not revoked:
+    one conditional UPDATE, so sign-ups racing for the last use cannot both have
+    it (the row lock makes the later one re-check `uses`). False if none was left."""
+    result = await session.execute(
+        update(Invite)
+        .where(
+            Invite.id == invite_id,
+            Invite.revoked_at.is_(None),
+            or_(Invite.max_uses.is_(None), Invite.uses < Invite.max_uses),
+        )
+        .values(uses=Invite.uses + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
 async def get_email_token(
     session: AsyncSession, purpose: str, digest: str
 ) -> EmailToken | None:

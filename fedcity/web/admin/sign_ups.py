@@ -91,20 +91,20 @@ def _id(request: web.Request) -> int:
 
 async def decide(request: web.Request) -> web.Response:
     """POST …/accounts/{id}/approve or …/reject."""
-    admin_or_forbidden(request)
+    signed = admin_or_forbidden(request)
     action = request.match_info["action"]
     policy = Policy.of(request.app[SETTINGS])
     async with request.app[DB].session() as session:
         actor, user = await queue.pending_login(session, _id(request))
         step = queue.approve if action == "approve" else queue.reject
-        await step(session, policy, actor, user)
+        await step(session, policy, actor, user, by=signed.actor)
     request.app[FEDERATION].wake_worker()
     raise web.HTTPSeeOther(f"{PAGE}?done={PAST[action]}")
 
 
 async def claim(request: web.Request) -> web.Response:
     """POST …/claims/{id}/confirm or …/dismiss."""
-    admin_or_forbidden(request)
+    signed = admin_or_forbidden(request)
     action = request.match_info["action"]
     settings = request.app[SETTINGS]
     async with request.app[DB].session() as session:
@@ -112,9 +112,9 @@ async def claim(request: web.Request) -> web.Response:
             issuer = offices.Issuer(
                 request.app[FEDERATION].urls, settings.instance.name
             )
-            await office_claims.confirm(session, issuer, _id(request))
+            await office_claims.confirm(session, issuer, _id(request), by=signed.actor)
         else:
-            await office_claims.dismiss(session, _id(request))
+            await office_claims.dismiss(session, _id(request), by=signed.actor)
     request.app[FEDERATION].wake_worker()
     raise web.HTTPSeeOther(f"{PAGE}?done={PAST[action]}")
 
@@ -139,8 +139,8 @@ async def invite_create(request: web.Request) -> web.Response:
                     else None,
                     office_role=values["office_role"] or None,
                     jurisdiction=values["jurisdiction"] or None,
-                    created_by_id=signed.actor.id,
                 ),
+                by=signed.actor,
             )
             code = made.code
     except ValueError:
@@ -164,9 +164,9 @@ def _invite_field(template: str) -> str:
 
 
 async def invite_revoke(request: web.Request) -> web.Response:
-    admin_or_forbidden(request)
+    signed = admin_or_forbidden(request)
     async with request.app[DB].session() as session:
-        await invites.revoke_invite(session, str(_id(request)))
+        await invites.revoke_invite(session, str(_id(request)), by=signed.actor)
     raise web.HTTPSeeOther(f"{PAGE}?done=revoked")
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from fedcity.config import RegistrationSettings
 from fedcity.services.accounts.sign_in import FailureLimiter
+from fedcity.services.moderation import action_log
 from fedcity.web.rate_limits import RATE_LIMITS
 from tests.support.instances import LiveInstance
 from tests.support.mail import MailBox, link_in
@@ -96,7 +97,9 @@ async def test_an_invite_page_signs_up_into_an_invite_only_instance(
         from fedcity.services.sign_ups import invites
 
         made = await invites.create_invite(
-            session, invites.NewInvite(office_role="mayor", jurisdiction="Ojai, CA")
+            session,
+            invites.NewInvite(office_role="mayor", jurisdiction="Ojai, CA"),
+            by=None,
         )
         code = made.code
     # When the invited mayor opens the invite's URL
@@ -252,5 +255,38 @@ async def test_the_admin_page_approves_confirms_offices_and_makes_invites(
     assert claim is not None
     assert (await admin.post(claim.group(0))).status == 303
     assert "No office claims are waiting." in (await admin.get("/admin/sign_ups")).text
+    # And another invite, used, has its claim dismissed, then is revoked
+    await _invited_claim_dismissed(instance, admin, visitor(instance))
+    # And the action log names the admin for each of these
+    async with instance.db.session() as session:
+        entries = await action_log.all_entries(session)
+    assert [(e.account, e.action, e.target_type) for e in entries] == [
+        ("admin", "approve", "Account"),
+        ("admin", "create", "Invite"),
+        ("admin", "confirm_office_claim", "Attestation"),
+        ("admin", "create", "Invite"),
+        ("admin", "dismiss_office_claim", "Account"),
+        ("admin", "revoke", "Invite"),
+    ]
     # And someone who is not an admin may not see the page
     assert (await member.get("/admin/sign_ups")).status in (303, 403)
+
+
+async def _invited_claim_dismissed(
+    instance: LiveInstance, admin: WebBrowser, member: WebBrowser
+) -> None:
+    made = await admin.post(
+        "/admin/sign_ups/invites",
+        {"uses": "2", "office_role": "mayor", "jurisdiction": "Ojai, CA"},
+    )
+    code = made.headers["Location"].rsplit("code=", 1)[1]
+    await member.post(
+        "/auth/sign_up", _form("pretender", "x@ojai.example", invite_code=code)
+    )
+    page = await admin.get("/admin/sign_ups")
+    claim = re.search(r"/admin/sign_ups/claims/(\d+)/dismiss", page.text)
+    assert claim is not None
+    assert (await admin.post(claim.group(0))).status == 303
+    invite = re.search(r"/admin/sign_ups/invites/(\d+)/revoke", page.text)
+    assert invite is not None
+    assert (await admin.post(invite.group(0))).status == 303
