@@ -262,7 +262,9 @@ def test_a_suspension_removes_the_domains_content(peers, people):
     league, city = peers
     mayor = people["mayor"]
     handle = f"council@{city.domain}"
-    assert mayor.account_lookup(handle)
+    # Given the league knows the city's account (resolved here, so that this test
+    # does not lean on what the earlier ones left)
+    assert _found(mayor, handle, "accounts")
     # When the league suspends the city's domain
     out = league.instance.cli(
         "domain", "block", city.domain, "--severity", "suspend", "--reason", "spam"
