@@ -175,6 +175,18 @@ async def get_group(session: AsyncSession, name: str) -> tuple[Group, Actor]:
     return group, actor
 
 
+async def group_moderators(
+    session: AsyncSession, name: str
+) -> tuple[Actor, list[Actor]]:
+    """The actor of group `name` and its moderators (its `moderators` collection).
+
+    Raises:
+        NotFound: no such group.
+    """
+    group, actor = await get_group(session, name)
+    return actor, await q.list_group_moderators(session, group.id)
+
+
 async def list_groups(session: AsyncSession) -> list[GroupView]:
     """Every group of this instance, by name, with its moderators."""
     return [
