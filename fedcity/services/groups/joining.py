@@ -27,7 +27,7 @@ Outcome = Literal["accept", "pending", "reject"]
 NOT_AN_OFFICIAL: Final = "not_an_official"
 NOT_A_GROUP: Final = "not_a_group"
 # What a local follower is told when refused, per reason.
-REFUSALS: Final = {
+REFUSALS = {
     NOT_AN_OFFICIAL: N_("Only accounts holding a verified office may join this group"),
     NOT_A_GROUP: N_("This group cannot be joined"),
 }
@@ -36,12 +36,7 @@ REFUSALS: Final = {
 @dataclass(frozen=True)
 class JoinDecision:
     outcome: Outcome
-    reason: str | None = None
-
-    @property
-    def message(self) -> str:
-        """What the refused follower is told."""
-        return REFUSALS[self.reason or NOT_A_GROUP]
+    reason: str | None = None  # for a refusal: a key of REFUSALS
 
 
 ACCEPT: Final = JoinDecision("accept")

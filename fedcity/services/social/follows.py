@@ -181,7 +181,7 @@ async def _arrive_at_group(
         return  # the moderators' pages to approve it come with the next slice
     await remove(session, row)
     if not federate:
-        raise Forbidden(decision.message)
+        raise Forbidden(joining.REFUSALS[decision.reason or joining.NOT_A_GROUP])
     await _enqueue_reject(session, group, follower, row.uri)
 
 
