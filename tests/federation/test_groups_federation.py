@@ -81,6 +81,10 @@ async def test_a_remote_account_joins_a_public_open_group(make_instance):
         # And its moderators collection lists the coordinator
         moderators = await document(there, "/users/wildfire/moderators")
         assert moderators["orderedItems"] == [league.fed.urls.actor("coordinator")]
+        # And its profile page is served to browsers like an account's
+        page = await there.get("/@wildfire", accept="text/html")
+        assert page.status == 200
+        assert "Wildfire Preparedness" in page.text
         # And WebFinger answers for the group's handle
         finger = await there.get(
             "/.well-known/webfinger",
