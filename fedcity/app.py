@@ -44,7 +44,7 @@ from fedcity.services.notifications.push import ensure_vapid_key
 from fedcity.storage.db import Database, open_database
 from fedcity.storage.migrate import is_up_to_date
 from fedcity.urls import Urls
-from fedcity.web import activitypub, contexts, front, instance_actor, wellknown
+from fedcity.web import activitypub, contexts, front, groups, instance_actor, wellknown
 from fedcity.web.federation_gate import federation_gate
 from fedcity.web.feeds import syndication
 from fedcity.web.middlewares import cors, errors, refuse_nul, same_origin_forms
@@ -85,6 +85,7 @@ def create_app(
     # Before activitypub's /@{username}, which would take /@{username}.rss too.
     syndication.add_routes(app)
     activitypub.add_routes(app)
+    groups.add_routes(app)
     instance_actor.add_routes(app)
     contexts.add_routes(app)
     front.add_routes(app)

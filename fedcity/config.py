@@ -178,6 +178,18 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class GroupsSettings:
+    """Discussion groups (issue 13)."""
+
+    # Whether a group an account proposes waits for an admin's approval (groups
+    # made with `fedcity group create` never do).
+    require_approval: bool = False
+    # The quorum guard of a group made without one: "warn", "restrict" or "off";
+    # "" means "warn" for members-only groups and "off" for public ones.
+    quorum_guard: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     instance: InstanceSettings = field(default_factory=InstanceSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -190,6 +202,7 @@ class Settings:
     trust: TrustSettings = field(default_factory=TrustSettings)
     registration: RegistrationSettings = field(default_factory=RegistrationSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    groups: GroupsSettings = field(default_factory=GroupsSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -204,6 +217,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "trust": TrustSettings,
     "registration": RegistrationSettings,
     "mail": MailSettings,
+    "groups": GroupsSettings,
 }
 
 # TOML keys that are Python keywords: `from` in [mail] is the field `from_`.

@@ -59,6 +59,10 @@ def validate(settings: Settings) -> None:
     _validate_trust(settings)
 
     _validate_sign_up(settings)
+    if settings.groups.quorum_guard not in ("", "warn", "restrict", "off"):
+        raise ConfigError(
+            '[groups] quorum_guard must be "warn", "restrict", "off" or "" (default)'
+        )
 
 
 TEXT_SUFFIXES = (".md", ".markdown", ".html", ".htm")

@@ -36,6 +36,10 @@ class Urls:
         """The pinned statuses (Mastodon's `featured` collection)."""
         return f"{self.actor(username)}/collections/featured"
 
+    def moderators(self, username: str) -> str:
+        """A group's moderators (FEP-1b12 `attributedTo`, Lemmy's `moderators`)."""
+        return f"{self.actor(username)}/moderators"
+
     def featured_tags(self, username: str) -> str:
         """The featured hashtags (Mastodon's `featuredTags` collection)."""
         return f"{self.actor(username)}/collections/tags"

@@ -2,7 +2,7 @@
 | official verify/revoke/list | report list | announcement create/list/delete |
 emoji add/list/remove | account suspend/unsuspend/silence/unsilence | admin log |
 domain block/unblock/allow/disallow/list/subscribe/unsubscribe | invite
-create/list/revoke | mail test.
+create/list/revoke | mail test | group create/list/moderator/delete.
 
 Every failure an operator can cause (bad configuration, unreachable or missing
 database, wrong credentials) ends in one line on stderr and a non-zero exit.
@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from fedcity.cli import (
     accounts,
     domains,
+    groups,
     instance,
     moderation,
     offices,
@@ -32,7 +33,16 @@ from fedcity.config import load_settings
 from fedcity.errors import ConfigError, FedcityError
 
 # In this order in `fedcity --help`.
-COMMAND_GROUPS = (server, accounts, offices, instance, moderation, domains, sign_ups)
+COMMAND_GROUPS = (
+    server,
+    accounts,
+    offices,
+    groups,
+    instance,
+    moderation,
+    domains,
+    sign_ups,
+)
 
 COMMANDS: dict[str, Command] = {
     name: command

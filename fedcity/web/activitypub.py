@@ -61,9 +61,15 @@ ACCEPTED_CONTENT_TYPES = (
 
 
 async def _local_actor(request: web.Request, *, suspended: bool = False) -> Actor:
+    """The local actor named in the path; with `suspended`, a suspended or deleted
+    one too (its id then serves a Tombstone)."""
     async with request.app[DB].session() as session:
-        actor = await q.get_local_actor(session, request.match_info["username"])
+        actor = await q.get_actor_by_handle(
+            session, request.match_info["username"], None
+        )
     if actor is None or actor.actor_type == "Application":
+        raise NotFound("no such account here")
+    if actor.deleted_at is not None and not suspended:
         raise NotFound("no such account here")
     if actor.suspended_at is not None and not suspended:
         raise Gone("This account is suspended")
@@ -74,7 +80,7 @@ async def actor_get(request: web.Request) -> web.StreamResponse:
     if not wants_activity_json(request):
         return await profile_page.profile_page(request)
     actor = await _local_actor(request, suspended=True)
-    if actor.suspended_at is not None:  # a Tombstone, 410: Mastodon's answer
+    if actor.suspended_at or actor.deleted_at:  # a Tombstone, 410: Mastodon's answer
         return activity_response(render_suspended_actor(actor), status=410)
     return activity_response(render_actor(actor, request.app[FEDERATION].urls))
 

@@ -16,6 +16,9 @@ from fedcity.federation.vocab import Document
 from fedcity.storage.models import Actor
 from fedcity.urls import Urls
 
+# Defines `moderators` and `postingRestrictedToMods` (bundled, never fetched).
+LEMMY_CONTEXT = "https://join-lemmy.org/context.json"
+
 
 def render_actor(
     actor: Actor, urls: Urls, *, assertion_methods: Sequence[Mapping[str, str]] = ()
@@ -76,19 +79,35 @@ def render_actor(
             document["@context"] = [*document["@context"], FEDCITY_CONTEXT_V2]
             return document
         return with_context(doc)
+    if actor.actor_type == "Group":
+        return with_context(_group_fields(doc, actor, urls), LEMMY_CONTEXT)
     doc.update(actor_extension(actor))
     document = with_context(doc)
     document["@context"] = [*document["@context"], FEDCITY_CONTEXT_V2]
     return document
 
 
+def _group_fields(doc: Document, actor: Actor, urls: Urls) -> Document:
+    """A group as Lemmy, Mbin and NodeBB expect one (FEP-1b12): its moderators as
+    `attributedTo` (Lemmy's form, a collection) and `moderators`, and anyone may
+    start a thread. `manuallyApprovesFollowers` is true for a members-only group
+    alone: Lemmy treats a group that sets it as private."""
+    for key in ("featuredTags", "attachment", "indexable"):
+        doc.pop(key, None)
+    moderators = urls.moderators(actor.username)
+    doc["attributedTo"] = moderators
+    doc["moderators"] = moderators
+    doc["postingRestrictedToMods"] = False
+    return doc
+
+
 def render_suspended_actor(actor: Actor) -> Document:
-    """What a suspended local actor's id serves (with HTTP 410)."""
+    """What a suspended or deleted local actor's id serves (with HTTP 410)."""
     return with_context(
         {
             "id": actor.uri,
             "type": "Tombstone",
             "formerType": actor.actor_type,
-            "deleted": iso(actor.suspended_at),
+            "deleted": iso(actor.deleted_at or actor.suspended_at),
         }
     )

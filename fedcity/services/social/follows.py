@@ -23,6 +23,7 @@ from fedcity.jobs.verbs import (
     Verb,
     enqueue_federate,
 )
+from fedcity.services.groups import joining
 from fedcity.services.limits import (
     MAX_FOLLOW_LANGUAGES,
     MAX_FOLLOW_LANGUAGES_TEXT,
@@ -153,11 +154,35 @@ async def _arrive_at_local_target(
         # one as a verifier follow it to hear of revocations (issue 11).
         await accept(session, row, federate=federate)
         return
+    if target.actor_type == "Group":
+        await _arrive_at_group(session, row, follower, target, federate=federate)
+        return
     if target.locked:
         await notify(session, target, follower, NotificationType.FOLLOW_REQUEST)
         return
     await accept(session, row, federate=federate)
     await notify(session, target, follower, NotificationType.FOLLOW)
+
+
+async def _arrive_at_group(
+    session: AsyncSession, row: Follow, follower: Actor, group: Actor, *, federate: bool
+) -> None:
+    """Following a local group asks to join it: its policy accepts, refuses, or
+    leaves the request pending for a moderator (services.groups.joining).
+
+    Raises:
+        Forbidden: a local follower the group refuses (a remote one hears Reject).
+    """
+    decision = await joining.decide_follow_of(session, group, follower)
+    if decision.outcome == "accept":
+        await accept(session, row, federate=federate)
+        return
+    if decision.outcome == "pending":
+        return  # the moderators' pages to approve it come with the next slice
+    await remove(session, row)
+    if not federate:
+        raise Forbidden(joining.REFUSALS[decision.reason or joining.NOT_A_GROUP])
+    await _enqueue_reject(session, group, follower, row.uri)
 
 
 async def accept(session: AsyncSession, row: Follow, *, federate: bool) -> None:

@@ -14,7 +14,6 @@ from fedcity.storage.models.announcements import (
 )
 from fedcity.storage.models.base import Base
 from fedcity.storage.models.cards import PostCard, PreviewCard
-from fedcity.storage.models.emojis import CustomEmoji
 from fedcity.storage.models.filters import (
     FILTER_CONTEXTS,
     Filter,
@@ -23,6 +22,13 @@ from fedcity.storage.models.filters import (
     FilterStatus,
 )
 from fedcity.storage.models.follows import Follow, FollowState
+from fedcity.storage.models.groups import (
+    Group,
+    GroupModerator,
+    GroupPolicy,
+    GroupVisibility,
+    QuorumGuard,
+)
 from fedcity.storage.models.instances import (
     DOMAIN_BLOCK_SEVERITIES,
     AllowListSubscription,
@@ -34,9 +40,15 @@ from fedcity.storage.models.instances import (
 )
 from fedcity.storage.models.interactions import Bookmark, Favourite, Pin
 from fedcity.storage.models.jobs import JOB_TRANSITIONS, Job, JobState, OutboxActivity
-from fedcity.storage.models.lists import ListMember, RepliesPolicy, TagFollow, UserList
-from fedcity.storage.models.markers import ConversationState, Marker
-from fedcity.storage.models.media import MediaAttachment, MediaType
+from fedcity.storage.models.lists import (
+    ConversationState,
+    ListMember,
+    Marker,
+    RepliesPolicy,
+    TagFollow,
+    UserList,
+)
+from fedcity.storage.models.media import CustomEmoji, MediaAttachment, MediaType
 from fedcity.storage.models.moderation import (
     MODERATION_ACTIONS,
     REPORT_CATEGORIES,
@@ -121,6 +133,10 @@ __all__ = [
     "FilterStatus",
     "Follow",
     "FollowState",
+    "Group",
+    "GroupModerator",
+    "GroupPolicy",
+    "GroupVisibility",
     "HandoverLink",
     "IdempotencyKey",
     "InstanceKey",
@@ -152,6 +168,7 @@ __all__ = [
     "PostEdit",
     "PostTag",
     "PreviewCard",
+    "QuorumGuard",
     "RemovedReply",
     "RepliesPolicy",
     "Report",

@@ -15,6 +15,8 @@ from fedcity.storage.models import (
     DomainBlock,
     Follow,
     FollowState,
+    Group,
+    GroupModerator,
     User,
 )
 from fedcity.storage.queries import escape_like
@@ -227,4 +229,44 @@ def silenced_domain_actor_ids() -> Select[int]:
         select(Actor.id)
         .join(DomainBlock, covers)
         .where(DomainBlock.severity == "silence")
+    )
+
+
+# --- groups (issue 13) -------------------------------------------------------------
+
+
+async def get_group_by_actor_id(session: AsyncSession, actor_id: int) -> Group | None:
+    return await session.scalar(select(Group).where(Group.actor_id == actor_id))
+
+
+async def list_local_groups(session: AsyncSession) -> list[tuple[Group, Actor]]:
+    """Every group of this instance that is not deleted, by name."""
+    rows = await session.execute(
+        select(Group, Actor)
+        .join(Actor, Actor.id == Group.actor_id)
+        .where(Actor.deleted_at.is_(None))
+        .order_by(func.lower(Actor.username))
+    )
+    return [(group, actor) for group, actor in rows.tuples()]
+
+
+async def list_group_moderators(session: AsyncSession, group_id: int) -> list[Actor]:
+    """A group's moderators, in the order they were made moderators."""
+    rows = await session.scalars(
+        select(Actor)
+        .join(GroupModerator, GroupModerator.account_id == Actor.id)
+        .where(GroupModerator.group_id == group_id)
+        .order_by(GroupModerator.id)
+    )
+    return list(rows)
+
+
+async def get_group_moderator(
+    session: AsyncSession, group_id: int, account_id: int
+) -> GroupModerator | None:
+    return await session.scalar(
+        select(GroupModerator).where(
+            GroupModerator.group_id == group_id,
+            GroupModerator.account_id == account_id,
+        )
     )

@@ -1,0 +1,88 @@
+"""Who may join a group: a `Follow` of a group is a request to join, which the
+group's policy accepts, leaves pending for a moderator or refuses (FEP-1b12: joining
+is following; Accept and Reject come from the group).
+
+The group's visibility does not enter here: a `members` group only says
+`manuallyApprovesFollowers` in its actor document (services.groups.groups).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Final, Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.i18n import N_
+from fedcity.services.offices.status import actor_views
+from fedcity.storage.models import Actor, Group, GroupPolicy
+from fedcity.storage.queries import actors as q
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["accept", "pending", "reject"]
+# Why a group refuses a follower (stable codes, logged and shown to moderators).
+NOT_AN_OFFICIAL: Final = "not_an_official"
+NOT_A_GROUP: Final = "not_a_group"
+# What a local follower is told when refused, per reason.
+REFUSALS = {
+    NOT_AN_OFFICIAL: N_("Only accounts holding a verified office may join this group"),
+    NOT_A_GROUP: N_("This group cannot be joined"),
+}
+
+
+@dataclass(frozen=True)
+class JoinDecision:
+    outcome: Outcome
+    reason: str | None = None  # for a refusal: a key of REFUSALS
+
+
+ACCEPT: Final = JoinDecision("accept")
+PENDING: Final = JoinDecision("pending")
+
+
+def decide_follow(
+    group: Group, follower: Actor, *, moderator: bool = False, today: date | None = None
+) -> JoinDecision:
+    """Whether `follower` joins `group` now, waits for a moderator, or is refused.
+
+    `open` accepts anyone; `approval` leaves every request pending for a moderator
+    (a moderator joins at once); `officials` accepts only an account holding an
+    office whose status is verified today (services.offices.status): a candidate,
+    a campaign account, a former or an unverified office does not count."""
+    if moderator or group.policy == GroupPolicy.OPEN:
+        return ACCEPT
+    if group.policy == GroupPolicy.APPROVAL:
+        return PENDING
+    if is_verified_official(follower, today):
+        return ACCEPT
+    return JoinDecision("reject", NOT_AN_OFFICIAL)
+
+
+def is_verified_official(actor: Actor, today: date | None = None) -> bool:
+    """Whether `actor` holds at least one office that reads as verified today."""
+    return any(view.status == "verified" for view in actor_views(actor, today))
+
+
+async def decide_follow_of(
+    session: AsyncSession, group_actor: Actor, follower: Actor
+) -> JoinDecision:
+    """`decide_follow` for the local group whose actor is `group_actor`; a `Group`
+    actor without settings (never made by `create_group`) cannot be joined."""
+    group = await q.get_group_by_actor_id(session, group_actor.id)
+    if group is None:
+        return JoinDecision("reject", NOT_A_GROUP)
+    moderator = await q.get_group_moderator(session, group.id, follower.id)
+    decision = decide_follow(group, follower, moderator=moderator is not None)
+    if decision.outcome == "reject":
+        # The reason goes to the log: the Reject on the wire carries none.
+        log.info(
+            "group %s refuses %s: %s",
+            group_actor.uri,
+            follower.uri,
+            decision.reason,
+            extra={"group": group_actor.uri, "actor": follower.uri},
+        )
+    return decision

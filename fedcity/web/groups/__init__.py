@@ -1,0 +1,12 @@
+"""Discussion groups on the web (issue 13): for now the ActivityPub collections a
+group actor links to beyond an account's (its moderators)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from fedcity.web.groups import collections
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/users/{username}/moderators", collections.moderators_get)
