@@ -6,10 +6,11 @@ Playwright's sync API runs on a thread of its own (`BrowserThread`, which says
 why): the fixtures below create the browser, contexts and pages there, and
 `pytest_pyfunc_call` runs the body of every test of this folder there too.
 
-Every browser test module is marked `pytest.mark.xdist_group("browser")`, so that
-under `--dist loadgroup` one worker owns the browser and the instance; but
-test_page_types.py, the longest, is its own group ("browser-pages"), so that a
-second worker (with a browser and an instance of its own) runs it meanwhile.
+The suite runs with `--dist loadfile`: a module stays on one worker, and each
+worker that runs browser modules starts its own browser and instance (session
+fixtures). The `xdist_group` marks of the modules ("browser", and "browser-pages"
+for test_page_types.py, the longest) say which belong together; pytest 9 made
+them inert for pytest-xdist 3.8 (docs/development.md).
 """
 
 from __future__ import annotations
