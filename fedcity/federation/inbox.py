@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import (
@@ -190,6 +191,16 @@ async def verify_request(
 
 async def _key_for(fed: Federation, key_id: str) -> tuple[KnownKey, bool]:
     """The key as stored here, else fetched; and whether it was fetched."""
+    try:
+        return await _stored_or_fetched(fed, key_id)
+    except IntegrityError:
+        # A job or another request stored the key's owner between this one's read
+        # and its insert (the first activities of a new peer arrive together): it
+        # is known now, so a second look finds it.
+        return await _stored_or_fetched(fed, key_id)
+
+
+async def _stored_or_fetched(fed: Federation, key_id: str) -> tuple[KnownKey, bool]:
     async with fed.db.session() as session:
         stored = await stored_key(fed, session, key_id)
         if stored is not None:
