@@ -178,7 +178,7 @@ def test_an_approved_domain_passes_and_others_wait_for_an_admin(city):
     approved = admin.admin_account_approve(pending[0]["id"])
     assert approved["approved"] is True
     # Then the planner hears of it by mail and posts
-    assert "approved" in city.mailbox.wait_for("planner@ojai.example", 2)["Subject"]
+    assert city.mailbox.wait_for_subject("planner@ojai.example", "is approved")
     assert planner.status_post("Zoning map is out")["id"]
 
 

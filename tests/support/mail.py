@@ -64,6 +64,23 @@ class MailBox:
                 self._arrived.wait(left)
             return self.to(address)[count - 1]
 
+    def wait_for_subject(
+        self, address: str, fragment: str, timeout: float = 15
+    ) -> EmailMessage:
+        """The first message to `address` whose subject holds `fragment`. Mail is
+        sent by a job at least once, so a retried send may repeat an earlier
+        message: tests name the message they wait for rather than count."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                for message in self.to(address):
+                    if fragment in str(message["Subject"]):
+                        return message
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no mail to {address} about {fragment!r}")
+                self._arrived.wait(left)
+
 
 def body(message: EmailMessage) -> str:
     part = message.get_body(("plain",))

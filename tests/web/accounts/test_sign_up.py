@@ -227,7 +227,7 @@ async def test_the_admin_page_approves_confirms_offices_and_makes_invites(
     assert approved.status == 303
     # Then the applicant hears of it by mail
     await instance.run_jobs()
-    assert "approved" in mailbox.wait_for("p@ojai.example", 2)["Subject"]
+    assert mailbox.wait_for_subject("p@ojai.example", "is approved")
     # When the admin makes an invite for a council member
     made = await admin.post(
         "/admin/sign_ups/invites",
