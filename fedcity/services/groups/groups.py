@@ -71,9 +71,12 @@ async def create_group(
     *,
     configured_guard: str = "",
     created_by: Actor | None = None,
+    awaiting_approval: bool = False,
 ) -> GroupView:
     """Make a local group and its actor (with its own keys); the moderators are
-    local accounts.
+    local accounts. A group an account proposes on an instance whose groups need
+    an admin's approval is made `awaiting_approval`: it has no members and
+    relays nothing until approved.
 
     Raises:
         Unprocessable: a bad name or setting, or a name already taken.
@@ -94,6 +97,7 @@ async def create_group(
         or default_guard(cmd.visibility, configured_guard),
         rules="",
         created_by_id=created_by.id if created_by is not None else None,
+        approved_at=None if awaiting_approval else utcnow(),
     )
     session.add(group)
     await session.flush()

@@ -24,8 +24,11 @@ from fedcity.storage.models.filters import (
 from fedcity.storage.models.follows import Follow, FollowState
 from fedcity.storage.models.groups import (
     Group,
+    GroupBan,
     GroupModerator,
     GroupPolicy,
+    GroupPost,
+    GroupThread,
     GroupVisibility,
     QuorumGuard,
 )
@@ -134,8 +137,11 @@ __all__ = [
     "Follow",
     "FollowState",
     "Group",
+    "GroupBan",
     "GroupModerator",
     "GroupPolicy",
+    "GroupPost",
+    "GroupThread",
     "GroupVisibility",
     "HandoverLink",
     "IdempotencyKey",
