@@ -91,6 +91,20 @@ class BlockUndone:
     block_uri: str
 
 
+@dataclass(frozen=True)
+class GroupRelay:
+    """A group announces a member's activity to its followers (FEP-1b12).
+
+    A local member's post is named by `post_id` and `activity` ("Create",
+    "Update" or "Delete"): the builder renders it. A remote member's activity
+    comes as received (`document`), to be announced as it is."""
+
+    group_actor_id: int
+    activity: str
+    post_id: int | None = None
+    document: dict[str, Any] | None = None
+
+
 class Verb(Declared):
     """An outbound activity; the value is the `verb` stored in the job's payload."""
 
@@ -120,6 +134,8 @@ class Verb(Declared):
     # An attestation of a remote account: sent to its instance, and revoked.
     ATTEST = "Attest", AttestationRef
     REVOKE_ATTESTATION = "RevokeAttestation", AttestationRef
+    # A group relays a member's activity (services.groups.relay).
+    GROUP_RELAY = "GroupRelay", GroupRelay
 
 
 def federate_payload(verb: Verb, payload: object) -> dict[str, Any]:
