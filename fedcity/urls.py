@@ -40,6 +40,10 @@ class Urls:
         """A group's moderators (FEP-1b12 `attributedTo`, Lemmy's `moderators`)."""
         return f"{self.actor(username)}/moderators"
 
+    def thread_context(self, username: str, thread_id: int) -> str:
+        """A group thread's FEP-7888 `context`: the collection of its posts."""
+        return f"{self.actor(username)}/context/{thread_id}"
+
     def featured_tags(self, username: str) -> str:
         """The featured hashtags (Mastodon's `featuredTags` collection)."""
         return f"{self.actor(username)}/collections/tags"

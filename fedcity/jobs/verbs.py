@@ -95,14 +95,16 @@ class BlockUndone:
 class GroupRelay:
     """A group announces a member's activity to its followers (FEP-1b12).
 
-    A local member's post is named by `post_id` and `activity` ("Create",
-    "Update" or "Delete"): the builder renders it. A remote member's activity
-    comes as received (`document`), to be announced as it is."""
+    A local member's activity is named by `activity` ("Create", "Update",
+    "Delete" or "Like") and `post_id` (with `favourite_id` for a Like): the builder
+    renders it. A remote member's activity comes as received (`document`), to be
+    announced as it is."""
 
     group_actor_id: int
     activity: str
     post_id: int | None = None
     document: dict[str, Any] | None = None
+    favourite_id: int | None = None
 
 
 class Verb(Declared):

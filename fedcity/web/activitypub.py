@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 
 from fedcity.appkeys import DB, FEDERATION, INBOX_WRITER
 from fedcity.errors import Gone, NotFound, UnsupportedMediaType
-from fedcity.federation.actors import get_or_fetch_actor
-from fedcity.federation.inbox import InboundRequest, receive, verify_request
+from fedcity.federation.inbox import InboundRequest, receive
 from fedcity.federation.render.actors import render_actor, render_suspended_actor
 from fedcity.federation.render.collections import (
     render_collection,
@@ -28,10 +27,10 @@ from fedcity.federation.render.statuses import (
     render_note,
     render_tombstone,
 )
-from fedcity.federation.signatures.verify import parse_signature
 from fedcity.federation.vocab import Document
 from fedcity.ids import parse_id, require_id
 from fedcity.services.accounts import featured_tags
+from fedcity.services.groups import access as group_access
 from fedcity.services.social import pins
 from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.visibility import can_view
@@ -49,7 +48,9 @@ from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.posts import Page
 from fedcity.web.accounts import profile_page
+from fedcity.web.groups import threads as group_threads
 from fedcity.web.negotiation import activity_response, wants_activity_json
+from fedcity.web.signed_fetch import signed_viewer
 from fedcity.web.statuses import thread
 
 PAGE_SIZE = 20
@@ -109,20 +110,6 @@ async def inbox_post(request: web.Request) -> web.Response:
 # --- objects -----------------------------------------------------------------------
 
 
-async def _signed_viewer(request: web.Request) -> Actor | None:
-    """The actor behind a signed GET, or None for an anonymous one."""
-    if "Signature" not in request.headers and "Signature-Input" not in request.headers:
-        return None
-    fed = request.app[FEDERATION]
-    info = parse_signature(request.method, request.raw_path, request.headers)
-    inbound = InboundRequest(
-        request.method, request.raw_path, request.headers, b"", request.host, None
-    )
-    signer = await verify_request(fed, info, inbound)
-    async with request.app[DB].session() as session:
-        return await get_or_fetch_actor(fed, session, signer)
-
-
 async def _visible_post(request: web.Request) -> tuple[Actor, Post]:
     actor = await _local_actor(request)
     post_id = require_id(request.match_info["post_id"])
@@ -133,9 +120,11 @@ async def _visible_post(request: web.Request) -> tuple[Actor, Post]:
     if post.deleted_at is not None:
         return actor, post
     if post.visibility not in (Visibility.PUBLIC, Visibility.UNLISTED):
-        viewer = await _signed_viewer(request)
+        viewer = await signed_viewer(request)
         async with request.app[DB].session() as session:
-            if not await can_view(session, viewer, post):
+            if not await can_view(session, viewer, post) and not (
+                await group_access.may_read_post(session, post, viewer)
+            ):
                 raise NotFound()
     return actor, post
 
@@ -220,6 +209,8 @@ def _page_number(request: web.Request) -> int | None:
 
 
 async def followers_get(request: web.Request) -> web.Response:
+    if "is_follower" in request.query:  # a group asked about one member
+        return await group_threads.is_follower_get(request)
     return await _follow_collection(request, followers=True)
 
 

@@ -224,7 +224,7 @@ async def test_edited_poll_is_federated_in_the_update(instance, http, mayor):
                 Job.kind == "federate", Job.payload["verb"].as_string() == "Update"
             )
         )
-        outgoing = await build(instance.fed, session, job.payload)
+        [outgoing] = await build(instance.fed, session, job.payload)
     question = outgoing.activity["object"]
     assert question["type"] == "Question"
     assert [o["name"] for o in question["oneOf"]] == ["A", "B"]

@@ -10,6 +10,7 @@ from fedcity.federation.attestations.inbound import on_delete_attestation
 from fedcity.federation.attestations.schedule import schedule_check
 from fedcity.federation.dispatch import Inbound, handles, resolves
 from fedcity.federation.fetch import fetch_document
+from fedcity.federation.groups.relay import relay_remote_post
 from fedcity.federation.parse.actors import parse_actor
 from fedcity.federation.parse.statuses import attributed_to
 from fedcity.federation.policy import parse_post_under
@@ -20,6 +21,7 @@ from fedcity.federation.vocab import (
     same_origin,
 )
 from fedcity.services.accounts import remote_actors
+from fedcity.services.groups import relay
 from fedcity.services.statuses import remote_posts
 from fedcity.storage.models import Post
 from fedcity.storage.queries import posts as q
@@ -49,8 +51,11 @@ def _check_authorship(inbound: Inbound, doc: Document) -> None:
 
 
 async def _store_post(inbound: Inbound) -> Post | None:
+    """Store a new post, and hand it to the local groups it is addressed to."""
     data = parse_post_under(inbound.fed.policy.current, inbound.resolved, inbound.actor)
-    return await remote_posts.store_remote_post(inbound.session, inbound.actor, data)
+    post = await remote_posts.store_remote_post(inbound.session, inbound.actor, data)
+    await relay_remote_post(inbound, post)
+    return post
 
 
 @handles("Create", "Note")
@@ -90,6 +95,9 @@ async def on_update_post(inbound: Inbound) -> None:
     if await poll_wire.refresh_question(inbound, post, doc, data):
         return  # new poll counts only: not an edit
     await remote_posts.update_remote_post(inbound.session, inbound.actor, post, data)
+    await relay.relay_change(
+        inbound.session, post, "Update", document={**inbound.activity, "object": doc}
+    )
 
 
 @handles("Update", *sorted(ACTOR_TYPES))
@@ -119,3 +127,7 @@ async def on_delete(inbound: Inbound) -> None:
     if post is None:
         return
     await remote_posts.delete_remote_post(inbound.session, inbound.actor, post)
+    if post.deleted_at is not None:  # it was the author's to delete
+        await relay.relay_change(
+            inbound.session, post, "Delete", document=inbound.activity
+        )

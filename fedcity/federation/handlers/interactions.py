@@ -28,7 +28,9 @@ async def on_like(inbound: Inbound) -> None:
         return
     if not await can_view(inbound.session, inbound.actor, post):
         return
-    await interactions.receive_like(inbound.session, inbound.actor, post, like_uri)
+    await interactions.receive_like(
+        inbound.session, inbound.actor, post, like_uri, inbound.activity
+    )
 
 
 # FEP-1b12: a Group (Lemmy, Mbin) announces its members' activities, not objects.

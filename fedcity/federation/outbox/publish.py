@@ -29,8 +29,10 @@ class Outgoing:
     inboxes: set[str]
 
 
-# A builder takes the payload type its verb declares (`Verb.X.payload`).
-Builder = Callable[[Federation, AsyncSession, Any], Awaitable[Outgoing | None]]
+# A builder takes the payload type its verb declares (`Verb.X.payload`); it may
+# answer with several activities (a group's two forms of one announce).
+Built = Outgoing | list[Outgoing] | None
+Builder = Callable[[Federation, AsyncSession, Any], Awaitable[Built]]
 B = TypeVar("B", bound=Builder)
 BUILDERS: dict[Verb, Builder] = {}
 
@@ -55,25 +57,30 @@ def load_builders() -> None:
     """Import the builder modules so that their @builds decorators run."""
     from fedcity.federation import moderation, polls  # noqa: F401
     from fedcity.federation.attestations import outbound  # noqa: F401
+    from fedcity.federation.groups import relay  # noqa: F401
     from fedcity.federation.outbox import accounts, social, statuses  # noqa: F401
 
 
 async def build(
     fed: Federation, session: AsyncSession, stored: dict[str, Any]
-) -> Outgoing | None:
-    """The activity a stored `federate` payload stands for, with its recipients;
-    None when there is nothing to send any more (its row is gone)."""
+) -> list[Outgoing]:
+    """The activities a stored `federate` payload stands for, with their
+    recipients; none when there is nothing to send any more (its row is gone)."""
     verb, payload = read_federate_payload(stored)
-    return await BUILDERS[verb](fed, session, payload)
+    built = await BUILDERS[verb](fed, session, payload)
+    if built is None:
+        return []
+    return built if isinstance(built, list) else [built]
 
 
 async def federate(fed: Federation, payload: dict[str, Any]) -> None:
     """Job handler for `federate`."""
     async with fed.db.session() as session:
         outgoing = await build(fed, session, payload)
-        if outgoing is None:
+        if not outgoing:
             return
-        await publish(fed, session, outgoing)
+        for one in outgoing:
+            await publish(fed, session, one)
     fed.wake_worker()
 
 

@@ -47,7 +47,7 @@ async def _load_post(
     return post, author, mentioned, tags
 
 
-async def _post_activity(
+async def post_activity(
     fed: Federation, session: AsyncSession, post_id: int, verb: str
 ) -> Outgoing:
     """A Create or Update carrying the post as it is now (with media and poll)."""
@@ -69,7 +69,7 @@ async def build_create(
     fed: Federation, session: AsyncSession, payload: PostRef
 ) -> Outgoing:
     """Create{Note | Question | …} of a new local post."""
-    return await _post_activity(fed, session, payload.post_id, "Create")
+    return await post_activity(fed, session, payload.post_id, "Create")
 
 
 @builds(Verb.UPDATE)
@@ -77,7 +77,7 @@ async def build_update(
     fed: Federation, session: AsyncSession, payload: PostRef
 ) -> Outgoing:
     """Update{Note} of an edited local post (polls reuse it for new counts)."""
-    return await _post_activity(fed, session, payload.post_id, "Update")
+    return await post_activity(fed, session, payload.post_id, "Update")
 
 
 @builds(Verb.DELETE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +16,7 @@ from fedcity.jobs.verbs import (
     Verb,
     enqueue_federate,
 )
+from fedcity.services.groups import relay
 from fedcity.services.moderation.audit import AuditAction, record
 from fedcity.services.notifications.notify import notify, withdraw_from_author
 from fedcity.services.social.follows import drop_between
@@ -33,6 +36,7 @@ async def favourite(
         author = await session.get(Actor, post.actor_id)
         if author is not None and not author.is_local:
             await enqueue_federate(session, Verb.LIKE, FavouriteRef(fav_id))
+        await relay.relay_change(session, post, "Like", favourite_id=fav_id)
     return post
 
 
@@ -50,10 +54,17 @@ async def unfavourite(session: AsyncSession, actor: Actor, post: Post) -> Post:
 
 
 async def receive_like(
-    session: AsyncSession, actor: Actor, post: Post, uri: str
+    session: AsyncSession,
+    actor: Actor,
+    post: Post,
+    uri: str,
+    document: dict[str, Any] | None = None,
 ) -> None:
+    """A remote Like (`document`: the activity, which a local group carrying the
+    post announces to its members)."""
     if await q.get_favourite(session, actor.id, post.id) is None:
         await _insert_favourite(session, actor, post, uri)
+        await relay.relay_change(session, post, "Like", document=document)
 
 
 async def receive_undo_like(

@@ -44,7 +44,7 @@ async def reblog(
     if original.visibility == Visibility.PRIVATE:
         visibility = Visibility.PRIVATE  # a self-boost never widens the audience
     boost_id = new_id()
-    boost = await _insert_boost(
+    boost = await store_boost(
         session, actor, original, urls.activity(boost_id), visibility, boost_id=boost_id
     )
     await enqueue_federate(session, Verb.ANNOUNCE, PostRef(boost.id))
@@ -72,7 +72,7 @@ async def receive_boost(
         return None
     if original.visibility not in (Visibility.PUBLIC, Visibility.UNLISTED):
         return None  # nobody boosts what isn't public; don't widen its audience
-    return await _insert_boost(session, actor, original, activity_uri, visibility)
+    return await store_boost(session, actor, original, activity_uri, visibility)
 
 
 async def receive_unboost(
@@ -88,7 +88,7 @@ async def receive_unboost(
         await tombstone(session, boost)
 
 
-async def _insert_boost(
+async def store_boost(
     session: AsyncSession,
     actor: Actor,
     original: Post,

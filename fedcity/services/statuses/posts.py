@@ -22,6 +22,7 @@ from fedcity.ids import new_id
 from fedcity.jobs.verbs import PostRef, Verb, enqueue_federate
 from fedcity.previews.cards import queue_card_fetch
 from fedcity.services.events import record
+from fedcity.services.groups import relay, rules
 from fedcity.services.limits import (
     MAX_LANGUAGE_CODE,
     MAX_STATUS_CHARACTERS,
@@ -124,6 +125,7 @@ async def create_local_post(
         session, post, mentioned, text.extract_hashtags(cmd.text)
     )
     await count_new_post(session, author, post, parent)
+    await _relay_to_groups(session, urls, post, author, mentioned)
     await search_index.refresh(session, post)
     for actor in mentioned:
         await notify(session, actor, author, NotificationType.MENTION, post.id)
@@ -132,6 +134,22 @@ async def create_local_post(
     await queue_card_fetch(session, post)
     record(session, "status.created", post_id=post.id)
     return post
+
+
+async def _relay_to_groups(
+    session: AsyncSession, urls: Urls, post: Post, author: Actor, mentioned: list[Actor]
+) -> None:
+    """Hand the post to the local groups it mentions or whose thread it answers.
+
+    Raises:
+        Unprocessable: a group refuses it for a reason its author must hear now
+            (banned, not an official, a locked thread, the quorum guard).
+    """
+    targets = await relay.addressed_groups(session, post, [a.uri for a in mentioned])
+    for target in targets:
+        outcome = await relay.relay_post(session, urls, target, post, author)
+        if outcome.refusal is not None and outcome.refusal in rules.TOLD_AT_ONCE:
+            raise Unprocessable(outcome.refusal)
 
 
 async def edit_local_post(
@@ -166,6 +184,7 @@ async def edit_local_post(
     )
     await search_index.refresh(session, post)
     await enqueue_federate(session, Verb.UPDATE, PostRef(post.id))
+    await relay.relay_change(session, post, "Update")
     await queue_card_fetch(session, post, edited=True)
     record(session, "status.updated", post_id=post.id)
     return post
@@ -185,6 +204,8 @@ async def delete_local_post(
     verb = Verb.UNDO_ANNOUNCE if post.reblog_of_id else Verb.DELETE
     await tombstone(session, post)
     await enqueue_federate(session, verb, PostRef(post.id))
+    if verb == Verb.DELETE:
+        await relay.relay_change(session, post, "Delete")
     if not delete_media:
         return []
     return await attachments.delete_post_media(session, post.id)

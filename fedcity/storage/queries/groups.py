@@ -4,10 +4,20 @@ and moderators are read through storage.queries.actors."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.storage.models import GroupBan, GroupPost, GroupThread
+from fedcity.storage.models import (
+    Actor,
+    Follow,
+    FollowState,
+    GroupBan,
+    GroupPost,
+    GroupThread,
+    PeerInstance,
+    Post,
+    Visibility,
+)
 
 
 async def get_thread_by_root(
@@ -50,3 +60,88 @@ async def get_ban(
         )
     )
     return rows.first()
+
+
+async def software_by_origin(
+    session: AsyncSession, origins: set[str]
+) -> dict[str, str]:
+    """What the servers at `origins` run, where known (NodeInfo's software name):
+    a group picks the form of its announces by it."""
+    if not origins:
+        return {}
+    rows = await session.execute(
+        select(PeerInstance.origin, PeerInstance.software).where(
+            PeerInstance.origin.in_(origins), PeerInstance.software.is_not(None)
+        )
+    )
+    return {origin: software for origin, software in rows if software}
+
+
+async def domain_has_member(
+    session: AsyncSession, group_actor_id: int, domain: str
+) -> bool:
+    """Whether an account of `domain` is an approved member of the group."""
+    stmt = (
+        select(Follow.id)
+        .join(Actor, Actor.id == Follow.actor_id)
+        .where(
+            Follow.target_id == group_actor_id,
+            Follow.state == FollowState.ACCEPTED,
+            Actor.domain == domain,
+        )
+        .limit(1)
+    )
+    return await session.scalar(stmt) is not None
+
+
+async def list_thread_post_uris(
+    session: AsyncSession, thread: GroupThread, offset: int, limit: int
+) -> list[str]:
+    """The ids of a thread's posts that are still there, root first, then in the
+    order they were written."""
+    stmt = (
+        select(Post.uri)
+        .join(GroupPost, GroupPost.post_id == Post.id)
+        .where(
+            GroupPost.thread_id == thread.id,
+            GroupPost.removed_at.is_(None),
+            Post.deleted_at.is_(None),
+        )
+        .order_by((Post.id != thread.root_post_id), Post.published_at, Post.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def count_thread_posts(session: AsyncSession, thread: GroupThread) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(GroupPost)
+        .join(Post, Post.id == GroupPost.post_id)
+        .where(
+            GroupPost.thread_id == thread.id,
+            GroupPost.removed_at.is_(None),
+            Post.deleted_at.is_(None),
+        )
+    )
+    return int(await session.scalar(stmt) or 0)
+
+
+async def list_reply_uris(
+    session: AsyncSession, post_id: int, offset: int, limit: int
+) -> list[str]:
+    """The ids of the public and unlisted replies to a post known here, oldest
+    first (a `replies` collection)."""
+    stmt = (
+        select(Post.uri)
+        .where(
+            Post.in_reply_to_id == post_id,
+            Post.deleted_at.is_(None),
+            Post.visibility.in_((Visibility.PUBLIC, Visibility.UNLISTED)),
+        )
+        .order_by(Post.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())

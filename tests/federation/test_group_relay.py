@@ -1,0 +1,109 @@
+"""A group relays its members' posts across instances (FEP-1b12), with three real
+instances on loopback: the league hosts the group, two cities' officials are its
+members. One scenario per group kind, each step building on the one before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+import orjson
+import pytest
+from sqlalchemy import select
+
+from fedcity.services.groups.groups import NewGroup
+from fedcity.storage.models import OutboxActivity
+from fedcity.storage.queries import actors as actor_q
+from tests.federation.test_groups_federation import document, make_group
+from tests.support.http import Http, follow, post_status
+from tests.support.instances import LiveInstance, run_both
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+
+async def home(http: Http, instance: LiveInstance, name: str) -> list[dict[str, Any]]:
+    reply = await http.get("/api/v1/timelines/home", token=await instance.token(name))
+    assert reply.status == 200, reply.text
+    return list(reply.json())
+
+
+async def sent(instance: LiveInstance, kind: str) -> list[dict[str, Any]]:
+    async with instance.db.session() as session:
+        rows = await session.scalars(
+            select(OutboxActivity).where(OutboxActivity.activity_type == kind)
+        )
+        return [orjson.loads(row.document) for row in rows]
+
+
+async def test_a_members_post_reaches_the_other_members_through_the_group(
+    make_instance,
+):
+    # Given a league hosting a public, open group, and a member on each of two cities
+    league = await make_instance("league", instance={"kind": "league"})
+    east = await make_instance("east")
+    west = await make_instance("west")
+    await league.create_account("coordinator")
+    await east.create_account("mayor")
+    await west.create_account("manager")
+    await make_group(
+        league, NewGroup("housing", display_name="Housing", moderators=("coordinator",))
+    )
+    group = f"housing@{league.domain}"
+    group_uri = league.fed.urls.actor("housing")
+    async with aiohttp.ClientSession() as client:
+        east_http, west_http = Http(client, east.base_url), Http(client, west.base_url)
+        league_http = Http(client, league.base_url)
+        await follow(east, east_http, "mayor", group)
+        await follow(west, west_http, "manager", group)
+        await run_both(league, east, west)
+        # When the east mayor posts to the group by mentioning it
+        status = await post_status(
+            east, east_http, "mayor", f"@{group} Who has tried a housing trust fund?"
+        )
+        await run_both(league, east, west)
+        # Then the group announced it, in both forms, to the members' servers
+        announces = await sent(league, "Announce")
+        assert announces, "the group announced nothing"
+        create_form = next(a for a in announces if isinstance(a["object"], dict))
+        assert create_form["actor"] == group_uri
+        assert create_form["audience"] == group_uri
+        assert create_form["object"]["type"] == "Create"
+        note = create_form["object"]["object"]
+        assert note["id"] == status["uri"]
+        assert note["audience"] == group_uri
+        context = note["context"]
+        assert context.startswith(f"{group_uri}/context/")
+        # And the west manager sees it in the home timeline as a boost by the group
+        timeline = await home(west_http, west, "manager")
+        boosts = [s for s in timeline if s.get("reblog")]
+        assert boosts, timeline
+        assert boosts[0]["account"]["acct"] == group
+        assert boosts[0]["reblog"]["uri"] == status["uri"]
+        # When the west manager replies, mentioning the group as Mastodon users do
+        local_copy = boosts[0]["reblog"]["id"]
+        await post_status(
+            west,
+            west_http,
+            "manager",
+            f"@{group} @mayor@{east.domain} We did, in 2023.",
+            in_reply_to_id=local_copy,
+        )
+        await run_both(league, east, west)
+        # Then the thread's context collection lists the root, then the reply
+        collection = await document(league_http, context.removeprefix(league.base_url))
+        assert collection["totalItems"] == 2
+        page = await document(
+            league_http, collection["first"].removeprefix(league.base_url)
+        )
+        assert page["orderedItems"][0] == status["uri"]
+        assert page["orderedItems"][1].startswith(west.base_url)
+        # And the east mayor sees the reply through the group
+        timeline = await home(east_http, east, "mayor")
+        assert any(
+            s.get("reblog") and s["reblog"]["in_reply_to_id"] == status["id"]
+            for s in timeline
+        ), timeline
+    async with league.db.session() as session:
+        group_actor = await actor_q.get_actor_by_uri(session, group_uri)
+        assert group_actor is not None
+        assert group_actor.followers_count == 2
