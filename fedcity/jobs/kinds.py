@@ -74,6 +74,10 @@ class FollowInstanceJob(TypedDict):
     domain: str  # an instance whose actor this instance's actor follows
 
 
+class FetchSoftwareJob(TypedDict):
+    origin: str  # a peer whose NodeInfo says what it runs (a group's announce form)
+
+
 class DailyJob(TypedDict):
     day: str  # the UTC day it is for (its dedupe key): one run a day
 
@@ -114,6 +118,9 @@ class JobKind(Declared):
     FOLLOW_INSTANCE = "follow_instance", FollowInstanceJob, True
 
     SEND_MAIL = "send_mail", SendMailJob, True
+
+    # Groups (issue 13): what a member's server runs picks the announce's form.
+    FETCH_SOFTWARE = "fetch_software", FetchSoftwareJob, True
 
 
 def sequential_kinds() -> tuple[JobKind, ...]:

@@ -14,6 +14,7 @@ from fedcity.federation.delivery import deliver
 from fedcity.federation.dispatch import load_handlers, process_inbox
 from fedcity.federation.outbox.publish import federate, load_builders
 from fedcity.federation.polls import close_poll
+from fedcity.federation.software import fetch_software
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.outcomes import Outcome
 from fedcity.jobs.queue import enqueue
@@ -121,4 +122,5 @@ def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
         JobKind.SYNC_TRUST: _no_outcome(attestation_jobs.sync_verifiers),
         JobKind.FOLLOW_INSTANCE: _no_outcome(attestation_jobs.follow_member),
         JobKind.SEND_MAIL: send_mail,
+        JobKind.FETCH_SOFTWARE: fetch_software,
     }

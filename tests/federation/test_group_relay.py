@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from fedcity.services.groups.groups import NewGroup
-from fedcity.storage.models import OutboxActivity
+from fedcity.storage.models import OutboxActivity, PeerInstance
 from fedcity.storage.queries import actors as actor_q
 from tests.federation.test_groups_federation import document, make_group
 from tests.support.http import Http, follow, post_status
@@ -73,6 +73,11 @@ async def test_a_members_post_reaches_the_other_members_through_the_group(
         assert note["audience"] == group_uri
         context = note["context"]
         assert context.startswith(f"{group_uri}/context/")
+        # And the league looked up what the members' servers run, so that its
+        # next announces take only the form they read
+        async with league.db.session() as session:
+            peers = await session.scalars(select(PeerInstance.software))
+            assert set(peers) == {"fedcity"}
         # And the west manager sees it in the home timeline as a boost by the group
         timeline = await home(west_http, west, "manager")
         boosts = [s for s in timeline if s.get("reblog")]

@@ -4,8 +4,9 @@ inbound side that hands a remote member's post to the group.
 Every announce goes to the group's followers, in two forms chosen per server: the
 FEP-1b12 `Announce(Create(Note))` (and `Announce` of Update, Delete and Like) that
 Lemmy, Mbin, NodeBB, PieFed and fedcity read, and the plain `Announce(Note)` that
-Mastodon shows as a boost by the group. A server whose software is not known gets
-both: group-aware servers keep one copy by the object's id.
+Mastodon shows as a boost by the group. A server whose software is not known yet
+gets both (group-aware servers keep one copy by the object's id) and is asked
+(federation.software), so that later announces take one form.
 
 Addressing (what Lemmy and Mbin accept): `audience` is the group and the group's
 followers are addressed; a public group's announces also go to Public, a members
@@ -24,6 +25,7 @@ from fedcity.federation.outbox.publish import Built, Outgoing, builds
 from fedcity.federation.outbox.social import stored_activity, undo
 from fedcity.federation.outbox.statuses import post_activity
 from fedcity.federation.render.common import render_activity
+from fedcity.federation.software import learn_later
 from fedcity.federation.vocab import AS_PUBLIC, Document, get_id, ids_of, origin_of
 from fedcity.jobs.verbs import GroupRelay, Verb
 from fedcity.services.groups import relay
@@ -216,9 +218,9 @@ async def _inboxes_by_form(
     """The followers' inboxes that get the FEP-1b12 form, and those that get the
     boost form, by what their server runs (both when it is not known)."""
     inboxes = await actor_q.list_follower_inboxes(session, group.id)
-    software = await q.software_by_origin(
-        session, {origin_of(inbox) for inbox in inboxes}
-    )
+    origins = {origin_of(inbox) for inbox in inboxes}
+    software = await q.software_by_origin(session, origins)
+    await learn_later(session, origins - software.keys())
     aware, plain = set(), set()
     for inbox in inboxes:
         name = software.get(origin_of(inbox))

@@ -65,8 +65,8 @@ async def get_ban(
 async def software_by_origin(
     session: AsyncSession, origins: set[str]
 ) -> dict[str, str]:
-    """What the servers at `origins` run, where known (NodeInfo's software name):
-    a group picks the form of its announces by it."""
+    """What the servers at `origins` run, where looked up (NodeInfo's software
+    name, "" when they gave none): a group picks the form of its announces by it."""
     if not origins:
         return {}
     rows = await session.execute(
@@ -74,7 +74,7 @@ async def software_by_origin(
             PeerInstance.origin.in_(origins), PeerInstance.software.is_not(None)
         )
     )
-    return {origin: software for origin, software in rows if software}
+    return {origin: software or "" for origin, software in rows}
 
 
 async def domain_has_member(
