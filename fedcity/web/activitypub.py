@@ -142,6 +142,29 @@ async def status_get(request: web.Request) -> web.StreamResponse:
     return activity_response(with_context(await _note(request, actor, post)))
 
 
+async def replies_get(request: web.Request) -> web.Response:
+    """A post's public replies known here, oldest first, paged (Mastodon reads
+    a thread's replies through this collection)."""
+    _, post = await _visible_post(request)
+    base = f"{post.uri}/replies"
+    page = _page_number(request)
+    if page is None:
+        return activity_response(
+            render_collection(base, post.replies_count, f"{base}?page=1")
+        )
+    async with request.app[DB].session() as session:
+        items = await post_q.list_reply_uris(
+            session, post.id, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1
+        )
+    next_page = f"{base}?page={page + 1}" if len(items) > PAGE_SIZE else None
+    prev_page = f"{base}?page={page - 1}" if page > 1 else None
+    return activity_response(
+        render_collection_page(
+            f"{base}?page={page}", base, items[:PAGE_SIZE], next_page, prev_page
+        )
+    )
+
+
 async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
     async with request.app[DB].session() as session:
         mentioned = await post_q.list_mentioned_actors(session, post.id)
@@ -361,6 +384,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/users/{username}/collections/tags", featured_tags_get)
     r.add_get("/users/{username}/statuses/{post_id}", status_get)
     r.add_get("/users/{username}/statuses/{post_id}/activity", status_activity_get)
+    r.add_get("/users/{username}/statuses/{post_id}/replies", replies_get)
     r.add_post("/users/{username}/inbox", inbox_post)
     r.add_post("/inbox", inbox_post)
     r.add_post("/actor/inbox", inbox_post)

@@ -11,6 +11,9 @@ import orjson
 import pytest
 from sqlalchemy import select
 
+from fedcity.errors import FetchError
+from fedcity.federation.fetch import fetch_document
+from fedcity.federation.signatures.cavage import sign_request
 from fedcity.services.groups.groups import NewGroup
 from fedcity.storage.models import OutboxActivity, PeerInstance
 from fedcity.storage.queries import actors as actor_q
@@ -33,6 +36,16 @@ async def sent(instance: LiveInstance, kind: str) -> list[dict[str, Any]]:
             select(OutboxActivity).where(OutboxActivity.activity_type == kind)
         )
         return [orjson.loads(row.document) for row in rows]
+
+
+async def signed_get_status(instance: LiveInstance, url: str) -> int:
+    """The status of a GET of `url` signed by `instance`'s instance actor."""
+    key = instance.fed.instance_key
+    headers = sign_request(
+        "GET", url, key_id=key.key_id, private_key=key.private_key, headers={}
+    )
+    response = await instance.fed.transport.get(url, headers, max_bytes=65536)
+    return response.status
 
 
 async def test_a_members_post_reaches_the_other_members_through_the_group(
@@ -112,3 +125,67 @@ async def test_a_members_post_reaches_the_other_members_through_the_group(
         group_actor = await actor_q.get_actor_by_uri(session, group_uri)
         assert group_actor is not None
         assert group_actor.followers_count == 2
+
+
+async def test_a_members_group_keeps_its_threads_among_members(make_instance):
+    # Given a league hosting a members-only group with its coordinator, a member
+    # on the east city, and only a non-member on the west city
+    league = await make_instance("league", instance={"kind": "league"})
+    east = await make_instance("east")
+    west = await make_instance("west")
+    await league.create_account("coordinator")
+    await east.create_account("mayor")
+    await west.create_account("resident")
+    await make_group(
+        league,
+        NewGroup("budget", visibility="members", moderators=("coordinator",)),
+    )
+    group = f"budget@{league.domain}"
+    group_uri = league.fed.urls.actor("budget")
+    async with aiohttp.ClientSession() as client:
+        east_http = Http(client, east.base_url)
+        league_http = Http(client, league.base_url)
+        await follow(east, east_http, "mayor", group)
+        await run_both(league, east, west)
+        # When the coordinator opens a thread, followers-only, in the group
+        root = await post_status(
+            league,
+            league_http,
+            "coordinator",
+            "@budget Draft budget for next year attached.",
+            visibility="private",
+        )
+        await run_both(league, east, west)
+        # Then it went to the group's followers only, never to Public
+        [announce] = [
+            a for a in await sent(league, "Announce") if isinstance(a["object"], dict)
+        ]
+        assert "https://www.w3.org/ns/activitystreams#Public" not in str(announce)
+        assert announce["to"] == [f"{group_uri}/followers"]
+        context = announce["object"]["object"]["context"]
+        # And a signed fetch from the member's server reads the thread and the post
+        collection = await fetch_document(east.fed, context)
+        assert collection["totalItems"] == 1
+        note = await fetch_document(east.fed, root["uri"])
+        assert note["id"] == root["uri"]
+        # But neither an unsigned fetch nor a signed one from a server without a
+        # member gets the thread or the post, even by its URL
+        anonymous = await league_http.get(context.removeprefix(league.base_url))
+        assert anonymous.status == 404
+        for url in (context, root["uri"]):
+            with pytest.raises(FetchError):
+                await fetch_document(west.fed, url)
+        # And the group answers whether an actor is a member, only when signed
+        followers = f"{group_uri}/followers"
+        mayor_uri = east.fed.urls.actor("mayor")
+        resident_uri = west.fed.urls.actor("resident")
+        member = await signed_get_status(east, f"{followers}?is_follower={mayor_uri}")
+        assert member == 200
+        stranger = await signed_get_status(
+            east, f"{followers}?is_follower={resident_uri}"
+        )
+        assert stranger == 404
+        unsigned = await league_http.get(
+            "/users/budget/followers", params={"is_follower": mayor_uri}
+        )
+        assert unsigned.status == 401

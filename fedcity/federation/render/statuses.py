@@ -83,6 +83,7 @@ def render_note(
         "summary": post.spoiler_text or None,
         "inReplyTo": post.in_reply_to_uri,
         "conversation": post.conversation_uri or post.uri,
+        "replies": f"{post.uri}/replies",
         "tag": [
             *(
                 {"type": "Mention", "href": a.uri, "name": handle_of(a, urls)}

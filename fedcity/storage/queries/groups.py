@@ -16,7 +16,6 @@ from fedcity.storage.models import (
     GroupThread,
     PeerInstance,
     Post,
-    Visibility,
 )
 
 
@@ -126,22 +125,3 @@ async def count_thread_posts(session: AsyncSession, thread: GroupThread) -> int:
         )
     )
     return int(await session.scalar(stmt) or 0)
-
-
-async def list_reply_uris(
-    session: AsyncSession, post_id: int, offset: int, limit: int
-) -> list[str]:
-    """The ids of the public and unlisted replies to a post known here, oldest
-    first (a `replies` collection)."""
-    stmt = (
-        select(Post.uri)
-        .where(
-            Post.in_reply_to_id == post_id,
-            Post.deleted_at.is_(None),
-            Post.visibility.in_((Visibility.PUBLIC, Visibility.UNLISTED)),
-        )
-        .order_by(Post.id)
-        .offset(offset)
-        .limit(limit)
-    )
-    return list((await session.scalars(stmt)).all())

@@ -346,3 +346,22 @@ async def get_post_by_uri_or_url(session: AsyncSession, address: str) -> Post | 
     return await session.scalar(
         select(Post).where(or_(Post.uri == address, Post.url == address)).limit(1)
     )
+
+
+async def list_reply_uris(
+    session: AsyncSession, post_id: int, offset: int, limit: int
+) -> list[str]:
+    """The ids of the public and unlisted replies to a post known here, oldest
+    first (a `replies` collection)."""
+    stmt = (
+        select(Post.uri)
+        .where(
+            Post.in_reply_to_id == post_id,
+            Post.deleted_at.is_(None),
+            Post.visibility.in_((Visibility.PUBLIC, Visibility.UNLISTED)),
+        )
+        .order_by(Post.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())
