@@ -10,9 +10,11 @@ from __future__ import annotations
 import orjson
 from aiohttp import web
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.appkeys import DB, FEDERATION, INBOX_WRITER
 from fedcity.errors import Gone, NotFound, UnsupportedMediaType
+from fedcity.federation.groups.membership import remote_group_admits
 from fedcity.federation.inbox import InboundRequest, receive
 from fedcity.federation.render.actors import render_actor, render_suspended_actor
 from fedcity.federation.render.collections import (
@@ -23,7 +25,6 @@ from fedcity.federation.render.collections import (
 from fedcity.federation.render.common import render_activity, with_context
 from fedcity.federation.render.statuses import (
     audience,
-    render_emoji,
     render_note,
     render_tombstone,
 )
@@ -32,7 +33,6 @@ from fedcity.ids import parse_id, require_id
 from fedcity.services.accounts import featured_tags
 from fedcity.services.groups import access as group_access
 from fedcity.services.social import pins
-from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import (
     Actor,
@@ -47,6 +47,7 @@ from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.posts import Page
+from fedcity.web import emojis
 from fedcity.web.accounts import profile_page
 from fedcity.web.groups import threads as group_threads
 from fedcity.web.negotiation import activity_response, wants_activity_json
@@ -122,11 +123,21 @@ async def _visible_post(request: web.Request) -> tuple[Actor, Post]:
     if post.visibility not in (Visibility.PUBLIC, Visibility.UNLISTED):
         viewer = await signed_viewer(request)
         async with request.app[DB].session() as session:
-            if not await can_view(session, viewer, post) and not (
-                await group_access.may_read_post(session, post, viewer)
-            ):
+            if not await _readable(request, session, post, viewer):
                 raise NotFound()
     return actor, post
+
+
+async def _readable(
+    request: web.Request, session: AsyncSession, post: Post, viewer: Actor | None
+) -> bool:
+    """A post that is not public: its audience may read it, and so may a server
+    that a group carrying it (here or elsewhere) lets read the group's threads."""
+    return (
+        await can_view(session, viewer, post)
+        or await group_access.may_read_post(session, post, viewer)
+        or await remote_group_admits(request.app[FEDERATION], session, post, viewer)
+    )
 
 
 async def status_get(request: web.Request) -> web.StreamResponse:
@@ -173,19 +184,6 @@ async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
         poll = await poll_q.get_poll_by_post_id(session, post.id)
     return render_note(
         post, actor, mentioned, tags, request.app[FEDERATION].urls, media, poll
-    )
-
-
-async def emoji_get(request: web.Request) -> web.Response:
-    """A custom emoji of this instance as an `Emoji` object, as Mastodon serves it."""
-    emoji_id = require_id(request.match_info["emoji_id"])
-    async with request.app[DB].session() as session:
-        row = await custom_emojis.get_local(session, emoji_id)
-    if row is None:
-        raise NotFound("No such emoji")
-    ref = custom_emojis.local_ref(row)
-    return activity_response(
-        with_context(render_emoji(ref, request.app[FEDERATION].urls))
     )
 
 
@@ -389,7 +387,7 @@ def add_routes(app: web.Application) -> None:
     r.add_post("/inbox", inbox_post)
     r.add_post("/actor/inbox", inbox_post)
     r.add_get("/activities/{activity_id:[0-9]+}", activity_get)
-    r.add_get("/emojis/{emoji_id:[0-9]{1,18}}", emoji_get)
+    r.add_get("/emojis/{emoji_id:[0-9]{1,18}}", emojis.emoji_get)
     r.add_get("/@{username}", actor_get)
     r.add_get("/@{username}/{post_id:[0-9]+}", status_get)
     r.add_get("/@{username}/{post_id:[0-9]+}/embed", thread.embed_page)

@@ -4,11 +4,13 @@ members. One scenario per group kind, each step building on the one before."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
 import orjson
 import pytest
+from mastodon import Mastodon
 from sqlalchemy import select
 
 from fedcity.errors import FetchError
@@ -51,7 +53,8 @@ async def signed_get_status(instance: LiveInstance, url: str) -> int:
 async def test_a_members_post_reaches_the_other_members_through_the_group(
     make_instance,
 ):
-    # Given a league hosting a public, open group, and a member on each of two cities
+    # Given a league hosting a public, open group, and a member on each of two
+    # cities; the west manager uses a Mastodon app (Mastodon.py)
     league = await make_instance("league", instance={"kind": "league"})
     east = await make_instance("east")
     west = await make_instance("west")
@@ -64,11 +67,18 @@ async def test_a_members_post_reaches_the_other_members_through_the_group(
     group = f"housing@{league.domain}"
     group_uri = league.fed.urls.actor("housing")
     async with aiohttp.ClientSession() as client:
-        east_http, west_http = Http(client, east.base_url), Http(client, west.base_url)
+        east_http = Http(client, east.base_url)
         league_http = Http(client, league.base_url)
+        manager = Mastodon(
+            access_token=await west.token("manager"), api_base_url=west.base_url
+        )
         await follow(east, east_http, "mayor", group)
-        await follow(west, west_http, "manager", group)
+        found = await asyncio.to_thread(manager.account_lookup, group)
+        assert found["group"] is True
+        await asyncio.to_thread(manager.account_follow, found["id"])
         await run_both(league, east, west)
+        relationship = await asyncio.to_thread(manager.account_relationships, found)
+        assert relationship[0]["following"] is True
         # When the east mayor posts to the group by mentioning it
         status = await post_status(
             east, east_http, "mayor", f"@{group} Who has tried a housing trust fund?"
@@ -92,19 +102,19 @@ async def test_a_members_post_reaches_the_other_members_through_the_group(
             peers = await session.scalars(select(PeerInstance.software))
             assert set(peers) == {"fedcity"}
         # And the west manager sees it in the home timeline as a boost by the group
-        timeline = await home(west_http, west, "manager")
+        timeline = await asyncio.to_thread(manager.timeline_home)
         boosts = [s for s in timeline if s.get("reblog")]
         assert boosts, timeline
         assert boosts[0]["account"]["acct"] == group
         assert boosts[0]["reblog"]["uri"] == status["uri"]
+        # And the group's account timeline shows the thread
+        threads = await asyncio.to_thread(manager.account_statuses, found["id"])
+        assert [s["reblog"]["uri"] for s in threads] == [status["uri"]]
         # When the west manager replies, mentioning the group as Mastodon users do
-        local_copy = boosts[0]["reblog"]["id"]
-        await post_status(
-            west,
-            west_http,
-            "manager",
+        await asyncio.to_thread(
+            manager.status_post,
             f"@{group} @mayor@{east.domain} We did, in 2023.",
-            in_reply_to_id=local_copy,
+            in_reply_to_id=boosts[0]["reblog"]["id"],
         )
         await run_both(league, east, west)
         # Then the thread's context collection lists the root, then the reply

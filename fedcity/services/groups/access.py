@@ -42,9 +42,13 @@ async def may_read_post(
 
 
 async def is_member(session: AsyncSession, group_actor: Actor, actor_uri: str) -> bool:
-    """Whether the actor at `actor_uri` is an approved member (Lemmy's
-    `is_follower` check of a private community)."""
+    """Whether the actor at `actor_uri` is an approved member, or speaks for a
+    server that has one (Lemmy's `is_follower` check of a private community: a
+    member's server asks it before serving a members-only post to another
+    server, whose instance actor signed the fetch)."""
     actor = await actor_q.get_actor_by_uri(session, actor_uri)
-    return actor is not None and await actor_q.is_follower(
-        session, actor.id, group_actor.id
-    )
+    if actor is None or actor.is_local:
+        return False
+    if await actor_q.is_follower(session, actor.id, group_actor.id):
+        return True
+    return await q.domain_has_member(session, group_actor.id, actor.domain or "")

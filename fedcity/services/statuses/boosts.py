@@ -66,10 +66,13 @@ async def receive_boost(
     activity_uri: str,
     visibility: Visibility,
 ) -> Post | None:
-    """Store a remote account's Announce of a known post; None for a replay or a
-    boost of a post that is not public."""
+    """Store a remote account's Announce of a known post; None for a replay, a
+    second boost of the same post by the same account, or a boost of a post that
+    is not public."""
     if await q.get_post_by_uri(session, activity_uri) is not None:
         return None
+    if await q.get_reblog(session, actor.id, original.id) is not None:
+        return None  # the same boost again (a group's two forms of one announce)
     if original.visibility not in (Visibility.PUBLIC, Visibility.UNLISTED):
         return None  # nobody boosts what isn't public; don't widen its audience
     return await store_boost(session, actor, original, activity_uri, visibility)
