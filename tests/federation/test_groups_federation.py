@@ -125,6 +125,12 @@ async def test_a_remote_account_joins_a_public_open_group(make_instance):
             params={"resource": f"acct:wildfire@{league.domain}"},
         )
         assert finger.status == 404
+        # And the city, told by a Delete of the group, forgets it too
+        await run_both(league, city)
+        async with city.db.session() as session:
+            known = await actor_q.get_actor_by_uri(session, group_uri)
+            assert known is not None
+            assert known.deleted_at is not None
 
 
 async def test_an_officials_group_refuses_an_unverified_account(make_instance):

@@ -74,11 +74,12 @@ async def build_delete_actor(
     suspended, as Mastodon sends an account's Delete to all known inboxes: its
     followers' servers drop its posts and follows, the others what they fetched
     or were shown of it. Each inbox is a durable delivery. Nothing if it was
-    unsuspended before the job ran."""
+    unsuspended before the job ran. A deleted group goes the same way."""
     actor = await session.get(Actor, payload.actor_id)
-    if actor is None or actor.suspended_at is None:
+    gone_at = None if actor is None else actor.suspended_at or actor.deleted_at
+    if actor is None or gone_at is None:
         return None
-    stamp = int(actor.suspended_at.timestamp())
+    stamp = int(gone_at.timestamp())
     delete = render_activity(
         "Delete", f"{actor.uri}#delete/{stamp}", actor, actor.uri, [AS_PUBLIC]
     )

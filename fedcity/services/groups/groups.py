@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import NotFound, Unprocessable
+from fedcity.jobs.verbs import ActorRef, Verb, enqueue_federate
 from fedcity.services.accounts.accounts import USERNAME_RE
 from fedcity.storage.models import (
     Actor,
@@ -229,8 +230,10 @@ async def remove_moderator(session: AsyncSession, name: str, account: str) -> Ac
 
 async def delete_group(session: AsyncSession, name: str) -> Actor:
     """Delete group `name`: its actor is marked deleted, so its id answers 410 and
-    its name resolves no more; the row stays so the name is not reused."""
+    its name resolves no more; the row stays so the name is not reused. Its
+    members' servers hear of it (a `Delete` of the actor), and drop it."""
     _, actor = await get_group(session, name)
     actor.deleted_at = utcnow()
     await session.flush()
+    await enqueue_federate(session, Verb.DELETE_ACTOR, ActorRef(actor.id))
     return actor
