@@ -4,6 +4,7 @@ The group's actor document carries what Lemmy, Mbin and NodeBB read (FEP-1b12)."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import aiohttp
@@ -11,6 +12,7 @@ import pytest
 
 from fedcity.config import TrustSettings
 from fedcity.services.groups.groups import NewGroup, create_group, delete_group
+from fedcity.services.offices import attestations as offices
 from fedcity.storage.models import Actor, Follow
 from fedcity.storage.queries import actors as actor_q
 from tests.federation.test_offices_federation import league_attests
@@ -19,6 +21,13 @@ from tests.support.instances import LiveInstance, run_both
 from tests.support.keys import premade_keypair
 
 pytestmark = pytest.mark.usefixtures("backend")
+
+CANDIDATE = offices.Claim(
+    role="candidate",
+    jurisdiction="Ojai, CA",
+    seeking="mayor",
+    election_date=date(2099, 11, 3),
+)
 
 AS2 = "application/activity+json"
 
@@ -140,7 +149,9 @@ async def test_an_officials_group_refuses_an_unverified_account(make_instance):
     city = await make_instance("city", trust=TrustSettings(verifiers=(league.domain,)))
     await city.create_account("mayor")
     await city.create_account("resident")
+    await city.create_account("hopeful")
     await league_attests(league, f"mayor@{city.domain}")
+    await league_attests(league, f"hopeful@{city.domain}", CANDIDATE)
     await run_both(league, city)
     await make_group(
         league, NewGroup("housing", visibility="members", policy="officials")
@@ -151,13 +162,14 @@ async def test_an_officials_group_refuses_an_unverified_account(make_instance):
         # Then its document manually approves followers (Lemmy: a private group)
         doc = await document(there, "/users/housing")
         assert doc["manuallyApprovesFollowers"] is True
-        # When the resident and the mayor both ask to join
-        for name in ("resident", "mayor"):
+        # When the resident, a verified candidate and the mayor all ask to join
+        for name in ("resident", "hopeful", "mayor"):
             await follow(city, here, name, f"housing@{league.domain}")
         await run_both(league, city)
-    # Then the group Rejects the resident, whose follow is gone on both sides,
-    # and Accepts the verified mayor
+    # Then the group Rejects the resident and the candidate (a candidate is not
+    # an official), whose follows are gone on both sides, and Accepts the mayor
     assert await follow_state(city, "resident", group_uri) is None
+    assert await follow_state(city, "hopeful", group_uri) is None
     assert await follow_state(city, "mayor", group_uri) == "accepted"
     async with league.db.session() as session:
         group = await actor_q.get_actor_by_uri(session, group_uri)
