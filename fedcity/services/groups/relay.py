@@ -91,16 +91,26 @@ async def relay_post(
     author: Actor,
     *,
     document: dict[str, Any] | None = None,
+    via: Actor | None = None,
     today: date | None = None,
 ) -> Relayed:
     """Carry `post` in `target`'s thread and announce it, or refuse it (logged;
     the reason is returned). `document` is a remote member's Create as received,
-    announced as it is; a local post is rendered by the builder."""
+    announced as it is; a local post is rendered by the builder. `via` is a
+    group that `target` follows and that carried the post (a hub group relays
+    what the groups it follows carry, once per post)."""
     if await q.get_group_post(session, target.actor.id, post.id) is not None:
-        return Relayed(target)  # already carried: a replay
+        return Relayed(target)  # already carried: a replay, or a second group
     parent_thread = await _parent_thread(session, target, post)
     refusal = await rules.refusal_to_post(
-        session, target.group, target.actor, author, post, parent_thread, today=today
+        session,
+        target.group,
+        target.actor,
+        author,
+        post,
+        parent_thread,
+        via=via,
+        today=today,
     )
     if refusal is not None:
         log.info(
@@ -132,7 +142,35 @@ async def relay_post(
         Verb.GROUP_RELAY,
         GroupRelay(target.actor.id, "Create", post_id=post.id, document=document),
     )
+    await relay_from_followed_group(
+        session, urls, target.actor, post, author, document=document, today=today
+    )
     return Relayed(target, thread)
+
+
+async def relay_from_followed_group(
+    session: AsyncSession,
+    urls: Urls,
+    group_actor: Actor,
+    post: Post,
+    author: Actor,
+    *,
+    document: dict[str, Any] | None = None,
+    today: date | None = None,
+) -> None:
+    """The local groups that follow `group_actor` (a league's hub group following
+    city groups) relay what it carries to their own members."""
+    for hub, hub_actor in await q.list_local_groups_following(session, group_actor.id):
+        await relay_post(
+            session,
+            urls,
+            LocalGroup(hub, hub_actor),
+            post,
+            author,
+            document=document,
+            via=group_actor,
+            today=today,
+        )
 
 
 async def _parent_thread(

@@ -44,10 +44,13 @@ async def refusal_to_post(
     post: Post,
     thread: GroupThread | None,
     *,
+    via: Actor | None = None,
     today: date | None = None,
 ) -> str | None:
     """Why `group` refuses `author`'s `post` (in `thread`, None for a new one), or
-    None when it carries it. A moderator may post in any thread it moderates."""
+    None when it carries it. A moderator may post in any thread it moderates. A
+    post that comes `via` a group this group follows is the followed group's to
+    judge: only this group's own approval, visibility and locks apply."""
     if group.approved_at is None:
         return NOT_APPROVED
     if group.visibility == GroupVisibility.PUBLIC and post.visibility in (
@@ -55,6 +58,8 @@ async def refusal_to_post(
         Visibility.DIRECT,
     ):
         return NOT_PUBLIC  # announcing it to Public would widen its audience
+    if via is not None and await actor_q.is_follower(session, group_actor.id, via.id):
+        return _lock_refusal(thread)
     moderator = await actor_q.get_group_moderator(session, group.id, author.id)
     if moderator is not None:
         return None
@@ -66,9 +71,11 @@ async def refusal_to_post(
         author, today
     ):
         return NOT_AN_OFFICIAL
-    if thread is not None and thread.locked_at is not None:
-        return LOCKED
-    return None
+    return _lock_refusal(thread)
+
+
+def _lock_refusal(thread: GroupThread | None) -> str | None:
+    return LOCKED if thread is not None and thread.locked_at is not None else None
 
 
 async def is_banned(session: AsyncSession, group_actor_id: int, actor_id: int) -> bool:

@@ -11,6 +11,7 @@ from fedcity.storage.models import (
     Actor,
     Follow,
     FollowState,
+    Group,
     GroupBan,
     GroupPost,
     GroupThread,
@@ -125,3 +126,20 @@ async def count_thread_posts(session: AsyncSession, thread: GroupThread) -> int:
         )
     )
     return int(await session.scalar(stmt) or 0)
+
+
+async def list_local_groups_following(
+    session: AsyncSession, actor_id: int
+) -> list[tuple[Group, Actor]]:
+    """The local groups that follow `actor_id` (accepted): hubs of its threads."""
+    rows = await session.execute(
+        select(Group, Actor)
+        .join(Actor, Actor.id == Group.actor_id)
+        .join(Follow, Follow.actor_id == Actor.id)
+        .where(
+            Follow.target_id == actor_id,
+            Follow.state == FollowState.ACCEPTED,
+            Actor.deleted_at.is_(None),
+        )
+    )
+    return [(group, actor) for group, actor in rows]
