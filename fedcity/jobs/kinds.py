@@ -78,6 +78,15 @@ class DailyJob(TypedDict):
     day: str  # the UTC day it is for (its dedupe key): one run a day
 
 
+class GroupLapsesJob(TypedDict, total=False):
+    """Officials groups drop members whose office lapsed: one account's
+    memberships (`actor_id`, after its offices changed), or every member of every
+    officials group (`day`, the daily pass, its dedupe key)."""
+
+    actor_id: int
+    day: str
+
+
 class SendMailJob(TypedDict):
     """One message to one address; the text is composed when the job is queued."""
 
@@ -114,6 +123,9 @@ class JobKind(Declared):
     FOLLOW_INSTANCE = "follow_instance", FollowInstanceJob, True
 
     SEND_MAIL = "send_mail", SendMailJob, True
+
+    # Discussion groups (issue 13): an officials group's members stay officials.
+    GROUP_LAPSES = "group_lapses", GroupLapsesJob, False
 
 
 def sequential_kinds() -> tuple[JobKind, ...]:

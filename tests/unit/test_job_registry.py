@@ -49,6 +49,7 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         "sync_trust",
         "follow_instance",
         "send_mail",
+        "group_lapses",
     }
     assert {k for k in JobKind if k.concurrent} == {
         JobKind.DELIVER,
