@@ -82,6 +82,15 @@ class DailyJob(TypedDict):
     day: str  # the UTC day it is for (its dedupe key): one run a day
 
 
+class GroupLapsesJob(TypedDict, total=False):
+    """Officials groups drop members whose office lapsed: one account's
+    memberships (`actor_id`, after its offices changed), or every member of every
+    officials group (`day`, the daily pass, its dedupe key)."""
+
+    actor_id: int
+    day: str
+
+
 class SendMailJob(TypedDict):
     """One message to one address; the text is composed when the job is queued."""
 
@@ -121,6 +130,8 @@ class JobKind(Declared):
 
     # Groups (issue 13): what a member's server runs picks the announce's form.
     FETCH_SOFTWARE = "fetch_software", FetchSoftwareJob, True
+    # Discussion groups (issue 13): an officials group's members stay officials.
+    GROUP_LAPSES = "group_lapses", GroupLapsesJob, False
 
 
 def sequential_kinds() -> tuple[JobKind, ...]:

@@ -62,6 +62,23 @@ async def enqueue(
     await enqueue_many(session, [NewJob(kind, payload, **kw)])
 
 
+async def enqueue_daily(
+    session: AsyncSession, kind: JobKind, *, first_in: timedelta | None = None
+) -> None:
+    """Queue `kind`'s run for tomorrow at 03:00 UTC and, with `first_in`, one
+    today that long from now; once each, since the day is the dedupe key, so
+    every process (and every run, rescheduling itself) may call this."""
+    now = utcnow()
+    runs = [(now + timedelta(days=1)).replace(hour=3, minute=0, second=0)]
+    if first_in is not None:
+        runs.insert(0, now + first_in)
+    for run_at in runs:
+        day = run_at.date().isoformat()
+        await enqueue(
+            session, kind, {"day": day}, dedupe_key=f"{kind}:{day}", run_at=run_at
+        )
+
+
 async def enqueue_many(
     session: AsyncSession, jobs: Sequence[NewJob]
 ) -> set[str | None]:

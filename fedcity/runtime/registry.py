@@ -23,6 +23,7 @@ from fedcity.previews.fetch import fetch_card
 from fedcity.push.crypto import VapidKey
 from fedcity.push.sender import send_web_push
 from fedcity.runtime.worker import JobHandler
+from fedcity.services.groups import membership
 from fedcity.services.instance.domain_purge import purge_domain_batch
 from fedcity.services.statuses import publishing
 
@@ -83,6 +84,20 @@ async def _purge_domain(
     return None
 
 
+async def _group_lapses(
+    fed: Federation, payload: dict[str, Any], attempts: int
+) -> Outcome | None:
+    async with fed.db.session() as session:
+        if "actor_id" in payload:
+            await membership.drop_lapsed(
+                session, fed.urls, member_id=int(payload["actor_id"])
+            )
+        else:
+            await membership.daily_lapse_check(session, fed.urls)
+    fed.wake_worker()  # the Rejects and notices are due now
+    return None
+
+
 def _no_outcome(
     run: Callable[[Federation, dict[str, Any]], Awaitable[None]],
 ) -> JobHandler:
@@ -123,4 +138,5 @@ def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
         JobKind.FOLLOW_INSTANCE: _no_outcome(attestation_jobs.follow_member),
         JobKind.SEND_MAIL: send_mail,
         JobKind.FETCH_SOFTWARE: fetch_software,
+        JobKind.GROUP_LAPSES: _group_lapses,
     }

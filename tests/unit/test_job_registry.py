@@ -49,6 +49,8 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         "sync_trust",
         "follow_instance",
         "send_mail",
+        "group_lapses",
+        "fetch_software",
     }
     assert {k for k in JobKind if k.concurrent} == {
         JobKind.DELIVER,
@@ -60,6 +62,7 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         JobKind.SYNC_TRUST,
         JobKind.FOLLOW_INSTANCE,
         JobKind.SEND_MAIL,
+        JobKind.FETCH_SOFTWARE,
     }
 
 

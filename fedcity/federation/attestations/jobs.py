@@ -11,6 +11,8 @@ from fedcity.federation.attestations import checker, schedule
 from fedcity.federation.attestations.trust import follow_instance, sync_trust
 from fedcity.federation.context import Federation
 from fedcity.jobs.kinds import JobKind
+from fedcity.jobs.queue import enqueue_daily
+from fedcity.storage.queries import groups as group_q
 
 
 async def check_attestations(fed: Federation, payload: dict[str, Any]) -> None:
@@ -46,7 +48,13 @@ async def follow_member(fed: Federation, payload: dict[str, Any]) -> None:
 async def at_start(fed: Federation) -> None:
     """With verifiers configured, read them now and daily (once a day whichever
     process starts first: the day is the dedupe key). The daily re-check starts
-    with the first remote attestation checked here (`schedule.schedule_check`)."""
+    with the first remote attestation checked here (`schedule.schedule_check`).
+    The daily check of `officials` groups' members (services.groups.membership)
+    starts with their first member, and is queued again here should its chain
+    have broken."""
+    async with fed.db.session() as session:
+        if await group_q.has_officials_group_members(session):
+            await enqueue_daily(session, JobKind.GROUP_LAPSES)
     if not fed.settings.trust.verifiers:
         return
     async with fed.db.session() as session:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.federation.attestations.checks import listed_ids
 from fedcity.jobs.kinds import JobKind
-from fedcity.jobs.queue import enqueue
+from fedcity.jobs.queue import enqueue, enqueue_daily
 from fedcity.services.offices import received
 from fedcity.storage.models import Actor
 from fedcity.storage.queries import offices as q
@@ -47,15 +47,5 @@ async def schedule_due(session: AsyncSession) -> int:
 async def schedule_daily(
     session: AsyncSession, kind: JobKind, *, first_in: timedelta | None = None
 ) -> None:
-    """Queue `kind`'s run for tomorrow and, with `first_in`, one today that long
-    from now; once each, since the day is the dedupe key, so every process may
-    call this at start-up."""
-    now = utcnow()
-    runs = [(now + timedelta(days=1)).replace(hour=3, minute=0, second=0)]
-    if first_in is not None:
-        runs.insert(0, now + first_in)
-    for run_at in runs:
-        day = run_at.date().isoformat()
-        await enqueue(
-            session, kind, {"day": day}, dedupe_key=f"{kind}:{day}", run_at=run_at
-        )
+    """Queue `kind`'s daily run (`jobs.queue.enqueue_daily`)."""
+    await enqueue_daily(session, kind, first_in=first_in)

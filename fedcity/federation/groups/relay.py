@@ -87,13 +87,16 @@ async def relay_remote_post(inbound: Inbound, post: Post | None) -> None:
         session, post, addressed_uris(doc, inbound.activity)
     )
     for target in targets:
-        await relay.relay_post(
+        relayed = await relay.relay_post(
             session,
             inbound.fed.urls,
             target,
             post,
             inbound.actor,
             document={**inbound.activity, "object": doc},
+        )
+        await relay.tell_refusal(
+            session, inbound.fed.urls, relayed, inbound.actor, post
         )
 
 

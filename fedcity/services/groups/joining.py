@@ -11,14 +11,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.i18n import N_
-from fedcity.services.offices.status import actor_views
+from fedcity.jobs.kinds import JobKind
+from fedcity.jobs.queue import enqueue_daily
+from fedcity.services.groups import quorum
+from fedcity.services.offices.status import actor_views, views
 from fedcity.storage.models import Actor, Group, GroupPolicy
 from fedcity.storage.queries import actors as q
+from fedcity.urls import Urls
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,14 @@ def is_verified_official(actor: Actor, today: date | None = None) -> bool:
     return any(view.status == "verified" for view in actor_views(actor, today))
 
 
+def holds_verified_office(
+    offices: list[dict[str, Any]], capacity: str, today: date
+) -> bool:
+    """`is_verified_official` of a member read without its whole actor
+    (storage.queries.groups.list_member_offices)."""
+    return any(view.status == "verified" for view in views(offices, capacity, today))
+
+
 async def decide_follow_of(
     session: AsyncSession, group_actor: Actor, follower: Actor
 ) -> JoinDecision:
@@ -86,3 +98,19 @@ async def decide_follow_of(
             extra={"group": group_actor.uri, "actor": follower.uri},
         )
     return decision
+
+
+async def member_joined(
+    session: AsyncSession, urls: Urls, group_actor: Actor, member: Actor
+) -> None:
+    """What follows a member's acceptance into local group `group_actor`, by the
+    group's policy or a moderator: an `officials` group checks its members'
+    offices daily from now on (services.groups.membership), and the quorum guard
+    tells the member and the moderators when the group now holds a quorum of one
+    of the member's bodies (services.groups.quorum)."""
+    group = await q.get_group_by_actor_id(session, group_actor.id)
+    if group is None:
+        return
+    if group.policy == GroupPolicy.OFFICIALS:
+        await enqueue_daily(session, JobKind.GROUP_LAPSES)
+    await quorum.warn_on_join(session, urls, group, group_actor, member)

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.ids import new_id
 from fedcity.jobs.verbs import GroupRelay, Verb, enqueue_federate
-from fedcity.services.groups import rules
+from fedcity.services.groups import notices, rules
 from fedcity.storage.models import (
     Actor,
     Group,
@@ -52,7 +52,7 @@ class Relayed:
 
     group: LocalGroup
     thread: GroupThread | None = None
-    refusal: str | None = None
+    refusal: rules.Refusal | None = None
 
 
 async def addressed_groups(
@@ -117,7 +117,7 @@ async def relay_post(
             "group %s does not relay %s: %s",
             target.actor.uri,
             post.uri,
-            refusal,
+            refusal.reason,
             extra={"group": target.actor.uri, "actor": author.uri},
         )
         return Relayed(target, refusal=refusal)
@@ -171,6 +171,26 @@ async def relay_from_followed_group(
             via=group_actor,
             today=today,
         )
+
+
+async def tell_refusal(
+    session: AsyncSession, urls: Urls, relayed: Relayed, author: Actor, post: Post
+) -> None:
+    """Tell a remote author, by a direct message from the group, why it did not
+    relay their post, when they meant to post in it (see rules.TOLD_AT_ONCE);
+    a local author hears it as the error of the post itself."""
+    refusal = relayed.refusal
+    if refusal is None or not refusal.told_at_once:
+        return
+    await notices.send(
+        session,
+        urls,
+        relayed.group.actor,
+        author,
+        refusal.text,
+        language=await notices.language_of(session, author),
+        about={"refused": post.uri},
+    )
 
 
 async def _parent_thread(

@@ -21,6 +21,7 @@ from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue
 from fedcity.jobs.verbs import AttestationRef, Verb, enqueue_federate
 from fedcity.services.accounts.accounts import announce_profile_change
+from fedcity.services.groups import membership
 from fedcity.services.offices import listing
 from fedcity.services.offices import vocabulary as v
 from fedcity.services.offices.status import (
@@ -212,6 +213,8 @@ async def refresh(session: AsyncSession, subject: Actor, local_name: str) -> Non
     ]
     await session.flush()
     await listing.reindex(session, subject)
+    # An `officials` group keeps only members whose office is still verified.
+    await membership.recheck_offices(session, subject)
     if subject.is_local:
         await announce_profile_change(session, subject)
 

@@ -155,7 +155,7 @@ async def _arrive_at_local_target(
         await accept(session, row, federate=federate)
         return
     if target.actor_type == "Group":
-        await _arrive_at_group(session, row, follower, target, federate=federate)
+        await _arrive_at_group(session, urls, row, follower, target, federate=federate)
         return
     if target.locked:
         await notify(session, target, follower, NotificationType.FOLLOW_REQUEST)
@@ -165,7 +165,13 @@ async def _arrive_at_local_target(
 
 
 async def _arrive_at_group(
-    session: AsyncSession, row: Follow, follower: Actor, group: Actor, *, federate: bool
+    session: AsyncSession,
+    urls: Urls,
+    row: Follow,
+    follower: Actor,
+    group: Actor,
+    *,
+    federate: bool,
 ) -> None:
     """Following a local group asks to join it: its policy accepts, refuses, or
     leaves the request pending for a moderator (services.groups.joining).
@@ -176,6 +182,7 @@ async def _arrive_at_group(
     decision = await joining.decide_follow_of(session, group, follower)
     if decision.outcome == "accept":
         await accept(session, row, federate=federate)
+        await joining.member_joined(session, urls, group, follower)
         return
     if decision.outcome == "pending":
         return  # the moderators' pages to approve it come with the next slice

@@ -12,7 +12,7 @@ from fedcity.errors import Unprocessable
 from fedcity.ids import new_id
 from fedcity.services.statuses import posts
 from fedcity.storage.models import Actor, IdempotencyKey, Post
-from fedcity.storage.queries import idempotency_keys as q
+from fedcity.storage.queries import posts as q
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
 

@@ -22,7 +22,6 @@ from fedcity.ids import new_id
 from fedcity.jobs.verbs import PostRef, Verb, enqueue_federate
 from fedcity.previews.cards import queue_card_fetch
 from fedcity.services.events import record
-from fedcity.services.groups import relay, rules
 from fedcity.services.limits import (
     MAX_LANGUAGE_CODE,
     MAX_STATUS_CHARACTERS,
@@ -145,11 +144,20 @@ async def _relay_to_groups(
         Unprocessable: a group refuses it for a reason its author must hear now
             (banned, not an official, a locked thread, the quorum guard).
     """
+    # The relay's rules send the group's notices, which are local posts.
+    from fedcity.services.groups import relay
+
     targets = await relay.addressed_groups(session, post, [a.uri for a in mentioned])
     for target in targets:
         outcome = await relay.relay_post(session, urls, target, post, author)
-        if outcome.refusal is not None and outcome.refusal in rules.TOLD_AT_ONCE:
-            raise Unprocessable(outcome.refusal)
+        if outcome.refusal is not None and outcome.refusal.told_at_once:
+            raise Unprocessable(outcome.refusal.text)
+
+
+async def _relay_change(session: AsyncSession, post: Post, activity: str) -> None:
+    from fedcity.services.groups import relay
+
+    await relay.relay_change(session, post, activity)
 
 
 async def edit_local_post(
@@ -184,7 +192,7 @@ async def edit_local_post(
     )
     await search_index.refresh(session, post)
     await enqueue_federate(session, Verb.UPDATE, PostRef(post.id))
-    await relay.relay_change(session, post, "Update")
+    await _relay_change(session, post, "Update")
     await queue_card_fetch(session, post, edited=True)
     record(session, "status.updated", post_id=post.id)
     return post
@@ -205,7 +213,7 @@ async def delete_local_post(
     await tombstone(session, post)
     await enqueue_federate(session, verb, PostRef(post.id))
     if verb == Verb.DELETE:
-        await relay.relay_change(session, post, "Delete")
+        await _relay_change(session, post, "Delete")
     if not delete_media:
         return []
     return await attachments.delete_post_media(session, post.id)

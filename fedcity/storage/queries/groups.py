@@ -4,8 +4,11 @@ and moderators are read through storage.queries.actors."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from fedcity.storage.models import (
     Actor,
@@ -13,8 +16,10 @@ from fedcity.storage.models import (
     FollowState,
     Group,
     GroupBan,
+    GroupPolicy,
     GroupPost,
     GroupThread,
+    Mention,
     PeerInstance,
     Post,
 )
@@ -143,3 +148,73 @@ async def list_local_groups_following(
         )
     )
     return [(group, actor) for group, actor in rows]
+
+
+# --- members' offices: the quorum guard and the officials policy ----------------
+
+# A member's id, capacity and `actors.offices` summaries: what the office status of
+# each member is read from (services.offices.status), without loading whole actors
+# (a remote actor's row carries its document).
+MemberOffices = tuple[int, str, list[dict[str, Any]]]
+
+
+def _members_of(group_actor_id: int | InstrumentedAttribute[int]) -> Select[int]:
+    return select(Follow.actor_id).where(
+        Follow.target_id == group_actor_id, Follow.state == FollowState.ACCEPTED
+    )
+
+
+async def list_member_offices(
+    session: AsyncSession, group_actor_id: int, member_id: int | None = None
+) -> list[MemberOffices]:
+    """The group's members (its accepted followers, local and remote) with their
+    offices; only `member_id` when given."""
+    query = select(Actor.id, Actor.capacity, Actor.offices).where(
+        Actor.id.in_(_members_of(group_actor_id)), Actor.deleted_at.is_(None)
+    )
+    if member_id is not None:
+        query = query.where(Actor.id == member_id)
+    rows = await session.execute(query.order_by(Actor.id))
+    return [(id_, capacity, offices or []) for id_, capacity, offices in rows]
+
+
+def _officials_groups() -> Select[Group, Actor]:
+    return (
+        select(Group, Actor)
+        .join(Actor, Actor.id == Group.actor_id)
+        .where(Group.policy == GroupPolicy.OFFICIALS, Actor.deleted_at.is_(None))
+        .order_by(Group.id)
+    )
+
+
+async def list_officials_groups(
+    session: AsyncSession, member_id: int | None = None
+) -> list[tuple[Group, Actor]]:
+    """This instance's `officials` groups; with `member_id`, those it is a member
+    of."""
+    query = _officials_groups()
+    if member_id is not None:
+        query = query.where(
+            exists(_members_of(Group.actor_id).where(Follow.actor_id == member_id))
+        )
+    rows = await session.execute(query)
+    return [(group, actor) for group, actor in rows]
+
+
+async def has_officials_group_members(session: AsyncSession) -> bool:
+    """Whether an `officials` group of this instance has any member."""
+    query = _officials_groups().where(exists(_members_of(Group.actor_id)))
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+async def list_posts_to(
+    session: AsyncSession, author_id: int, recipient_id: int
+) -> list[Post]:
+    """The posts of `author` (a group) that mention `recipient`, newest first."""
+    rows = await session.scalars(
+        select(Post)
+        .join(Mention, Mention.post_id == Post.id)
+        .where(Post.actor_id == author_id, Mention.actor_id == recipient_id)
+        .order_by(Post.id.desc())
+    )
+    return list(rows)
