@@ -82,7 +82,7 @@ async def create_group(
         Unprocessable: a bad name or setting, or a name already taken.
         NotFound: a moderator who is no local account.
     """
-    _check_settings(cmd)
+    check_settings(cmd)
     if await q.get_actor_by_handle(session, cmd.name, None) is not None:
         raise Unprocessable("Username {username} is taken", username=cmd.name)
     moderators = [await _local_account(session, name) for name in cmd.moderators]
@@ -107,7 +107,8 @@ async def create_group(
     return GroupView(group, actor, _unique(moderators))
 
 
-def _check_settings(cmd: NewGroup) -> None:
+def check_settings(cmd: NewGroup) -> None:
+    """Refuse a bad name, visibility, policy or quorum guard."""
     if not USERNAME_RE.match(cmd.name):
         raise Unprocessable("Username must be 1-30 letters, digits or underscores")
     if cmd.visibility not in VISIBILITIES:
