@@ -21,7 +21,7 @@ from fedcity.services.accounts.remote_actors import (
     upsert_remote_actor,
 )
 from fedcity.services.groups import members, moderation, proposals
-from fedcity.services.groups.groups import NewGroup, create_group
+from fedcity.services.groups.groups import NewGroup, create_group, list_groups
 from fedcity.services.moderation import action_log
 from fedcity.services.social import follows
 from fedcity.services.statuses.posts import NewPost, create_local_post
@@ -154,8 +154,8 @@ async def test_an_account_that_does_not_moderate_the_group_is_refused(world):
             session, URLS, bob, "parks", moderation.GroupChanges(rules="x")
         ),
         lambda: moderation.remove_post(session, bob, "parks", post.id),
-        lambda: moderation.lock_thread(session, bob, "parks", post.id),
-        lambda: moderation.pin_thread(session, bob, "parks", post.id),
+        lambda: moderation.mark_thread(session, bob, "parks", post.id, moderation.LOCK),
+        lambda: moderation.mark_thread(session, bob, "parks", post.id, moderation.PIN),
         lambda: members.ban(session, URLS, bob, "parks", w.alice.id),
         lambda: members.pending_members(session, bob, "parks", Page()),
         lambda: members.add_moderator(session, bob, "parks", bob.id),
@@ -178,7 +178,7 @@ async def test_an_admin_of_the_instance_may_moderate_any_group(world):
     post = await local_post(w, w.alice)
     thread, _ = await carry(w, post)
     # When the admin locks a thread
-    await moderation.lock_thread(w.session, w.admin, "parks", post.id)
+    await moderation.mark_thread(w.session, w.admin, "parks", post.id, moderation.LOCK)
     # Then it is locked, and the action log says who did it
     assert moderation.is_locked(thread)
     entries = await action_log.list_entries(
@@ -362,15 +362,15 @@ async def test_locking_a_thread_marks_it_once_and_unlocking_names_the_lock(world
     reply = await local_post(w, w.bob, "Agreed")
     await carry(w, reply, thread)
     # When the moderator locks it by its reply, and again by its root
-    await moderation.lock_thread(w.session, w.mod, "parks", reply.id)
-    await moderation.lock_thread(w.session, w.mod, "parks", root.id)
+    await moderation.mark_thread(w.session, w.mod, "parks", reply.id, moderation.LOCK)
+    await moderation.mark_thread(w.session, w.mod, "parks", root.id, moderation.LOCK)
     # Then it is locked, and one Lock was queued
     assert moderation.is_locked(thread)
     locks = [p for p in await federated(w.session) if p["verb"] == "GroupLock"]
     assert len(locks) == 1
     assert (locks[0]["thread_id"], locks[0]["moderator_id"]) == (thread.id, w.mod.id)
     # When it is unlocked
-    await moderation.unlock_thread(w.session, w.mod, "parks", root.id)
+    await moderation.mark_thread(w.session, w.mod, "parks", root.id, moderation.UNLOCK)
     # Then it takes replies again, and the Undo carries the Lock's stamp
     assert not moderation.is_locked(thread)
     unlock = (await federated(w.session))[-1]
@@ -382,10 +382,12 @@ async def test_a_pinned_thread_is_featured_until_unpinned(world):
     w = world
     root = await local_post(w, w.alice)
     await carry(w, root)
-    thread = await moderation.pin_thread(w.session, w.mod, "parks", root.id)
+    thread = await moderation.mark_thread(
+        w.session, w.mod, "parks", root.id, moderation.PIN
+    )
     assert thread.pinned_at is not None
     assert await moderation.pinned_posts(w.session, w.group) == [root]
-    await moderation.unpin_thread(w.session, w.mod, "parks", root.id)
+    await moderation.mark_thread(w.session, w.mod, "parks", root.id, moderation.UNPIN)
     assert await moderation.pinned_posts(w.session, w.group) == []
     assert [v for v in await verbs(w.session) if v in ("GroupPin", "GroupUnpin")] == [
         "GroupPin",
@@ -397,7 +399,9 @@ async def test_a_post_the_group_does_not_carry_is_not_found(world):
     w = world
     post = await local_post(w, w.alice)
     with pytest.raises(NotFound) as missing:
-        await moderation.lock_thread(w.session, w.mod, "parks", post.id)
+        await moderation.mark_thread(
+            w.session, w.mod, "parks", post.id, moderation.LOCK
+        )
     assert missing.value.message == "This post is not in the group"
     with pytest.raises(NotFound):
         await moderation.remove_post(w.session, w.mod, "parks", post.id)
@@ -432,7 +436,7 @@ async def test_removing_a_remote_post_hides_it_from_the_group(world):
     w = world
     post = await remote_post(w.session, await remote_author(w.session))
     await carry(w, post)
-    await moderation.pin_thread(w.session, w.mod, "parks", post.id)
+    await moderation.mark_thread(w.session, w.mod, "parks", post.id, moderation.PIN)
     # When it is removed
     await moderation.remove_post(w.session, w.mod, "parks", post.id, "spam")
     # Then the post itself stays (another server's), but the group hides it
@@ -485,6 +489,10 @@ async def test_a_proposed_group_waits_for_an_admin(world):
     # Then he moderates it, and it waits
     assert [m.id for m in view.moderators] == [w.bob.id]
     assert (view.group.approved_at, view.group.rules) == (None, "No ads")
+    # And stays out of directories: the profile directory, and the groups'
+    assert (view.actor.discoverable, view.actor.indexable) == (False, False)
+    public = await list_groups(w.session, approved_only=True)
+    assert [v.actor.username for v in public] == ["parks"]
     # And it refuses follows and is listed only to bob
     with pytest.raises(Forbidden) as refused:
         await follows.follow(w.session, URLS, w.alice, view.actor)
@@ -501,6 +509,9 @@ async def test_a_proposed_group_waits_for_an_admin(world):
     await proposals.approve_group(w.session, w.admin, "trails")
     # Then anyone sees it, and alice may join
     assert (await proposals.shown_group(w.session, None, "trails")).group.approved_at
+    assert view.actor.discoverable is True
+    public = await list_groups(w.session, approved_only=True)
+    assert [v.actor.username for v in public] == ["parks", "trails"]
     joined = await follows.follow(w.session, URLS, w.alice, view.actor)
     assert joined.state == "accepted"
 

@@ -18,7 +18,7 @@ announces its moderators' activities.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -206,23 +206,26 @@ async def _moderator(
 
 @dataclass(frozen=True)
 class ThreadScene:
+    """A lock or pin of a thread, with what its activities name."""
+
     group: LocalGroup
     moderator: Actor
     thread: GroupThread
     root: Post
+    stamp: int  # when it was locked or pinned (see GroupThreadAction)
+    featured: str  # the group's `featured` collection
 
-    def activity_id(self, kind: str, stamp: int) -> str:
-        """A lock's or pin's id, from the thread and the moment it was made: the
-        Undo of a Lock names the Lock it undoes without keeping it anywhere."""
-        return f"{self.group.actor.uri}#threads/{self.thread.id}/{kind}/{stamp}"
-
-    def activity(self, kind: str, activity_id: str, obj: object) -> Document:
-        doc = render_activity(kind, activity_id, self.moderator, obj)
+    def activity(self, kind: str, name: str, obj: object) -> Document:
+        """The moderator's activity, its id made of the thread and the moment
+        of the lock or pin: the Undo of a Lock names the Lock it undoes without
+        it being kept anywhere."""
+        uri = f"{self.group.actor.uri}#threads/{self.thread.id}/{name}/{self.stamp}"
+        doc = render_activity(kind, uri, self.moderator, obj)
         return address(doc, self.group.actor, self.group.public)
 
 
 async def _scene(
-    session: AsyncSession, payload: GroupThreadAction
+    fed: Federation, session: AsyncSession, payload: GroupThreadAction
 ) -> ThreadScene | None:
     thread = await session.get(GroupThread, payload.thread_id)
     if thread is None:
@@ -232,20 +235,48 @@ async def _scene(
     if group is None or root is None:
         return None
     moderator = await _moderator(session, payload.moderator_id, group)
-    return ThreadScene(group, moderator, thread, root)
+    featured = fed.urls.featured(group.actor.username)
+    return ThreadScene(group, moderator, thread, root, payload.stamp, featured)
 
 
-def _lock(scene: ThreadScene, stamp: int) -> Document:
-    return scene.activity("Lock", scene.activity_id("lock", stamp), scene.root.uri)
+def _lock(scene: ThreadScene) -> Document:
+    return scene.activity("Lock", "lock", scene.root.uri)
 
 
-def _collection_change(
-    fed: Federation, scene: ThreadScene, kind: str, activity_id: str
-) -> Document:
+def _unlock(scene: ThreadScene) -> Document:
+    """Undo{Lock}, the Lock embedded as it was sent."""
+    lock = _lock(scene)
+    lock.pop("@context", None)
+    return scene.activity("Undo", "lock/undo", lock)
+
+
+def _featuring(scene: ThreadScene, kind: str, name: str) -> Document:
     """Add or Remove of the root post to or from the group's `featured`."""
-    doc = scene.activity(kind, activity_id, scene.root.uri)
-    doc["target"] = fed.urls.featured(scene.group.actor.username)
+    doc = scene.activity(kind, name, scene.root.uri)
+    doc["target"] = scene.featured
     return doc
+
+
+def _pin(scene: ThreadScene) -> Document:
+    return _featuring(scene, "Add", "pin")
+
+
+def _unpin(scene: ThreadScene) -> Document:
+    return _featuring(scene, "Remove", "unpin")
+
+
+async def _thread_activity(
+    fed: Federation,
+    session: AsyncSession,
+    payload: GroupThreadAction,
+    render: Callable[[ThreadScene], Document],
+) -> Outgoing | None:
+    """The group's Announce of the moderator's activity on a thread; nothing once
+    the thread or the group is gone."""
+    scene = await _scene(fed, session, payload)
+    if scene is None:
+        return None
+    return await _announced(fed, session, scene.group, render(scene))
 
 
 @builds(Verb.GROUP_LOCK)
@@ -253,24 +284,15 @@ async def build_group_lock(
     fed: Federation, session: AsyncSession, payload: GroupThreadAction
 ) -> Outgoing | None:
     """Announce{Lock} of a thread's root post."""
-    scene = await _scene(session, payload)
-    if scene is None:
-        return None
-    return await _announced(fed, session, scene.group, _lock(scene, payload.stamp))
+    return await _thread_activity(fed, session, payload, _lock)
 
 
 @builds(Verb.GROUP_UNLOCK)
 async def build_group_unlock(
     fed: Federation, session: AsyncSession, payload: GroupThreadAction
 ) -> Outgoing | None:
-    """Announce{Undo{Lock}}, the Lock embedded as it was sent."""
-    scene = await _scene(session, payload)
-    if scene is None:
-        return None
-    lock = _lock(scene, payload.stamp)
-    lock.pop("@context", None)
-    unlock = scene.activity("Undo", f"{lock['id']}/undo", lock)
-    return await _announced(fed, session, scene.group, unlock)
+    """Announce{Undo{Lock}}."""
+    return await _thread_activity(fed, session, payload, _unlock)
 
 
 @builds(Verb.GROUP_PIN)
@@ -278,11 +300,7 @@ async def build_group_pin(
     fed: Federation, session: AsyncSession, payload: GroupThreadAction
 ) -> Outgoing | None:
     """Announce{Add} of a thread's root post to the group's `featured`."""
-    scene = await _scene(session, payload)
-    if scene is None:
-        return None
-    add = _collection_change(fed, scene, "Add", scene.activity_id("pin", payload.stamp))
-    return await _announced(fed, session, scene.group, add)
+    return await _thread_activity(fed, session, payload, _pin)
 
 
 @builds(Verb.GROUP_UNPIN)
@@ -290,10 +308,4 @@ async def build_group_unpin(
     fed: Federation, session: AsyncSession, payload: GroupThreadAction
 ) -> Outgoing | None:
     """Announce{Remove} of a thread's root post from the group's `featured`."""
-    scene = await _scene(session, payload)
-    if scene is None:
-        return None
-    remove = _collection_change(
-        fed, scene, "Remove", scene.activity_id("unpin", payload.stamp)
-    )
-    return await _announced(fed, session, scene.group, remove)
+    return await _thread_activity(fed, session, payload, _unpin)

@@ -192,11 +192,16 @@ async def group_moderators(
     return actor, await q.list_group_moderators(session, group.id)
 
 
-async def list_groups(session: AsyncSession) -> list[GroupView]:
-    """Every group of this instance, by name, with its moderators."""
+async def list_groups(
+    session: AsyncSession, *, approved_only: bool = False
+) -> list[GroupView]:
+    """Every group of this instance, by name, with its moderators; with
+    `approved_only`, not those waiting for an admin's approval (what a public
+    directory lists)."""
     return [
         GroupView(group, actor, await q.list_group_moderators(session, group.id))
         for group, actor in await q.list_local_groups(session)
+        if group.approved_at is not None or not approved_only
     ]
 
 

@@ -243,7 +243,9 @@ UNPIN: Final = ThreadMark("pinned_at", False, "unpin", Verb.GROUP_UNPIN)
 async def mark_thread(
     session: AsyncSession, by: Actor, name: str, post_id: int, mark: ThreadMark
 ) -> GroupThread:
-    """Lock, unlock, pin or unpin the thread holding post `post_id`; a thread
+    """Lock (`LOCK`: it takes no new replies, `is_locked`), unlock, pin (`PIN`:
+    its root is listed in the group's `featured`) or unpin the thread holding
+    post `post_id`; a thread
     already so is left alone (nothing is sent again). The activity is named by
     the moment of the lock or pin: an Undo(Lock) names the Lock it undoes.
 
@@ -265,32 +267,6 @@ async def mark_thread(
     root = await session.get(Post, thread.root_post_id)
     await log(session, by, group_actor, mark.action, _post_text(root))
     return thread
-
-
-async def lock_thread(
-    session: AsyncSession, by: Actor, name: str, post_id: int
-) -> GroupThread:
-    """Lock a thread: it takes no new replies (`is_locked`)."""
-    return await mark_thread(session, by, name, post_id, LOCK)
-
-
-async def unlock_thread(
-    session: AsyncSession, by: Actor, name: str, post_id: int
-) -> GroupThread:
-    return await mark_thread(session, by, name, post_id, UNLOCK)
-
-
-async def pin_thread(
-    session: AsyncSession, by: Actor, name: str, post_id: int
-) -> GroupThread:
-    """Pin a thread: its root post is listed in the group's `featured`."""
-    return await mark_thread(session, by, name, post_id, PIN)
-
-
-async def unpin_thread(
-    session: AsyncSession, by: Actor, name: str, post_id: int
-) -> GroupThread:
-    return await mark_thread(session, by, name, post_id, UNPIN)
 
 
 async def pinned_posts(session: AsyncSession, group_actor: Actor) -> list[Post]:

@@ -28,6 +28,7 @@ from fedcity.services.groups.moderation import (
     is_admin,
     log,
     may_moderate,
+    show_visibility,
 )
 from fedcity.services.limits import (
     MAX_GROUP_DESCRIPTION,
@@ -82,6 +83,8 @@ async def propose_group(
         awaiting_approval=waits,
     )
     view.group.rules = rules.strip()
+    if waits:  # out of the profile directory and search until approved
+        view.actor.discoverable = view.actor.indexable = False
     await session.flush()
     return view
 
@@ -155,6 +158,7 @@ async def approve_group(session: AsyncSession, by: Actor, name: str) -> GroupVie
     group, actor = await get_group(session, name)
     if group.approved_at is None:
         group.approved_at = utcnow()
+        show_visibility(actor, group.visibility)
         await session.flush()
         await log(session, by, actor, "approve")
     return await _view(session, group, actor)

@@ -247,7 +247,7 @@ async def list_local_groups(session: AsyncSession) -> list[tuple[Group, Actor]]:
         .where(Actor.deleted_at.is_(None))
         .order_by(func.lower(Actor.username))
     )
-    return [(group, actor) for group, actor in rows.tuples()]
+    return [(group, actor) for group, actor in rows]
 
 
 async def list_group_moderators(session: AsyncSession, group_id: int) -> list[Actor]:
