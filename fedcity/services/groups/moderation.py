@@ -59,7 +59,7 @@ from fedcity.urls import Urls
 # The roles that may moderate every group of the instance (Mastodon's admin API
 # admits the same).
 ADMIN_ROLES: Final = ("admin", "owner")
-NOT_IN_GROUP: Final = N_("This post is not in the group")
+NOT_IN_GROUP = N_("This post is not in the group")
 
 
 async def is_admin(session: AsyncSession, actor: Actor) -> bool:
