@@ -127,7 +127,8 @@ class GroupPostRef:
 @dataclass(frozen=True)
 class GroupThreadAction:
     """A moderator locked, unlocked, pinned or unpinned a group's thread. `stamp`
-    (milliseconds) names the activity: a Lock's Undo carries the Lock's own."""
+    (milliseconds) is when it was locked or pinned: it names the activities, so
+    that an Undo(Lock) names the Lock it undoes."""
 
     thread_id: int
     moderator_id: int

@@ -245,9 +245,9 @@ async def mark_thread(
 ) -> GroupThread:
     """Lock (`LOCK`: it takes no new replies, `is_locked`), unlock, pin (`PIN`:
     its root is listed in the group's `featured`) or unpin the thread holding
-    post `post_id`; a thread
-    already so is left alone (nothing is sent again). The activity is named by
-    the moment of the lock or pin: an Undo(Lock) names the Lock it undoes.
+    post `post_id`; a thread already so is left alone (nothing is sent again).
+    The activity is named by the moment of the lock or pin: an Undo(Lock)
+    names the Lock it undoes.
 
     Raises:
         NotFound, Forbidden: as `moderated_group`; NotFound for a post the group
