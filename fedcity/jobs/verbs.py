@@ -107,6 +107,36 @@ class GroupRelay:
     favourite_id: int | None = None
 
 
+@dataclass(frozen=True)
+class GroupBanRef:
+    ban_id: int
+
+
+@dataclass(frozen=True)
+class GroupBanUndone:
+    """A group's ban lifted: its row is gone, the Undo names the Block sent."""
+
+    group_actor_id: int
+    actor_id: int
+    block_uri: str
+
+
+@dataclass(frozen=True)
+class GroupPostRef:
+    group_post_id: int
+
+
+@dataclass(frozen=True)
+class GroupThreadAction:
+    """A moderator locked, unlocked, pinned or unpinned a group's thread. `stamp`
+    (milliseconds) is when it was locked or pinned: it names the activities, so
+    that an Undo(Lock) names the Lock it undoes."""
+
+    thread_id: int
+    moderator_id: int
+    stamp: int
+
+
 class Verb(Declared):
     """An outbound activity; the value is the `verb` stored in the job's payload."""
 
@@ -138,6 +168,16 @@ class Verb(Declared):
     REVOKE_ATTESTATION = "RevokeAttestation", AttestationRef
     # A group relays a member's activity (services.groups.relay).
     GROUP_RELAY = "GroupRelay", GroupRelay
+    # A group's moderators act (services.groups.moderation, members): a ban is a
+    # Block from the group; removals, locks and pins are the moderator's Delete,
+    # Lock and Add/Remove, announced by the group.
+    GROUP_BAN = "GroupBan", GroupBanRef
+    GROUP_UNBAN = "GroupUnban", GroupBanUndone
+    GROUP_REMOVE_POST = "GroupRemovePost", GroupPostRef
+    GROUP_LOCK = "GroupLock", GroupThreadAction
+    GROUP_UNLOCK = "GroupUnlock", GroupThreadAction
+    GROUP_PIN = "GroupPin", GroupThreadAction
+    GROUP_UNPIN = "GroupUnpin", GroupThreadAction
 
 
 def federate_payload(verb: Verb, payload: object) -> dict[str, Any]:

@@ -53,6 +53,12 @@ MAX_REPORT_COMMENT = 1000  # Report::COMMENT_SIZE_LIMIT for local reports
 MAX_REPORT_STATUSES = 100  # fedcity's: Mastodon's report form offers far fewer
 MAX_REPORT_RULES = 100  # fedcity's: a rule named twice counts once anyway
 
+# --- groups (issue 13; fedcity's own: Lemmy allows 100-character titles) ----------
+MAX_GROUP_DISPLAY_NAME = 100
+MAX_GROUP_DESCRIPTION = 2000  # counted on the text the client sent, as a bio
+MAX_GROUP_RULES = 5000
+MAX_GROUP_REASON = 1000  # a ban's or a removal's reason
+
 # --- apps and push (Doorkeeper::Application via ApplicationExtension) ---------------
 MAX_APP_NAME = 60  # ApplicationExtension: name length maximum 60
 MAX_APP_WEBSITE = 2000  # ApplicationExtension: website length maximum 2_000

@@ -49,6 +49,7 @@ from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.posts import Page
 from fedcity.web import emojis
 from fedcity.web.accounts import profile_page
+from fedcity.web.groups import collections as group_collections
 from fedcity.web.groups import threads as group_threads
 from fedcity.web.negotiation import activity_response, wants_activity_json
 from fedcity.web.signed_fetch import signed_viewer
@@ -280,8 +281,11 @@ async def _follow_collection(request: web.Request, *, followers: bool) -> web.Re
 
 
 async def featured_get(request: web.Request) -> web.Response:
-    """The pinned public and unlisted statuses, as Notes, most recently pinned first."""
+    """The pinned public and unlisted statuses, as Notes, most recently pinned
+    first; a group's pinned threads."""
     actor = await _local_actor(request)
+    if actor.actor_type == "Group":
+        return await group_collections.featured_get(request, actor)
     async with request.app[DB].session() as session:
         pinned = await pins.pinned_posts(session, None, actor)
     notes = [await _note(request, actor, post) for post in pinned]

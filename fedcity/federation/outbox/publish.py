@@ -57,6 +57,7 @@ def load_builders() -> None:
     """Import the builder modules so that their @builds decorators run."""
     from fedcity.federation import moderation, polls  # noqa: F401
     from fedcity.federation.attestations import outbound  # noqa: F401
+    from fedcity.federation.groups import moderation as group_moderation  # noqa: F401
     from fedcity.federation.groups import relay  # noqa: F401
     from fedcity.federation.outbox import accounts, social, statuses  # noqa: F401
 

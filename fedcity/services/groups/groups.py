@@ -83,7 +83,7 @@ async def create_group(
         Unprocessable: a bad name or setting, or a name already taken.
         NotFound: a moderator who is no local account.
     """
-    _check_settings(cmd)
+    check_settings(cmd)
     if await q.get_actor_by_handle(session, cmd.name, None) is not None:
         raise Unprocessable("Username {username} is taken", username=cmd.name)
     moderators = [await _local_account(session, name) for name in cmd.moderators]
@@ -108,7 +108,8 @@ async def create_group(
     return GroupView(group, actor, _unique(moderators))
 
 
-def _check_settings(cmd: NewGroup) -> None:
+def check_settings(cmd: NewGroup) -> None:
+    """Refuse a bad name, visibility, policy or quorum guard."""
     if not USERNAME_RE.match(cmd.name):
         raise Unprocessable("Username must be 1-30 letters, digits or underscores")
     if cmd.visibility not in VISIBILITIES:
@@ -192,11 +193,16 @@ async def group_moderators(
     return actor, await q.list_group_moderators(session, group.id)
 
 
-async def list_groups(session: AsyncSession) -> list[GroupView]:
-    """Every group of this instance, by name, with its moderators."""
+async def list_groups(
+    session: AsyncSession, *, approved_only: bool = False
+) -> list[GroupView]:
+    """Every group of this instance, by name, with its moderators; with
+    `approved_only`, not those waiting for an admin's approval (what a public
+    directory lists)."""
     return [
         GroupView(group, actor, await q.list_group_moderators(session, group.id))
         for group, actor in await q.list_local_groups(session)
+        if group.approved_at is not None or not approved_only
     ]
 
 

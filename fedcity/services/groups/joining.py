@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,8 +20,10 @@ from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue_daily
 from fedcity.services.groups import quorum
 from fedcity.services.offices.status import actor_views, views
-from fedcity.storage.models import Actor, Group, GroupPolicy
+from fedcity.storage.models import Actor, Group, GroupBan, GroupPolicy
 from fedcity.storage.queries import actors as q
+from fedcity.storage.queries import groups as groups_q
+from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
 
 log = logging.getLogger(__name__)
@@ -30,10 +32,14 @@ Outcome = Literal["accept", "pending", "reject"]
 # Why a group refuses a follower (stable codes, logged and shown to moderators).
 NOT_AN_OFFICIAL: Final = "not_an_official"
 NOT_A_GROUP: Final = "not_a_group"
+BANNED: Final = "banned"
+NOT_APPROVED: Final = "not_approved"
 # What a local follower is told when refused, per reason.
 REFUSALS = {
     NOT_AN_OFFICIAL: N_("Only accounts holding a verified office may join this group"),
     NOT_A_GROUP: N_("This group cannot be joined"),
+    BANNED: N_("You are banned from this group"),
+    NOT_APPROVED: N_("This group is waiting for an admin's approval"),
 }
 
 
@@ -78,16 +84,36 @@ def holds_verified_office(
     return any(view.status == "verified" for view in views(offices, capacity, today))
 
 
+def ban_in_force(ban: GroupBan | None, now: datetime | None = None) -> bool:
+    """Whether a ban still holds: one whose `expires_at` has passed counts no more
+    (its row stays until lifted or replaced)."""
+    if ban is None:
+        return False
+    return ban.expires_at is None or ban.expires_at > (now or utcnow())
+
+
+async def is_banned(session: AsyncSession, group_actor_id: int, actor_id: int) -> bool:
+    """Whether `actor_id` is banned from the group now (local or remote group): a
+    banned member may not join, and the group relays none of its posts."""
+    return ban_in_force(await groups_q.get_ban(session, group_actor_id, actor_id))
+
+
 async def decide_follow_of(
     session: AsyncSession, group_actor: Actor, follower: Actor
 ) -> JoinDecision:
     """`decide_follow` for the local group whose actor is `group_actor`; a `Group`
-    actor without settings (never made by `create_group`) cannot be joined."""
+    actor without settings (never made by `create_group`) cannot be joined, nor a
+    proposed group an admin has not approved, and a banned account is refused."""
     group = await q.get_group_by_actor_id(session, group_actor.id)
     if group is None:
         return JoinDecision("reject", NOT_A_GROUP)
-    moderator = await q.get_group_moderator(session, group.id, follower.id)
-    decision = decide_follow(group, follower, moderator=moderator is not None)
+    if group.approved_at is None:
+        decision = JoinDecision("reject", NOT_APPROVED)
+    elif await is_banned(session, group_actor.id, follower.id):
+        decision = JoinDecision("reject", BANNED)
+    else:
+        moderator = await q.get_group_moderator(session, group.id, follower.id)
+        decision = decide_follow(group, follower, moderator=moderator is not None)
     if decision.outcome == "reject":
         # The reason goes to the log: the Reject on the wire carries none.
         log.info(

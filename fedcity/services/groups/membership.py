@@ -20,7 +20,11 @@ from fedcity.i18n import N_
 from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.queue import enqueue, enqueue_daily
 from fedcity.services.groups import notices
-from fedcity.services.groups.joining import holds_verified_office, is_verified_official
+from fedcity.services.groups.joining import (
+    holds_verified_office,
+    is_banned,
+    is_verified_official,
+)
 from fedcity.services.social.follows import remove_follower
 from fedcity.storage.models import Actor, Group, GroupPolicy
 from fedcity.storage.queries import actors as actor_q
@@ -63,8 +67,7 @@ async def refusal_reason(
 ) -> str | None:
     if group.approved_at is None:
         return NOT_APPROVED
-    ban = await q.get_ban(session, group.actor_id, author.id)
-    if ban is not None and (ban.expires_at is None or ban.expires_at > utcnow()):
+    if await is_banned(session, group.actor_id, author.id):
         return BANNED
     if await actor_q.get_group_moderator(session, group.id, author.id) is not None:
         return None

@@ -46,6 +46,9 @@ class Target(StrEnum):
     DOMAIN_ALLOW = "DomainAllow"
     INVITE = "Invite"
     ALLOW_LIST = "AllowList"  # a subscribed allow list, named by its URL
+    # A group's moderation (issue 13), by its moderators or an admin: `target_id`
+    # is the group's actor id, `target` names the group and what was acted on.
+    GROUP = "Group"
 
 
 async def record(
@@ -148,12 +151,15 @@ async def list_entries(
     *,
     target_type: str | None = None,
     actor_id: int | None = None,
+    target_id: int | None = None,
 ) -> list[AdminAction]:
-    """Entries newest first, paged on their ids; optionally of one kind of target,
-    or by one admin."""
+    """Entries newest first, paged on their ids; optionally of one kind of target
+    (and one record of it), or by one admin."""
     stmt = select(AdminAction)
     if target_type:
         stmt = stmt.where(AdminAction.target_type == target_type)
+    if target_id is not None:
+        stmt = stmt.where(AdminAction.target_id == target_id)
     if actor_id is not None:
         stmt = stmt.where(AdminAction.actor_id == actor_id)
     return [row for (row,) in await paged_rows(session, stmt, AdminAction.id, page)]
