@@ -49,6 +49,7 @@ from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.posts import Page
 from fedcity.web.accounts import profile_page
+from fedcity.web.groups import group_page
 from fedcity.web.negotiation import activity_response, wants_activity_json
 from fedcity.web.statuses import thread
 
@@ -78,7 +79,10 @@ async def _local_actor(request: web.Request, *, suspended: bool = False) -> Acto
 
 async def actor_get(request: web.Request) -> web.StreamResponse:
     if not wants_activity_json(request):
-        return await profile_page.profile_page(request)
+        shown = await profile_page.shown_actor(request)
+        if shown.actor_type == "Group":  # a group's page: its threads, joining
+            return await group_page.group_page(request, shown)
+        return await profile_page.profile_page(request, shown)
     actor = await _local_actor(request, suspended=True)
     if actor.suspended_at or actor.deleted_at:  # a Tombstone, 410: Mastodon's answer
         return activity_response(render_suspended_actor(actor), status=410)
