@@ -12,20 +12,10 @@ import requests
 
 from tests.browser.conftest import Site
 from tests.support.browser_pages import check_page
-from tests.support.databases import MigratedTemplates
-from tests.support.instances import LiveInstance, run_both
+from tests.support.instances import run_both
 from tests.support.processes import PASSWORD
 
 pytestmark = pytest.mark.xdist_group("browser")
-
-
-@pytest.fixture
-def ventura(
-    site: Site, templates: MigratedTemplates, tmp_path_factory: pytest.TempPathFactory
-) -> LiveInstance:
-    """A second instance, on the browser site's loop (closed with it)."""
-    root = tmp_path_factory.mktemp("ventura")
-    return site.threaded.start(templates.clone_sqlite(root / "fedcity.db"), "Ventura")
 
 
 def follower_handles(site: Site, username: str) -> list[str]:

@@ -6,72 +6,20 @@ published through the client API, as the group's relay would record them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 import aiohttp
 
-from fedcity.services.groups.groups import NewGroup, create_group, delete_group
-from fedcity.storage.models import Actor, Follow, GroupPost, GroupThread
+from fedcity.services.groups.groups import delete_group
+from fedcity.storage.models import Actor, Follow
 from fedcity.storage.queries import actors as actor_q
-from fedcity.storage.types import utcnow
+from tests.support.group_threads import add_thread, follow_state, make_group
 from tests.support.http import follow, post_status
 from tests.support.instances import LiveInstance
-from tests.support.keys import premade_keypair
 from tests.support.pages import browser, h1
 from tests.support.web import csrf_of, signed_in_client
 
 OFFICIALS_ONLY = "Only accounts holding a verified office may join this group"
-
-
-async def make_group(
-    instance: LiveInstance, name: str, *, awaiting: bool = False, **settings: Any
-) -> Actor:
-    async with instance.db.session() as session:
-        made = await create_group(
-            session,
-            instance.fed.urls,
-            NewGroup(name, **settings),
-            premade_keypair(),
-            awaiting_approval=awaiting,
-        )
-    return made.actor
-
-
-async def add_thread(
-    instance: LiveInstance,
-    group: Actor,
-    post_ids: Sequence[str],
-    *,
-    hours_ago: int = 0,
-    removed: Sequence[str] = (),
-    pinned: bool = False,
-    locked: bool = False,
-) -> None:
-    """A thread of `group` over the posts (the first is its root), as the relay
-    records one; `removed` posts were taken down by a moderator."""
-    now = utcnow()
-    async with instance.db.session() as session:
-        thread = GroupThread(
-            group_actor_id=group.id,
-            root_post_id=int(post_ids[0]),
-            last_activity_at=now - timedelta(hours=hours_ago),
-            posts_count=len(post_ids),
-            pinned_at=now if pinned else None,
-            locked_at=now if locked else None,
-        )
-        session.add(thread)
-        await session.flush()
-        for post_id in post_ids:
-            session.add(
-                GroupPost(
-                    group_actor_id=group.id,
-                    thread_id=thread.id,
-                    post_id=int(post_id),
-                    removed_at=now if post_id in removed else None,
-                )
-            )
 
 
 async def posts(
@@ -99,16 +47,6 @@ async def page(client: aiohttp.ClientSession, path: str, status: int = 200) -> s
         html = await reply.text()
         assert reply.status == status, f"{path}: {reply.status}"
     return html.split("<main", 1)[1]
-
-
-async def follow_state(instance: LiveInstance, name: str, group: str) -> str | None:
-    async with instance.db.session() as session:
-        member = await actor_q.get_local_actor(session, name)
-        target = await actor_q.get_local_actor(session, group)
-        assert member is not None
-        assert target is not None
-        row = await actor_q.get_follow(session, member.id, target.id)
-    return None if row is None else row.state
 
 
 async def submit(
@@ -187,11 +125,8 @@ async def test_a_public_group_page_lists_its_threads_pinned_first(instance):
         display_name="Wildfire Preparedness",
         description="Plans <script>alert(1)</script>for the fire season",
         moderators=("chief",),
+        rules="Stay on topic.\n\nNo campaigning.",
     )
-    async with instance.db.session() as session:
-        row = await actor_q.get_group_by_actor_id(session, group.id)
-        assert row is not None
-        row.rules = "Stay on topic.\n\nNo campaigning."
     [old] = await posts(instance, "mayor", "Evacuation routes review")
     [recent] = await posts(instance, "mayor", "Defensible space grants")
     [pinned] = await posts(instance, "chief", "Read this first")
@@ -416,15 +351,9 @@ async def test_an_officials_group_refuses_a_resident_with_the_reason(instance):
 async def test_a_group_awaiting_approval_is_shown_to_its_proposer_only(instance):
     # Given a group proposed by a resident, not yet approved
     proposer = await instance.create_account("proposer")
-    async with instance.db.session() as session:
-        await create_group(
-            session,
-            instance.fed.urls,
-            NewGroup("parks", display_name="Parks"),
-            premade_keypair(),
-            created_by=proposer,
-            awaiting_approval=True,
-        )
+    await make_group(
+        instance, "parks", display_name="Parks", created_by=proposer, awaiting=True
+    )
     async with browser(instance) as http:
         # When a visitor opens its page
         hidden = await http.get("/@parks")
