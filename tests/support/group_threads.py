@@ -1,6 +1,7 @@
 """Groups and their threads for tests of the pages (issue 13): a local group made
-by the service, and threads recorded as GroupThread and GroupPost rows over
-existing posts, as the group's relay records them."""
+by the service, threads recorded as GroupThread and GroupPost rows over existing
+posts (as the group's relay records them), and reading and posting the groups'
+pages from a browser-like client."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
+
 from fedcity.services.groups.groups import NewGroup, create_group
 from fedcity.storage.models import Actor, GroupPost, GroupThread
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.types import utcnow
 from tests.support.instances import LiveInstance
 from tests.support.keys import premade_keypair
+from tests.support.web import csrf_of
 
 
 async def make_group(
@@ -84,3 +88,21 @@ async def follow_state(instance: LiveInstance, name: str, group: str) -> str | N
         assert target is not None
         row = await actor_q.get_follow(session, member.id, target.id)
     return None if row is None else row.state
+
+
+async def page(client: aiohttp.ClientSession, path: str, status: int = 200) -> str:
+    async with client.get(path) as reply:
+        html = await reply.text()
+        assert reply.status == status, f"{path}: {reply.status}"
+    return html.split("<main", 1)[1]
+
+
+async def submit(
+    client: aiohttp.ClientSession, group: str, action: str
+) -> aiohttp.ClientResponse:
+    token = await csrf_of(client, f"/@{group}")
+    async with client.post(
+        f"/@{group}/{action}", data={"csrf_token": token}, allow_redirects=False
+    ) as reply:
+        await reply.read()
+        return reply

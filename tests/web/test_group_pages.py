@@ -1,5 +1,6 @@
 """The groups' pages (issue 13): the directory (/groups), a group's page (/@name)
-with its threads, a thread's page, and joining and leaving from the browser.
+with its threads, and a thread's page (joining and leaving:
+test_group_membership.py).
 
 Threads are made here directly as GroupThread and GroupPost rows over posts
 published through the client API, as the group's relay would record them."""
@@ -8,18 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
-
 from fedcity.services.groups.groups import delete_group
 from fedcity.storage.models import Actor, Follow
 from fedcity.storage.queries import actors as actor_q
-from tests.support.group_threads import add_thread, follow_state, make_group
+from tests.support.group_threads import add_thread, make_group, page
 from tests.support.http import follow, post_status
 from tests.support.instances import LiveInstance
 from tests.support.pages import browser, h1
-from tests.support.web import csrf_of, signed_in_client
-
-OFFICIALS_ONLY = "Only accounts holding a verified office may join this group"
+from tests.support.web import signed_in_client
 
 
 async def posts(
@@ -40,24 +37,6 @@ async def posts(
 async def join_by_api(instance: LiveInstance, name: str, group: str) -> None:
     async with browser(instance) as http:
         await follow(instance, http, name, group)
-
-
-async def page(client: aiohttp.ClientSession, path: str, status: int = 200) -> str:
-    async with client.get(path) as reply:
-        html = await reply.text()
-        assert reply.status == status, f"{path}: {reply.status}"
-    return html.split("<main", 1)[1]
-
-
-async def submit(
-    client: aiohttp.ClientSession, group: str, action: str
-) -> aiohttp.ClientResponse:
-    token = await csrf_of(client, f"/@{group}")
-    async with client.post(
-        f"/@{group}/{action}", data={"csrf_token": token}, allow_redirects=False
-    ) as reply:
-        await reply.read()
-        return reply
 
 
 async def test_the_directory_lists_approved_groups_and_ones_own(instance):
@@ -241,6 +220,27 @@ async def test_a_members_group_shows_its_threads_to_members_only(instance):
     assert read.index("Draft of the plan") < read.index("Comments due Friday")
 
 
+async def test_moderators_and_admins_read_a_members_group(instance):
+    # Given a members-only group with a thread, its moderator and an admin, who
+    # are not members
+    await instance.create_account("mayor")
+    await instance.create_account("chief")
+    await instance.create_account("operator", role="admin")
+    group = await make_group(
+        instance, "housing", visibility="members", moderators=("chief",)
+    )
+    ids = await posts(instance, "mayor", "Draft of the plan", visibility="private")
+    await add_thread(instance, group, ids)
+    for name in ("chief", "operator"):
+        async with await signed_in_client(instance, name) as client:
+            # When they open the group's page and the thread
+            listed = await page(client, "/@housing")
+            read = await page(client, f"/@housing/threads/{ids[0]}")
+        # Then they read the thread
+        assert "Draft of the plan" in listed, name
+        assert "Draft of the plan" in read, name
+
+
 async def test_the_thread_page_shows_posts_in_order_without_removed_ones(instance):
     # Given a locked thread of a root and three replies, one removed
     await instance.create_account("mayor", display_name="Mayor Ruiz")
@@ -253,7 +253,11 @@ async def test_the_thread_page_shows_posts_in_order_without_removed_ones(instanc
         "Buy my generators",
         "Then Creek Road",
     )
-    await add_thread(instance, group, ids, removed=[ids[2]], locked=True)
+    # And a followers-only reply, which a public group shows only to whom it is
+    # addressed
+    [private] = await posts(instance, "mayor", "Staff only: keys", visibility="private")
+    thread = [*ids, private]
+    await add_thread(instance, group, thread, removed=[ids[2]], locked=True)
     async with browser(instance) as http:
         # When a visitor opens the thread
         reply = await http.get(f"/@wildfire/threads/{ids[0]}")
@@ -272,102 +276,12 @@ async def test_the_thread_page_shows_posts_in_order_without_removed_ones(instanc
     assert "Buy my generators" not in main
     assert main.count("A moderator removed this post.") == 1
     assert main.index("Highway 33") < main.index("A moderator removed")
+    # And the followers-only reply is not shown to the visitor
+    assert "Staff only" not in main
     # And the thread says it is locked
     assert "Locked: the moderators closed this thread to new replies." in main
     # And a reply is no thread of its own
     assert elsewhere.status == 404
-
-
-async def test_joining_and_leaving_an_open_group(instance):
-    # Given an open public group and a signed-in resident
-    await make_group(instance, "wildfire", display_name="Wildfire Prep")
-    async with await signed_in_client(instance, "resident") as client:
-        before = await page(client, "/@wildfire")
-        assert "Join Wildfire Prep" in before
-        assert 'action="/@wildfire/join"' in before
-        # When the form is sent without its CSRF token
-        async with client.post("/@wildfire/join", allow_redirects=False) as forged:
-            # Then nothing happens
-            assert forged.status == 403
-        assert await follow_state(instance, "resident", "wildfire") is None
-        # When they press Join
-        joined = await submit(client, "wildfire", "join")
-        # Then they are a member, and the page says so
-        assert joined.status == 303
-        assert joined.headers["Location"] == "/@wildfire?done=joined"
-        assert await follow_state(instance, "resident", "wildfire") == "accepted"
-        after = await page(client, "/@wildfire?done=joined")
-        assert "You joined the group." in after
-        assert "You are a member of this group." in after
-        assert "Leave Wildfire Prep" in after
-        # When they leave
-        left = await submit(client, "wildfire", "leave")
-        # Then they are no longer a member
-        assert left.headers["Location"] == "/@wildfire?done=left"
-        assert await follow_state(instance, "resident", "wildfire") is None
-        gone = await page(client, "/@wildfire?done=left")
-    assert "You are no longer a member of the group." in gone
-    assert "Join Wildfire Prep" in gone
-
-
-async def test_joining_an_approval_group_waits_for_a_moderator(instance):
-    # Given a group whose moderators approve each member
-    await make_group(instance, "housing", display_name="Housing", policy="approval")
-    async with await signed_in_client(instance, "resident") as client:
-        assert "Ask to join Housing" in await page(client, "/@housing")
-        # When a resident asks to join
-        asked = await submit(client, "housing", "join")
-        # Then the request waits, and the page says so
-        assert asked.headers["Location"] == "/@housing?done=requested"
-        assert await follow_state(instance, "resident", "housing") == "pending"
-        pending = await page(client, "/@housing?done=requested")
-        assert "Your request to join was sent." in pending
-        assert "A moderator of the group will answer." in pending
-        # When they withdraw it
-        await submit(client, "housing", "leave")
-    # Then there is no request left
-    assert await follow_state(instance, "resident", "housing") is None
-
-
-async def test_an_officials_group_refuses_a_resident_with_the_reason(instance):
-    # Given a group for verified officials only
-    await make_group(instance, "mayors", display_name="Mayors", policy="officials")
-    async with await signed_in_client(instance, "resident") as client:
-        token = await csrf_of(client, "/@mayors")
-        # When a resident without a verified office tries to join
-        async with client.post(
-            "/@mayors/join", data={"csrf_token": token}, allow_redirects=False
-        ) as reply:
-            html = await reply.text()
-            # Then they are refused, with the reason, on the group's page
-            assert reply.status == 403
-    assert OFFICIALS_ONLY in html
-    assert 'class="error-summary"' in html
-    assert h1(html) == "Mayors"
-    # And no request is kept
-    assert await follow_state(instance, "resident", "mayors") is None
-
-
-async def test_a_group_awaiting_approval_is_shown_to_its_proposer_only(instance):
-    # Given a group proposed by a resident, not yet approved
-    proposer = await instance.create_account("proposer")
-    await make_group(
-        instance, "parks", display_name="Parks", created_by=proposer, awaiting=True
-    )
-    async with browser(instance) as http:
-        # When a visitor opens its page
-        hidden = await http.get("/@parks")
-    # Then there is no such page
-    assert hidden.status == 404
-    # When the proposer opens it
-    async with await signed_in_client(instance, "proposer") as client:
-        shown = await page(client, "/@parks")
-        # Then it says it waits, and offers no way to join
-        assert "waits for an administrator&#39;s approval" in shown
-        assert "/@parks/join" not in shown
-        # And joining it anyway is refused
-        refused = await submit(client, "parks", "join")
-        assert refused.status == 404
 
 
 async def test_a_remote_group_known_here_has_its_page_and_threads(instance):
