@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from tests.browser.conftest import Site
-from tests.support.browser_pages import check_page
+from tests.support.browser_pages import check_page, continue_on_home_server
 from tests.support.group_threads import make_group
 from tests.support.instances import run_both
 from tests.support.processes import PASSWORD
@@ -79,17 +79,8 @@ def test_join_a_group_from_a_second_instance(page, site, ventura, axe, console):
         page.get_by_role("button", name="Join from your server").click()
     assert urlsplit(page.url).path == "/interact"
     assert page.get_by_role("heading", name="Join Wildfire Preparedness").is_visible()
-    # And gives their handle on Ventura, and signs in there
-    page.get_by_label("Your handle").fill(f"{council.username}@{ventura.domain}")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue on my server").click()
-    assert page.url.startswith(f"{ventura.base_url}/auth/sign_in?next="), page.url
-    page.fill("input[name=login]", council.username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("form[action^='/auth/sign_in'] [type=submit]")
-    # And confirms on Ventura
-    assert urlsplit(page.url).path == "/authorize_interaction", page.url
+    # And gives their handle on Ventura, signs in there and confirms
+    continue_on_home_server(page, ventura, council.username, PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Follow", exact=True).click()
     # Then once both servers have delivered, the group has them as a member
