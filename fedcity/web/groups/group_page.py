@@ -88,7 +88,7 @@ async def thread_items(
     ]
 
 
-async def group_summary(
+def group_summary(
     request: web.Request, info: reading.GroupInfo, standing: reading.Standing
 ) -> dict[str, Any]:
     """What every group page (the group's, a thread's) says of the group."""
@@ -128,7 +128,7 @@ async def group_page(
     async with request.app[DB].session() as session:
         info, standing = await reading.visit(session, actor, me)
         threads = await reading.threads_page(session, info, me, standing, page)
-    group = await group_summary(request, info, standing)
+    group = group_summary(request, info, standing)
     path = group["path"]
     settings = request.app[SETTINGS].instance
     done = request.query.get("done", "")

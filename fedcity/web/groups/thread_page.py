@@ -56,7 +56,7 @@ async def thread_page(request: web.Request) -> web.Response:
         raise NotFound()
     # The root is missing when its author deleted it.
     has_root = entries[0]["post_id"] == thread.root_post_id
-    group = await group_summary(request, info, standing)
+    group = group_summary(request, info, standing)
     public = info.visibility == GroupVisibility.PUBLIC
     return await render(
         request,
