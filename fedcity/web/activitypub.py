@@ -10,11 +10,9 @@ from __future__ import annotations
 import orjson
 from aiohttp import web
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.appkeys import DB, FEDERATION, INBOX_WRITER
 from fedcity.errors import Gone, NotFound, UnsupportedMediaType
-from fedcity.federation.groups.membership import remote_group_admits
 from fedcity.federation.inbox import InboundRequest, receive
 from fedcity.federation.render.actors import render_actor, render_suspended_actor
 from fedcity.federation.render.collections import (
@@ -31,9 +29,7 @@ from fedcity.federation.render.statuses import (
 from fedcity.federation.vocab import Document
 from fedcity.ids import parse_id, require_id
 from fedcity.services.accounts import featured_tags
-from fedcity.services.groups import access as group_access
 from fedcity.services.social import pins
-from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import (
     Actor,
     Follow,
@@ -50,9 +46,10 @@ from fedcity.storage.queries.posts import Page
 from fedcity.web import emojis
 from fedcity.web.accounts import profile_page
 from fedcity.web.groups import collections as group_collections
+from fedcity.web.groups import group_page
 from fedcity.web.groups import threads as group_threads
 from fedcity.web.negotiation import activity_response, wants_activity_json
-from fedcity.web.signed_fetch import signed_viewer
+from fedcity.web.signed_fetch import readable, signed_viewer
 from fedcity.web.statuses import thread
 
 PAGE_SIZE = 20
@@ -81,7 +78,10 @@ async def _local_actor(request: web.Request, *, suspended: bool = False) -> Acto
 
 async def actor_get(request: web.Request) -> web.StreamResponse:
     if not wants_activity_json(request):
-        return await profile_page.profile_page(request)
+        shown = await profile_page.shown_actor(request)
+        if shown.actor_type == "Group":  # a group's page: its threads, joining
+            return await group_page.group_page(request, shown)
+        return await profile_page.profile_page(request, shown)
     actor = await _local_actor(request, suspended=True)
     if actor.suspended_at or actor.deleted_at:  # a Tombstone, 410: Mastodon's answer
         return activity_response(render_suspended_actor(actor), status=410)
@@ -121,24 +121,10 @@ async def _visible_post(request: web.Request) -> tuple[Actor, Post]:
         raise NotFound()
     if post.deleted_at is not None:
         return actor, post
-    if post.visibility not in (Visibility.PUBLIC, Visibility.UNLISTED):
-        viewer = await signed_viewer(request)
-        async with request.app[DB].session() as session:
-            if not await _readable(request, session, post, viewer):
-                raise NotFound()
+    public = post.visibility in (Visibility.PUBLIC, Visibility.UNLISTED)
+    if not public and not await readable(request, post, await signed_viewer(request)):
+        raise NotFound()
     return actor, post
-
-
-async def _readable(
-    request: web.Request, session: AsyncSession, post: Post, viewer: Actor | None
-) -> bool:
-    """A post that is not public: its audience may read it, and so may a server
-    that a group carrying it (here or elsewhere) lets read the group's threads."""
-    return (
-        await can_view(session, viewer, post)
-        or await group_access.may_read_post(session, post, viewer)
-        or await remote_group_admits(request.app[FEDERATION], session, post, viewer)
-    )
 
 
 async def status_get(request: web.Request) -> web.StreamResponse:

@@ -15,6 +15,7 @@ from fedcity.web import (
     templating,
 )
 from fedcity.web.accounts import routes as accounts
+from fedcity.web.groups import routes as groups
 from fedcity.web.instance import language
 from fedcity.web.instance import pages as instance_pages
 
@@ -30,3 +31,4 @@ def add_routes(app: web.Application) -> None:
     discovery.add_routes(app)
     accounts.add_routes(app)
     offices.add_routes(app)
+    groups.add_routes(app)

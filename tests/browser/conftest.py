@@ -108,6 +108,15 @@ def site(
         threaded.close()
 
 
+@pytest.fixture
+def ventura(
+    site: Site, templates: MigratedTemplates, tmp_path_factory: pytest.TempPathFactory
+) -> LiveInstance:
+    """A second instance, on the browser site's loop (closed with it)."""
+    root = tmp_path_factory.mktemp("ventura")
+    return site.threaded.start(templates.clone_sqlite(root / "fedcity.db"), "Ventura")
+
+
 @pytest.fixture(scope="session")
 def resident(site: Site) -> Actor:
     """One signed-in visitor for the page tests that need any account: an admin,

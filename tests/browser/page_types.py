@@ -93,6 +93,12 @@ def interact_reply(site: Site, sample: Sample) -> str:
     return "/interact?" + urlencode({"intent": "reply", "uri": uri})
 
 
+def interact_join(site: Site, sample: Sample) -> str:
+    return "/interact?" + urlencode(
+        {"intent": "follow", "uri": sample.groups.group_uri}
+    )
+
+
 def authorize_follow(site: Site, sample: Sample) -> str:
     return "/authorize_interaction?uri=" + quote(sample.reporter.uri, safe="")
 
@@ -121,6 +127,11 @@ PUBLIC = [
     PageType("oauth-consent", consent_path),
     PageType("seat-thread", lambda site, sample: sample.seat_post_path),
     PageType("seat-archive", lambda site, sample: sample.archive_path),
+    PageType("groups", "/groups"),
+    PageType("group", lambda site, sample: sample.groups.group_path),
+    PageType("group-thread", lambda site, sample: sample.groups.thread_path),
+    PageType("group-members", lambda site, sample: sample.groups.members_group_path),
+    PageType("interact-join", interact_join),
 ]
 
 SIGNED_OUT = [

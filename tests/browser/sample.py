@@ -27,6 +27,7 @@ from fedcity.services.statuses import custom_emojis
 from fedcity.services.statuses.media import MediaStorage
 from fedcity.storage.models import Actor
 from fedcity.storage.queries.actors import get_user_by_actor_id
+from tests.browser.sample_groups import GroupSample, group_sample
 from tests.support.images import png
 from tests.support.keys import premade_keypair
 from tests.support.pages import deliver_remote_note
@@ -69,6 +70,7 @@ class Sample:
     invite_path: str  # /invite/CODE of an invite naming an office
     reset_path: str  # a password reset link (never used)
     confirmation_path: str  # an address confirmation link (used once, signed out)
+    groups: GroupSample  # a public group with threads, a members-only one
 
     @property
     def mayor_post_path(self) -> str:
@@ -339,6 +341,7 @@ def make_sample(site: Site, resident: Actor) -> Sample:
     seat_post_path, archive_path, handover_path = seat_handover(site)
     report_id, warning_id = moderation(site, mayor, resident)
     invite_path, reset_path, confirmation_path = sign_up_things(site, resident)
+    groups = group_sample(site, Api, mayor, resident)
     return Sample(
         mayor=mayor,
         post_id=post_id,
@@ -357,4 +360,5 @@ def make_sample(site: Site, resident: Actor) -> Sample:
         invite_path=invite_path,
         reset_path=reset_path,
         confirmation_path=confirmation_path,
+        groups=groups,
     )

@@ -11,21 +11,11 @@ import pytest
 import requests
 
 from tests.browser.conftest import Site
-from tests.support.browser_pages import check_page
-from tests.support.databases import MigratedTemplates
-from tests.support.instances import LiveInstance, run_both
+from tests.support.browser_pages import check_page, continue_on_home_server
+from tests.support.instances import run_both
 from tests.support.processes import PASSWORD
 
 pytestmark = pytest.mark.xdist_group("browser")
-
-
-@pytest.fixture
-def ventura(
-    site: Site, templates: MigratedTemplates, tmp_path_factory: pytest.TempPathFactory
-) -> LiveInstance:
-    """A second instance, on the browser site's loop (closed with it)."""
-    root = tmp_path_factory.mktemp("ventura")
-    return site.threaded.start(templates.clone_sqlite(root / "fedcity.db"), "Ventura")
 
 
 def follower_handles(site: Site, username: str) -> list[str]:
@@ -51,18 +41,10 @@ def test_follow_from_a_second_instance(page, site, ventura, axe, console):
     with page.expect_navigation():
         page.get_by_role("button", name=f"Follow {clerk.username}").click()
     assert urlsplit(page.url).path == "/interact"
-    # And gives their handle on Ventura
-    page.get_by_label("Your handle").fill(handle)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Continue on my server").click()
-    # Then Ventura asks them to sign in first, through its own form
-    assert page.url.startswith(f"{ventura.base_url}/auth/sign_in?next="), page.url
-    page.fill("input[name=login]", council.username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("form[action^='/auth/sign_in'] [type=submit]")
-    # And then shows the clerk to follow, on its authorize_interaction page
-    assert urlsplit(page.url).path == "/authorize_interaction", page.url
+    # And gives their handle on Ventura; Ventura asks them to sign in first,
+    # through its own form, and then shows the clerk to follow, on its
+    # authorize_interaction page
+    continue_on_home_server(page, ventura, council.username, PASSWORD)
     check_page(page, axe, console, "signed-in-authorize-follow")
     # When they press Follow
     with page.expect_navigation():

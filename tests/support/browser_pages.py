@@ -158,6 +158,23 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
     assert "/auth/sign_in" not in page.url, f"signing in as {username} failed"
 
 
+def continue_on_home_server(
+    page: Page, home: LiveInstance, username: str, password: str
+) -> None:
+    """On /interact (FEP-3b86): give `username`'s handle on `home`, and sign in
+    there through its own form, which comes back to `home`'s
+    /authorize_interaction page, where the visitor confirms."""
+    page.get_by_label("Your handle").fill(f"{username}@{home.domain}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue on my server").click()
+    assert page.url.startswith(f"{home.base_url}/auth/sign_in?next="), page.url
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("form[action^='/auth/sign_in'] [type=submit]")
+    assert urlsplit(page.url).path == "/authorize_interaction", page.url
+
+
 def sign_in_with_cookie(
     context: BrowserContext,
     threaded: ThreadedInstances,

@@ -88,8 +88,11 @@ def fields_html(request: web.Request, actor: Actor) -> list[dict[str, str | None
     return shown
 
 
-async def profile_page(request: web.Request) -> web.Response:
-    actor = await shown_actor(request)
+async def profile_page(
+    request: web.Request, actor: Actor | None = None
+) -> web.Response:
+    """The profile of `actor`, else of the account the path names."""
+    actor = actor or await shown_actor(request)
     signed = viewer(request)
     me = signed.actor if signed else None
     max_id = parse_id(request.query.get("max_id"))
