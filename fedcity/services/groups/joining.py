@@ -39,7 +39,7 @@ REFUSALS = {
     NOT_AN_OFFICIAL: N_("Only accounts holding a verified office may join this group"),
     NOT_A_GROUP: N_("This group cannot be joined"),
     BANNED: N_("You are banned from this group"),
-    NOT_APPROVED: N_("This group is waiting for an admin's approval"),
+    NOT_APPROVED: N_("This group is waiting for an administrator's approval"),
 }
 
 

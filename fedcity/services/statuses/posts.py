@@ -151,7 +151,11 @@ async def _relay_to_groups(
     for target in targets:
         outcome = await relay.relay_post(session, urls, target, post, author)
         if outcome.refusal is not None and outcome.refusal.told_at_once:
-            raise Unprocessable(outcome.refusal.text)
+            raise Unprocessable(
+                "The group {group} does not take this post: {reason}",
+                group=target.actor.display_name or target.actor.username,
+                reason=outcome.refusal.text,
+            )
 
 
 async def _relay_change(session: AsyncSession, post: Post, activity: str) -> None:
