@@ -7,6 +7,7 @@ import logging
 from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.fetch import fetch_document
+from fedcity.federation.groups.inbound import on_group_announce
 from fedcity.federation.parse.statuses import attributed_to, visibility_of
 from fedcity.federation.policy import parse_post_under
 from fedcity.federation.vocab import POST_TYPES, get_id, get_type, same_origin
@@ -39,6 +40,10 @@ WRAPPED_ACTIVITIES = frozenset(
 
 @handles("Announce")
 async def on_announce(inbound: Inbound) -> None:
+    """A boost; from a Group, what the group relays (federation.groups.inbound)."""
+    if inbound.actor.actor_type == "Group":
+        await on_group_announce(inbound)
+        return
     activity_uri = inbound.activity.get("id")
     object_id = _announced_object_id(inbound)
     if not isinstance(activity_uri, str) or object_id is None:
@@ -99,6 +104,12 @@ async def _announced_post(inbound: Inbound, object_id: str) -> Post | None:
 
 @handles("Block")
 async def on_block(inbound: Inbound) -> None:
+    """One account blocking another. A Block with a `target` is a ban from a group
+    or a site, not a block of one's own (Lemmy sends a community ban both to the
+    banned account and through the community's Announce, which applies it)."""
+    if inbound.activity.get("target") is not None:
+        log.info("Block with a target from %s: a ban, not a block", inbound.actor.uri)
+        return
     target = await actor_q.get_actor_by_uri(inbound.session, inbound.object_id or "")
     block_uri = inbound.activity.get("id")
     if target is None or not target.is_local or not isinstance(block_uri, str):

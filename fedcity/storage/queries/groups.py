@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.storage.models import GroupBan, GroupPost, GroupThread
+from fedcity.storage.models import Actor, GroupBan, GroupPost, GroupThread
 
 
 async def get_thread_by_root(
@@ -50,3 +50,29 @@ async def get_ban(
         )
     )
     return rows.first()
+
+
+async def get_thread(session: AsyncSession, thread_id: int) -> GroupThread | None:
+    return await session.get(GroupThread, thread_id)
+
+
+async def get_thread_of_post(
+    session: AsyncSession, group_actor_id: int, post_id: int
+) -> GroupThread | None:
+    """The group's thread that holds the post (its root or a reply in it)."""
+    return await session.scalar(
+        select(GroupThread)
+        .join(GroupPost, GroupPost.thread_id == GroupThread.id)
+        .where(GroupPost.group_actor_id == group_actor_id, GroupPost.post_id == post_id)
+    )
+
+
+async def list_groups_carrying(session: AsyncSession, post_id: int) -> list[Actor]:
+    """The group actors that carry the post and have not removed it."""
+    rows = await session.scalars(
+        select(Actor)
+        .join(GroupPost, GroupPost.group_actor_id == Actor.id)
+        .where(GroupPost.post_id == post_id, GroupPost.removed_at.is_(None))
+        .order_by(GroupPost.id)
+    )
+    return list(rows)
