@@ -17,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Final
 
+from fedcity.errors import FedcityError
 from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.dispatch import Inbound
 from fedcity.federation.handlers.moderation import on_flag
@@ -33,7 +34,7 @@ from fedcity.federation.vocab import ACTOR_TYPES, get_id, get_type, same_origin
 from fedcity.services.groups import threads
 from fedcity.services.social import interactions
 from fedcity.services.statuses.visibility import can_view
-from fedcity.storage.models import GroupPost, Post
+from fedcity.storage.models import Actor, GroupPost, Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import groups as group_q
 from fedcity.storage.queries import posts as post_q
@@ -69,6 +70,18 @@ async def _carried(inbound: Inbound, relayed: Relayed) -> tuple[Post, GroupPost]
     return post, carried
 
 
+async def _moderator(inbound: Inbound, relayed: Relayed) -> Actor | None:
+    """Who did it, for the group's pages: fetched if new here; None when its
+    server does not answer (the act stands: the group vouches for it)."""
+    if relayed.actor is None:
+        return None
+    try:
+        return await get_or_fetch_actor(inbound.fed, inbound.session, relayed.actor)
+    except FedcityError as exc:
+        log.info("moderator %s not fetched: %s", relayed.actor, exc)
+        return None
+
+
 async def apply_delete(inbound: Inbound, relayed: Relayed) -> None:
     """The author's deletion, or a moderator's removal (Lemmy: `Delete` by the
     moderator with the reason in `summary`; Mbin: of a `Tombstone`), of a post the
@@ -80,8 +93,9 @@ async def apply_delete(inbound: Inbound, relayed: Relayed) -> None:
     if found is None:
         return
     post, carried = found
-    by = await actor_q.get_actor_by_uri(inbound.session, relayed.actor or "")
-    removal = threads.Removal(by, reason_of(relayed.doc))
+    removal = threads.Removal(
+        await _moderator(inbound, relayed), reason_of(relayed.doc)
+    )
     await threads.remove_post(inbound.session, carried, post, removal)
 
 
@@ -197,7 +211,7 @@ async def _ban(inbound: Inbound, relayed: Relayed, *, banned: bool) -> None:
         return
     if target is None:  # a remote account: kept too, for the group's pages
         target = await get_or_fetch_actor(inbound.fed, session, target_uri)
-    by = await actor_q.get_actor_by_uri(session, relayed.actor or "")
+    by = await _moderator(inbound, relayed)
     ban = threads.Ban(reason_of(relayed.doc), ban_end(relayed.doc), relayed.id, by)
     await threads.record_ban(session, group, target, ban)
 

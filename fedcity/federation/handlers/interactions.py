@@ -32,12 +32,6 @@ async def on_like(inbound: Inbound) -> None:
     await interactions.receive_like(inbound.session, inbound.actor, post, like_uri)
 
 
-# FEP-1b12: a Group (Lemmy, Mbin) announces its members' activities, not objects.
-WRAPPED_ACTIVITIES = frozenset(
-    {"Create", "Update", "Delete", "Like", "Dislike", "Undo", "Add", "Remove", "Block"}
-)
-
-
 @handles("Announce")
 async def on_announce(inbound: Inbound) -> None:
     """A boost; from a Group, what the group relays (federation.groups.inbound)."""
@@ -58,10 +52,11 @@ async def on_announce(inbound: Inbound) -> None:
 
 
 def _announced_object_id(inbound: Inbound) -> str | None:
-    """The announced post's id; for a group's Announce of a Create, the created
-    object's id (only the id is taken: the object is fetched from its origin)."""
+    """The announced post's id; for an Announce of a Create, the created object's
+    id (only the id is taken: the object is fetched from its origin). Other
+    embedded activities (a Lock, a Like) are no boost: only a group relays them."""
     obj = inbound.object
-    if isinstance(obj, dict) and get_type(obj) in WRAPPED_ACTIVITIES:
+    if isinstance(obj, dict) and get_type(obj) not in POST_TYPES | {""}:
         if get_type(obj) != "Create":
             log.info(
                 "ignoring Announce of %s from %s", get_type(obj), inbound.actor.uri
