@@ -92,8 +92,9 @@ def unscrub(
     doc: Any, *, post: str, target: str = "", parent: str = "", base: str = ""
 ) -> Any:
     """Mbin's snapshot with its ids back: the relayed post's (and a Tombstone's)
-    id is `post`, a bare `object` is `target` (else `post`), `inReplyTo` is
-    `parent`, activities get fresh ids under `base`, dates a fixed time."""
+    id is `post`, a bare `object` and an embedded actor's id are `target` (a
+    bare `object` else `post`), `inReplyTo` is `parent`, activities get fresh
+    ids under `base`, dates a fixed time."""
 
     def fill(node: Any) -> Any:
         if isinstance(node, list):
@@ -102,8 +103,13 @@ def unscrub(
             return "2025-01-20T10:00:00+00:00" if node == "SCRUBBED_DATE" else node
         out = {key: fill(value) for key, value in node.items()}
         if out.get("id") == "SCRUBBED_ID":
-            is_object = out.get("type") in {"Note", "Page", "Tombstone"}
-            out["id"] = post if is_object else f"{base}/f/{next(_serial)}"
+            kind = out.get("type")
+            if kind in {"Note", "Page", "Tombstone"}:
+                out["id"] = post
+            elif kind in {"Group", "Person"} and target:
+                out["id"] = target
+            else:
+                out["id"] = f"{base}/f/{next(_serial)}"
         if out.get("object") == "SCRUBBED_ID":
             out["object"] = target or post
         if out.get("inReplyTo") == "SCRUBBED_ID":
