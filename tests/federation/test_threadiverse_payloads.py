@@ -277,12 +277,14 @@ async def test_bans_relayed_by_the_community(instance, lemmy):
     # Given a local account
     mayor, _ = await mayor_and_status(instance)
     member = f"{lemmy.ds9.base_url}/u/lemmy_alpha"
-    # When the community relays its bans of a remote member and of the mayor
+    # When the community relays its bans of a remote member and of the mayor, and
+    # the moderator also sends the mayor's ban straight to the mayor, as Lemmy does
     await send(
         instance,
         lemmy.home,
         lemmy.relay("activities/block/block_user"),
         lemmy.relay("activities/block/block_user", object=mayor.uri),
+        lemmy.doc("activities/block/block_user", object=mayor.uri),
     )
     # Then both are kept, with Lemmy's reason and end
     bans = await bans_of(instance, lemmy.group)
