@@ -222,36 +222,26 @@ async def test_lock_and_pin_relayed_by_the_community(instance, lemmy):
         [only] = await threads_of(instance, lemmy.group)
         return only
 
-    def undo(name: str, target: str) -> dict[str, Any]:
-        doc = lemmy.doc(name)
-        return announce(lemmy.group, {**doc, "object": {**doc["object"], **target}})
+    def undo(name: str, post: str) -> dict[str, Any]:
+        doc = lemmy.doc(f"activities/community/{name}")
+        return announce(
+            lemmy.group, {**doc, "object": {**doc["object"], "object": post}}
+        )
 
-    # When a moderator locks the Page (Lemmy 0.19's Lock), then unlocks it
-    await send(
-        instance,
-        lemmy.home,
-        lemmy.relay("activities/community/lock_page", object=lemmy.post),
-    )
-    assert (await thread()).locked_at is not None
-    await send(
-        instance,
-        lemmy.home,
-        undo("activities/community/undo_lock_page", {"object": lemmy.post}),
-    )
-    assert (await thread()).locked_at is None
-    # And a Lock of the comment locks the thread it is in
-    await send(
-        instance,
-        lemmy.home,
-        lemmy.relay("activities/community/lock_note", object=lemmy.comment),
-    )
-    assert (await thread()).locked_at is not None
-    await send(
-        instance,
-        lemmy.home,
-        undo("activities/community/undo_lock_note", {"object": lemmy.comment}),
-    )
-    assert (await thread()).locked_at is None
+    # When a moderator locks the Page (Lemmy 0.19's Lock), then unlocks it; and
+    # the same with the comment, whose Lock locks the thread it is in
+    for lock, unlock, post in (
+        ("lock_page", "undo_lock_page", lemmy.post),
+        ("lock_note", "undo_lock_note", lemmy.comment),
+    ):
+        await send(
+            instance,
+            lemmy.home,
+            lemmy.relay(f"activities/community/{lock}", object=post),
+        )
+        assert (await thread()).locked_at is not None
+        await send(instance, lemmy.home, undo(unlock, post))
+        assert (await thread()).locked_at is None
     # When the Page is added to the community's featured collection
     pin = {"object": lemmy.post, "target": lemmy.featured}
     await send(

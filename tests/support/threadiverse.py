@@ -12,7 +12,7 @@ import itertools
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -28,6 +28,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "threadiverse"
 LEMMY = "lemmy-assets/lemmy"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 _serial = itertools.count(1)
+T = TypeVar("T", GroupThread, GroupPost)
 
 
 def load(path: str) -> dict[str, Any]:
@@ -139,23 +140,20 @@ async def actor_row(instance: LiveInstance, uri: str) -> Actor:
 
 
 async def threads_of(instance: LiveInstance, group_uri: str) -> list[GroupThread]:
-    group = await actor_row(instance, group_uri)
-    async with instance.db.session() as session:
-        rows = await session.scalars(
-            select(GroupThread)
-            .where(GroupThread.group_actor_id == group.id)
-            .order_by(GroupThread.id)
-        )
-        return list(rows)
+    return await _rows_of(instance, group_uri, GroupThread)
 
 
 async def carried_posts(instance: LiveInstance, group_uri: str) -> list[GroupPost]:
+    return await _rows_of(instance, group_uri, GroupPost)
+
+
+async def _rows_of(instance: LiveInstance, group_uri: str, model: type[T]) -> list[T]:
+    """The group's rows of `model` (threads, carried posts), oldest first."""
     group = await actor_row(instance, group_uri)
+    column: Any = model.group_actor_id  # type: ignore[attr-defined]
     async with instance.db.session() as session:
         rows = await session.scalars(
-            select(GroupPost)
-            .where(GroupPost.group_actor_id == group.id)
-            .order_by(GroupPost.id)
+            select(model).where(column == group.id).order_by(model.id)  # type: ignore[attr-defined]
         )
         return list(rows)
 

@@ -34,7 +34,7 @@ from fedcity.federation.vocab import ACTOR_TYPES, get_id, get_type, same_origin
 from fedcity.services.groups import threads
 from fedcity.services.social import interactions
 from fedcity.services.statuses.visibility import can_view
-from fedcity.storage.models import Actor, GroupPost, Post
+from fedcity.storage.models import Actor, GroupPost, GroupThread, Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import groups as group_q
 from fedcity.storage.queries import posts as post_q
@@ -156,12 +156,17 @@ async def apply_lock(inbound: Inbound, relayed: Relayed) -> None:
 
 
 async def _lock(inbound: Inbound, relayed: Relayed, *, locked: bool) -> None:
-    found = await _carried(inbound, relayed)
-    if found is None:
-        return
-    thread = await group_q.get_thread(inbound.session, found[1].thread_id)
+    thread = await _thread(inbound, relayed)
     if thread is not None:
         threads.set_locked(thread, locked)
+
+
+async def _thread(inbound: Inbound, relayed: Relayed) -> GroupThread | None:
+    """The group's thread holding the post the relayed activity names."""
+    found = await _carried(inbound, relayed)
+    if found is None:
+        return None
+    return await group_q.get_thread(inbound.session, found[1].thread_id)
 
 
 async def apply_add(inbound: Inbound, relayed: Relayed) -> None:
@@ -182,10 +187,7 @@ async def _pin(inbound: Inbound, relayed: Relayed, *, pinned: bool) -> None:
         why = "moderators are read from the group" if known else "not its featured"
         drop(inbound, relayed, why)
         return
-    found = await _carried(inbound, relayed)
-    if found is None:
-        return
-    thread = await group_q.get_thread(inbound.session, found[1].thread_id)
+    thread = await _thread(inbound, relayed)
     if thread is not None:
         threads.set_pinned(thread, pinned)
 
