@@ -137,6 +137,21 @@ async def test_posts_from_the_members_server_are_fetched_and_threaded(instance, 
     assert [b.reblog_of_id for b in boosts] == [page.id, comment.id]
 
 
+async def test_a_relayed_activity_named_by_its_id_is_fetched(instance, lemmy):
+    # Given the member's Create served at its id by the member's server
+    create = lemmy.doc("activities/create_or_update/create_page")
+    lemmy.ds9.put_object(create)
+    # When the community's Announce names it by id only (Lemmy before 0.19)
+    await send(
+        instance, lemmy.home, announce(lemmy.group, create) | {"object": create["id"]}
+    )
+    # Then the Page is stored and threaded as if it had been embedded
+    page = await stored_post(instance, lemmy.post)
+    [thread] = await threads_of(instance, lemmy.group)
+    assert thread.root_post_id == page.id
+    await assert_all_done(instance)
+
+
 async def test_a_comment_before_its_post_brings_the_post_as_the_root(instance, lemmy):
     # Given nothing of the thread here yet
     # When the community relays only the comment
