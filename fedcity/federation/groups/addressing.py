@@ -22,6 +22,6 @@ async def post_groups(
     if post.in_reply_to_id is not None and post.visibility != Visibility.DIRECT:
         # A private reply in a thread stays private: only a mention brings it in.
         for group in await group_q.list_groups_carrying(session, post.in_reply_to_id):
-            if group not in groups:
+            if all(g.id != group.id for g in groups):
                 groups.append(group)
     return groups
