@@ -74,10 +74,13 @@ def read_relayed(doc: Mapping[str, Any]) -> Relayed:
 
 
 def names_group(doc: Mapping[str, Any], group_uri: str) -> bool:
-    """Whether the activity names the group: as `target`, `audience`, or in
-    `to`/`cc` (each server uses a different one)."""
-    places = ("target", "audience", "to", "cc")
-    return any(group_uri in ids_of(doc.get(key)) for key in places)
+    """Whether the activity is about the group: its `target` when it has one (a
+    Lemmy site ban targets the site), else its `audience`, `to` or `cc` (each
+    server uses a different one)."""
+    target = get_id(doc.get("target"))
+    if target is not None:
+        return target == group_uri
+    return any(group_uri in ids_of(doc.get(key)) for key in ("audience", "to", "cc"))
 
 
 def featured_of(group_doc: Mapping[str, Any] | None) -> str | None:
