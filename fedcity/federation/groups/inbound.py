@@ -17,6 +17,7 @@ likes, locks, pins, bans and reports are in `inbound_moderation`."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Final
 
@@ -76,7 +77,8 @@ async def _relayed(inbound: Inbound) -> Relayed | None:
     known = await q.get_post_by_uri(inbound.session, object_id)
     if known is not None:  # a boost of a post known here: no fetch
         return Relayed("Note", {"id": object_id}, None, object_id)
-    return read_relayed(await fetch_document(inbound.fed, object_id))
+    fetched = read_relayed(await fetch_document(inbound.fed, object_id))
+    return dataclasses.replace(fetched, source=object_id)
 
 
 async def _apply_post(inbound: Inbound, relayed: Relayed) -> None:
@@ -134,8 +136,10 @@ async def trusted_post(inbound: Inbound, relayed: Relayed) -> Document | None:
         )
         return None
     object_id = relayed.object_id or ""
-    if same_origin(object_id, author) and same_origin(author, inbound.actor.uri):
-        return obj  # the group's own server vouches for its own post
+    # Who served the copy: the group's server, or the one it was fetched from.
+    voucher = relayed.source or inbound.actor.uri
+    if same_origin(object_id, author) and same_origin(author, voucher):
+        return obj  # a server vouches for its own post
     if await _proven(inbound, relayed, author) and same_origin(object_id, author):
         return obj
     return await fetch_post(inbound, object_id)

@@ -42,13 +42,17 @@ class Relayed:
     `kind` is the relayed activity's type, or the post's type for an
     `Announce(Note)`; `doc` that activity (or post); `actor` the activity's
     actor (for a post: its `attributedTo`); `object_id` the id of what it acts on
-    (for a post: the post's own id); `undone` the undone activity of an Undo."""
+    (for a post: the post's own id); `undone` the undone activity of an Undo;
+    `source` the URL it was fetched from, if it was."""
 
     kind: str
     doc: Document
     actor: str | None
     object_id: str | None
     undone: Document | None = None
+    # Where it was fetched from when the Announce named it by id; None when it
+    # came embedded, vouched for by the group's server.
+    source: str | None = None
 
     @property
     def id(self) -> str | None:
