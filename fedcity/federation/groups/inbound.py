@@ -5,7 +5,8 @@ community or another fedcity's group relays, applied here.
 The HTTP signature proves only that the group's server sent the Announce, not
 what the relayed activity claims. A relayed post is believed as embedded when
 the group's server is its origin (the post, its author and the group share an
-origin: that server vouches for its own), or when the relayed activity carries
+origin: that server vouches for its own; for an activity the Announce names by
+id, the server it was fetched from does), or when the relayed activity carries
 a valid FEP-8b32 proof by the post's author; otherwise it is fetched from its
 own origin, as any announced post always was. Inner proofs are not required
 and an inner `@context` may be missing (PieFed strips it).
