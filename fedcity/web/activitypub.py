@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from fedcity.appkeys import DB, FEDERATION, INBOX_WRITER
 from fedcity.errors import Gone, NotFound, UnsupportedMediaType
+from fedcity.federation.groups.addressing import post_groups
 from fedcity.federation.inbox import InboundRequest, receive
 from fedcity.federation.render.actors import render_actor, render_suspended_actor
 from fedcity.federation.render.collections import (
@@ -169,9 +170,9 @@ async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
         tags = (await post_q.list_tags(session, [post.id])).get(post.id, [])
         media = await media_q.list_media_for_post(session, post.id)
         poll = await poll_q.get_poll_by_post_id(session, post.id)
-    return render_note(
-        post, actor, mentioned, tags, request.app[FEDERATION].urls, media, poll
-    )
+        groups = await post_groups(session, post, mentioned)
+    urls = request.app[FEDERATION].urls
+    return render_note(post, actor, mentioned, tags, urls, media, poll, groups)
 
 
 async def status_activity_get(request: web.Request) -> web.Response:

@@ -199,3 +199,8 @@ async def test_a_members_group_keeps_its_threads_among_members(make_instance):
             "/users/budget/followers", params={"is_follower": mayor_uri}
         )
         assert unsigned.status == 401
+        # And the east mayor, a member, reads it in the home timeline
+        timeline = await home(east_http, east, "mayor")
+        assert any(
+            s.get("reblog") and s["reblog"]["uri"] == root["uri"] for s in timeline
+        ), timeline

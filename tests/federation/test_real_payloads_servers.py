@@ -5,6 +5,7 @@ samples are read in test_sample_documents.py."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -148,21 +149,24 @@ async def test_misskey_reaction_counts_as_a_favourite(instance, remote):
         assert list(kinds) == [NotificationType.FAVOURITE]
 
 
-async def test_lemmy_group_announce_of_create_stores_the_page_from_its_origin(
+async def test_lemmy_group_announce_of_create_uses_the_page_its_origin_relays(
     instance, remote
 ):
     # Given the Page served by its Lemmy origin, with an attachment the embedded
-    # copy in the group's Announce lacks
+    # copy in the group's Announce lacks, and the community on that same origin
     page = serve(remote, instance, "lemmy_page")
     announce = await stage(instance, remote, "lemmy_announce_create_page")
     # When the community's Announce{Create{Page}} (FEP-1b12) is applied
     await apply(instance, remote, announce)
-    # Then the Page is stored as fetched from its origin, by its author, titled
+    # Then the embedded Page is stored as relayed, by its author, titled: the
+    # community's server is the Page's origin and vouches for it, so nothing is
+    # fetched (the origin-mismatch case is in test_threadiverse_payloads.py)
     post = await post_by_uri(instance, page["id"])
     assert post.object_type == "Page"
     assert post.content.startswith("<p><strong>Post title</strong></p>")
     assert post.visibility == Visibility.PUBLIC
-    assert [a["url"] for a in post.attachments] == [page["attachment"][0]["href"]]
+    assert post.attachments == []
+    assert urlsplit(page["id"]).path not in remote.gets
     async with instance.db.session() as session:
         author = await session.get(Actor, post.actor_id)
     assert author is not None

@@ -496,7 +496,9 @@ async def test_a_proposed_group_waits_for_an_admin(world):
     # And it refuses follows and is listed only to bob
     with pytest.raises(Forbidden) as refused:
         await follows.follow(w.session, URLS, w.alice, view.actor)
-    assert refused.value.message == "This group is waiting for an admin's approval"
+    assert (
+        refused.value.message == "This group is waiting for an administrator's approval"
+    )
     listed = await proposals.listed_groups(w.session, w.alice, Page())
     assert [v.actor.username for v in listed] == ["parks"]
     mine = await proposals.listed_groups(w.session, w.bob, Page())

@@ -67,6 +67,7 @@ class RemoteServer:
         app.router.add_get("/.well-known/webfinger", self._webfinger)
         app.router.add_post("/inbox", self._inbox)
         app.router.add_post("/users/{name}/inbox", self._inbox)
+        app.router.add_post("/c/{name}/inbox", self._inbox)  # Lemmy's communities
         app.router.add_get("/{tail:.*}", self._get)
         await aiohttp_server(app, host="127.0.0.1", port=self.port)
 

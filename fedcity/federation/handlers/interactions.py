@@ -7,6 +7,8 @@ import logging
 from fedcity.federation.actors import get_or_fetch_actor
 from fedcity.federation.dispatch import Inbound, handles
 from fedcity.federation.fetch import fetch_document
+from fedcity.federation.groups.inbound import on_group_announce
+from fedcity.federation.groups.inbound_moderation import apply_direct_ban
 from fedcity.federation.parse.statuses import attributed_to, visibility_of
 from fedcity.federation.policy import parse_post_under
 from fedcity.federation.vocab import POST_TYPES, get_id, get_type, same_origin
@@ -33,14 +35,12 @@ async def on_like(inbound: Inbound) -> None:
     )
 
 
-# FEP-1b12: a Group (Lemmy, Mbin) announces its members' activities, not objects.
-WRAPPED_ACTIVITIES = frozenset(
-    {"Create", "Update", "Delete", "Like", "Dislike", "Undo", "Add", "Remove", "Block"}
-)
-
-
 @handles("Announce")
 async def on_announce(inbound: Inbound) -> None:
+    """A boost; from a Group, what the group relays (federation.groups.inbound)."""
+    if inbound.actor.actor_type == "Group":
+        await on_group_announce(inbound)
+        return
     activity_uri = inbound.activity.get("id")
     object_id = _announced_object_id(inbound)
     if not isinstance(activity_uri, str) or object_id is None:
@@ -55,10 +55,11 @@ async def on_announce(inbound: Inbound) -> None:
 
 
 def _announced_object_id(inbound: Inbound) -> str | None:
-    """The announced post's id; for a group's Announce of a Create, the created
-    object's id (only the id is taken: the object is fetched from its origin)."""
+    """The announced post's id; for an Announce of a Create, the created object's
+    id (only the id is taken: the object is fetched from its origin). Other
+    embedded activities (a Lock, a Like) are no boost: only a group relays them."""
     obj = inbound.object
-    if isinstance(obj, dict) and get_type(obj) in WRAPPED_ACTIVITIES:
+    if isinstance(obj, dict) and get_type(obj) not in POST_TYPES | {""}:
         if get_type(obj) != "Create":
             log.info(
                 "ignoring Announce of %s from %s", get_type(obj), inbound.actor.uri
@@ -101,6 +102,15 @@ async def _announced_post(inbound: Inbound, object_id: str) -> Post | None:
 
 @handles("Block")
 async def on_block(inbound: Inbound) -> None:
+    """One account blocking another. A Block with a `target` is a ban from a group
+    or a site, not a block of one's own (Lemmy sends a community ban both to the
+    banned account and through the community's Announce, which applies it)."""
+    if inbound.activity.get("target") is not None:
+        if inbound.actor.actor_type == "Group":  # a group's own ban
+            await apply_direct_ban(inbound, inbound.activity, banned=True)
+            return
+        log.info("Block with a target from %s: a ban, not a block", inbound.actor.uri)
+        return
     target = await actor_q.get_actor_by_uri(inbound.session, inbound.object_id or "")
     block_uri = inbound.activity.get("id")
     if target is None or not target.is_local or not isinstance(block_uri, str):

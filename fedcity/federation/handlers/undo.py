@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from fedcity.errors import Forbidden
 from fedcity.federation.dispatch import Inbound, handles, resolves
+from fedcity.federation.groups.inbound_moderation import apply_direct_ban
 from fedcity.federation.vocab import get_id, get_type
 from fedcity.services.social import follows, interactions
 from fedcity.services.statuses import boosts
@@ -90,6 +91,14 @@ async def on_undo_announce(inbound: Inbound) -> None:
 
 @handles("Undo", "Block")
 async def on_undo_block(inbound: Inbound) -> None:
+    undone = inbound.object
+    if (
+        inbound.actor.actor_type == "Group"
+        and isinstance(undone, dict)
+        and undone.get("target") is not None
+    ):  # a group lifts its own ban
+        await apply_direct_ban(inbound, undone, banned=False)
+        return
     target = await actor_q.get_actor_by_uri(inbound.session, _undone_object(inbound))
     if target is not None:
         await interactions.receive_undo_block(inbound.session, inbound.actor, target)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.federation.context import Federation
+from fedcity.federation.groups.addressing import post_groups
 from fedcity.federation.outbox.publish import Outgoing, builds
 from fedcity.federation.render.common import render_activity
 from fedcity.federation.render.statuses import audience, render_note
@@ -21,11 +23,17 @@ from fedcity.storage.types import utcnow
 
 
 async def post_inboxes(
-    session: AsyncSession, post: Post, author: Actor, mentioned: Iterable[Actor]
+    session: AsyncSession,
+    post: Post,
+    author: Actor,
+    mentioned: Iterable[Actor],
+    groups: Iterable[Actor] = (),
 ) -> set[str]:
-    """Who hears of a post: the mentioned, and unless it is direct, the author's
-    followers and the author of the post it answers."""
+    """Who hears of a post: the mentioned and the remote groups it goes to, and
+    unless it is direct, the author's followers and the author of the post it
+    answers."""
     inboxes = {a.inbox_uri for a in mentioned if not a.is_local and a.inbox_uri}
+    inboxes.update(g.inbox_uri or "" for g in groups if not g.is_local)
     if post.visibility != Visibility.DIRECT:
         inboxes.update(await actor_q.list_follower_inboxes(session, author.id))
         if post.in_reply_to_actor_id is not None:
@@ -35,33 +43,57 @@ async def post_inboxes(
     return {i for i in inboxes if i}
 
 
-async def _load_post(
-    session: AsyncSession, post_id: int
-) -> tuple[Post, Actor, list[Actor], list[str]]:
+@dataclass(frozen=True)
+class _Loaded:
+    post: Post
+    author: Actor
+    mentioned: list[Actor]
+    tags: list[str]
+    groups: list[Actor]  # the groups it goes to (federation.groups.addressing)
+
+
+async def _load_post(session: AsyncSession, post_id: int) -> _Loaded:
     post = await session.get(Post, post_id)
     assert post is not None
     author = await session.get(Actor, post.actor_id)
     assert author is not None
     mentioned = await post_q.list_mentioned_actors(session, post.id)
     tags = (await post_q.list_tags(session, [post.id])).get(post.id, [])
-    return post, author, mentioned, tags
+    groups = await post_groups(session, post, mentioned)
+    return _Loaded(post, author, mentioned, tags, groups)
+
+
+async def _inboxes(session: AsyncSession, loaded: _Loaded) -> set[str]:
+    return await post_inboxes(
+        session, loaded.post, loaded.author, loaded.mentioned, loaded.groups
+    )
 
 
 async def post_activity(
     fed: Federation, session: AsyncSession, post_id: int, verb: str
 ) -> Outgoing:
     """A Create or Update carrying the post as it is now (with media and poll)."""
-    post, author, mentioned, tags = await _load_post(session, post_id)
+    loaded = await _load_post(session, post_id)
+    post, author = loaded.post, loaded.author
     media = await media_q.list_media_for_post(session, post.id)
     poll = await poll_q.get_poll_by_post_id(session, post.id)
-    note = render_note(post, author, mentioned, tags, fed.urls, media, poll)
+    note = render_note(
+        post,
+        author,
+        loaded.mentioned,
+        loaded.tags,
+        fed.urls,
+        media,
+        poll,
+        loaded.groups,
+    )
     if verb == "Create":
         activity_id, when = f"{post.uri}/activity", post.published_at
     else:  # each edit is its own activity
         stamp = int((post.edited_at or utcnow()).timestamp())
         activity_id, when = f"{post.uri}#updates/{stamp}", post.edited_at
     doc = render_activity(verb, activity_id, author, note, note["to"], note["cc"], when)
-    return Outgoing(author, doc, await post_inboxes(session, post, author, mentioned))
+    return Outgoing(author, doc, await _inboxes(session, loaded))
 
 
 @builds(Verb.CREATE)
@@ -85,8 +117,9 @@ async def build_delete(
     fed: Federation, session: AsyncSession, payload: PostRef
 ) -> Outgoing:
     """Delete{Tombstone} of a local post, to everyone who was sent it."""
-    post, author, mentioned, _ = await _load_post(session, payload.post_id)
-    to, cc = audience(post, author, mentioned)
+    loaded = await _load_post(session, payload.post_id)
+    post, author = loaded.post, loaded.author
+    to, cc = audience(post, author, loaded.mentioned, loaded.groups)
     tombstone: Document = {"id": post.uri, "type": "Tombstone"}
     doc = render_activity("Delete", f"{post.uri}#delete", author, tombstone, to, cc)
-    return Outgoing(author, doc, await post_inboxes(session, post, author, mentioned))
+    return Outgoing(author, doc, await _inboxes(session, loaded))

@@ -43,20 +43,30 @@ def render_emoji(ref: EmojiRef, urls: Urls) -> Document:
 
 
 def audience(
-    post: Post, author: Actor, mentioned: Sequence[Actor]
+    post: Post,
+    author: Actor,
+    mentioned: Sequence[Actor],
+    groups: Sequence[Actor] = (),
 ) -> tuple[list[str], list[str]]:
-    """`(to, cc)` for a post by `author`, by visibility (see the module docstring)."""
+    """`(to, cc)` for a post by `author`, by visibility (see the module docstring).
+    The groups it goes to (federation.groups.addressing) are in `to`, where
+    Lemmy, NodeBB and Mbin look for them."""
     followers = author.followers_uri or ""
     mentions = [a.uri for a in mentioned]
     match post.visibility:
         case Visibility.PUBLIC:
-            return [AS_PUBLIC], [followers, *mentions]
+            to, cc = [AS_PUBLIC], [followers, *mentions]
         case Visibility.UNLISTED:
-            return [followers], [AS_PUBLIC, *mentions]
+            to, cc = [followers], [AS_PUBLIC, *mentions]
         case Visibility.PRIVATE:
-            return [followers], mentions
+            to, cc = [followers], mentions
         case _:
-            return mentions, []
+            to, cc = mentions, []
+    addressed = [g.uri for g in groups]
+    return (
+        to + [uri for uri in addressed if uri not in to],
+        [uri for uri in cc if uri not in addressed],
+    )
 
 
 def render_note(
@@ -67,9 +77,13 @@ def render_note(
     urls: Urls,
     media: Sequence[MediaAttachment] = (),
     poll: Poll | None = None,
+    groups: Sequence[Actor] = (),
 ) -> Document:
-    """A post as its AS2 object (Note, Question, Article …), without @context."""
-    to, cc = audience(post, author, mentioned)
+    """A post as its AS2 object (Note, Question, Article …), without @context.
+    A post to groups has the first as its `audience` (FEP-1b12), and a reply
+    there carries the `context` of the post it answers as it was received
+    (FEP-7888), so that the group files it in the right thread."""
+    to, cc = audience(post, author, mentioned, groups)
     doc: Document = {
         "id": post.uri,
         "type": post.object_type,
@@ -94,6 +108,10 @@ def render_note(
         ],
         "attachment": [render_attachment(m, urls) for m in media if m.file_path],
     }
+    if groups:
+        doc["audience"] = groups[0].uri
+        if post.conversation_uri not in (None, post.in_reply_to_uri, post.uri):
+            doc["context"] = post.conversation_uri
     if post.language:
         doc["contentMap"] = {post.language: post.content}
     if post.edited_at:

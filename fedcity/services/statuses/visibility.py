@@ -10,13 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import NotFound
 from fedcity.storage.models import Actor, Mention, Post, Visibility
 from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import groups as group_q
 from fedcity.storage.queries import posts as q
 
 
 async def can_view(session: AsyncSession, viewer: Actor | None, post: Post) -> bool:
     """Whether `viewer` (None: signed out) may see `post`: public and unlisted
-    posts to all, others to their author, the accounts they mention and, for
-    followers-only posts, the author's followers. Deleted posts to no one."""
+    posts to all, others to their author, the accounts they mention, for
+    followers-only posts the author's followers, and the members of a group
+    that carries the post. Deleted posts to no one."""
     if post.deleted_at is not None:
         return False
     if post.visibility in (Visibility.PUBLIC, Visibility.UNLISTED):
@@ -30,9 +32,13 @@ async def can_view(session: AsyncSession, viewer: Actor | None, post: Post) -> b
     )
     if mentioned is not None:
         return True
-    return post.visibility == Visibility.PRIVATE and await actor_q.is_follower(
+    if post.visibility == Visibility.PRIVATE and await actor_q.is_follower(
         session, viewer.id, post.actor_id
-    )
+    ):
+        return True
+    # A post a group carries is shown to the group's members: a members group's
+    # threads are addressed to it, not to each member.
+    return await group_q.is_member_of_group_carrying(session, viewer.id, post.id)
 
 
 async def get_visible_post(

@@ -17,6 +17,7 @@ from fedcity.storage.models import (
     Group,
     GroupBan,
     GroupPolicy,
+    GroupPost,
     Mention,
     PeerInstance,
     Post,
@@ -177,3 +178,25 @@ async def software_by_origin(
         )
     )
     return {origin: software or "" for origin, software in rows}
+
+
+async def is_member_of_group_carrying(
+    session: AsyncSession, member_id: int, post_id: int
+) -> bool:
+    """Whether `member_id` is an accepted follower of a group that carries the
+    post and has not removed it."""
+    stmt = (
+        select(GroupPost.id)
+        .join(
+            Follow,
+            (Follow.target_id == GroupPost.group_actor_id)
+            & (Follow.actor_id == member_id),
+        )
+        .where(
+            GroupPost.post_id == post_id,
+            GroupPost.removed_at.is_(None),
+            Follow.state == FollowState.ACCEPTED,
+        )
+        .limit(1)
+    )
+    return await session.scalar(stmt) is not None

@@ -6,11 +6,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.storage.models import (
-    GroupPost,
-    GroupThread,
-    Post,
-)
+from fedcity.storage.models import Actor, GroupPost, GroupThread, Post
 
 
 async def get_thread_by_root(
@@ -184,3 +180,29 @@ async def list_thread_posts(
         )
     )
     return [(row, post) for row, post in rows]
+
+
+async def get_thread(session: AsyncSession, thread_id: int) -> GroupThread | None:
+    return await session.get(GroupThread, thread_id)
+
+
+async def get_thread_of_post(
+    session: AsyncSession, group_actor_id: int, post_id: int
+) -> GroupThread | None:
+    """The group's thread that holds the post (its root or a reply in it)."""
+    return await session.scalar(
+        select(GroupThread)
+        .join(GroupPost, GroupPost.thread_id == GroupThread.id)
+        .where(GroupPost.group_actor_id == group_actor_id, GroupPost.post_id == post_id)
+    )
+
+
+async def list_groups_carrying(session: AsyncSession, post_id: int) -> list[Actor]:
+    """The group actors that carry the post and have not removed it."""
+    rows = await session.scalars(
+        select(Actor)
+        .join(GroupPost, GroupPost.group_actor_id == Actor.id)
+        .where(GroupPost.post_id == post_id, GroupPost.removed_at.is_(None))
+        .order_by(GroupPost.id)
+    )
+    return list(rows)
