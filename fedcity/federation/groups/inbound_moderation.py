@@ -39,7 +39,6 @@ from fedcity.federation.vocab import (
 )
 from fedcity.services.groups import threads
 from fedcity.services.social import interactions
-from fedcity.services.statuses.visibility import can_view
 from fedcity.storage.models import Actor, GroupPost, GroupThread, Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import groups as group_q
@@ -118,8 +117,9 @@ async def apply_like(inbound: Inbound, relayed: Relayed) -> None:
     liker = await get_or_fetch_actor(inbound.fed, inbound.session, liker_uri)
     if liker.is_local:
         return  # a like made here, relayed back: already counted
-    if await can_view(inbound.session, liker, post):
-        await interactions.receive_like(inbound.session, liker, post, like_id)
+    # The group that carries the post vouches for its members' likes: a
+    # members-only post's likers are not followers this server could check.
+    await interactions.receive_like(inbound.session, liker, post, like_id)
 
 
 async def apply_dislike(inbound: Inbound, relayed: Relayed) -> None:

@@ -6,9 +6,9 @@ community), since only the group knows its members."""
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from yarl import URL
 
 from fedcity.errors import FedcityError
 from fedcity.federation.context import Federation
@@ -37,7 +37,9 @@ async def remote_group_admits(
 
 
 async def _is_follower(fed: Federation, followers: str, actor_uri: str) -> bool:
-    url = f"{followers}?is_follower={quote(actor_uri, safe='')}"
+    # Built as the HTTP client will send it, so that the signed request target
+    # is the one the group reads.
+    url = str(URL(followers).update_query(is_follower=actor_uri))
     try:
         check_policy(fed, url)
         key = fed.instance_key

@@ -29,6 +29,7 @@ from fedcity.jobs.verbs import (
 )
 from fedcity.storage.models import Actor, Block, Favourite, Follow, Post
 from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import groups as group_q
 
 
 async def _pair(
@@ -134,15 +135,27 @@ async def build_undo_follow(
 async def build_like(
     fed: Federation, session: AsyncSession, payload: FavouriteRef
 ) -> Outgoing | None:
-    """Like of a remote post, to its author."""
+    """Like of a post, to its author when remote, and to the remote groups that
+    carry it (with the group as `audience`, as Lemmy's votes)."""
     fav = await session.get(Favourite, payload.favourite_id)
     if fav is None:
         return None
     post = await session.get(Post, fav.post_id)
     assert post is not None
     actor, author = await _pair(session, fav.actor_id, post.actor_id)
-    doc = render_activity("Like", fav.uri, actor, post.uri, [author.uri])
-    return Outgoing(actor, doc, _direct(author))
+    groups = [
+        g
+        for g in await group_q.list_groups_carrying(session, post.id)
+        if not g.is_local
+    ]
+    doc = render_activity(
+        "Like", fav.uri, actor, post.uri, [author.uri, *(g.uri for g in groups)]
+    )
+    if groups:
+        doc["audience"] = groups[0].uri
+    inboxes = set() if author.is_local else _direct(author)
+    inboxes.update(g.delivery_inbox for g in groups if g.delivery_inbox)
+    return Outgoing(actor, doc, inboxes)
 
 
 @builds(Verb.UNDO_LIKE)

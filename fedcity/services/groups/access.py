@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedcity.domains import authority_of
 from fedcity.storage.models import Actor, Group, GroupVisibility, Post
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import groups as q
@@ -47,8 +48,15 @@ async def is_member(session: AsyncSession, group_actor: Actor, actor_uri: str) -
     member's server asks it before serving a members-only post to another
     server, whose instance actor signed the fetch)."""
     actor = await actor_q.get_actor_by_uri(session, actor_uri)
-    if actor is None or actor.is_local:
+    if actor is not None and actor.is_local:
         return False
-    if await actor_q.is_follower(session, actor.id, group_actor.id):
+    if actor is not None and await actor_q.is_follower(
+        session, actor.id, group_actor.id
+    ):
         return True
-    return await q.domain_has_member(session, group_actor.id, actor.domain or "")
+    # An actor not known here (a server's instance actor, say) is judged by its
+    # server, without fetching it.
+    domain = actor.domain if actor is not None else authority_of(actor_uri)
+    return bool(domain) and await q.domain_has_member(
+        session, group_actor.id, domain or ""
+    )

@@ -23,6 +23,7 @@ from fedcity.services.social.follows import drop_between
 from fedcity.services.statuses.counters import bump_post
 from fedcity.storage.models import Actor, Block, Favourite, NotificationType, Post
 from fedcity.storage.queries import actors as actor_q
+from fedcity.storage.queries import groups as group_q
 from fedcity.storage.queries import posts as q
 from fedcity.urls import Urls
 
@@ -34,7 +35,14 @@ async def favourite(
         fav_id = new_id()
         await _insert_favourite(session, actor, post, urls.activity(fav_id), fav_id)
         author = await session.get(Actor, post.actor_id)
-        if author is not None and not author.is_local:
+        remote_groups = [
+            g
+            for g in await group_q.list_groups_carrying(session, post.id)
+            if not g.is_local
+        ]
+        if (author is not None and not author.is_local) or remote_groups:
+            # A remote author hears of it, and so do the remote groups that carry
+            # the post, which announce it to their members (as Lemmy's votes).
             await enqueue_federate(session, Verb.LIKE, FavouriteRef(fav_id))
         await relay.relay_change(session, post, "Like", favourite_id=fav_id)
     return post
