@@ -99,6 +99,11 @@ def interact_join(site: Site, sample: Sample) -> str:
     )
 
 
+def moderating(path: str, group: str = "group_path") -> Callable[[Site, Sample], str]:
+    """A moderation page of the sample's public group (or its members group)."""
+    return lambda site, sample: f"{getattr(sample.groups, group)}/moderation{path}"
+
+
 def authorize_follow(site: Site, sample: Sample) -> str:
     return "/authorize_interaction?uri=" + quote(sample.reporter.uri, safe="")
 
@@ -185,6 +190,13 @@ SIGNED_IN = [
     PageType(
         "admin-emoji-edit", lambda site, sample: f"/admin/emoji/{sample.emoji_id}/edit"
     ),
+    # The groups' moderation pages, seen by the resident, an admin (issue 13).
+    PageType("group-moderation-pending", moderating("", "members_group_path")),
+    PageType("group-moderation-bans", moderating("/bans")),
+    PageType("group-moderation-removals", moderating("/removals")),
+    PageType("group-moderation-reports", moderating("/reports")),
+    PageType("group-moderation-settings", moderating("/settings")),
+    PageType("group-moderation-log", moderating("/log")),
 ]
 
 

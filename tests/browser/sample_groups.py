@@ -1,14 +1,19 @@
 """The groups the page-type tests show (issue 13), made once per run: a public
 group moderated by the mayor, with rules and threads (pinned, locked, one with a
-removed reply), and a members-only group that approves its members, which the
-resident asked to join (a pending request)."""
+removed reply), a ban, a report about a post of its thread and so a moderation
+log; and a members-only group that approves its members, which the resident
+asked to join (a pending request). The resident, an admin, sees both groups'
+moderation pages."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from fedcity.services.groups import members as group_members
+from fedcity.services.moderation import reports
 from fedcity.storage.models import Actor
 from tests.support.group_threads import add_thread, make_group
 
@@ -67,9 +72,32 @@ def group_sample(
     run(add_thread(site.live, housing, [as_mayor.status("Draft plan")]))
     found = as_resident.get("/api/v1/accounts/lookup", params={"acct": members})
     as_resident.post(f"/api/v1/accounts/{found['id']}/follow")
+    run(moderated(site, public, mayor, resident, int(thread[2])))
     return GroupSample(
         group_path=f"/@{public}",
         group_uri=group.uri,
         thread_path=f"/@{public}/threads/{root}",
         members_group_path=f"/@{members}",
     )
+
+
+async def moderated(
+    site: Site, name: str, mayor: Actor, resident: Actor, advert_id: int
+) -> None:
+    """The mayor bans a troll from group `name` for a week, and reports the
+    resident's advert in its thread."""
+    troll = await site.live.create_account(f"troll_{uuid.uuid4().hex[:6]}")
+    async with site.live.db.session() as session:
+        moderator = await session.get(Actor, mayor.id)
+        assert moderator is not None
+        await group_members.ban(
+            session,
+            site.live.fed.urls,
+            moderator,
+            name,
+            troll.id,
+            reason="Spam in every thread",
+            expires_at=datetime.now(UTC) + timedelta(days=7),
+        )
+        report = reports.NewReport(resident.id, [advert_id], "An advert", "spam")
+        await reports.file_report(session, site.live.fed.urls, moderator, report, ())

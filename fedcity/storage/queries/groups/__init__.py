@@ -22,6 +22,11 @@ from fedcity.storage.queries.groups.members import (
     list_posts_to,
     software_by_origin,
 )
+from fedcity.storage.queries.groups.review import (
+    list_removed_posts,
+    list_reports_on_authors,
+    map_group_posts,
+)
 from fedcity.storage.queries.groups.threads import (
     count_thread_posts,
     get_group_post,
@@ -63,7 +68,10 @@ __all__ = [
     "list_pending_members",
     "list_pinned_roots",
     "list_posts_to",
+    "list_removed_posts",
+    "list_reports_on_authors",
     "list_thread_post_uris",
     "list_thread_posts",
+    "map_group_posts",
     "software_by_origin",
 ]
