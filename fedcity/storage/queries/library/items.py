@@ -1,0 +1,158 @@
+"""Library items: finding them, listing them with filters, their topics and states,
+and their former versions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fedcity.storage.models import (
+    LibraryItem,
+    LibraryItemState,
+    LibraryItemTopic,
+    LibraryItemVersion,
+)
+from fedcity.storage.queries.lists import paged_rows
+from fedcity.storage.queries.posts import Page
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What a list of items keeps (None: any). Withdrawn items are never listed;
+    items whose `indexable` is false only for their author (`viewer_id`)."""
+
+    kind: str
+    topic: str | None = None
+    state: str | None = None
+    status: str | None = None
+    evidence_level: str | None = None
+    origin: str | None = None
+    author_id: int | None = None
+    viewer_id: int | None = None
+    # Funding: leave out closed ones and those whose deadline is before `now`.
+    open_at: datetime | None = None
+
+
+async def get_item(session: AsyncSession, item_id: int) -> LibraryItem | None:
+    return await session.get(LibraryItem, item_id)
+
+
+async def get_item_by_post(session: AsyncSession, post_id: int) -> LibraryItem | None:
+    return await session.scalar(
+        select(LibraryItem).where(LibraryItem.post_id == post_id)
+    )
+
+
+async def get_item_by_uri(session: AsyncSession, uri: str) -> LibraryItem | None:
+    return await session.scalar(select(LibraryItem).where(LibraryItem.uri == uri))
+
+
+def _conditions(f: ItemFilter) -> list[ColumnElement[bool]]:
+    item = LibraryItem
+    found: list[ColumnElement[bool]] = [
+        item.kind == f.kind,
+        item.withdrawn_at.is_(None),
+    ]
+    consent = item.indexable.is_(True)
+    found.append(
+        consent if f.viewer_id is None else or_(consent, item.actor_id == f.viewer_id)
+    )
+    if f.topic is not None:
+        found.append(
+            exists().where(
+                LibraryItemTopic.item_id == item.id, LibraryItemTopic.topic == f.topic
+            )
+        )
+    if f.state is not None:
+        found.append(
+            exists().where(
+                LibraryItemState.item_id == item.id, LibraryItemState.state == f.state
+            )
+        )
+    for column, wanted in (
+        (item.status, f.status),
+        (item.evidence_level, f.evidence_level),
+        (item.origin, f.origin),
+    ):
+        if wanted is not None:
+            found.append(column == wanted)
+    if f.author_id is not None:
+        found.append(item.actor_id == f.author_id)
+    if f.open_at is not None:
+        found.append(or_(item.status.is_(None), item.status != "closed"))
+        found.append(or_(item.deadline.is_(None), item.deadline >= f.open_at))
+    return found
+
+
+async def list_items(
+    session: AsyncSession, f: ItemFilter, page: Page
+) -> list[LibraryItem]:
+    """Items that pass `f`, newest first, paged on their ids."""
+    rows = await paged_rows(
+        session, select(LibraryItem).where(*_conditions(f)), LibraryItem.id, page
+    )
+    return [row[0] for row in rows]
+
+
+async def replace_facets(
+    session: AsyncSession,
+    item: LibraryItem,
+    topics: Sequence[str],
+    states: Sequence[str],
+) -> None:
+    """The item's topic and state rows become `topics` and `states`."""
+    await session.execute(
+        delete(LibraryItemTopic).where(LibraryItemTopic.item_id == item.id)
+    )
+    await session.execute(
+        delete(LibraryItemState).where(LibraryItemState.item_id == item.id)
+    )
+    session.add_all(
+        LibraryItemTopic(item_id=item.id, topic=t) for t in dict.fromkeys(topics)
+    )
+    session.add_all(
+        LibraryItemState(item_id=item.id, state=s) for s in dict.fromkeys(states)
+    )
+    await session.flush()
+
+
+async def list_versions(
+    session: AsyncSession, item_id: int
+) -> list[LibraryItemVersion]:
+    """An item's former documents, oldest first."""
+    rows = await session.scalars(
+        select(LibraryItemVersion)
+        .where(LibraryItemVersion.item_id == item_id)
+        .order_by(LibraryItemVersion.id)
+    )
+    return list(rows)
+
+
+async def count_versions(
+    session: AsyncSession, item_ids: Sequence[int]
+) -> dict[int, int]:
+    """How many former documents each item has (absent: none)."""
+    if not item_ids:
+        return {}
+    rows = await session.execute(
+        select(LibraryItemVersion.item_id, func.count())
+        .where(LibraryItemVersion.item_id.in_(item_ids))
+        .group_by(LibraryItemVersion.item_id)
+    )
+    return {item_id: count for item_id, count in rows.tuples()}
+
+
+async def mark_withdrawn_by_post(
+    session: AsyncSession, post_id: int, when: datetime
+) -> None:
+    """The item a deleted post backs (if any) is withdrawn with it."""
+    await session.execute(
+        update(LibraryItem)
+        .where(LibraryItem.post_id == post_id, LibraryItem.withdrawn_at.is_(None))
+        .values(withdrawn_at=when)
+        .execution_options(synchronize_session="fetch")
+    )
