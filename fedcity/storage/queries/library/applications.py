@@ -49,7 +49,7 @@ async def count_applicants(
         .where(LibraryApplication.item_id.in_(item_ids), Actor.deleted_at.is_(None))
         .group_by(LibraryApplication.item_id)
     )
-    return {item_id: count for item_id, count in rows.tuples()}
+    return {item_id: count for item_id, count in rows}
 
 
 async def applying_item_ids(

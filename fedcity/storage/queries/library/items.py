@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.storage.models import (
@@ -143,16 +143,14 @@ async def count_versions(
         .where(LibraryItemVersion.item_id.in_(item_ids))
         .group_by(LibraryItemVersion.item_id)
     )
-    return {item_id: count for item_id, count in rows.tuples()}
+    return {item_id: count for item_id, count in rows}
 
 
 async def mark_withdrawn_by_post(
     session: AsyncSession, post_id: int, when: datetime
 ) -> None:
     """The item a deleted post backs (if any) is withdrawn with it."""
-    await session.execute(
-        update(LibraryItem)
-        .where(LibraryItem.post_id == post_id, LibraryItem.withdrawn_at.is_(None))
-        .values(withdrawn_at=when)
-        .execution_options(synchronize_session="fetch")
-    )
+    # Through the ORM, so that an item already loaded in the session sees it too.
+    item = await get_item_by_post(session, post_id)
+    if item is not None and item.withdrawn_at is None:
+        item.withdrawn_at = when
