@@ -254,7 +254,8 @@ def test_the_html_shows_every_part_escaped():
     html = item_html(CASE, doc, "http://city.example/library/case-studies/1", URLS)
     assert html.startswith("<h2>Potholes &lt;b&gt;&amp; roads&lt;/b&gt;</h2><p>Ojai")
     assert '<a href="http://city.example/library/case-studies/1">' in html
-    assert "Slow &lt;script&gt;" in html and "<script>" not in html
+    assert "Slow &lt;script&gt;" in html
+    assert "<script>" not in html
     for heading in ("Problem", "Approach", "Results", "Lessons learned"):
         assert f"<h3>{heading}</h3>" in html
     assert "<th>Measure</th><th>Before</th><th>After</th><th>Unit</th>" in html
@@ -292,7 +293,7 @@ async def test_publishing_writes_the_item_and_its_article_post(db):
         post = await session.get(Post, item.post_id)
         assert post is not None
         # The item shares its post's id; the post is a public Article showing it
-        assert item.id == post.id and item.uri == post.uri
+        assert (item.id, item.uri) == (post.id, post.uri)
         assert (post.object_type, post.visibility, post.local) == (
             "Article",
             Visibility.PUBLIC,
@@ -348,7 +349,9 @@ async def test_an_edit_keeps_the_former_version_and_sends_an_update(db):
         ]
         assert [v.current for v in history] == [False, True]
         post = await session.get(Post, item.post_id)
-        assert post is not None and post.edited_at == item.updated_at is not None
+        assert post is not None
+        assert item.updated_at is not None
+        assert post.edited_at == item.updated_at
         assert "year two" in post.content
         assert await federated(session, post.id) == ["Create", "Update"]
         view = await reading.shown_item(session, None, CASE, item.id)
@@ -373,7 +376,8 @@ async def test_withdrawing_deletes_the_post_and_hides_the_item(db):
         item = await publish(session, mayor)
         await items.withdraw_item(session, mayor, item)
         post = await session.get(Post, item.post_id)
-        assert post is not None and post.deleted_at is not None
+        assert post is not None
+        assert post.deleted_at is not None
         assert item.withdrawn_at is not None
         assert await federated(session, post.id) == ["Create", "Delete"]
         with pytest.raises(Gone):
@@ -512,7 +516,7 @@ async def test_a_remote_item_is_validated_and_takes_its_authors_consent(db):
             case_study(indexable=True),
             author_indexable=False,
         )
-        assert again.id == item.id and again.indexable is True
+        assert (again.id, again.indexable) == (item.id, True)
         assert len(await reading.item_history(session, CASE, item.id)) == 2
 
 
