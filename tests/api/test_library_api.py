@@ -104,7 +104,10 @@ async def test_an_edit_keeps_the_history_and_an_entity_sent_back_is_the_same_doc
     item = await publish(http, token)
     # When the author sends the item back with one change
     edited = await http.request(
-        "PUT", f"{CASES}/{item['id']}", token=token, json={**item, "status": "abandoned"}
+        "PUT",
+        f"{CASES}/{item['id']}",
+        token=token,
+        json={**item, "status": "abandoned"},
     )
     # Then only that changed: the summary is still generated, the history grew
     assert edited.status == 200, edited.text
@@ -173,8 +176,13 @@ async def test_an_invalid_document_is_a_422_naming_each_field(instance, http):
     reply = await http.post(CASES, token=token, json=doc)
     assert reply.status == 422
     body = reply.json()
-    assert body["error"].startswith("Validation failed: jurisdiction.state: is required")
-    assert body["details"][0] == {"field": "jurisdiction.state", "problem": "is required"}
+    assert body["error"].startswith(
+        "Validation failed: jurisdiction.state: is required"
+    )
+    assert body["details"][0] == {
+        "field": "jurisdiction.state",
+        "problem": "is required",
+    }
     assert body["details"][1]["field"] == "topics[0]"
     assert body["details"][1]["problem"].startswith("'roads' is not one of housing")
     # A funding rule beyond the schema is named the same way

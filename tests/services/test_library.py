@@ -24,6 +24,7 @@ from fedcity.services.library.validation import validate_document
 from fedcity.services.statuses.posts import NewPost, delete_local_post, edit_local_post
 from fedcity.services.statuses.remote_posts import RemotePostData, store_remote_post
 from fedcity.storage.models import Actor, Job, LibraryKind, Post, Visibility
+from fedcity.storage.queries.library import ItemFilter
 from fedcity.storage.queries.posts import Page
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
@@ -382,10 +383,7 @@ async def test_withdrawing_deletes_the_post_and_hides_the_item(db):
         assert await federated(session, post.id) == ["Create", "Delete"]
         with pytest.raises(Gone):
             await reading.shown_item(session, None, CASE, item.id)
-        listed = await reading.list_items(
-            session, None, CASE, reading.Listing(), Page()
-        )
-        assert listed == []
+        assert await listed(session) == []
 
 
 async def test_the_statuses_api_cannot_edit_an_item_and_deleting_withdraws_it(db):
@@ -403,9 +401,16 @@ async def test_the_statuses_api_cannot_edit_an_item_and_deleting_withdraws_it(db
 # --- listing -----------------------------------------------------------------------
 
 
-async def listed(session, viewer=None, kind=CASE, **asked: Any) -> list[str]:
+async def listed(
+    session, viewer=None, kind=CASE, include_closed=False, **asked: Any
+) -> list[str]:
     views = await reading.list_items(
-        session, viewer, kind, reading.Listing(**asked), Page()
+        session,
+        viewer,
+        kind,
+        ItemFilter(**asked),
+        Page(),
+        include_closed=include_closed,
     )
     return [v.item.title for v in views]
 

@@ -19,6 +19,7 @@ from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.services.library import items, reading
 from fedcity.services.library.reading import ItemView
 from fedcity.storage.models import LibraryKind
+from fedcity.storage.queries.library import ItemFilter
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 40
@@ -60,20 +61,24 @@ def document_from_body(kind: LibraryKind, body: Any) -> Any:
     return doc
 
 
-def listing(p: MultiDict[Any]) -> reading.Listing:
+def item_filter(p: MultiDict[Any]) -> ItemFilter:
     def word(key: str) -> str | None:
         value = p.get(key)
         return str(value) if value not in (None, "") else None
 
-    return reading.Listing(
+    return ItemFilter(
         topic=word("topic"),
         state=word("state"),
         status=word("status"),
         evidence_level=word("evidence_level"),
         origin=word("origin"),
         author_id=params.filter_id(p, "account_id"),
-        include_closed=params.boolean(p, "include_closed"),
     )
+
+
+async def read_document(request: web.Request, kind: LibraryKind) -> Any:
+    """The document the request's JSON body means (`document_from_body`)."""
+    return document_from_body(kind, await params.json_document(request))
 
 
 def _item(request: web.Request, view: ItemView) -> web.Response:
@@ -87,7 +92,12 @@ async def index(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         viewer = await optional_account(request, session)
         views = await reading.list_items(
-            session, viewer, kind_of(request), listing(p), page
+            session,
+            viewer,
+            kind_of(request),
+            item_filter(p),
+            page,
+            include_closed=params.boolean(p, "include_closed"),
         )
     urls = request.app[FEDERATION].urls
     return paged_response(
@@ -99,13 +109,12 @@ async def create(request: web.Request) -> web.Response:
     kind = kind_of(request)
     async with api_session(request) as session:
         me = await require_account(request, session, WRITE)
-        body = await params.json_document(request)
         item = await items.create_item(
             session,
             request.app[FEDERATION].urls,
             me,
             kind,
-            document_from_body(kind, body),
+            await read_document(request, kind),
             default_license=request.app[SETTINGS].library.license,
         )
         view = (await reading.views_of(session, me, [item]))[0]
@@ -127,13 +136,12 @@ async def update(request: web.Request) -> web.Response:
     async with api_session(request) as session:
         me = await require_account(request, session, WRITE)
         item = await items.own_item(session, me, kind, params.path_id(request))
-        body = await params.json_document(request)
         await items.update_item(
             session,
             request.app[FEDERATION].urls,
             me,
             item,
-            document_from_body(kind, body),
+            await read_document(request, kind),
             default_license=request.app[SETTINGS].library.license,
         )
         view = (await reading.views_of(session, me, [item]))[0]

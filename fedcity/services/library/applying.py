@@ -8,7 +8,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
-from fedcity.services.library.reading import ItemView, find_item, views_of
+from fedcity.services.library.items import find_item
+from fedcity.services.library.reading import ItemView, views_of
 from fedcity.storage.models import Actor, LibraryApplication, LibraryKind
 from fedcity.storage.queries import library as q
 from fedcity.storage.queries.posts import Page

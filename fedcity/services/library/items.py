@@ -104,22 +104,33 @@ async def withdraw_item(
     return item
 
 
-async def own_item(
-    session: AsyncSession, author: Actor, kind: LibraryKind, item_id: int
+async def find_item(
+    session: AsyncSession, kind: LibraryKind, item_id: int
 ) -> LibraryItem:
-    """An item of `kind` that `author` may change.
+    """The item of `kind` with that id, unless withdrawn.
 
     Raises:
-        NotFound: no such item of that kind. Gone: withdrawn.
-        Forbidden: someone else's (or a remote one).
+        NotFound: no such item of that kind. Gone: withdrawn by its author.
     """
     item = await q.get_item(session, item_id)
     if item is None or item.kind != kind:
         raise NotFound("Record not found")
-    if item.actor_id != author.id:
-        raise Forbidden("This action is not allowed")
     if item.withdrawn_at is not None:
         raise Gone(WITHDRAWN)
+    return item
+
+
+async def own_item(
+    session: AsyncSession, author: Actor, kind: LibraryKind, item_id: int
+) -> LibraryItem:
+    """An item of `kind` that `author` may change (`find_item`'s, and theirs).
+
+    Raises:
+        NotFound, Gone: as `find_item`. Forbidden: someone else's.
+    """
+    item = await find_item(session, kind, item_id)
+    if item.actor_id != author.id:
+        raise Forbidden("This action is not allowed")
     return item
 
 

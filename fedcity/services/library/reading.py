@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedcity.errors import Gone, NotFound
-from fedcity.services.library.items import WITHDRAWN
+from fedcity.services.library.items import find_item
 from fedcity.storage.models import Actor, LibraryItem, LibraryKind
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import library as q
+from fedcity.storage.queries.library import ItemFilter
 from fedcity.storage.queries.posts import Page
 from fedcity.storage.types import utcnow
 
@@ -44,20 +44,6 @@ class ItemVersion:
     document: dict[str, Any]
     written_at: datetime
     current: bool
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What a list keeps, as asked (None: any)."""
-
-    topic: str | None = None
-    state: str | None = None
-    status: str | None = None
-    evidence_level: str | None = None
-    origin: str | None = None
-    author_id: int | None = None
-    # Funding opportunities: also closed ones and those past their deadline.
-    include_closed: bool = False
 
 
 async def views_of(
@@ -89,22 +75,6 @@ async def views_of(
     ]
 
 
-async def find_item(
-    session: AsyncSession, kind: LibraryKind, item_id: int
-) -> LibraryItem:
-    """The item of `kind` with that id, unless withdrawn.
-
-    Raises:
-        NotFound: no such item of that kind. Gone: withdrawn by its author.
-    """
-    item = await q.get_item(session, item_id)
-    if item is None or item.kind != kind:
-        raise NotFound("Record not found")
-    if item.withdrawn_at is not None:
-        raise Gone(WITHDRAWN)
-    return item
-
-
 async def shown_item(
     session: AsyncSession, viewer: Actor | None, kind: LibraryKind, item_id: int
 ) -> ItemView:
@@ -121,28 +91,22 @@ async def list_items(
     session: AsyncSession,
     viewer: Actor | None,
     kind: LibraryKind,
-    listing: Listing,
+    asked: ItemFilter,
     page: Page,
     *,
+    include_closed: bool = False,
     now: datetime | None = None,
 ) -> list[ItemView]:
-    """Items of `kind` that pass `listing`, newest first (see the module
-    docstring for what is always left out)."""
-    hide_closed = kind == LibraryKind.FUNDING_OPPORTUNITY and not listing.include_closed
+    """Items of `kind` that pass `asked`, newest first (see the module docstring
+    for what is left out; `include_closed` keeps closed and past funding)."""
+    hide_closed = kind == LibraryKind.FUNDING_OPPORTUNITY and not include_closed
     found = await q.list_items(
         session,
-        q.ItemFilter(
-            kind=kind,
-            topic=listing.topic,
-            state=listing.state,
-            status=listing.status,
-            evidence_level=listing.evidence_level,
-            origin=listing.origin,
-            author_id=listing.author_id,
-            viewer_id=viewer.id if viewer is not None else None,
-            open_at=(now or utcnow()) if hide_closed else None,
-        ),
+        kind,
+        asked,
         page,
+        viewer_id=viewer.id if viewer is not None else None,
+        open_at=(now or utcnow()) if hide_closed else None,
     )
     return await views_of(session, viewer, found)
 

@@ -22,19 +22,14 @@ from fedcity.storage.queries.posts import Page
 
 @dataclass(frozen=True)
 class ItemFilter:
-    """What a list of items keeps (None: any). Withdrawn items are never listed;
-    items whose `indexable` is false only for their author (`viewer_id`)."""
+    """What a list of items keeps, as asked (None: any)."""
 
-    kind: str
     topic: str | None = None
-    state: str | None = None
+    state: str | None = None  # a case study's, or one a funding opportunity takes
     status: str | None = None
     evidence_level: str | None = None
     origin: str | None = None
     author_id: int | None = None
-    viewer_id: int | None = None
-    # Funding: leave out closed ones and those whose deadline is before `now`.
-    open_at: datetime | None = None
 
 
 async def get_item(session: AsyncSession, item_id: int) -> LibraryItem | None:
@@ -51,16 +46,16 @@ async def get_item_by_uri(session: AsyncSession, uri: str) -> LibraryItem | None
     return await session.scalar(select(LibraryItem).where(LibraryItem.uri == uri))
 
 
-def _conditions(f: ItemFilter) -> list[ColumnElement[bool]]:
+def _conditions(
+    kind: str, f: ItemFilter, viewer_id: int | None, open_at: datetime | None
+) -> list[ColumnElement[bool]]:
     item = LibraryItem
-    found: list[ColumnElement[bool]] = [
-        item.kind == f.kind,
-        item.withdrawn_at.is_(None),
-    ]
     consent = item.indexable.is_(True)
-    found.append(
-        consent if f.viewer_id is None else or_(consent, item.actor_id == f.viewer_id)
-    )
+    found: list[ColumnElement[bool]] = [
+        item.kind == kind,
+        item.withdrawn_at.is_(None),
+        consent if viewer_id is None else or_(consent, item.actor_id == viewer_id),
+    ]
     if f.topic is not None:
         found.append(
             exists().where(
@@ -77,24 +72,31 @@ def _conditions(f: ItemFilter) -> list[ColumnElement[bool]]:
         (item.status, f.status),
         (item.evidence_level, f.evidence_level),
         (item.origin, f.origin),
+        (item.actor_id, f.author_id),
     ):
         if wanted is not None:
             found.append(column == wanted)
-    if f.author_id is not None:
-        found.append(item.actor_id == f.author_id)
-    if f.open_at is not None:
+    if open_at is not None:
         found.append(or_(item.status.is_(None), item.status != "closed"))
-        found.append(or_(item.deadline.is_(None), item.deadline >= f.open_at))
+        found.append(or_(item.deadline.is_(None), item.deadline >= open_at))
     return found
 
 
 async def list_items(
-    session: AsyncSession, f: ItemFilter, page: Page
+    session: AsyncSession,
+    kind: str,
+    f: ItemFilter,
+    page: Page,
+    *,
+    viewer_id: int | None = None,
+    open_at: datetime | None = None,
 ) -> list[LibraryItem]:
-    """Items that pass `f`, newest first, paged on their ids."""
-    rows = await paged_rows(
-        session, select(LibraryItem).where(*_conditions(f)), LibraryItem.id, page
-    )
+    """Items of `kind` that pass `f`, newest first, paged on their ids. Withdrawn
+    items are never listed; items whose `indexable` is false only for their
+    author (`viewer_id`); with `open_at`, funding opportunities that are closed
+    or whose deadline is before it are left out."""
+    stmt = select(LibraryItem).where(*_conditions(kind, f, viewer_id, open_at))
+    rows = await paged_rows(session, stmt, LibraryItem.id, page)
     return [row[0] for row in rows]
 
 
