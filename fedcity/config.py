@@ -190,6 +190,14 @@ class GroupsSettings:
 
 
 @dataclass(frozen=True)
+class LibrarySettings:
+    """Case studies and funding opportunities (issue 14, docs/library.md)."""
+
+    # The license of a case study whose author names none (an IRI).
+    license: str = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@dataclass(frozen=True)
 class Settings:
     instance: InstanceSettings = field(default_factory=InstanceSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -203,6 +211,7 @@ class Settings:
     registration: RegistrationSettings = field(default_factory=RegistrationSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     groups: GroupsSettings = field(default_factory=GroupsSettings)
+    library: LibrarySettings = field(default_factory=LibrarySettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -218,6 +227,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "registration": RegistrationSettings,
     "mail": MailSettings,
     "groups": GroupsSettings,
+    "library": LibrarySettings,
 }
 
 # TOML keys that are Python keywords: `from` in [mail] is the field `from_`.

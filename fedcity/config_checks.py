@@ -3,6 +3,7 @@ that must exist. `load_settings` runs them once, at start-up."""
 
 from __future__ import annotations
 
+import re
 from email.utils import parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,8 @@ def validate(settings: Settings) -> None:
         raise ConfigError(
             '[groups] quorum_guard must be "warn", "restrict", "off" or "" (default)'
         )
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S+", settings.library.license):
+        raise ConfigError("[library] license must be an IRI, such as a license's URL")
 
 
 TEXT_SUFFIXES = (".md", ".markdown", ".html", ".htm")

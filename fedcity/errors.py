@@ -9,6 +9,8 @@ keywords: `Unprocessable("Username {username} is taken", username=name)`.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fedcity import i18n
@@ -44,6 +46,10 @@ class FedcityError(Exception):
     def localized(self, language: str) -> str:
         """The message in `language` (English if it has no translation)."""
         return i18n.translate(language, self.template, self.params)
+
+    def extra_fields(self, language: str) -> dict[str, Any]:
+        """Fields a JSON error body carries beside `error` (none by default)."""
+        return {}
 
 
 class BadRequest(FedcityError, status=400, message="Bad request"): ...
@@ -85,6 +91,51 @@ class SignUpInvalid(Unprocessable, message="Validation failed: {summary}"):
         )
         super().__init__(summary=summary)
         self.details = details
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """What is wrong with one field of a document: `field` is its path
+    (`jurisdiction.state`, `topics[0]`, `results[1].before`; "" for the whole
+    document), `template` an English message with `{name}` fields from `params`
+    (translated where it is shown)."""
+
+    field: str
+    template: str
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def localized(self, language: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return i18n.translate(language, self.template, dict(self.params))
+
+    def line(self, language: str = i18n.DEFAULT_LANGUAGE) -> str:
+        """`field: what is wrong`, as the error's summary lists it."""
+        text = self.localized(language)
+        return f"{self.field}: {text}" if self.field else text
+
+    def __str__(self) -> str:
+        return self.line()
+
+
+class DocumentInvalid(Unprocessable, message="Validation failed: {summary}"):
+    """A structured document (a case study, a funding opportunity) broke its
+    schema or a rule beside it: each problem names the field and what is wrong.
+    The JSON body adds `details`: [{"field": …, "problem": …}, …]."""
+
+    def __init__(self, *, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(summary="; ".join(str(p) for p in self.problems))
+
+    def localized(self, language: str) -> str:
+        summary = "; ".join(p.line(language) for p in self.problems)
+        return i18n.translate(language, self.template, {"summary": summary})
+
+    def extra_fields(self, language: str) -> dict[str, Any]:
+        return {
+            "details": [
+                {"field": p.field, "problem": p.localized(language)}
+                for p in self.problems
+            ]
+        }
 
 
 class BadGateway(

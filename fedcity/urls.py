@@ -64,6 +64,17 @@ class Urls:
         """An account's public posts with a hashtag (where a featured tag links)."""
         return f"{self.profile_page(username)}/tagged/{quote(name)}"
 
+    def library_item(self, kind: str, item_id: int) -> str:
+        """A library item's page: `kind` is "case_study" or "funding_opportunity"
+        (storage.models.LibraryKind)."""
+        section = "case-studies" if kind == "case_study" else "funding"
+        return f"{self.base}/library/{section}/{item_id}"
+
+    @property
+    def origin(self) -> str:
+        """This instance's host (with its port, if any): a local item's `origin`."""
+        return self.base.split("://", 1)[-1].split("/", 1)[0]
+
     def tag(self, name: str) -> str:
         return f"{self.base}/tags/{quote(name)}"
 

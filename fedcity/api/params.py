@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiDict, MultiDictProxy
 
-from fedcity.errors import BadRequest, Unprocessable
+from fedcity.errors import BadRequest, Unprocessable, UnsupportedMediaType
 from fedcity.i18n import N_
 from fedcity.ids import parse_id, require_id
 from fedcity.storage.models import Visibility
@@ -50,6 +50,17 @@ async def read_form(request: web.Request) -> MultiDictProxy[Any]:
     """The form body (`request.post()`); 400 when it is malformed."""
     with malformed_body():
         return await request.post()
+
+
+async def json_document(request: web.Request) -> Any:
+    """A JSON body as it is (a structured document, not parameters): 415 unless
+    it is sent as application/json, 400 when it does not parse or holds a NUL."""
+    if request.content_type != "application/json":
+        raise UnsupportedMediaType("Send the document as application/json")
+    with malformed_body("json"):
+        body = await request.json()
+    refuse_nul(body)
+    return body
 
 
 def has_nul(value: object) -> bool:

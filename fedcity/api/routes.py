@@ -6,6 +6,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from fedcity.api import groups as group_routes
+from fedcity.api import library as library_routes
 from fedcity.api import streaming
 from fedcity.api.accounts import accounts, approvals, featured_tags, profile
 from fedcity.api.accounts import images as static
@@ -326,6 +327,8 @@ def add_routes(app: web.Application) -> None:
     get("/api/v1/fedcity/admin/action_log", admin_action_log.index)
     # fedcity's own: discussion groups (issue 13), in their own table of routes
     group_routes.add_routes(app)
+    # fedcity's own: case studies and funding opportunities (issue 14)
+    library_routes.add_routes(app)
     # fedcity's own: an author removes a reply from its thread (issue 11)
     post("/api/v1/fedcity/statuses/{id}/remove_reply", removed_replies.remove_reply)
     post("/api/v1/fedcity/statuses/{id}/restore_reply", removed_replies.restore_reply)

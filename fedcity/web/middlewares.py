@@ -73,7 +73,11 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             return await error_pages.render_error(
                 request, exc.status, message, translated=True
             )
-        return error_response(exc.status, exc.localized(request_language(request)))
+        language = request_language(request)
+        return web.json_response(
+            {"error": exc.localized(language), **exc.extra_fields(language)},
+            status=exc.status,
+        )
     except web.HTTPException as exc:
         if exc.status >= 400 and (
             wants_json_errors(request.path) or _for_browser(request)

@@ -221,6 +221,7 @@ def test_wrong_type_is_refused_not_coerced(tmp_path, toml, message):
             "[federation]\nkey_refetch_minutes = -1\n",
             "[federation] key_refetch_minutes must not be negative",
         ),
+        ('[library]\nlicense = "CC BY 4.0"\n', "[library] license must be an IRI"),
     ],
 )
 def test_invalid_value_is_refused(tmp_path, toml, message):

@@ -50,6 +50,7 @@ from fedcity.storage.models import (
     PostEdit,
     Visibility,
 )
+from fedcity.storage.queries import library as library_q
 from fedcity.storage.queries import media as media_q
 from fedcity.storage.queries import polls as poll_q
 from fedcity.storage.queries import posts as q
@@ -175,6 +176,11 @@ async def edit_local_post(
         Unprocessable: blank or too long, or media that cannot be attached.
     """
     _require_author(author, post)
+    if post.object_type == "Article":
+        # A library item's post shows its document; only the library edits it.
+        raise Unprocessable(
+            "This is a case study or funding opportunity: edit it in the library"
+        )
     await keep_version(session, post)  # before the media change
     if cmd.media_ids is not None:
         await attachments.set_post_media(session, author, post, cmd.media_ids)
@@ -309,6 +315,8 @@ async def tombstone(session: AsyncSession, post: Post) -> None:
         )
         return
     await withdraw_for_post(session, post.id)
+    if post.object_type == "Article":  # a library item goes with its post
+        await library_q.mark_withdrawn_by_post(session, post.id, post.deleted_at)
     await bump_actor(session, post.actor_id, Actor.statuses_count, -1)
     if post.in_reply_to_id is not None:
         await bump_post(session, post.in_reply_to_id, Post.replies_count, -1)

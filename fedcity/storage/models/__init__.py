@@ -43,6 +43,14 @@ from fedcity.storage.models.instances import (
 )
 from fedcity.storage.models.interactions import Bookmark, Favourite, Pin
 from fedcity.storage.models.jobs import JOB_TRANSITIONS, Job, JobState, OutboxActivity
+from fedcity.storage.models.library import (
+    LibraryApplication,
+    LibraryItem,
+    LibraryItemState,
+    LibraryItemTopic,
+    LibraryItemVersion,
+    LibraryKind,
+)
 from fedcity.storage.models.lists import (
     ConversationState,
     ListMember,
@@ -149,6 +157,12 @@ __all__ = [
     "Invite",
     "Job",
     "JobState",
+    "LibraryApplication",
+    "LibraryItem",
+    "LibraryItemState",
+    "LibraryItemTopic",
+    "LibraryItemVersion",
+    "LibraryKind",
     "ListMember",
     "Marker",
     "MediaAttachment",

@@ -1,0 +1,37 @@
+"""The library's queries (issue 14): items of both kinds, local and remote
+(`items`), and "I'm applying" marks (`applications`). The rules are in
+services/library/."""
+
+from fedcity.storage.queries.library.applications import (
+    applying_item_ids,
+    count_applicants,
+    get_application,
+    list_applicants,
+)
+from fedcity.storage.queries.library.items import (
+    ItemFilter,
+    count_versions,
+    get_item,
+    get_item_by_post,
+    get_item_by_uri,
+    list_items,
+    list_versions,
+    mark_withdrawn_by_post,
+    replace_facets,
+)
+
+__all__ = [
+    "ItemFilter",
+    "applying_item_ids",
+    "count_applicants",
+    "count_versions",
+    "get_application",
+    "get_item",
+    "get_item_by_post",
+    "get_item_by_uri",
+    "list_applicants",
+    "list_items",
+    "list_versions",
+    "mark_withdrawn_by_post",
+    "replace_facets",
+]
