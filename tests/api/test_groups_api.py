@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from fedcity.services.groups.groups import NewGroup, create_group
 from fedcity.storage.models import GroupPost, GroupThread
@@ -428,3 +429,52 @@ async def test_an_admin_approves_or_rejects_proposed_groups(instance, http):
     # And rejecting an approved group is 422
     late = await http.post(f"{admin}/trails/reject", token=tokens["root"])
     assert (late.status, error(late)) == (422, "This group was approved already")
+
+
+async def test_a_hub_group_follows_a_group_and_relays_its_threads(instance, http):
+    # Given group parks (moderated by mod), and a city group that alice joined
+    tokens = await make_group(instance)
+    async with instance.db.session() as session:
+        await create_group(
+            session, instance.fed.urls, NewGroup("ojai"), premade_keypair()
+        )
+        ojai = await actor_q.get_local_actor(session, "ojai")
+        assert ojai is not None
+    followed = await http.post(
+        f"/api/v1/accounts/{ojai.id}/follow", token=tokens["alice"]
+    )
+    assert followed.status == 200, followed.text
+    # When a member who is no moderator asks parks to follow it, it is refused
+    refused = await http.post(
+        f"{PARKS}/following", token=tokens["alice"], json={"account_id": str(ojai.id)}
+    )
+    assert refused.status == 403
+    # And a group may follow only groups
+    person = await http.post(
+        f"{PARKS}/following", token=tokens["mod"], json={"account_id": tokens["id:bob"]}
+    )
+    assert person.status == 422
+    assert "only other groups" in error(person)
+    # When its moderator makes parks follow the city group
+    done = await http.post(
+        f"{PARKS}/following", token=tokens["mod"], json={"account_id": str(ojai.id)}
+    )
+    assert done.status == 200, done.text
+    listed = await http.get(f"{PARKS}/following", token=tokens["mod"])
+    assert [a["acct"] for a in listed.json()] == ["ojai"]
+    # Then a thread alice opens in the city group is carried by parks too
+    await post_status(instance, http, "alice", "@ojai Trail repairs on Saturday")
+    async with instance.db.session() as session:
+        parks = await actor_q.get_local_actor(session, "parks")
+        assert parks is not None
+        threads = await session.scalars(
+            select(GroupThread).where(GroupThread.group_actor_id == parks.id)
+        )
+        assert len(list(threads)) == 1
+    # When it stops following, the list is empty
+    stopped = await http.request(
+        "DELETE", f"{PARKS}/following/{ojai.id}", token=tokens["mod"]
+    )
+    assert stopped.status == 200, stopped.text
+    listed = await http.get(f"{PARKS}/following", token=tokens["mod"])
+    assert listed.json() == []

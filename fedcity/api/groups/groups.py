@@ -18,7 +18,7 @@ from fedcity.api.moderation.action_log import serialize_action
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, KEYPAIRS, SETTINGS
 from fedcity.errors import Unprocessable
-from fedcity.services.groups import members, moderation, proposals
+from fedcity.services.groups import hubs, members, moderation, proposals
 from fedcity.services.groups.groups import GroupView, NewGroup
 from fedcity.storage.models import Actor
 
@@ -153,6 +153,37 @@ async def remove_moderator(request: web.Request) -> web.Response:
             session, me, group_name(request), params.path_id(request, "account_id")
         )
     return _accounts(request, found)
+
+
+async def followed(request: web.Request) -> web.Response:
+    """The groups this group follows (and relays to its members)."""
+    async with api_session(request) as session:
+        me = await require_account(request, session, "read:follows")
+        found = await hubs.followed_groups(session, me, group_name(request))
+    return _accounts(request, found)
+
+
+async def follow_group(request: web.Request) -> web.Response:
+    p = await params.read_params(request)
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:follows")
+        target = await hubs.follow_group(
+            session,
+            request.app[FEDERATION].urls,
+            me,
+            group_name(request),
+            account_id(p),
+        )
+    return _accounts(request, [target])
+
+
+async def unfollow_group(request: web.Request) -> web.Response:
+    async with api_session(request) as session:
+        me = await require_account(request, session, "write:follows")
+        target = await hubs.unfollow_group(
+            session, me, group_name(request), params.path_id(request, "account_id")
+        )
+    return _accounts(request, [target])
 
 
 async def log(request: web.Request) -> web.Response:

@@ -58,6 +58,8 @@ ACTIONS = {
     "unpin": N_("Unpinned a thread"),
     "add_moderator": N_("Added a moderator"),
     "remove_moderator": N_("Removed a moderator"),
+    "follow_group": N_("Followed a group"),
+    "unfollow_group": N_("Stopped following a group"),
 }
 
 
