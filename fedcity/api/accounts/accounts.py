@@ -22,6 +22,7 @@ from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION, SETTINGS
 from fedcity.errors import FedcityError, NotFound
 from fedcity.federation.actors import resolve_handle, split_handle
+from fedcity.services.accounts.accounts import account_by_id
 from fedcity.services.feeds import timelines
 from fedcity.services.social import follows, mutes, pins
 from fedcity.storage.models import Actor, Follow, FollowState
@@ -36,14 +37,7 @@ async def load_account(
     session: AsyncSession, request: web.Request, name: str = "id"
 ) -> Actor:
     """The account named in the path (404 for gone or instance accounts)."""
-    actor = await q.get_actor_by_id(session, params.path_id(request, name))
-    if (
-        actor is None
-        or actor.deleted_at is not None
-        or actor.actor_type == "Application"
-    ):
-        raise NotFound("Record not found")
-    return actor
+    return await account_by_id(session, params.path_id(request, name))
 
 
 async def verify_credentials(request: web.Request) -> web.Response:

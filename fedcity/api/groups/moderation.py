@@ -30,6 +30,7 @@ from fedcity.api.groups.groups import (
 from fedcity.api.pagination import paged_response
 from fedcity.appkeys import FEDERATION
 from fedcity.errors import Unprocessable
+from fedcity.services.accounts.accounts import account_by_id
 from fedcity.services.groups import members, moderation
 from fedcity.storage.models import Actor
 
@@ -120,7 +121,7 @@ async def ban(request: web.Request) -> web.Response:
             reason=text(p, "reason") or "",
             expires_at=ban_end(p),
         )
-        banned = await members.account_by_id(session, row.actor_id)
+        banned = await account_by_id(session, row.actor_id)
         body = serialize_ban(row, banned, urls)
     return web.json_response(body)
 

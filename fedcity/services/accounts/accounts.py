@@ -319,3 +319,19 @@ def _is_domain(name: str) -> bool:
     except UnicodeError:
         return False
     return _DOMAIN_RE.match(ascii_name) is not None
+
+
+async def account_by_id(session: AsyncSession, account_id: int) -> Actor:
+    """An account (local or remote) by its id.
+
+    Raises:
+        NotFound: none, a deleted one, or the instance actor.
+    """
+    actor = await q.get_actor_by_id(session, account_id)
+    if (
+        actor is None
+        or actor.deleted_at is not None
+        or actor.actor_type == "Application"
+    ):
+        raise NotFound("Record not found")
+    return actor

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
-from fedcity.services.groups.members import account_by_id
+from fedcity.services.accounts.accounts import account_by_id
 from fedcity.services.groups.moderation import log, moderated_group
 from fedcity.services.social import follows
 from fedcity.storage.models import Actor

@@ -20,6 +20,7 @@ from fedcity.errors import NotFound, Unprocessable
 from fedcity.i18n import N_
 from fedcity.ids import new_id
 from fedcity.jobs.verbs import GroupBanRef, GroupBanUndone, Verb, enqueue_federate
+from fedcity.services.accounts.accounts import account_by_id
 from fedcity.services.groups import groups
 from fedcity.services.groups.moderation import log, moderated_group
 from fedcity.services.limits import MAX_GROUP_REASON, check_length
@@ -31,23 +32,6 @@ from fedcity.storage.queries import groups as groups_q
 from fedcity.storage.queries.posts import Page
 from fedcity.storage.types import utcnow
 from fedcity.urls import Urls
-
-
-async def account_by_id(session: AsyncSession, account_id: int) -> Actor:
-    """An account (local or remote) by its id.
-
-    Raises:
-        NotFound: none, a deleted one, or the instance actor.
-    """
-    actor = await q.get_actor_by_id(session, account_id)
-    if (
-        actor is None
-        or actor.deleted_at is not None
-        or actor.actor_type == "Application"
-    ):
-        raise NotFound("Record not found")
-    return actor
-
 
 # --- requests to join --------------------------------------------------------------
 
