@@ -46,9 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if not args.no_pin:
         common.pin_self(common.LOAD_CORE)
-    with (
-        common.migrated_server("fedcity-bench-fanout-", args) as server,
+    with (  # the sink's ports first: the server then picks a port none of them has
         sink.running(args.instances) as inboxes,
+        common.migrated_server("fedcity-bench-fanout-", args) as server,
     ):
         server.cli("account", "create", LOCAL_NAME, "--password", "bench-password")
         token = server.cli("token", "create", LOCAL_NAME)

@@ -49,17 +49,16 @@ FORMS = ("fep-1b12", "boost")  # Announce(Create(Note)), and Announce(Note)
 AS2 = "application/activity+json"
 
 
-def announce_form(group_uri: str) -> sink.Classify:
+def announce_form(body: bytes) -> str:
     """The sink's kinds: which form of the group's announce a POST is, or what
-    else it is (by type and sender)."""
-
-    def classify(body: bytes) -> str:
-        doc = json.loads(body)
-        if doc.get("type") == "Announce" and doc.get("actor") == group_uri:
-            return FORMS[0] if isinstance(doc.get("object"), dict) else FORMS[1]
-        return f"{doc.get('type')} by {doc.get('actor')}"
-
-    return classify
+    else it is (by type and sender). The group is known by its path: the sink
+    opens its ports before the server picks one (so that none is taken twice),
+    and the remote members are all `/users/f…`."""
+    doc = json.loads(body)
+    sender = str(doc.get("actor"))
+    if doc.get("type") == "Announce" and sender.endswith(f"/users/{GROUP}"):
+        return FORMS[0] if isinstance(doc.get("object"), dict) else FORMS[1]
+    return f"{doc.get('type')} by {sender}"
 
 
 # --- the group and its members ---------------------------------------------------------
@@ -124,13 +123,15 @@ def time_posts(
     )
     print(
         "post  api(ms)  first(ms)  all(ms)  last(ms)  announces/s  inboxes  "
-        "fep-1b12  boost  other  nodeinfo GETs"
+        "fep-1b12  boost  other  GETs  cpu(ms)"
     )
     root, totals, others = None, [], set()
     for n in range(1, args.posts + 1):
         text = f"@{GROUP} Draft {n} of the regional housing plan: comments by Friday"
         post = functools.partial(common.post_status, server.base_url, token, text)
+        cpu = common.cpu_seconds(server.pid)
         r = inboxes.time(post, args.timeout)
+        cpu = common.cpu_seconds(server.pid) - cpu
         reached = {p for form in FORMS for p in r.tally.counts.get(form, {})}
         if r.all is None or r.first is None:
             print(
@@ -146,7 +147,8 @@ def time_posts(
             f"{last * 1000:>9.0f} {r.tally.total(FORMS) / last:>12.0f} "
             f"{len(reached):>8}  {_form(r.tally, FORMS[0], args.instances):>8} "
             f"{_form(r.tally, FORMS[1], args.instances):>6} "
-            f"{r.tally.total() - r.tally.total(FORMS):>6} {sum(r.tally.gets.values()):>14}"
+            f"{r.tally.total() - r.tally.total(FORMS):>6} "
+            f"{sum(r.tally.gets.values()):>5} {cpu * 1000:>8.0f}"
         )
     print(
         f"\nmedian time to reach all {args.instances} member instances: "
@@ -174,7 +176,7 @@ def add_replies(
     """Reply in the root's thread, alternately to the root and to the last reply,
     and wait until the group has announced every reply to every instance."""
     inboxes.reset()
-    started = time.monotonic()
+    cpu, started = common.cpu_seconds(server.pid), time.monotonic()
     parent = root
     for n in range(args.replies):
         reply = common.post_status(
@@ -190,12 +192,14 @@ def add_replies(
     while inboxes.tally().total(FORMS) < expected and time.monotonic() < deadline:
         time.sleep(0.2)
     tally = inboxes.settle()
+    cpu = common.cpu_seconds(server.pid) - cpu
     last = max((tally.last[f] for f in FORMS if f in tally.last), default=started)
     print(
         f"\n{args.replies} replies in the thread: posted in {posted:.1f} s; "
         f"{tally.total(FORMS)} announces (expected ≥ {expected}) delivered "
         f"{last - started:.1f} s after the first reply "
-        f"({tally.total(FORMS) / (last - started):.0f}/s)"
+        f"({tally.total(FORMS) / (last - started):.0f}/s); server CPU "
+        f"{cpu:.1f} s, {cpu / max(1, tally.total(FORMS)) * 1e6:.0f} us per announce"
     )
 
 
@@ -331,19 +335,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         common.pin_self(common.LOAD_CORE)
     software = "fedcity"  # what the members' servers run (and tell by NodeInfo)
     known = None if args.unknown_software else software
-    with common.migrated_server(
-        "fedcity-bench-groups-", args, profile=args.profile
-    ) as server:
-        classify = announce_form(f"{server.base_url}/users/{GROUP}")
-        with sink.running(args.instances, classify, FORMS, software) as inboxes:
-            token = make_group(server)
-            return common.seed_and_serve(
-                server,
-                seed_members(server.db_url, inboxes.ports, args.members, known),
-                f"{args.members} members on {args.instances} instances "
-                f"({'software unknown' if known is None else 'all run ' + software})",
-                lambda: _run(args, server, token, inboxes),
-            )
+    with (
+        sink.running(args.instances, announce_form, FORMS, software) as inboxes,
+        common.migrated_server(
+            "fedcity-bench-groups-", args, profile=args.profile
+        ) as server,
+    ):
+        token = make_group(server)
+        return common.seed_and_serve(
+            server,
+            seed_members(server.db_url, inboxes.ports, args.members, known),
+            f"{args.members} members on {args.instances} instances "
+            f"({'software unknown' if known is None else 'all run ' + software})",
+            lambda: _run(args, server, token, inboxes),
+        )
 
 
 def _run(
