@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import multiprocessing
 import os
 import platform
@@ -23,10 +24,11 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 FEDCITY = [sys.executable, "-m", "fedcity"]
@@ -191,6 +193,7 @@ class Server:
     worker: bool = True
     pin: bool = True
     extra_config: str = ""
+    profile: Path | None = None  # run under cProfile, its stats written here
 
     def __post_init__(self) -> None:
         self.port = free_port()
@@ -241,6 +244,9 @@ poll_interval_seconds = 0.5
 
     def command(self) -> list[str]:
         prefix = ["taskset", "-c", str(SERVER_CORE)] if self.pinned else []
+        if self.profile is not None:  # cProfile writes its file at a clean exit
+            prefix += [sys.executable, "-m", "cProfile", "-o", str(self.profile)]
+            return [*prefix, "-m", "fedcity", "-c", str(self.config), "serve"]
         return [*prefix, *FEDCITY, "-c", str(self.config), "serve"]
 
     def start(self, timeout: float = 30.0) -> float:
@@ -278,6 +284,32 @@ poll_interval_seconds = 0.5
         self.process = None
 
 
+@contextlib.contextmanager
+def migrated_server(
+    prefix: str, args: argparse.Namespace, **kw: Any
+) -> Iterator[Server]:
+    """A server (not started) on a migrated scratch database, the machine printed."""
+    with temp_root(prefix) as root, scratch_database(root, args.database_url) as url:
+        server = Server(root, url, pin=not args.no_pin, **kw)
+        print_machine(url, server.pinned)
+        server.cli("migrate")
+        yield server
+
+
+def seed_and_serve(
+    server: Server, seed: Coroutine[Any, Any, object], what: str, run: Callable[[], int]
+) -> int:
+    """Seed the database (timed), then start the server, `run`, stop it."""
+    started = time.monotonic()
+    asyncio.run(seed)
+    print(f"seeded {what} in {time.monotonic() - started:.1f}s")
+    server.start()
+    try:
+        return run()
+    finally:
+        server.stop()
+
+
 def stop_process(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM, then SIGKILL if it has not ended within 20 s."""
     process.terminate()
@@ -298,6 +330,25 @@ def answers(url: str) -> bool:
             return bool(response.status == 200)
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False
+
+
+def post_status(
+    base_url: str, token: str, text: str, **fields: object
+) -> dict[str, Any]:
+    """POST /api/v1/statuses (public, unless `fields` say otherwise); the Status."""
+    body = {"status": text, "visibility": "public", **fields}
+    request = urllib.request.Request(  # noqa: S310 (a loopback http URL)
+        f"{base_url}/api/v1/statuses",
+        data=json.dumps(body).encode(),
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+        },
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        status: dict[str, Any] = json.loads(response.read())
+        return status
 
 
 def rss_mib(pid: int) -> float:

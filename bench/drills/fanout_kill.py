@@ -31,7 +31,8 @@ from multiprocessing.connection import Connection
 import drill
 from aiohttp import web
 from drill import common
-from fanout import LOCAL_NAME, post_status, seed
+from fanout import LOCAL_NAME
+from sink import seed_followers
 
 # --- the sink: 1,000 origins that count, each answering after a delay ----------------
 
@@ -89,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             drill.configure(server, "worker", lease_seconds=args.lease)
             token = drill.local_token(server, LOCAL_NAME)
-            asyncio.run(seed(server.db_url, ports, args.inboxes))
+            asyncio.run(seed_followers(server.db_url, ports, args.inboxes, LOCAL_NAME))
             worker = drill.WorkerProcess(server)
             server.start()
             worker.start()
@@ -115,7 +116,9 @@ def _drill(
         f"worker concurrency {concurrency}"
     )
     started = time.monotonic()
-    post_status(server.base_url, token, "Water main repair on Elm Street tonight")
+    common.post_status(
+        server.base_url, token, "Water main repair on Elm Street tonight"
+    )
     if not sink.poll(args.timeout):
         print(f"the sink never saw {args.kill_at} deliveries")
         return 1
