@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,12 +18,14 @@ from fedcity.jobs.kinds import JobKind
 from fedcity.jobs.outcomes import Outcome
 from fedcity.jobs.queue import NewJob, enqueue_many
 from fedcity.storage.models import PeerInstance
+from fedcity.storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2."
 # Stored when a peer has no readable NodeInfo, so it is not asked again.
 UNKNOWN = ""
+LOOKUP_DELAY = timedelta(seconds=2)
 
 
 async def software_of(fed: Federation, origin: str) -> str:
@@ -71,7 +74,10 @@ async def fetch_software(
 
 
 async def learn_later(session: AsyncSession, origins: set[str]) -> None:
-    """Queue a NodeInfo look-up of each peer in `origins` (once per peer)."""
+    """Queue a NodeInfo look-up of each peer in `origins` (once per peer), due a
+    little later: the announces that made them necessary go out first (the
+    worker takes due jobs oldest first, and a large group has many peers)."""
+    due = utcnow() + LOOKUP_DELAY
     await enqueue_many(
         session,
         [
@@ -80,6 +86,7 @@ async def learn_later(session: AsyncSession, origins: set[str]) -> None:
                 payload={"origin": origin},
                 dedupe_key=f"software:{origin}",
                 host=origin,
+                run_at=due,
             )
             for origin in sorted(origins)
         ],

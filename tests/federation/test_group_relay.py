@@ -20,6 +20,7 @@ from fedcity.services.groups.groups import NewGroup
 from fedcity.storage.models import OutboxActivity, PeerInstance
 from fedcity.storage.queries import actors as actor_q
 from tests.federation.test_groups_federation import document, make_group
+from tests.federation.test_polls_federation import make_due
 from tests.support.http import Http, follow, post_status
 from tests.support.instances import LiveInstance, run_both
 
@@ -96,8 +97,10 @@ async def test_a_members_post_reaches_the_other_members_through_the_group(
         assert note["audience"] == group_uri
         context = note["context"]
         assert context.startswith(f"{group_uri}/context/")
-        # And the league looked up what the members' servers run, so that its
-        # next announces take only the form they read
+        # And the league looks up, a little later, what the members' servers
+        # run, so that its next announces take only the form they read
+        await make_due(league, "fetch_software")
+        await run_both(league, east, west)
         async with league.db.session() as session:
             peers = await session.scalars(select(PeerInstance.software))
             assert set(peers) == {"fedcity"}

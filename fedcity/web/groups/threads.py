@@ -41,6 +41,9 @@ async def context_get(request: web.Request) -> web.StreamResponse:
             raise NotFound()  # as if there were none: a members group's privacy
         page = _page(request)
         total = await q.count_thread_posts(session, thread)
+        etag = _etag(thread, total, page)
+        if request.headers.get("If-None-Match") == etag:  # no page to read
+            return web.Response(status=304, headers={"ETag": etag})
         items = (
             await q.list_thread_post_uris(
                 session, thread, (page - 1) * PAGE_SIZE, PAGE_SIZE
@@ -49,9 +52,6 @@ async def context_get(request: web.Request) -> web.StreamResponse:
             else []
         )
     base = request.app[FEDERATION].urls.thread_context(name, thread_id)
-    etag = _etag(thread, total, page)
-    if request.headers.get("If-None-Match") == etag:
-        return web.Response(status=304, headers={"ETag": etag})
     if not page:
         doc = render_collection(base, total, f"{base}?page=1")
     else:
