@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
@@ -23,12 +24,18 @@ from fedcity.federation.integrity.proofs import sign
 from fedcity.federation.library import subscriptions, wire
 from fedcity.services.groups.groups import NewGroup
 from fedcity.services.library.validation import validate_document
-from fedcity.storage.models import LibraryItem, LibraryKind, OutboxActivity, Post
+from fedcity.storage.models import (
+    LibraryItem,
+    LibraryKind,
+    OutboxActivity,
+    PeerInstance,
+    Post,
+)
 from fedcity.storage.queries import library as library_q
 from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.posts import Page
 from tests.federation.test_groups_federation import make_group
-from tests.support.http import Http
+from tests.support.http import Http, follow
 from tests.support.instances import LiveInstance, run_both
 from tests.support.library import case_study
 from tests.support.remote import RemoteActor, RemoteServer
@@ -187,24 +194,38 @@ async def test_remote_items_are_refused_with_the_reason_or_stored_with_consent(
     make_instance, remote: RemoteServer, caplog
 ):
     caplog.set_level(logging.INFO, logger="fedcity.federation.library")
-    # Given a league with an open group, and a remote official whose actor is
-    # not indexable, who signs with an Ed25519 key and joined the group
+    # Given a league with an open group, which a city's resident joined, and a
+    # remote official whose actor is not indexable, who signs with an Ed25519
+    # key and joined the group too
     league = await make_instance("league", instance={"kind": "league"})
+    city = await make_instance("city")
     await league.create_account("coordinator")
+    await city.create_account("resident")
     await make_group(
         league, NewGroup("roads", display_name="Roads", moderators=("coordinator",))
     )
     group = league.fed.urls.actor("roads")
+    async with aiohttp.ClientSession() as client:
+        city_http = Http(client, city.base_url)
+        await follow(city, city_http, "resident", f"roads@{league.domain}")
+    await run_both(league, city)
+    async with league.db.session() as session:
+        # The league knows the city runs fedcity: its announces take the FEP-1b12
+        # form only (with the signed Article embedded), not also a bare boost.
+        peer = await session.get(PeerInstance, city.base_url)
+        peer = peer or PeerInstance(origin=city.base_url)
+        peer.software = "fedcity"
+        session.add(peer)
     author = remote.add_actor("clerk")
     signer = Signer(author)
-    follow = {
+    join = {
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": remote.activity_id("join"),
         "type": "Follow",
         "actor": author.uri,
         "object": group,
     }
-    assert (await remote.send(f"{league.base_url}/inbox", follow))[0] == 202
+    assert (await remote.send(f"{league.base_url}/inbox", join))[0] == 202
     await league.run_jobs()
     valid = validate_document(CASE, case_study(), default_license=None)
     silent = {k: v for k, v in valid.items() if k != "indexable"}
@@ -232,7 +253,7 @@ async def test_remote_items_are_refused_with_the_reason_or_stored_with_consent(
     # When it sends a signed one that says nothing of `indexable`, to the group
     article = signer.sign(remote_article(remote, author, 3, silent, to=(PUBLIC, group)))
     await deliver(remote, league, "Create", article)
-    await run_both(league)
+    await run_both(league, city)
     # Then it is stored, from the peer, but not searchable: its author is not
     # indexable
     item = (await held(league))[article["id"]]
@@ -248,6 +269,10 @@ async def test_remote_items_are_refused_with_the_reason_or_stored_with_consent(
         announced = [r for r in rows if article["id"] in r]
     assert announced, "the group did not announce the item"
     assert article["proof"]["proofValue"] in announced[0]
+    # And the city, a member's instance, stored the item from the announce: the
+    # proof vouched for the embedded copy, which was never fetched from its origin
+    assert article["id"] in await held(city)
+    assert urlsplit(article["id"]).path not in remote.gets
 
     # When the author becomes indexable (an Update of its actor)
     author.extra["indexable"] = True
