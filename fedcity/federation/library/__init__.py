@@ -6,8 +6,8 @@ FEP-8b32 proof by its author's server.
 - `wire`: the item's document ↔ the Article's fields (pure).
 - `outbound`: the Article fedcity sends and serves, signed; who else hears of it
   (the instance actor's followers).
-- `inbound`: a received Article: proof, validation, consent, storage; refusals.
-- `consent`: who may be found in search, from the item's and its author's word.
+- `inbound`: a received Article: proof, validation, storage, refusals; the
+  author's consent to be found (the rule is services.library.consent).
 - `collection`: the instance actor's outbox, every public library item.
 - `subscriptions`: `instance follow|unfollow|list`, and the backfill a new
   subscription starts (`backfill`).

@@ -75,9 +75,8 @@ async def backfill_library(fed: Federation, payload: dict[str, Any]) -> None:
         return
     page = await _page(fed, await fetch_document(fed, url), target)
     stored = 0
-    for activity in as_list(page.get("orderedItems") or page.get("items")):
-        if stored >= MAX_ITEMS_PER_PAGE:
-            break
+    entries = as_list(page.get("orderedItems") or page.get("items"))
+    for activity in entries[:MAX_ITEMS_PER_PAGE]:
         stored += await _store(fed, target, activity)
     log.info("library backfill from %s: %d items from %s", target.uri, stored, url)
     following = get_id(page.get("next"))
