@@ -2,7 +2,8 @@
 | official verify/revoke/list | report list | announcement create/list/delete |
 emoji add/list/remove | account suspend/unsuspend/silence/unsilence | admin log |
 domain block/unblock/allow/disallow/list/subscribe/unsubscribe | invite
-create/list/revoke | mail test | group create/list/moderator/delete.
+create/list/revoke | mail test | group create/list/moderator/delete | instance
+follow/unfollow/list.
 
 Every failure an operator can cause (bad configuration, unreachable or missing
 database, wrong credentials) ends in one line on stderr and a non-zero exit.

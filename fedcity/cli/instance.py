@@ -1,5 +1,7 @@
 """`report list`, `announcement create|list|delete` and `emoji add|list|remove`: what
-the instance's admins read and curate."""
+the instance's admins read and curate. `instance follow|unfollow|list`: the other
+instances whose whole library (case studies, funding opportunities) this one
+subscribes to, through their instance actors (issue 14)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import argparse
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from fedcity.cli.runner import Command, require_schema, run, with_db
+from fedcity.cli.runner import Command, federation, require_schema, run, with_db
 from fedcity.config import Settings
 from fedcity.storage.db import Database
 
@@ -19,6 +21,23 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     report.add_parser("list", help="list reports, newest first, one per line")
     _add_announcement_parsers(sub)
     _add_emoji_parsers(sub)
+    _add_instance_parsers(sub)
+
+
+def _add_instance_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    instance = sub.add_parser(
+        "instance", help="subscribe to other instances' libraries"
+    ).add_subparsers(dest="action", required=True)
+    for name, text in (
+        ("follow", "follow DOMAIN's instance actor: its library, earlier items too"),
+        ("unfollow", "stop following DOMAIN's instance actor"),
+    ):
+        instance.add_parser(name, help=text).add_argument("domain")
+    instance.add_parser(
+        "list", help="the instances followed: domain, state, items held from there"
+    )
 
 
 def _add_announcement_parsers(
@@ -197,8 +216,29 @@ def cmd_emoji(settings: Settings, args: argparse.Namespace) -> int:
     return _print_lines(settings, output)
 
 
+def cmd_instance(settings: Settings, args: argparse.Namespace) -> int:
+    """`instance follow DOMAIN` and `unfollow DOMAIN` print the instance actor
+    followed or left; `instance list` one tab-separated line per instance:
+    domain, accepted or pending, library items held from there."""
+    from fedcity.federation.library import subscriptions
+
+    async def output(db: Database) -> list[str]:
+        async with federation(settings, db) as fed:
+            if args.action == "follow":
+                return [(await subscriptions.subscribe(fed, args.domain)).uri]
+            if args.action == "unfollow":
+                return [(await subscriptions.unsubscribe(fed, args.domain)).uri]
+            return [
+                f"{s.domain}\t{'accepted' if s.accepted else 'pending'}\t{s.items}"
+                for s in await subscriptions.subscriptions(fed)
+            ]
+
+    return _print_lines(settings, output)
+
+
 COMMANDS: dict[str, Command] = {
     "report": cmd_report,
     "announcement": cmd_announcement,
     "emoji": cmd_emoji,
+    "instance": cmd_instance,
 }

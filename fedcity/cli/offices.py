@@ -7,19 +7,13 @@ instance's actor follows."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import AsyncIterator
 from datetime import date
-from typing import TYPE_CHECKING
 
 from fedcity.cli import seats
-from fedcity.cli.runner import Command, require_schema, run, with_db
+from fedcity.cli.runner import Command, federation, require_schema, run, with_db
 from fedcity.config import Settings
 from fedcity.storage.db import Database
-
-if TYPE_CHECKING:
-    from fedcity.federation.context import Federation
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -104,7 +98,7 @@ def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
             seeking=args.seeking,
             election_date=args.election_date,
         )
-        async with _federation(settings, db) as fed, db.session() as session:
+        async with federation(settings, db) as fed, db.session() as session:
             subject = await find_or_resolve(fed, session, args.account)
             attestation = await offices.verify(session, issuer, subject, claim)
             await action_log.record_attestation(
@@ -145,18 +139,6 @@ def cmd_official(settings: Settings, args: argparse.Namespace) -> int:
         for line in run(lambda: with_db(settings, listing)):
             print(line)
     return 0
-
-
-@contextlib.asynccontextmanager
-async def _federation(settings: Settings, db: Database) -> AsyncIterator[Federation]:
-    """What finding a remote handle needs: signed fetches by the instance actor."""
-    from fedcity.app import build_federation, open_transport
-
-    transport = open_transport(settings)
-    try:
-        yield await build_federation(settings, db, transport)
-    finally:
-        await transport.close()
 
 
 async def _audit(
@@ -213,7 +195,7 @@ def cmd_league(settings: Settings, args: argparse.Namespace) -> int:
 
     async def act(db: Database) -> list[str]:
         await require_schema(db)
-        async with _federation(settings, db) as fed:
+        async with federation(settings, db) as fed:
             if args.action == "members":
                 return await trust.member_instances(fed)
             if args.action == "follow":

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
 
@@ -15,6 +16,9 @@ from fedcity.config import Settings
 from fedcity.errors import ConfigError
 from fedcity.storage.db import Database, open_database
 from fedcity.storage.migrate import is_up_to_date
+
+if TYPE_CHECKING:
+    from fedcity.federation.context import Federation
 
 Command = Callable[[Settings, argparse.Namespace], int]
 
@@ -70,3 +74,15 @@ async def require_schema(db: Database) -> None:
         raise ConfigError(
             "the database schema is not up to date: run `fedcity migrate` first"
         )
+
+
+@contextlib.asynccontextmanager
+async def federation(settings: Settings, db: Database) -> AsyncIterator[Federation]:
+    """What finding a remote handle needs: signed fetches by the instance actor."""
+    from fedcity.app import build_federation, open_transport
+
+    transport = open_transport(settings)
+    try:
+        yield await build_federation(settings, db, transport)
+    finally:
+        await transport.close()

@@ -74,6 +74,16 @@ class FollowInstanceJob(TypedDict):
     domain: str  # an instance whose actor this instance's actor follows
 
 
+class LibraryBackfillJob(TypedDict):
+    """One page of a subscribed instance's library (issue 14): its instance
+    actor's outbox, read once this instance's follow of it is accepted."""
+
+    actor_id: int  # the remote instance actor this instance's actor follows
+    follow_uri: str  # that follow: an unfollow (or a newer follow) ends the run
+    url: str | None  # the page to read; None: the outbox, then its first page
+    pages: int  # how many pages were read before this one
+
+
 class FetchSoftwareJob(TypedDict):
     origin: str  # a peer whose NodeInfo says what it runs (a group's announce form)
 
@@ -132,6 +142,9 @@ class JobKind(Declared):
     FETCH_SOFTWARE = "fetch_software", FetchSoftwareJob, True
     # Discussion groups (issue 13): an officials group's members stay officials.
     GROUP_LAPSES = "group_lapses", GroupLapsesJob, False
+
+    # The library (issue 14): a new subscription reads the earlier items.
+    LIBRARY_BACKFILL = "library_backfill", LibraryBackfillJob, True
 
 
 def sequential_kinds() -> tuple[JobKind, ...]:

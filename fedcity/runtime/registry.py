@@ -12,6 +12,7 @@ from fedcity.federation.attestations import jobs as attestation_jobs
 from fedcity.federation.context import Federation
 from fedcity.federation.delivery import deliver
 from fedcity.federation.dispatch import load_handlers, process_inbox
+from fedcity.federation.library.backfill import backfill_library
 from fedcity.federation.outbox.publish import federate, load_builders
 from fedcity.federation.polls import close_poll
 from fedcity.federation.software import fetch_software
@@ -139,4 +140,5 @@ def job_handlers(vapid: VapidKey) -> dict[JobKind, JobHandler]:
         JobKind.SEND_MAIL: send_mail,
         JobKind.FETCH_SOFTWARE: fetch_software,
         JobKind.GROUP_LAPSES: _group_lapses,
+        JobKind.LIBRARY_BACKFILL: _no_outcome(backfill_library),
     }

@@ -15,6 +15,7 @@ from fedcity.appkeys import DB, FEDERATION, INBOX_WRITER
 from fedcity.errors import Gone, NotFound, UnsupportedMediaType
 from fedcity.federation.groups.addressing import post_groups
 from fedcity.federation.inbox import InboundRequest, receive
+from fedcity.federation.library.outbound import library_object
 from fedcity.federation.render.actors import render_actor, render_suspended_actor
 from fedcity.federation.render.collections import (
     render_collection,
@@ -171,8 +172,10 @@ async def _note(request: web.Request, actor: Actor, post: Post) -> Document:
         media = await media_q.list_media_for_post(session, post.id)
         poll = await poll_q.get_poll_by_post_id(session, post.id)
         groups = await post_groups(session, post, mentioned)
-    urls = request.app[FEDERATION].urls
-    return render_note(post, actor, mentioned, tags, urls, media, poll, groups)
+        fed = request.app[FEDERATION]
+        note = render_note(post, actor, mentioned, tags, fed.urls, media, poll, groups)
+        # A library item's post is its signed Article (federation.library).
+        return await library_object(fed, session, post, note)
 
 
 async def status_activity_get(request: web.Request) -> web.Response:

@@ -1,6 +1,7 @@
 """The instance actor's documents (`/actor`, its outbox, its published allow list):
 the server itself as an ActivityPub `Application`, which signs fetches, attests
-offices and publishes what this instance federates with. Its inbox is the shared
+offices, lists the library items published here and publishes what this
+instance federates with. Its inbox is the shared
 inbox's handler (`web.activitypub`)."""
 
 from __future__ import annotations
@@ -10,16 +11,27 @@ from aiohttp import web
 from fedcity.appkeys import DB, FEDERATION
 from fedcity.errors import NotFound
 from fedcity.federation.allow_lists import allow_list_url, render_allow_list
+from fedcity.federation.library.collection import (
+    render_library_outbox,
+    render_library_outbox_page,
+)
 from fedcity.federation.render.actors import render_actor
-from fedcity.federation.render.collections import render_collection
+from fedcity.ids import parse_id
 from fedcity.storage.queries import actors as q
 from fedcity.web.negotiation import activity_response
 
 
 async def instance_actor_outbox(request: web.Request) -> web.Response:
-    """The instance actor publishes nothing; its outbox is an empty collection."""
-    outbox = request.app[FEDERATION].urls.instance_actor + "/outbox"
-    return activity_response(render_collection(outbox, 0, None))
+    """The instance actor's outbox: the Creates of every library item published
+    here (federation.library.collection), which a new subscriber reads."""
+    fed = request.app[FEDERATION]
+    async with request.app[DB].session() as session:
+        if "page" not in request.query:
+            doc = await render_library_outbox(fed, session)
+        else:
+            max_id = parse_id(request.query.get("max_id"))
+            doc = await render_library_outbox_page(fed, session, max_id)
+    return activity_response(doc)
 
 
 async def instance_actor_get(request: web.Request) -> web.Response:

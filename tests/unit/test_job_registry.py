@@ -51,6 +51,7 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         "send_mail",
         "group_lapses",
         "fetch_software",
+        "library_backfill",
     }
     assert {k for k in JobKind if k.concurrent} == {
         JobKind.DELIVER,
@@ -63,6 +64,7 @@ def test_job_kinds_keep_the_names_stored_in_databases():
         JobKind.FOLLOW_INSTANCE,
         JobKind.SEND_MAIL,
         JobKind.FETCH_SOFTWARE,
+        JobKind.LIBRARY_BACKFILL,
     }
 
 

@@ -30,6 +30,8 @@ from fedcity.federation.fetch import fetch_document
 from fedcity.federation.groups import inbound_moderation as moderation
 from fedcity.federation.integrity.proofs import ProofError
 from fedcity.federation.integrity.remote import verify_remote
+from fedcity.federation.library import inbound as library
+from fedcity.federation.library.inbound import verify_origin_proof
 from fedcity.federation.parse.groups import Relayed, read_relayed, thread_context
 from fedcity.federation.parse.statuses import attributed_to, visibility_of
 from fedcity.federation.policy import parse_post_under
@@ -148,12 +150,18 @@ async def trusted_post(inbound: Inbound, relayed: Relayed) -> Document | None:
 
 async def _proven(inbound: Inbound, relayed: Relayed, author: str) -> bool:
     """Whether the relayed activity (or post) carries a valid FEP-8b32 proof by
-    the post's author. The check is on the document as the inbox kept it; a proof
-    that does not hold only means the post is fetched instead."""
-    if "proof" not in relayed.doc:
-        return False
+    the post's author, or its post one by the author's server (a library item's
+    Article, federation.library). The check is on the document as the inbox kept
+    it; a proof that does not hold only means the post is fetched instead."""
+    post = relayed.doc if relayed.is_post else relayed.doc.get("object")
     try:
-        await verify_remote(inbound.fed, inbound.session, relayed.doc, owner=author)
+        if "proof" in relayed.doc and not relayed.is_post:
+            await verify_remote(inbound.fed, inbound.session, relayed.doc, owner=author)
+        elif isinstance(post, dict) and "proof" in post:
+            # By the author, or by a server for its own post (an instance actor).
+            await verify_origin_proof(inbound.fed, inbound.session, post)
+        else:
+            return False
     except ProofError as exc:
         log.info("relayed proof refused, fetching instead: %s", exc.detail)
         return False
@@ -183,6 +191,9 @@ async def _store(inbound: Inbound, doc: Document, *, edit: bool) -> Post | None:
     author = await get_or_fetch_actor(inbound.fed, session, str(attributed_to(doc)))
     data = parse_post_under(inbound.fed.policy.current, doc, author)
     post = await q.get_post_by_uri(session, data.uri)
+    if library.carries_item(doc):  # a library item: its checks and its row too
+        edited = await library.accept_item(inbound.fed, session, author, doc, edit=edit)
+        return edited or post
     if post is None:
         post = await remote_posts.store_remote_post(session, author, data)
         if post is not None and get_type(doc) == "Question":

@@ -163,7 +163,11 @@ def _in_group(inner: Document, group: Actor, thread: GroupThread | None) -> Docu
         "audience": group.uri
     }
     obj = inner.get("object")
-    if isinstance(obj, dict) and inner.get("type") in ("Create", "Update"):
+    # A signed object (a library item's Article, FEP-8b32) goes as its author's
+    # server signed it, so that the group's followers can check its proof.
+    signed = isinstance(obj, dict) and "proof" in obj
+    posting = inner.get("type") in ("Create", "Update")
+    if isinstance(obj, dict) and not signed and posting:
         obj = {**obj, "audience": group.uri}
         if thread is not None and thread.context_uri:
             obj["context"] = thread.context_uri

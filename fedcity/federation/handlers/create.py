@@ -11,6 +11,7 @@ from fedcity.federation.attestations.schedule import schedule_check
 from fedcity.federation.dispatch import Inbound, handles, resolves
 from fedcity.federation.fetch import fetch_document
 from fedcity.federation.groups.relay import relay_remote_post
+from fedcity.federation.library import inbound as library
 from fedcity.federation.parse.actors import parse_actor
 from fedcity.federation.parse.statuses import attributed_to
 from fedcity.federation.policy import parse_post_under
@@ -78,26 +79,45 @@ async def on_create_question(inbound: Inbound) -> None:
 
 @handles("Create", *sorted(POST_TYPES - {"Note", "Question"}))
 async def on_create_post(inbound: Inbound) -> None:
-    """Article, Page, Event and the other post types: stored as posts."""
+    """Article, Page, Event and the other post types: stored as posts; an
+    Article carrying a library item with its item (federation.library)."""
     _check_authorship(inbound, inbound.resolved)
+    if library.carries_item(inbound.resolved):
+        post = await library.accept_item(
+            inbound.fed, inbound.session, inbound.actor, inbound.resolved, edit=False
+        )
+        await relay_remote_post(inbound, post)
+        return
     await _store_post(inbound)
 
 
 @handles("Update", *sorted(POST_TYPES))
 async def on_update_post(inbound: Inbound) -> None:
-    """An edit of a post, or new counts of a poll (not recorded as an edit)."""
+    """An edit of a post, or new counts of a poll (not recorded as an edit). An
+    edit of a post never seen here changes nothing, except for a library item,
+    stored then: this instance may have subscribed to its author's since."""
     doc = inbound.resolved
     _check_authorship(inbound, doc)
     post = await q.get_post_by_uri(inbound.session, str(doc["id"]))
-    if post is None:
-        return  # an edit of something never seen here; nothing to change
-    data = parse_post_under(inbound.fed.policy.current, doc, inbound.actor)
-    if await poll_wire.refresh_question(inbound, post, doc, data):
-        return  # new poll counts only: not an edit
-    await remote_posts.update_remote_post(inbound.session, inbound.actor, post, data)
-    await relay.relay_change(
-        inbound.session, post, "Update", document={**inbound.activity, "object": doc}
-    )
+    if library.carries_item(doc):
+        edited = await library.accept_item(
+            inbound.fed, inbound.session, inbound.actor, doc, edit=True
+        )
+        post = post if edited is not None else None
+    elif post is not None:
+        data = parse_post_under(inbound.fed.policy.current, doc, inbound.actor)
+        if await poll_wire.refresh_question(inbound, post, doc, data):
+            return  # new poll counts only: not an edit
+        await remote_posts.update_remote_post(
+            inbound.session, inbound.actor, post, data
+        )
+    if post is not None:
+        await relay.relay_change(
+            inbound.session,
+            post,
+            "Update",
+            document={**inbound.activity, "object": doc},
+        )
 
 
 @handles("Update", *sorted(ACTOR_TYPES))
@@ -108,6 +128,7 @@ async def on_update_actor(inbound: Inbound) -> None:
         raise Forbidden("an actor may only update itself")
     actor = await remote_actors.upsert_remote_actor(inbound.session, parse_actor(doc))
     inbound.fed.keys.remember(actor)
+    await library.author_changed(inbound.session, actor)
     await schedule_check(inbound.session, actor)  # every Update re-checks
 
 

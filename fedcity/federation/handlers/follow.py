@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fedcity.federation.dispatch import Inbound, handles
+from fedcity.federation.library import subscriptions
 from fedcity.federation.vocab import get_id, get_type
 from fedcity.services.social import follows
 from fedcity.storage.queries import actors as q
@@ -32,7 +33,13 @@ async def on_answer(inbound: Inbound) -> None:
         )
     if follower is not None and not follower.is_local:
         return  # an answer to somebody else's follow
-    answer = (
-        follows.receive_accept if inbound.kind == "Accept" else follows.receive_reject
-    )
-    await answer(inbound.session, inbound.actor, inbound.object_id, follower)
+    if inbound.kind == "Reject":
+        await follows.receive_reject(
+            inbound.session, inbound.actor, inbound.object_id, follower
+        )
+        return
+    if await follows.receive_accept(
+        inbound.session, inbound.actor, inbound.object_id, follower
+    ):
+        # Was it this instance actor's follow? Then read the library it publishes.
+        await subscriptions.accepted(inbound.fed, inbound.session, inbound.actor)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.federation.context import Federation
 from fedcity.federation.groups.addressing import post_groups
+from fedcity.federation.library.outbound import library_object, subscriber_inboxes
 from fedcity.federation.outbox.publish import Outgoing, builds
 from fedcity.federation.render.common import render_activity
 from fedcity.federation.render.statuses import audience, render_note
@@ -63,17 +64,19 @@ async def _load_post(session: AsyncSession, post_id: int) -> _Loaded:
     return _Loaded(post, author, mentioned, tags, groups)
 
 
-async def _inboxes(session: AsyncSession, loaded: _Loaded) -> set[str]:
-    return await post_inboxes(
+async def _inboxes(fed: Federation, session: AsyncSession, loaded: _Loaded) -> set[str]:
+    """The post's audience, and for a library item the subscribed instances."""
+    inboxes = await post_inboxes(
         session, loaded.post, loaded.author, loaded.mentioned, loaded.groups
     )
+    return inboxes | await subscriber_inboxes(fed, session, loaded.post)
 
 
-async def post_activity(
-    fed: Federation, session: AsyncSession, post_id: int, verb: str
-) -> Outgoing:
-    """A Create or Update carrying the post as it is now (with media and poll)."""
-    loaded = await _load_post(session, post_id)
+async def _render(
+    fed: Federation, session: AsyncSession, loaded: _Loaded, verb: str
+) -> Document:
+    """A Create or Update carrying the post as it is now (with media and poll; a
+    library item's post as its signed Article, whose @context the activity takes)."""
     post, author = loaded.post, loaded.author
     media = await media_q.list_media_for_post(session, post.id)
     poll = await poll_q.get_poll_by_post_id(session, post.id)
@@ -87,13 +90,32 @@ async def post_activity(
         poll,
         loaded.groups,
     )
+    note = await library_object(fed, session, post, note)
     if verb == "Create":
         activity_id, when = f"{post.uri}/activity", post.published_at
     else:  # each edit is its own activity
         stamp = int((post.edited_at or utcnow()).timestamp())
         activity_id, when = f"{post.uri}#updates/{stamp}", post.edited_at
     doc = render_activity(verb, activity_id, author, note, note["to"], note["cc"], when)
-    return Outgoing(author, doc, await _inboxes(session, loaded))
+    if "@context" in note:
+        doc["@context"] = note["@context"]
+    return doc
+
+
+async def post_activity(
+    fed: Federation, session: AsyncSession, post_id: int, verb: str
+) -> Outgoing:
+    """A Create or Update carrying the post as it is now, to its audience."""
+    loaded = await _load_post(session, post_id)
+    doc = await _render(fed, session, loaded, verb)
+    return Outgoing(loaded.author, doc, await _inboxes(fed, session, loaded))
+
+
+async def create_activity(
+    fed: Federation, session: AsyncSession, post_id: int
+) -> Document:
+    """The Create of a local post as it is now, as an outbox serves it."""
+    return await _render(fed, session, await _load_post(session, post_id), "Create")
 
 
 @builds(Verb.CREATE)
@@ -122,4 +144,4 @@ async def build_delete(
     to, cc = audience(post, author, loaded.mentioned, loaded.groups)
     tombstone: Document = {"id": post.uri, "type": "Tombstone"}
     doc = render_activity("Delete", f"{post.uri}#delete", author, tombstone, to, cc)
-    return Outgoing(author, doc, await _inboxes(session, loaded))
+    return Outgoing(author, doc, await _inboxes(fed, session, loaded))
