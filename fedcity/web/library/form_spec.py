@@ -45,7 +45,7 @@ class Group:
 
     name: str  # the document's list
     legend: str
-    row_label: str  # with %(n)s, the row's number from 1
+    row_label: str  # with {n}, the row's number from 1
     add_label: str
     fields: tuple[Field, ...]  # one Field named "" for a list of texts
     max_rows: int
@@ -74,7 +74,7 @@ TOPICS = Field(
 CONTACTS = Group(
     "contacts",
     N_("Contacts"),
-    N_("Contact %(n)s"),
+    N_("Contact {n}"),
     N_("Add another contact"),
     (Field("", N_("Account"), hint=N_("Such as @publicworks@ojai.example")),),
     20,
@@ -149,7 +149,7 @@ CASE_STUDY_FORM: Final = (
             Group(
                 "results",
                 N_("Results"),
-                N_("Result %(n)s"),
+                N_("Result {n}"),
                 N_("Add another result"),
                 (
                     Field(
@@ -191,13 +191,13 @@ CASE_STUDY_FORM: Final = (
             _names(
                 "funding_sources",
                 N_("Funding sources"),
-                N_("Funding source %(n)s"),
+                N_("Funding source {n}"),
                 N_("Add another funding source"),
             ),
             _names(
                 "partners",
                 N_("Partners"),
-                N_("Partner %(n)s"),
+                N_("Partner {n}"),
                 N_("Add another partner"),
             ),
         ),
@@ -229,7 +229,7 @@ CASE_STUDY_FORM: Final = (
             Group(
                 "attachments",
                 N_("Attachments"),
-                N_("Attachment %(n)s"),
+                N_("Attachment {n}"),
                 N_("Add another attachment"),
                 (
                     Field("name", N_("Name"), hint=N_("Such as Council report.")),
