@@ -69,8 +69,8 @@ async def facets(
     topic_only = ItemFilter(topic=asked.topic)
     return Facets(
         total=await q.count_items(session, shown, asked),
-        topics=await q.count_by_topic(session, shown, state_only),
-        states=await q.count_by_state(session, shown, topic_only),
+        topics=await q.count_by_facet(session, shown, state_only, "topic"),
+        states=await q.count_by_facet(session, shown, topic_only, "state"),
     )
 
 

@@ -30,7 +30,7 @@ from fedcity.web.forms import read_form, safe_next
 from fedcity.web.groups.group_page import page_number
 from fedcity.web.library.browse import card
 from fedcity.web.library.item_page import is_open
-from fedcity.web.library.item_parts import contact_link, population_span
+from fedcity.web.library.item_parts import contact_link
 from fedcity.web.library.sections import BOARD, atom_links, item_id_of, item_path
 from fedcity.web.media import account_for_page
 from fedcity.web.sessions import viewer
@@ -108,7 +108,7 @@ def board_entry(
             if doc.get("status")
             else "",
             "states": list(eligibility.get("states") or ()),
-            "populations": population_span(say, eligibility),
+            "populations": rendering.population_span(say, eligibility),
             "apply_url": doc.get("url"),
             "open": is_open(view.item),
             "applying": view.applying,

@@ -131,9 +131,45 @@ def problems_of(
     return found
 
 
-async def _read(request: web.Request) -> tuple[FormValues, str]:
-    """The POSTed values, and the group whose "Add another" button sent them."""
-    return form_values.from_form(kind_of(request), await read_form(request))
+async def _checked(
+    request: web.Request, item: LibraryItem | None
+) -> dict[str, Any] | web.Response:
+    """The document the POSTed form makes, or the form to answer with: one row
+    more after "Add another", or the problems (422)."""
+    kind = kind_of(request)
+    values, added = form_values.from_form(kind, await read_form(request))
+    if added:
+        return await form_page(request, values, item=item, added=added)
+    doc, found = form_values.to_document(kind, values)
+    problems = problems_of(request, doc, found)
+    if problems:
+        return await form_page(request, values, item=item, problems=problems)
+    return doc
+
+
+async def _write(
+    request: web.Request, signed: SignedIn, doc: dict[str, Any], item_id: int | None
+) -> web.StreamResponse:
+    """Publish `doc` as a new item, or as item `item_id`'s new version; 303 to
+    its page."""
+    fed = request.app[FEDERATION]
+    kind = kind_of(request)
+    license = request.app[SETTINGS].library.license
+    async with request.app[DB].session() as session:
+        if item_id is None:
+            me = await _publisher(session, signed)
+            item = await items.create_item(
+                session, fed.urls, me, kind, doc, default_license=license
+            )
+        else:
+            me = await account_of(session, signed)
+            item = await items.own_item(session, me, kind, item_id)
+            await items.update_item(
+                session, fed.urls, me, item, doc, default_license=license
+            )
+    fed.wake_worker()
+    done = "published" if item_id is None else "saved"
+    raise web.HTTPSeeOther(f"{item_path(kind, item.id)}?done={done}")
 
 
 async def create(request: web.Request) -> web.StreamResponse:
@@ -141,53 +177,20 @@ async def create(request: web.Request) -> web.StreamResponse:
     signed = signed_in_or_redirect(request)
     async with request.app[DB].session() as session:
         await _publisher(session, signed)
-    values, added = await _read(request)
-    if added:
-        return await form_page(request, values, item=None, added=added)
-    doc, found = form_values.to_document(kind_of(request), values)
-    problems = problems_of(request, doc, found)
-    if problems:
-        return await form_page(request, values, item=None, problems=problems)
-    fed = request.app[FEDERATION]
-    async with request.app[DB].session() as session:
-        me = await _publisher(session, signed)
-        item = await items.create_item(
-            session,
-            fed.urls,
-            me,
-            kind_of(request),
-            doc,
-            default_license=request.app[SETTINGS].library.license,
-        )
-    fed.wake_worker()
-    raise web.HTTPSeeOther(f"{item_path(item.kind, item.id)}?done=published")
+    checked = await _checked(request, None)
+    if isinstance(checked, web.Response):
+        return checked
+    return await _write(request, signed, checked, None)
 
 
 async def save(request: web.Request) -> web.StreamResponse:
     """POST …/ID/edit: the whole new document replaces the former one."""
     signed = signed_in_or_redirect(request)
     item = await _own(request, signed)
-    values, added = await _read(request)
-    if added:
-        return await form_page(request, values, item=item, added=added)
-    doc, found = form_values.to_document(kind_of(request), values)
-    problems = problems_of(request, doc, found)
-    if problems:
-        return await form_page(request, values, item=item, problems=problems)
-    fed = request.app[FEDERATION]
-    async with request.app[DB].session() as session:
-        me = await account_of(session, signed)
-        item = await items.own_item(session, me, kind_of(request), item.id)
-        await items.update_item(
-            session,
-            fed.urls,
-            me,
-            item,
-            doc,
-            default_license=request.app[SETTINGS].library.license,
-        )
-    fed.wake_worker()
-    raise web.HTTPSeeOther(f"{item_path(item.kind, item.id)}?done=saved")
+    checked = await _checked(request, item)
+    if isinstance(checked, web.Response):
+        return checked
+    return await _write(request, signed, checked, item.id)
 
 
 async def withdraw_page(request: web.Request) -> web.Response:

@@ -380,21 +380,15 @@ TIMEZONES: Final = (
 
 def fields_of(kind: LibraryKind) -> list[Field]:
     """The single (not repeatable) fields of a kind's form."""
-    return [
-        part
-        for section in FORMS[kind]
-        for part in section.parts
-        if isinstance(part, Field)
-    ]
+    return [part for part in _parts(kind) if isinstance(part, Field)]
 
 
 def groups_of(kind: LibraryKind) -> list[Group]:
-    return [
-        part
-        for section in FORMS[kind]
-        for part in section.parts
-        if isinstance(part, Group)
-    ]
+    return [part for part in _parts(kind) if isinstance(part, Group)]
+
+
+def _parts(kind: LibraryKind) -> list[Field | Group]:
+    return [part for section in FORMS[kind] for part in section.parts]
 
 
 def row_name(group: Group, index: int, field: Field) -> str:

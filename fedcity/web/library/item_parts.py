@@ -76,7 +76,7 @@ def case_study_facts(say: Words, doc: Mapping[str, Any], urls: Urls) -> list[Ent
     kind = LibraryKind.CASE_STUDY
     place = doc.get("jurisdiction") or {}
     cost = doc.get("cost")
-    dates = _dates(say, doc)
+    dates = rendering.dates_text(say, doc)
     found = [
         fact(
             say(N_("Place")),
@@ -140,7 +140,8 @@ def funding_facts(say: Words, doc: Mapping[str, Any]) -> list[Entity]:
             *((str(s), None) for s in eligibility.get("states") or ()),
         ),
         fact(
-            say(N_("Eligible populations")), (population_span(say, eligibility), None)
+            say(N_("Eligible populations")),
+            (rendering.population_span(say, eligibility), None),
         ),
         fact(
             say(N_("Eligible applicants")),
@@ -151,24 +152,6 @@ def funding_facts(say: Words, doc: Mapping[str, Any]) -> list[Entity]:
         fact(say(N_("Language")), (str(doc.get("language") or ""), None)),
     ]
     return [f for f in found if f is not None]
-
-
-def population_span(say: Words, eligibility: Mapping[str, Any]) -> str:
-    low, high = eligibility.get("population_min"), eligibility.get("population_max")
-    if low is not None and high is not None:
-        return f"{say.number(low)} {summaries.EN_DASH} {say.number(high)}"
-    if high is not None:
-        return say(N_("up to {amount}"), amount=say.number(high))
-    return say(N_("from {amount}"), amount=say.number(low)) if low is not None else ""
-
-
-def _dates(say: Words, doc: Mapping[str, Any]) -> str:
-    start, end = doc.get("start_date"), doc.get("end_date")
-    if start and end:
-        return f"{start} {summaries.EN_DASH} {end}"
-    if start:
-        return say(N_("from {day}"), day=start)
-    return say(N_("until {day}"), day=end) if end else ""
 
 
 def long_texts(say: Words, doc: Mapping[str, Any], urls: Urls) -> list[Entity]:

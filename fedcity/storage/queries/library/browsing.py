@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.storage.models import (
@@ -51,38 +51,20 @@ async def count_items(session: AsyncSession, listing: Listing, f: ItemFilter) ->
     return int(await session.scalar(stmt) or 0)
 
 
-async def count_by_topic(
-    session: AsyncSession, listing: Listing, f: ItemFilter
+async def count_by_facet(
+    session: AsyncSession, listing: Listing, f: ItemFilter, facet: str
 ) -> dict[str, int]:
-    """How many items `listing` with filter `f` shows for each topic."""
+    """How many items `listing` with filter `f` shows for each topic (`facet`
+    "topic") or each state ("state": a case study's own, or one a funding
+    opportunity is open to)."""
+    table = LibraryItemTopic if facet == "topic" else LibraryItemState
+    column = LibraryItemTopic.topic if facet == "topic" else LibraryItemState.state
     stmt = (
-        select(LibraryItemTopic.topic, func.count())
-        .join(LibraryItem, LibraryItem.id == LibraryItemTopic.item_id)
-        .group_by(LibraryItemTopic.topic)
+        select(column, func.count())
+        .join(LibraryItem, LibraryItem.id == table.item_id)
+        .where(*listed(listing.kind, f, listing.viewer_id, listing.open_at))
+        .group_by(column)
     )
-    return await _counts(session, stmt, listing, f)
-
-
-async def count_by_state(
-    session: AsyncSession, listing: Listing, f: ItemFilter
-) -> dict[str, int]:
-    """How many items `listing` with filter `f` shows for each state (a case
-    study's own, or one a funding opportunity is open to)."""
-    stmt = (
-        select(LibraryItemState.state, func.count())
-        .join(LibraryItem, LibraryItem.id == LibraryItemState.item_id)
-        .group_by(LibraryItemState.state)
-    )
-    return await _counts(session, stmt, listing, f)
-
-
-async def _counts(
-    session: AsyncSession,
-    stmt: Select[str, int],
-    listing: Listing,
-    f: ItemFilter,
-) -> dict[str, int]:
-    stmt = stmt.where(*listed(listing.kind, f, listing.viewer_id, listing.open_at))
     return {name: int(count) for name, count in await session.execute(stmt)}
 
 
