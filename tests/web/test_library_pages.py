@@ -16,10 +16,12 @@ from fedcity.services.offices import attestations as offices
 from fedcity.storage.models import LibraryItem, LibraryKind
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import library as library_q
+from fedcity.storage.queries import posts as post_q
 from fedcity.storage.queries.posts import Page
 from tests.support.group_threads import page
+from tests.support.http import AS2
 from tests.support.library import case_study, funding
-from tests.support.pages import alternates, browser, h1
+from tests.support.pages import alternates, browser, deliver_remote_note, h1
 from tests.support.web import csrf_of, signed_in_client
 
 CASE = LibraryKind.CASE_STUDY
@@ -197,6 +199,35 @@ async def test_a_case_study_page_shows_every_part_of_it(instance):
     # And a visitor is offered no edit
     assert f"/library/case-studies/{item.id}/edit" not in html
     assert other.status == 404
+
+
+async def test_a_remote_item_shows_its_origin_and_servers_get_the_article(
+    instance, remote
+):
+    # Given a case study this instance received from another server, and a
+    # local one
+    actor = await deliver_remote_note(instance, remote, "<p>Pothole blitz</p>")
+    async with instance.db.session() as session:
+        post = await post_q.get_post_by_uri(session, f"{actor.uri}/statuses/1")
+        author = await actor_q.get_actor_by_uri(session, actor.uri)
+        assert post is not None
+        assert author is not None
+        received = await items.store_remote_item(
+            session, post, author, CASE, case_study(), author_indexable=True
+        )
+    await official(instance, "mayor")
+    local = await publish(instance, "mayor", CASE, case_study())
+    async with browser(instance) as http:
+        # When a visitor opens the received one's page
+        page_html = (await http.get(f"/library/case-studies/{received.id}")).text
+        # And a server asks for the local one's page as ActivityPub
+        asked = await http.get(f"/library/case-studies/{local.id}", accept=AS2)
+    # Then the page names the server it came from, and links its own page
+    assert f"This item comes from {remote.domain}." in page_html
+    assert f'href="{remote.base_url}/@reporter/1">See it on its own server' in page_html
+    # And the server is sent to the local item's Article
+    assert asked.status == 302
+    assert asked.headers["Location"] == local.uri
 
 
 async def test_a_withdrawn_item_answers_410(instance):

@@ -5,7 +5,8 @@ offices; attachments; "adapted from" and related items; its edit history; the
 author with their office; the instance it came from when remote; for a funding
 opportunity, who on this instance is applying and the "I'm applying" form.
 
-A withdrawn item answers 410 ("This item was withdrawn by its author"), an id
+A server asking for ActivityPub JSON is sent to a local item's Article (its
+post's URI). A withdrawn item answers 410 ("This item was withdrawn by its author"), an id
 of the other kind 404 (services.library.items.find_item)."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from fedcity.web.accounts.profile_page import AS2, handle_of
 from fedcity.web.library import item_parts as parts
 from fedcity.web.library.sections import item_id_of, item_path, kind_of
 from fedcity.web.media import account_for_page, page_urls
+from fedcity.web.negotiation import wants_activity_json
 from fedcity.web.sessions import viewer
 from fedcity.web.templating import page_language, render
 
@@ -49,6 +51,10 @@ async def item_page(request: web.Request) -> web.Response:
     domain = request.app[SETTINGS].instance.domain
     async with request.app[DB].session() as session:
         view = await reading.shown_item(session, me, kind, item_id)
+        if wants_activity_json(request) and view.author.is_local:
+            # A server resolving the page's address gets the Article (the
+            # page also links it, for those that read HTML first).
+            raise web.HTTPFound(view.item.uri)
         versions = await reading.item_history(session, kind, item_id)
         doc = view.item.document
         found = await browsing.contacts_of(session, doc.get("contacts") or [], domain)
