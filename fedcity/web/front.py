@@ -9,6 +9,7 @@ from fedcity.web import (
     admin,
     discovery,
     feeds,
+    library,
     notifications,
     offices,
     statuses,
@@ -32,3 +33,4 @@ def add_routes(app: web.Application) -> None:
     accounts.add_routes(app)
     offices.add_routes(app)
     groups.add_routes(app)
+    library.add_routes(app)

@@ -104,6 +104,11 @@ def moderating(path: str, group: str = "group_path") -> Callable[[Site, Sample],
     return lambda site, sample: f"{getattr(sample.groups, group)}/moderation{path}"
 
 
+def library(path: str) -> Callable[[Site, Sample], str]:
+    """A path of the sample's library (tests/browser/sample_library.py)."""
+    return lambda site, sample: getattr(sample.library, path)
+
+
 def authorize_follow(site: Site, sample: Sample) -> str:
     return "/authorize_interaction?uri=" + quote(sample.reporter.uri, safe="")
 
@@ -137,6 +142,13 @@ PUBLIC = [
     PageType("group-thread", lambda site, sample: sample.groups.thread_path),
     PageType("group-members", lambda site, sample: sample.groups.members_group_path),
     PageType("interact-join", interact_join),
+    # The library (issue 14)
+    PageType("library", "/library"),
+    PageType("library-funding-list", "/library?kind=funding&topic=sustainability"),
+    PageType("library-case-study", library("case_study_path")),
+    PageType("library-funding", library("funding_path")),
+    PageType("library-withdrawn", library("withdrawn_path"), 410),
+    PageType("funding-board", "/library/funding?state=CA&population=7600"),
 ]
 
 SIGNED_OUT = [
@@ -197,6 +209,17 @@ SIGNED_IN = [
     PageType("group-moderation-reports", moderating("/reports")),
     PageType("group-moderation-settings", moderating("/settings")),
     PageType("group-moderation-log", moderating("/log")),
+    # Writing in the library, as an admin (issue 14)
+    PageType("library-compose-case-study", "/library/case-studies/new"),
+    PageType("library-compose-funding", "/library/funding/new"),
+    PageType(
+        "library-edit-funding",
+        lambda site, sample: sample.library.own_funding_path + "/edit",
+    ),
+    PageType(
+        "library-withdraw",
+        lambda site, sample: sample.library.own_funding_path + "/withdraw",
+    ),
 ]
 
 

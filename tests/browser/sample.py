@@ -28,6 +28,7 @@ from fedcity.services.statuses.media import MediaStorage
 from fedcity.storage.models import Actor
 from fedcity.storage.queries.actors import get_user_by_actor_id
 from tests.browser.sample_groups import GroupSample, group_sample
+from tests.browser.sample_library import LibrarySample, library_sample
 from tests.support.images import png
 from tests.support.keys import premade_keypair
 from tests.support.pages import deliver_remote_note
@@ -71,6 +72,7 @@ class Sample:
     reset_path: str  # a password reset link (never used)
     confirmation_path: str  # an address confirmation link (used once, signed out)
     groups: GroupSample  # a public group with threads, a members-only one
+    library: LibrarySample  # case studies and funding opportunities (issue 14)
 
     @property
     def mayor_post_path(self) -> str:
@@ -342,6 +344,7 @@ def make_sample(site: Site, resident: Actor) -> Sample:
     report_id, warning_id = moderation(site, mayor, resident)
     invite_path, reset_path, confirmation_path = sign_up_things(site, resident)
     groups = group_sample(site, Api, mayor, resident)
+    library = library_sample(site, resident)
     return Sample(
         mayor=mayor,
         post_id=post_id,
@@ -361,4 +364,5 @@ def make_sample(site: Site, resident: Actor) -> Sample:
         reset_path=reset_path,
         confirmation_path=confirmation_path,
         groups=groups,
+        library=library,
     )

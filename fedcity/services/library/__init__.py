@@ -16,4 +16,7 @@ Entry points, by who calls them:
 - summaries.summary_of, rendering.item_html: the summary (given or generated)
   and the readable HTML that is the post's content.
 - vocabulary: topics and the other fixed words, with their labels.
+- browsing (for the web pages): facets (counts by topic and state),
+  linked_items, contacts_of, may_publish; board: the funding board and its
+  calendar (open opportunities by deadline, for a place), office_place.
 """

@@ -110,7 +110,7 @@ def _case_study(say: Words, doc: Mapping[str, Any], urls: Urls) -> Iterator[str]
             (say(N_("Topics")), _words(say, doc.get("topics"))),
             (say(N_("Status")), _word(say, doc.get("status"))),
             (say(N_("Evidence")), _word(say, doc.get("evidence_level"))),
-            (say(N_("Dates")), escape(_dates(say, doc))),
+            (say(N_("Dates")), escape(dates_text(say, doc))),
             (
                 say(N_("Cost")),
                 escape(say.money(cost.get("amount"), str(cost.get("currency"))))
@@ -128,7 +128,7 @@ def _case_study(say: Words, doc: Mapping[str, Any], urls: Urls) -> Iterator[str]
     yield from _people_and_links(say, doc)
 
 
-def _dates(say: Words, doc: Mapping[str, Any]) -> str:
+def dates_text(say: Words, doc: Mapping[str, Any]) -> str:
     start, end = doc.get("start_date"), doc.get("end_date")
     if start and end:
         return f"{start} {EN_DASH} {end}"
@@ -215,7 +215,7 @@ def _funding(say: Words, doc: Mapping[str, Any], urls: Urls) -> Iterator[str]:
             (say(N_("Eligible states")), _plain(eligibility.get("states"))),
             (
                 say(N_("Eligible populations")),
-                escape(_population_span(say, eligibility)),
+                escape(population_span(say, eligibility)),
             ),
             (
                 say(N_("Eligible applicants")),
@@ -249,7 +249,7 @@ def _offset(moment: datetime) -> str:
     return "UTC" if text in ("+0000", "") else f"{text[:3]}:{text[3:]}"
 
 
-def _population_span(say: Words, eligibility: Mapping[str, Any]) -> str:
+def population_span(say: Words, eligibility: Mapping[str, Any]) -> str:
     low, high = eligibility.get("population_min"), eligibility.get("population_max")
     if low is not None and high is not None:
         return f"{say.number(low)} {EN_DASH} {say.number(high)}"

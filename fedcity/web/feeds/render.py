@@ -1,6 +1,9 @@
 """RSS 2.0 and Atom 1.0 documents of public posts, drawn from the same Mastodon
 `Status` entities the pages and the client API show.
 
+An entry is a Status entity, or an entity of the same shape with its own
+`title` and `summary` (the library's items: web/library/feeds.py).
+
 Built with `xml.etree`, which escapes every text and attribute: a post's HTML
 travels as escaped text (`<description>`, `<content type="html">`), as both
 formats ask, and nothing from a post can add an element.
@@ -54,7 +57,10 @@ def _atom_time(value: datetime) -> str:
 
 
 def _title(status: dict[str, Any]) -> str:
-    """A title for an item: the content warning, else the start of the text."""
+    """A title for an item: its own (a library item's), the content warning,
+    else the start of the text."""
+    if status.get("title"):
+        return str(status["title"])
     if status.get("spoiler_text"):
         return str(status["spoiler_text"])
     text = " ".join(html_to_text(status.get("content") or "").split())
@@ -205,8 +211,9 @@ def _atom_entry(root: ET.Element, status: dict[str, Any]) -> None:
     _sub(author, "name", _author_name(account))
     if account.get("url"):
         _sub(author, "uri", str(account["url"]))
-    if status.get("spoiler_text"):
-        _sub(entry, "summary", str(status["spoiler_text"]), type="text")
+    summary = status.get("summary") or status.get("spoiler_text")
+    if summary:
+        _sub(entry, "summary", str(summary), type="text")
     _sub(entry, "content", status.get("content") or "", type="html")
     for tag in status.get("tags") or ():
         _sub(entry, "category", term=str(tag["name"]))

@@ -9,11 +9,12 @@ form comes back with an error (422), so nobody has to choose their files again.
 
 from __future__ import annotations
 
+import re
 from contextlib import AsyncExitStack
 from typing import Any
 
 from aiohttp import web
-from multidict import MultiDict
+from multidict import MultiDict, MultiMapping
 
 from fedcity import i18n
 from fedcity.api.entities.formats import Entity
@@ -38,6 +39,11 @@ from fedcity.web.uploads import Upload, receive_form
 
 # Visibilities from the most open; a reply is never more open than its post.
 OPENNESS = ("public", "unlisted", "private", "direct")
+# `?mention=` of a message: `name` or `name@domain`, at most ten of them.
+HANDLE = re.compile(
+    r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?(@[A-Za-z0-9.-]+(:[0-9]{1,5})?)?"
+)
+MAX_MENTIONS = 10
 
 
 # `session` below: an AsyncSession from `request.app[DB].session()` (the web
@@ -98,7 +104,19 @@ async def compose_page(request: web.Request) -> web.Response:
                 session, post, me, request.app[FEDERATION].urls
             )
         _prefill_reply(form, reply_to, signed.actor)
+    else:
+        _prefill_message(form, request.query)
     return await _page(request, form, reply_to=reply_to)
+
+
+def _prefill_message(form: compose_form.ComposeForm, query: MultiMapping[str]) -> None:
+    """`?mention=HANDLE` (repeated) and `?visibility=`: a message to those
+    accounts, as the library's "contact the author" links ask (a direct one)."""
+    handles = [h.lstrip("@") for h in query.getall("mention", [])]
+    kept = [h for h in dict.fromkeys(handles) if HANDLE.fullmatch(h)][:MAX_MENTIONS]
+    form.status = "".join(f"@{handle} " for handle in kept)
+    if query.get("visibility") in OPENNESS:
+        form.visibility = query["visibility"]
 
 
 def _prefill_reply(form: compose_form.ComposeForm, parent: Entity, me: Actor) -> None:
