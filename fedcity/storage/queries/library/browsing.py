@@ -22,7 +22,7 @@ from fedcity.storage.models import (
     LibraryKind,
 )
 from fedcity.storage.queries.library.items import ItemFilter
-from fedcity.storage.queries.library.items import _conditions as listed
+from fedcity.storage.queries.library.items import listing_conditions as listed
 
 
 @dataclass(frozen=True)

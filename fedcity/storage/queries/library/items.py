@@ -46,7 +46,7 @@ async def get_item_by_uri(session: AsyncSession, uri: str) -> LibraryItem | None
     return await session.scalar(select(LibraryItem).where(LibraryItem.uri == uri))
 
 
-def _conditions(
+def listing_conditions(
     kind: str, f: ItemFilter, viewer_id: int | None, open_at: datetime | None
 ) -> list[ColumnElement[bool]]:
     item = LibraryItem
@@ -95,7 +95,7 @@ async def list_items(
     items are never listed; items whose `indexable` is false only for their
     author (`viewer_id`); with `open_at`, funding opportunities that are closed
     or whose deadline is before it are left out."""
-    stmt = select(LibraryItem).where(*_conditions(kind, f, viewer_id, open_at))
+    stmt = select(LibraryItem).where(*listing_conditions(kind, f, viewer_id, open_at))
     rows = await paged_rows(session, stmt, LibraryItem.id, page)
     return [row[0] for row in rows]
 
