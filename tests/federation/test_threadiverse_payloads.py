@@ -125,6 +125,7 @@ LEMMY_RELAYED = sorted(
 )
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("name", LEMMY_RELAYED)
 async def test_every_lemmy_activity_relayed_is_applied_or_dropped(
     instance, lemmy, name

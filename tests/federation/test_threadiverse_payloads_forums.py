@@ -215,6 +215,7 @@ MBIN_ANNOUNCES = sorted(
 )
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("test", MBIN_ANNOUNCES)
 async def test_every_mbin_announce_is_applied_or_dropped(instance, remote, test):
     # Given the magazine's thread
