@@ -2,7 +2,8 @@
 | official verify/revoke/list | report list | announcement create/list/delete |
 emoji add/list/remove | account suspend/unsuspend/silence/unsilence | admin log |
 domain block/unblock/allow/disallow/list/subscribe/unsubscribe | invite
-create/list/revoke | mail test | group create/list/moderator/delete.
+create/list/revoke | mail test | group create/list/moderator/delete |
+case-study import/export | funding import/export.
 
 Every failure an operator can cause (bad configuration, unreachable or missing
 database, wrong credentials) ends in one line on stderr and a non-zero exit.
@@ -23,6 +24,7 @@ from fedcity.cli import (
     domains,
     groups,
     instance,
+    library,
     moderation,
     offices,
     server,
@@ -38,6 +40,7 @@ COMMAND_GROUPS = (
     accounts,
     offices,
     groups,
+    library,
     instance,
     moderation,
     domains,

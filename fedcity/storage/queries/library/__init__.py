@@ -1,12 +1,17 @@
 """The library's queries (issue 14): items of both kinds, local and remote
-(`items`), and "I'm applying" marks (`applications`). The rules are in
-services/library/."""
+(`items`), "I'm applying" marks (`applications`), and what bulk loading needs
+(`imports`). The rules are in services/library/."""
 
 from fedcity.storage.queries.library.applications import (
     applying_item_ids,
     count_applicants,
     get_application,
     list_applicants,
+)
+from fedcity.storage.queries.library.imports import (
+    get_item_by_import_key,
+    list_import_keys,
+    list_local_items,
 )
 from fedcity.storage.queries.library.items import (
     ItemFilter,
@@ -27,10 +32,13 @@ __all__ = [
     "count_versions",
     "get_application",
     "get_item",
+    "get_item_by_import_key",
     "get_item_by_post",
     "get_item_by_uri",
     "list_applicants",
+    "list_import_keys",
     "list_items",
+    "list_local_items",
     "list_versions",
     "mark_withdrawn_by_post",
     "replace_facets",
