@@ -52,8 +52,7 @@ SECTIONS: Final = {
 _HEADINGS: Final = {heading.casefold(): name for name, heading in SECTIONS.items()}
 _SECTION: Final = re.compile(r"## +(\S.*?)\s*")
 _TITLE: Final = re.compile(r"# +(\S.*?)\s*")
-_FENCE: Final = frozenset({"---"})
-_FRONT_END: Final = frozenset({"---", "..."})
+_FENCE: Final = "---"  # the lines around the front matter
 
 NOT_JSON: Final = N_("is not valid JSON: {reason}")
 NO_FRONT_MATTER: Final = N_(
@@ -168,8 +167,16 @@ class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
     above reads as the same text (its resolver is a subset of the dumper's)."""
 
 
+# Line breaks YAML knows but the files' reader does not split on: PyYAML writes
+# them unescaped in single quotes and block texts, where YAML then folds them.
+_YAML_BREAKS: Final = frozenset("\x85\u2028\u2029")
+
+
 def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in text else None
+    if _YAML_BREAKS.intersection(text):
+        style: str | None = '"'  # escaped as \N, \L, \P
+    else:
+        style = "|" if "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
@@ -180,7 +187,7 @@ def _front_matter(text: str) -> dict[str, Any]:
     try:
         fields = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
-        reason = " ".join(str(exc).split())
+        reason = _yaml_reason(exc)
         raise DocumentInvalid(
             problems=[Problem("", NOT_YAML, {"reason": reason})]
         ) from None
@@ -196,6 +203,16 @@ def _front_matter(text: str) -> dict[str, Any]:
                 problems=[Problem(field, NOT_JSON_VALUE, {"value": odd})]
             )
     return fields
+
+
+def _yaml_reason(exc: Exception) -> str:
+    """What YAML found wrong, and where in the file (the front matter starts on
+    its second line)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None)
+    if mark is None or problem is None:
+        return " ".join(str(exc).split())
+    return f"{problem} (line {mark.line + 2}, column {mark.column + 1})"
 
 
 def _not_json(value: object) -> str | None:
@@ -226,14 +243,16 @@ def read_markdown(kind: LibraryKind, text: str) -> dict[str, Any]:
             table that does not read.
     """
     lines = text.replace("\r\n", "\n").split("\n")
-    if not lines or lines[0].rstrip() not in _FENCE:
+    if lines[0].rstrip() != _FENCE:
         raise DocumentInvalid(problems=[Problem("", NO_FRONT_MATTER)])
+    # Only `---` closes it: YAML's own `...` (which PyYAML writes after a text
+    # that keeps its final line breaks) is the YAML's to read.
     end = next(
-        (i for i, line in enumerate(lines[1:], 1) if line.rstrip() in _FRONT_END), None
+        (i for i, line in enumerate(lines[1:], 1) if line.rstrip() == _FENCE), None
     )
     if end is None:
         raise DocumentInvalid(problems=[Problem("", NO_FRONT_MATTER)])
-    doc = _front_matter("\n".join(lines[1:end]))
+    doc = _front_matter("".join(line + "\n" for line in lines[1:end]))
     title, sections = _sections(lines[end + 1 :])
     if sections and kind != LibraryKind.CASE_STUDY:
         raise DocumentInvalid(problems=[Problem("", NO_SECTIONS)])
