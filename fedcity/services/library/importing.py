@@ -32,7 +32,7 @@ from fedcity.errors import DocumentInvalid, Gone, NotFound, Problem, Unprocessab
 from fedcity.i18n import N_
 from fedcity.services.library import formats, items
 from fedcity.services.library.validation import validate_document
-from fedcity.storage.models import Actor, LibraryKind
+from fedcity.storage.models import Actor, LibraryItem, LibraryKind
 from fedcity.storage.queries import actors as actor_q
 from fedcity.storage.queries import library as q
 from fedcity.urls import Urls
@@ -199,11 +199,18 @@ async def import_batch(
     order. The caller commits (a batch at a time: a commit per item costs more
     than the item on PostgreSQL)."""
     author = await find_author(session, target.author_name)
+    before = await q.get_items_by_import_keys(
+        session, author.id, target.kind, [source.key for source in sources]
+    )
     done: list[Outcome | Refusal] = []
     for source in sources:
         try:
             doc = read_source(target.kind, source)
-            done.append(await import_document(session, target, author, source.key, doc))
+            done.append(
+                await import_document(
+                    session, target, author, source.key, doc, before.get(source.key)
+                )
+            )
         except DocumentInvalid as exc:
             done.append(Refusal(source.shown, exc.problems))
         except Gone as exc:
@@ -212,16 +219,20 @@ async def import_batch(
 
 
 async def import_document(
-    session: AsyncSession, target: Target, author: Actor, key: str, doc: object
+    session: AsyncSession,
+    target: Target,
+    author: Actor,
+    key: str,
+    doc: object,
+    item: LibraryItem | None,
 ) -> Outcome:
-    """Create `author`'s item of the file `key`, or update the one it made
-    before (nothing when the document is the same).
+    """Create `author`'s item of the file `key`, or update `item`, the one
+    made from that file before (nothing when the document is the same).
 
     Raises:
         DocumentInvalid: the document is invalid (nothing was written).
         Gone: the item of that file was withdrawn by its author.
     """
-    item = await q.get_item_by_import_key(session, author.id, target.kind, key)
     license_ = target.default_license
     if item is None:
         made = await items.create_item(

@@ -9,7 +9,7 @@ from fedcity.storage.queries.library.applications import (
     list_applicants,
 )
 from fedcity.storage.queries.library.imports import (
-    get_item_by_import_key,
+    get_items_by_import_keys,
     list_import_keys,
     list_local_items,
 )
@@ -32,9 +32,9 @@ __all__ = [
     "count_versions",
     "get_application",
     "get_item",
-    "get_item_by_import_key",
     "get_item_by_post",
     "get_item_by_uri",
+    "get_items_by_import_keys",
     "list_applicants",
     "list_import_keys",
     "list_items",

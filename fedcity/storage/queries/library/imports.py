@@ -4,24 +4,29 @@ writes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.storage.models import Actor, LibraryItem
 
 
-async def get_item_by_import_key(
-    session: AsyncSession, author_id: int, kind: str, key: str
-) -> LibraryItem | None:
-    """The item of `kind` that `author_id` imported from the file `key`
-    (withdrawn or not)."""
-    return await session.scalar(
+async def get_items_by_import_keys(
+    session: AsyncSession, author_id: int, kind: str, keys: Sequence[str]
+) -> dict[str, LibraryItem]:
+    """The items of `kind` that `author_id` imported from the files `keys`
+    (withdrawn or not), by key: one query for a batch of files."""
+    if not keys:
+        return {}
+    rows = await session.scalars(
         select(LibraryItem).where(
             LibraryItem.actor_id == author_id,
             LibraryItem.kind == kind,
-            LibraryItem.import_key == key,
+            LibraryItem.import_key.in_(keys),
         )
     )
+    return {item.import_key: item for item in rows if item.import_key is not None}
 
 
 async def list_import_keys(session: AsyncSession, kind: str) -> set[tuple[int, str]]:
