@@ -235,10 +235,15 @@ async def import_document(
     """
     license_ = target.default_license
     if item is None:
-        made = await items.create_item(
-            session, target.urls, author, target.kind, doc, default_license=license_
+        await items.create_item(
+            session,
+            target.urls,
+            author,
+            target.kind,
+            doc,
+            default_license=license_,
+            import_key=key,
         )
-        made.import_key = key
         return Outcome.CREATED
     if item.withdrawn_at is not None:
         raise Gone(items.WITHDRAWN)
