@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from fedcity.cli.progress import ProgressBar
 from fedcity.errors import DocumentInvalid
 from fedcity.services.library import formats
 from fedcity.services.library.exporting import file_names, slug
-from fedcity.services.library.importing import import_key
+from fedcity.services.library.importing import import_key, plan_sources
 from fedcity.storage.models import LibraryItem, LibraryKind
 from tests.support.library import case_study, funding
 
@@ -190,6 +191,29 @@ def test_a_files_key_is_its_path_without_its_extension():
     assert import_key(Path("report.v2.json")) == "report.v2"
     # macOS writes names decomposed; the key is the same either way
     assert import_key(Path("Sen\u0303ales.json")) == "Señales"
+
+
+def test_files_are_planned_in_order_and_those_that_cannot_be_are_refused(tmp_path):
+    # Given a folder with documents, a note, a hidden file, a JSON and a Markdown
+    # file of the same path, and a name that is not UTF-8
+    for name in ("b/x.md", "a.json", "a.md", "notes.txt", ".git/config", "z.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    (tmp_path / os.fsdecode(b"caf\xe9.json")).write_text("{}")
+    # When the command's paths are planned (the folder, and a path to nothing)
+    plan = plan_sources([str(tmp_path), str(tmp_path / "nowhere")])
+    # Then the documents come by path, each with its key
+    assert [(Path(s.shown).relative_to(tmp_path).as_posix(), s.key) for s in plan.sources] == [
+        ("a.json", "a"), ("b/x.md", "b/x"), ("z.json", "z"),
+    ]  # fmt: skip
+    # And the others are refused with their reasons, hidden files skipped
+    assert [r.line().replace(f"{tmp_path}/", "") for r in plan.refused] == [
+        "a.md: is the same item as a.json (the same path but for its extension): "
+        "import one of them",
+        "caf\ufffd.json: its name is not UTF-8",
+        "notes.txt: not a JSON (.json) or Markdown (.md) file",
+        "nowhere: no such file or folder",
+    ]
 
 
 def _item(item_id: int, title: str, key: str | None, author: int = 1) -> LibraryItem:

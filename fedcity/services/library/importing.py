@@ -49,6 +49,7 @@ SAME_ITEM: Final = N_(
     "is the same item as {other} (the same path but for its extension): "
     "import one of them"
 )
+NAME_NOT_UTF8: Final = N_("its name is not UTF-8")
 KEY_TOO_LONG: Final = N_("its path is too long: at most 512 characters")
 
 
@@ -107,14 +108,17 @@ def plan_sources(paths: Sequence[str]) -> Plan:
     for given in paths:
         root = Path(given)
         if root.is_dir():
-            found = [(path, path.relative_to(root)) for path in _files_in(root)]
+            found = sorted(
+                ((path, path.relative_to(root)) for path in _files_in(root)),
+                key=lambda pair: pair[1].parts,
+            )
         elif root.is_file():
             found = [(root, Path(root.name))]
         else:
             plan.refused.append(Refusal(given, (Problem("", NOT_FOUND),)))
             continue
         for path, relative in found:
-            shown = given if path == root else str(Path(given) / relative)
+            shown = _printable(given if path == root else str(Path(given) / relative))
             _add(plan, seen, path, shown, relative)
     return plan
 
@@ -134,6 +138,8 @@ def _add(
     key = import_key(relative)
     if path.suffix.lower() not in EXTENSIONS:
         problem = Problem("", NOT_A_DOCUMENT)
+    elif _printable(key) != key:
+        problem = Problem("", NAME_NOT_UTF8)
     elif len(key) > MAX_KEY:
         problem = Problem("", KEY_TOO_LONG)
     elif key in seen:
@@ -143,6 +149,12 @@ def _add(
         return
     seen[key] = shown
     plan.sources.append(Source(path, shown, key))
+
+
+def _printable(name: str) -> str:
+    """A file name as it can be printed and stored: bytes that are not UTF-8
+    (which Python keeps as lone surrogates) shown as U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def import_key(relative: Path) -> str:
