@@ -3,7 +3,7 @@
 emoji add/list/remove | account suspend/unsuspend/silence/unsilence | admin log |
 domain block/unblock/allow/disallow/list/subscribe/unsubscribe | invite
 create/list/revoke | mail test | group create/list/moderator/delete | instance
-follow/unfollow/list.
+follow/unfollow/list | case-study import/export | funding import/export.
 
 Every failure an operator can cause (bad configuration, unreachable or missing
 database, wrong credentials) ends in one line on stderr and a non-zero exit.
@@ -24,6 +24,7 @@ from fedcity.cli import (
     domains,
     groups,
     instance,
+    library,
     moderation,
     offices,
     server,
@@ -39,6 +40,7 @@ COMMAND_GROUPS = (
     accounts,
     offices,
     groups,
+    library,
     instance,
     moderation,
     domains,

@@ -42,8 +42,10 @@ async def create_item(
     doc: object,
     *,
     default_license: str,
+    import_key: str | None = None,
 ) -> LibraryItem:
     """Publish a local item written by `author`: its post goes out as a Create.
+    `import_key` names the file it was imported from (services.library.importing).
 
     Raises:
         DocumentInvalid: the document breaks its schema or rules.
@@ -60,6 +62,7 @@ async def create_item(
         url=post.url,
         origin=urls.origin,
         created_at=post.created_at,
+        import_key=import_key,
     )
     await apply_document(session, item, stored)
     return item

@@ -72,8 +72,22 @@ class LibraryItem(SnowflakeIdMixin, CreatedAtMixin, Base):
     # -- lifecycle ------------------------------------------------------------------
     updated_at: Mapped[datetime | None]  # the last edit; None until edited
     withdrawn_at: Mapped[datetime | None]  # withdrawn by its author (or deleted)
+    # -- bulk loading -----------------------------------------------------------------
+    # The file a local item was imported from (or exported to), as its path
+    # relative to the imported folder without its extension: importing the same
+    # file again as the same author updates the item instead of copying it.
+    import_key: Mapped[str | None] = mapped_column(String(512))
 
-    __table_args__ = (Index("ix_library_items_kind_id", "kind", "id"),)
+    __table_args__ = (
+        Index("ix_library_items_kind_id", "kind", "id"),
+        Index(
+            "ix_library_items_import_key",
+            "actor_id",
+            "kind",
+            "import_key",
+            unique=True,
+        ),
+    )
 
 
 class LibraryItemTopic(Base):

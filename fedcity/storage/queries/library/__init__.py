@@ -1,12 +1,17 @@
 """The library's queries (issue 14): items of both kinds, local and remote
-(`items`), and "I'm applying" marks (`applications`). The rules are in
-services/library/."""
+(`items`), "I'm applying" marks (`applications`), and what bulk loading needs
+(`imports`). The rules are in services/library/."""
 
 from fedcity.storage.queries.library.applications import (
     applying_item_ids,
     count_applicants,
     get_application,
     list_applicants,
+)
+from fedcity.storage.queries.library.imports import (
+    get_items_by_import_keys,
+    list_import_keys,
+    list_local_items,
 )
 from fedcity.storage.queries.library.items import (
     ItemFilter,
@@ -29,8 +34,11 @@ __all__ = [
     "get_item",
     "get_item_by_post",
     "get_item_by_uri",
+    "get_items_by_import_keys",
     "list_applicants",
+    "list_import_keys",
     "list_items",
+    "list_local_items",
     "list_versions",
     "mark_withdrawn_by_post",
     "replace_facets",
