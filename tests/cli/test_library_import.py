@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from fedcity.storage.db import Database
@@ -175,6 +176,7 @@ async def _versions(url: str) -> int:
         await db.dispose()
 
 
+@pytest.mark.sqlite_only  # the services beneath run on both: tests/services
 async def test_a_folder_is_imported_bad_files_refused_and_a_rerun_updates(
     tmp_path, make_migrated_db_url
 ):
@@ -237,6 +239,7 @@ async def test_a_folder_is_imported_bad_files_refused_and_a_rerun_updates(
     assert await _versions(url) == 1
 
 
+@pytest.mark.sqlite_only  # the services beneath run on both: tests/services
 async def test_an_export_imported_elsewhere_gives_the_same_documents(
     tmp_path, make_migrated_db_url
 ):
@@ -296,6 +299,7 @@ def _contents(root: Path) -> dict[str, bytes]:
     return {name: (root / name).read_bytes() for name in _tree(root)}
 
 
+@pytest.mark.sqlite_only  # the services beneath run on both: tests/services
 async def test_funding_opportunities_import_and_export_the_same_way(
     tmp_path, make_migrated_db_url
 ):
