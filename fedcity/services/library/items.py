@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedcity.errors import Forbidden, Gone, NotFound
 from fedcity.i18n import N_
 from fedcity.ids import new_id
-from fedcity.services.library import posting
+from fedcity.services.library import posting, search_index
 from fedcity.services.library.validation import parse_deadline, validate_document
 from fedcity.services.statuses.posts import delete_local_post
 from fedcity.storage.models import (
@@ -210,6 +210,7 @@ async def apply_document(
     item.deadline = parse_deadline(deadline) if isinstance(deadline, str) else None
     item.topics = list(doc.get("topics") or [])
     item.indexable = bool(doc.get("indexable", True))
+    item.search_text = search_index.compose(doc)
     session.add(item)
     await session.flush()
     states = list(eligibility.get("states") or []) if funding else [item.state or ""]

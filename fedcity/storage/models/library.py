@@ -16,7 +16,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
@@ -69,6 +77,10 @@ class LibraryItem(SnowflakeIdMixin, CreatedAtMixin, Base):
     # Consent to be found (the document's own, or for a remote item without one,
     # its author's); search leaves out items where it is false.
     indexable: Mapped[bool] = mapped_column(default=True)
+    # What full-text search matches besides the title (services.library.
+    # search_index); the index holds only items that may be found: not withdrawn,
+    # and indexable (storage/queries/library/search.py, migration 0032).
+    search_text: Mapped[str | None] = mapped_column(Text)
     # -- lifecycle ------------------------------------------------------------------
     updated_at: Mapped[datetime | None]  # the last edit; None until edited
     withdrawn_at: Mapped[datetime | None]  # withdrawn by its author (or deleted)
