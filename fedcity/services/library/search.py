@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,6 +71,15 @@ BAD_MOMENT = N_(
 BAD_BOOLEAN = N_("{name} must be true or false, not {value!r}")
 
 
+class ParameterInvalid(Unprocessable):
+    """A search parameter that is not what it must be; `field` names it (for a
+    form to show the reason beside it)."""
+
+    def __init__(self, field: str, message: str, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
 @dataclass(frozen=True)
 class LibrarySearch:
     """A search, checked: its words, its filters, and two switches."""
@@ -99,7 +108,7 @@ def parse_search(values: Mapping[str, str | None]) -> LibrarySearch:
     low = _count(given, "population_min")
     high = _count(given, "population_max")
     if low is not None and high is not None and low > high:
-        raise Unprocessable(BAD_RANGE)
+        raise ParameterInvalid("population_min", BAD_RANGE)
     found = SearchFilter(
         kind=_one_of(given, "type", tuple(LibraryKind)),
         topic=_one_of(given, "topic", vocabulary.TOPICS),
@@ -181,14 +190,16 @@ def _one_of(
     value = given.get(name)
     if value is None or value in choices:
         return value
-    raise Unprocessable(NOT_ONE_OF, name=name, value=value, choices=", ".join(choices))
+    raise ParameterInvalid(
+        name, NOT_ONE_OF, name=name, value=value, choices=", ".join(choices)
+    )
 
 
 def _state(value: str | None) -> str | None:
     if value is None:
         return None
     if not _STATE.fullmatch(value.upper()):
-        raise Unprocessable(BAD_STATE, value=value)
+        raise ParameterInvalid("state", BAD_STATE, value=value)
     return value.upper()
 
 
@@ -196,7 +207,7 @@ def _ocd_id(value: str | None) -> str | None:
     if value is None:
         return None
     if not _OCD_ID.fullmatch(value.lower()):
-        raise Unprocessable(BAD_OCD_ID, value=value)
+        raise ParameterInvalid("ocd_id", BAD_OCD_ID, value=value)
     return value.lower()
 
 
@@ -205,7 +216,7 @@ def _count(given: Mapping[str, str], name: str) -> int | None:
     if value is None:
         return None
     if not (value.isascii() and value.isdigit()) or len(value) > 15:
-        raise Unprocessable(BAD_COUNT, name=name, value=value)
+        raise ParameterInvalid(name, BAD_COUNT, name=name, value=value)
     return int(value)
 
 
@@ -218,7 +229,7 @@ def _amount(given: Mapping[str, str], name: str) -> float | None:
     except ValueError:
         amount = -1.0
     if not (0 <= amount < float("inf")):
-        raise Unprocessable(BAD_AMOUNT, name=name, value=value)
+        raise ParameterInvalid(name, BAD_AMOUNT, name=name, value=value)
     return amount
 
 
@@ -233,7 +244,7 @@ def _moment(value: str | None) -> datetime | None:
         except ValueError:
             moment = None
     if moment is None:
-        raise Unprocessable(BAD_MOMENT, value=value)
+        raise ParameterInvalid("deadline_after", BAD_MOMENT, value=value)
     return moment.astimezone(UTC)
 
 
@@ -241,4 +252,4 @@ def _switch(given: Mapping[str, str], name: str) -> bool:
     value = given.get(name, "").lower()
     if value in _TRUE or value in _FALSE:
         return value in _TRUE
-    raise Unprocessable(BAD_BOOLEAN, name=name, value=given[name])
+    raise ParameterInvalid(name, BAD_BOOLEAN, name=name, value=given[name])
