@@ -20,6 +20,7 @@ from fedcity.services.library.search import parse_search, search_library, words_
 from fedcity.services.statuses.remote_posts import RemotePostData, store_remote_post
 from fedcity.storage.fulltext import Words
 from fedcity.storage.models import Actor, LibraryKind, Visibility
+from fedcity.storage.queries.library import search as search_query
 from fedcity.storage.queries.posts import Page
 from tests.support.library import case_study, funding
 from tests.support.officials import URLS, account, official
@@ -142,6 +143,40 @@ async def test_ranked_results_page_by_offset(db):
         assert len(first) == 2
         assert len(rest) == 1
         assert set(first + rest) == {f"Pothole crew {n}" for n in range(3)}
+
+
+async def test_past_the_ranked_window_older_matches_follow_newest_first(
+    db, monkeypatch
+):
+    # Given five items about potholes, the oldest two with it in their title,
+    # and a window of the three newest matches
+    monkeypatch.setattr(search_query, "RANKED", 3)
+    async with db.session() as session:
+        mayor = await account(session, "mayor")
+        titles = [
+            "Pothole map",
+            "Pothole crew",
+            "Elm street",
+            "Oak street",
+            "Ash street",
+        ]
+        for title in titles:
+            await publish(session, mayor, title=title)
+        # When one searches, with or without a filter, a page at a time
+        for asked in ({"q": "pothole"}, {"q": "pothole", "state": "CA"}):
+            pages = [
+                await found(session, Page(limit=2), offset=n, **asked)
+                for n in (0, 2, 4, 6)
+            ]
+            # Then the window is ranked (all three alike here: newest first),
+            # and the older matches follow, newest first, each once: the titles
+            # outside the window do not jump ahead of it
+            assert pages == [
+                ["Ash street", "Oak street"],
+                ["Elm street", "Pothole crew"],
+                ["Pothole map"],
+                [],
+            ], asked
 
 
 # --- filters ----------------------------------------------------------------------

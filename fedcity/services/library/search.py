@@ -169,12 +169,17 @@ def words_of(text: str) -> tuple[Words, ...]:
 
 
 def _verified(today: date) -> ColumnElement[bool]:
+    """Items whose author holds an office that reads as verified `today`. The
+    author column is written `actor_id + 0` so that no index can take it:
+    officials write a good part of the library, and SQLite would otherwise read
+    every item of every official and sort them, instead of walking the items
+    newest first until a page is full (bench/library_search.py: 77 → 0.3 ms)."""
     holders = (
         select(OfficeListing.actor_id)
         .join(Actor, Actor.id == OfficeListing.actor_id)
         .where(verified_now(today))
     )
-    return LibraryItem.actor_id.in_(holders)
+    return (LibraryItem.actor_id + 0).in_(holders)
 
 
 # --- the parameters -------------------------------------------------------------

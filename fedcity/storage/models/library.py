@@ -38,6 +38,13 @@ class LibraryKind(StrEnum):
     FUNDING_OPPORTUNITY = "funding_opportunity"
 
 
+SEARCH_COLUMNS = (
+    "indexable", "withdrawn_at", "kind", "status", "evidence_level", "population",
+    "population_min", "population_max", "cost_amount", "deadline", "origin",
+    "actor_id", "ocd_id",
+)  # fmt: skip
+
+
 class LibraryItem(SnowflakeIdMixin, CreatedAtMixin, Base):
     """A case study or a funding opportunity. A local item's id is its post's id,
     so that the API's item and status share one number."""
@@ -85,7 +92,14 @@ class LibraryItem(SnowflakeIdMixin, CreatedAtMixin, Base):
     updated_at: Mapped[datetime | None]  # the last edit; None until edited
     withdrawn_at: Mapped[datetime | None]  # withdrawn by its author (or deleted)
 
-    __table_args__ = (Index("ix_library_items_kind_id", "kind", "id"),)
+    __table_args__ = (
+        Index("ix_library_items_kind_id", "kind", "id"),
+        # Search (migration 0032): every column its filters read, in id order,
+        # so that a search walks this narrow index newest first, or checks a
+        # full-text match against it, without reading the wide rows (the
+        # document).
+        Index("ix_library_items_search", "id", *SEARCH_COLUMNS),
+    )
 
 
 class LibraryItemTopic(Base):
