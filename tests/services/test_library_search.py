@@ -11,17 +11,13 @@ from typing import Any
 import pytest
 
 from fedcity.errors import Unprocessable
-from fedcity.services.accounts.remote_actors import (
-    RemoteActorData,
-    upsert_remote_actor,
-)
 from fedcity.services.library import items
 from fedcity.services.library.search import parse_search, search_library, words_of
-from fedcity.services.statuses.remote_posts import RemotePostData, store_remote_post
 from fedcity.storage.fulltext import Words
-from fedcity.storage.models import Actor, LibraryKind, Visibility
+from fedcity.storage.models import Actor, LibraryKind
 from fedcity.storage.queries.library import search as search_query
 from fedcity.storage.queries.posts import Page
+from tests.services.test_library import remote_article
 from tests.support.library import case_study, funding
 from tests.support.officials import URLS, account, official
 
@@ -45,36 +41,11 @@ async def found(session, page: Page | None = None, offset=0, **asked: str) -> li
     return [v.item.title for v in views]
 
 
-async def remote_item(session, indexable: bool, **changes: Any):
+async def remote_item(session, indexable: bool):
     """A case study from reno.example whose author's actor says `indexable`."""
-    author = await upsert_remote_actor(
-        session,
-        RemoteActorData(
-            uri="https://reno.example/users/planner",
-            actor_type="Person",
-            username="planner",
-            domain="reno.example",
-            inbox_uri="https://reno.example/users/planner/inbox",
-            key_id=None,
-            public_key_pem=None,
-            indexable=indexable,
-        ),
-    )
-    post = await store_remote_post(
-        session,
-        author,
-        RemotePostData(
-            uri="https://reno.example/items/1",
-            object_type="Article",
-            content="<p>Reno</p>",
-            visibility=Visibility.PUBLIC,
-            url="https://reno.example/library/1",
-        ),
-    )
-    assert post is not None
-    doc = case_study(**changes)
+    author, post = await remote_article(session, indexable)
     return await items.store_remote_item(
-        session, post, author, CASE, doc, author_indexable=indexable
+        session, post, author, CASE, case_study(), author_indexable=indexable
     )
 
 
