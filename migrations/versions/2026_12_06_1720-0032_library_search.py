@@ -9,7 +9,12 @@ withdrawn, `indexable`), with stemming on both engines:
 - PostgreSQL: a stored generated column `search_vector` (the title weighted A,
   the rest B, with the 'english' configuration; NULL for an item that may not be
   found) and a GIN index on it. The vector is stored, not an index expression,
-  because ranking (`ts_rank_cd`) reads it for every match;
+  because ranking (`ts_rank_cd`) reads it for every match; and it is kept in the
+  row (storage MAIN) while the document and `search_text` go out of line
+  (EXTERNAL) when a row is too wide, so that reading the vectors of thousands
+  of matches reads no TOAST (bench/library_search.py: 82 → 33 ms for a word in
+  half of 100,000 items). Rows written before this revision keep their layout
+  until they are next written;
 - SQLite: a contentless FTS5 table `library_items_fts(title, search_text)` with
   the porter stemmer over unicode61, whose rowid is the item's id, and triggers
   on `library_items` that add a row when an item may be found and take it away
@@ -100,9 +105,17 @@ def upgrade() -> None:
         "ix_library_items_search", "library_items", ["id", *SEARCH_COLUMNS]
     )
     if op.get_bind().dialect.name == "postgresql":
+        # The wide texts out of line, the vector in the row (see the docstring).
+        op.execute(
+            "ALTER TABLE library_items ALTER COLUMN document SET STORAGE EXTERNAL, "
+            "ALTER COLUMN search_text SET STORAGE EXTERNAL"
+        )
         op.execute(
             "ALTER TABLE library_items ADD COLUMN search_vector tsvector "
             f"GENERATED ALWAYS AS ({_VECTOR}) STORED"
+        )
+        op.execute(
+            "ALTER TABLE library_items ALTER COLUMN search_vector SET STORAGE MAIN"
         )
         op.create_index(
             "ix_library_items_search_vector",
@@ -128,6 +141,10 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_library_items_search_vector", table_name="library_items")
         op.execute("ALTER TABLE library_items DROP COLUMN search_vector")
+        op.execute(
+            "ALTER TABLE library_items ALTER COLUMN document SET STORAGE EXTENDED, "
+            "ALTER COLUMN search_text SET STORAGE EXTENDED"
+        )
     else:
         for name in _TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")

@@ -120,34 +120,42 @@ async def test_past_the_ranked_window_older_matches_follow_newest_first(
     db, monkeypatch
 ):
     # Given five items about potholes, the oldest two with it in their title,
-    # and a window of the three newest matches
+    # two of them in Nevada, and a window of the three newest matches
     monkeypatch.setattr(search_query, "RANKED", 3)
+    nevada = {"jurisdiction": {"name": "Reno", "state": "NV"}}
     async with db.session() as session:
         mayor = await account(session, "mayor")
-        titles = [
-            "Pothole map",
-            "Pothole crew",
-            "Elm street",
-            "Oak street",
-            "Ash street",
-        ]
-        for title in titles:
-            await publish(session, mayor, title=title)
-        # When one searches, with or without a filter, a page at a time
-        for asked in ({"q": "pothole"}, {"q": "pothole", "state": "CA"}):
-            pages = [
+        for title, place in [
+            ("Pothole map", {}),
+            ("Pothole crew", nevada),
+            ("Elm street", {}),
+            ("Oak street", nevada),
+            ("Ash street", {}),
+        ]:
+            await publish(session, mayor, title=title, **place)
+
+        async def pages(**asked: str) -> list[list[str]]:
+            return [
                 await found(session, Page(limit=2), offset=n, **asked)
                 for n in (0, 2, 4, 6)
             ]
-            # Then the window is ranked (all three alike here: newest first),
-            # and the older matches follow, newest first, each once: the titles
-            # outside the window do not jump ahead of it
-            assert pages == [
-                ["Ash street", "Oak street"],
-                ["Elm street", "Pothole crew"],
-                ["Pothole map"],
-                [],
-            ], asked
+
+        # When one searches a page at a time, then the window is ranked (all
+        # three alike here: newest first) and the older matches follow, newest
+        # first, each once: the titles outside the window do not jump ahead
+        assert await pages(q="pothole") == [
+            ["Ash street", "Oak street"],
+            ["Elm street", "Pothole crew"],
+            ["Pothole map"],
+            [],
+        ]
+        # And with a filter the window is the same three, less those it leaves
+        assert await pages(q="pothole", state="CA") == [
+            ["Ash street", "Elm street"],
+            ["Pothole map"],
+            [],
+            [],
+        ]
 
 
 # --- filters ----------------------------------------------------------------------

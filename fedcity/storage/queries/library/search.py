@@ -10,9 +10,12 @@ The index (migration 0032) holds only items that may be found (not withdrawn,
 - SQLite: the contentless FTS5 table `library_items_fts(title, search_text)`
   (porter over unicode61), filled by triggers; matches are ranked by `bm25`,
   a word in the title counting four times one in the rest.
-Ties, and searches without words, go newest first. The filters are columns of
-`library_items` and its topic and state rows; every search also states
-"not withdrawn and indexable", which is what a search without words relies on.
+Only the RANKED newest matches are ranked; older ones follow, newest first
+(`_ranked_ids`). Ties, and searches without words, go newest first. The filters
+are columns of `library_items` (checked on SQLite against the narrow index
+`ix_library_items_search`) and its topic and state rows; every search also
+states "not withdrawn and indexable", which is what a search without words
+relies on. The page's ids are found first, its rows read after.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ TEXT_WEIGHT = "1.0"
 # ts_rank_cd's normalisation: divide by 1 + the logarithm of the length.
 RANK_NORMALIZATION = 1
 # How many of a search's newest matches are ranked (`_ranked_ids`).
-RANKED = 10_000
+RANKED = 5_000
 
 CASE = LibraryKind.CASE_STUDY
 FUNDING = LibraryKind.FUNDING_OPPORTUNITY
@@ -122,11 +125,7 @@ async def _found_ids(
     if not search.words:
         stmt = select(LibraryItem.id).where(*_found(), *conditions)
         return [row[0] for row in await paged_rows(session, stmt, LibraryItem.id, page)]
-    if dialect_of(session) == "postgresql":
-        matches = _pg_matches(search.words, conditions)
-    else:
-        matches = _sqlite_matches(search.words, conditions)
-    return await _ranked_ids(session, matches, offset, page.limit)
+    return await _ranked_ids(session, search.words, conditions, offset, page.limit)
 
 
 def _found() -> list[ColumnElement[bool]]:
@@ -138,73 +137,113 @@ def _found() -> list[ColumnElement[bool]]:
 
 @dataclass(frozen=True)
 class _Matches:
-    """What an engine finds for some words: `found` selects the ids of the
-    matches that pass the filters, `key` is their id column there, `best` orders
-    them best first; `all_ids` selects the ids of every match of the words,
-    filters aside (to find where the ranked window starts)."""
+    """What some words find: `matched` selects the ids of every match, filters
+    aside, `found` of those that pass the filters; `key` is their id column."""
 
+    matched: Select[int]
     found: Select[int]
     key: ColumnElement[int] | InstrumentedAttribute[int]
-    best: ColumnElement[object]
-    all_ids: Select[int]
 
 
 async def _ranked_ids(
-    session: AsyncSession, matches: _Matches, offset: int, limit: int
+    session: AsyncSession,
+    words: Sequence[Words],
+    conditions: Sequence[ColumnElement[bool]],
+    offset: int,
+    limit: int,
 ) -> list[int]:
-    """A page of matches: the RANKED newest matches of the words best first,
-    then older ones newest first. Ranking scores every match it orders, so a
-    word found in most of the library (half of 100,000 items say "meeting")
-    would cost in proportion (bench/library_search.py); the newest RANKED are
-    enough to choose the best few from, and the older ones are still all there,
-    after them."""
-    key = matches.key
-    cut = await session.scalar(
-        matches.all_ids.order_by(key.desc()).offset(RANKED - 1).limit(1)
-    )
-    ranked = matches.found.order_by(matches.best, key.desc())
-    if cut is None:  # fewer matches than RANKED: all of them are ranked
-        return list(await session.scalars(ranked.offset(offset).limit(limit)))
-    first = list(
-        await session.scalars(ranked.where(key >= cut).offset(offset).limit(limit))
-    )
-    if len(first) == limit:
-        return first
-    # Past the window: `before` of the older matches go on earlier pages.
-    if first:
-        before = 0
+    """A page of matches: those among the RANKED newest matches of the words
+    (filters aside) best first, then the older ones newest first.
+
+    Ranking scores every match it orders, so a word found in half of a large
+    library would cost in proportion (bench/library_search.py: "meeting" is in
+    58,000 of 100,000 items); the newest RANKED are enough to choose the best
+    few from, and the older ones are all still there, after them."""
+    if dialect_of(session) == "postgresql":
+        matches = _pg_matches(words, conditions)
+        first = await _pg_window(session, words, conditions, offset, limit)
+        cut = None if len(first) == limit else await _cut(session, matches)
     else:
-        window = matches.found.where(key >= cut).subquery()
-        in_window = await session.scalar(select(func.count()).select_from(window))
-        before = offset - (in_window or 0)
-    older = matches.found.where(key < cut).order_by(key.desc())
+        matches, score = _sqlite_matches(words, conditions)
+        cut = await _cut(session, matches)
+        ranked = matches.found.order_by(score, matches.key.desc())
+        if cut is not None:
+            ranked = ranked.where(matches.key >= cut)
+        first = list(await session.scalars(ranked.offset(offset).limit(limit)))
+    if len(first) == limit or cut is None:
+        return first
+    # Past the window: `before` older matches went on earlier pages.
+    before = 0
+    if not first:
+        window = matches.found.where(matches.key >= cut).subquery()
+        before = offset - (
+            await session.scalar(select(func.count()).select_from(window)) or 0
+        )
+    older = matches.found.where(matches.key < cut).order_by(matches.key.desc())
     rest = await session.scalars(older.offset(before).limit(limit - len(first)))
     return first + list(rest)
+
+
+async def _cut(session: AsyncSession, matches: _Matches) -> int | None:
+    """The id of the RANKED-th newest match (None: there are fewer)."""
+    newest_first = matches.matched.order_by(matches.key.desc())
+    return await session.scalar(newest_first.offset(RANKED - 1).limit(1))
+
+
+def _pg_vector() -> ColumnClause[object]:
+    return column(fulltext.LIBRARY_VECTOR)
 
 
 def _pg_matches(
     words: Sequence[Words], conditions: Sequence[ColumnElement[bool]]
 ) -> _Matches:
-    vector: ColumnClause[object] = column(fulltext.LIBRARY_VECTOR)
     query = fulltext.tsquery(words, config=TS_CONFIG)
-    rank = func.ts_rank_cd(vector, query, RANK_NORMALIZATION)
-    matched = select(LibraryItem.id).where(vector.op("@@")(query))
-    return _Matches(
-        found=matched.where(*_found(), *conditions),
-        key=LibraryItem.id,
-        best=rank.desc(),
-        all_ids=matched,
+    matched = select(LibraryItem.id).where(_pg_vector().op("@@")(query))
+    found = matched.where(*_found(), *conditions)
+    return _Matches(matched=matched, found=found, key=LibraryItem.id)
+
+
+async def _pg_window(
+    session: AsyncSession,
+    words: Sequence[Words],
+    conditions: Sequence[ColumnElement[bool]],
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """In one pass: the RANKED newest matches, whether each passes the filters
+    (read in the same row), and the page of those that do, best first."""
+    query = fulltext.tsquery(words, config=TS_CONFIG)
+    vector = _pg_vector()
+    newest = (
+        select(
+            LibraryItem.id,
+            vector.label("vector"),
+            and_(*_found(), *conditions).label("passes"),
+        )
+        .where(vector.op("@@")(query))
+        .order_by(LibraryItem.id.desc())
+        .limit(RANKED)
+        .subquery()
     )
+    rank = func.ts_rank_cd(newest.c.vector, query, RANK_NORMALIZATION)
+    page = (
+        select(newest.c.id)
+        .where(newest.c.passes)
+        .order_by(rank.desc(), newest.c.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(await session.scalars(page))
 
 
 def _sqlite_matches(
     words: Sequence[Words], conditions: Sequence[ColumnElement[bool]]
-) -> _Matches:
-    """Words alone are matched and ranked in the FTS5 table, which holds only
-    items that may be found: no row is read but the page's. With filters, each
-    match is checked against the narrow index. Ids are the FTS table's rowids,
-    which FTS5 reads in order and seeks to, so that the window's bounds cost
-    nothing."""
+) -> tuple[_Matches, ColumnElement[object]]:
+    """Words alone are matched in the FTS5 table, which holds only items that
+    may be found: no row is read but the page's. With filters, each match is
+    checked against the narrow index. Ids are the FTS table's rowids, which
+    FTS5 reads newest first and seeks to, so that the window's bound costs
+    little. Also the score: bm25 can only be called where the table is matched."""
     fts = table(fulltext.LIBRARY_FTS_TABLE, column("rowid"))
     rowid: ColumnClause[int] = fts.c.rowid
     name: ColumnClause[object] = literal_column(fulltext.LIBRARY_FTS_TABLE)
@@ -218,7 +257,7 @@ def _sqlite_matches(
             .join(fts, rowid == LibraryItem.id)
             .where(match, *_found(), *conditions)
         )
-    return _Matches(found=found, key=rowid, best=score, all_ids=matched)
+    return _Matches(matched=matched, found=found, key=rowid), score
 
 
 # --- filters ------------------------------------------------------------------
