@@ -28,6 +28,7 @@ MARKER = "N_"
 MESSAGE_IN_CLASS_ONLY = 1_000
 OTHER_ERRORS = {
     "OAuthError": 1,
+    "ParameterInvalid": 1,
     "CodeReplayed": 1,
     "ProofError": MESSAGE_IN_CLASS_ONLY,
     "MultikeyError": MESSAGE_IN_CLASS_ONLY,

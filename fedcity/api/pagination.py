@@ -34,3 +34,24 @@ def paged_response(
     if link:
         response.headers["Link"] = link
     return response
+
+
+def offset_link_header(
+    request: web.Request, offset: int, limit: int, count: int
+) -> str | None:
+    """Links of an offset-paged list (ranked results, which no id can continue):
+    next while the page was full, prev unless this is the first page."""
+    base = request.app[FEDERATION].urls.base + request.path
+    keep = {k: v for k, v in request.query.items() if k != "offset"}
+    links = []
+    if count >= limit:
+        links.append((offset + limit, "next"))
+    if offset > 0:
+        links.append((max(0, offset - limit), "prev"))
+    return (
+        ", ".join(
+            f'<{base}?{urlencode({**keep, "offset": str(at)})}>; rel="{rel}"'
+            for at, rel in links
+        )
+        or None
+    )

@@ -13,7 +13,10 @@ finds the same posts on either engine.
 
 The FTS5 table and its shadow tables are not in the models' metadata (SQLAlchemy
 cannot declare a virtual table); `is_index_table` names them, so that the models
-versus migrations comparison (and autogenerate) leaves them alone.
+versus migrations comparison (and autogenerate) leaves them alone. The same goes
+for the library's index (storage/queries/library/search.py): its FTS5 table
+`library_items_fts` on SQLite, its generated `search_vector` column on
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -36,19 +39,29 @@ from fedcity.storage.models import Post
 
 TS_CONFIG = "simple"
 FTS_TABLE = "posts_fts"
+LIBRARY_FTS_TABLE = "library_items_fts"
+# PostgreSQL's library index: a generated column of `library_items`.
+LIBRARY_VECTOR = "search_vector"
+LIBRARY_VECTOR_INDEX = "ix_library_items_search_vector"
 # What FTS5 creates beside a virtual table (external content: no _content table).
 _FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
 
 
 def is_index_table(name: str | None) -> bool:
-    """Whether `name` is the SQLite full-text table or one of its shadow tables."""
-    return name is not None and (
-        name == FTS_TABLE or name in {FTS_TABLE + s for s in _FTS_SHADOW_SUFFIXES}
+    """Whether `name` is a SQLite full-text table or one of its shadow tables."""
+    return name is not None and any(
+        name == table or name in {table + s for s in _FTS_SHADOW_SUFFIXES}
+        for table in (FTS_TABLE, LIBRARY_FTS_TABLE)
     )
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Alembic's `include_name` hook: compare everything but the FTS tables."""
+    """Alembic's `include_name` hook: compare everything but the full-text
+    indexes the models cannot declare."""
+    if type_ == "column" and name == LIBRARY_VECTOR:
+        return False
+    if type_ == "index" and name == LIBRARY_VECTOR_INDEX:
+        return False
     return not (type_ == "table" and is_index_table(name))
 
 
@@ -70,7 +83,7 @@ def matches(
         return _pg_matches(required, excluded)
     conditions = []
     if required:
-        conditions.append(Post.id.in_(_fts_ids(" AND ".join(map(_fts, required)))))
+        conditions.append(Post.id.in_(_fts_ids(fts_expression(required))))
     if excluded:
         conditions.append(Post.id.not_in(_fts_ids(" OR ".join(map(_fts, excluded)))))
     return and_(*conditions)
@@ -79,33 +92,42 @@ def matches(
 # --- PostgreSQL -------------------------------------------------------------------
 
 
-def _config() -> ColumnElement[str]:
+def ts_config(name: str = TS_CONFIG) -> ColumnElement[str]:
     # A literal, not a bound parameter: the expression must equal the index's.
-    return literal_column(f"'{TS_CONFIG}'::regconfig")
+    return literal_column(f"'{name}'::regconfig")
 
 
 def document() -> ColumnElement[object]:
     """The indexed expression: the post's text as a tsvector."""
-    return func.to_tsvector(_config(), Post.search_text)
+    return func.to_tsvector(ts_config(), Post.search_text)
 
 
-def _tsquery(words: Words) -> ColumnElement[object]:
+def _tsquery(words: Words, config: str) -> ColumnElement[object]:
     maker = func.phraseto_tsquery if words.phrase else func.plainto_tsquery
-    return maker(_config(), words.text)
+    return maker(ts_config(config), words.text)
+
+
+def tsquery(
+    required: Sequence[Words],
+    excluded: Sequence[Words] = (),
+    config: str = TS_CONFIG,
+) -> ColumnElement[object]:
+    """One tsquery: every one of `required` and none of `excluded` (at least one
+    given); `tsquery_and`/`tsquery_not` are the functions behind && and !!."""
+    parts = [
+        *(_tsquery(w, config) for w in required),
+        *(func.tsquery_not(_tsquery(w, config)) for w in excluded),
+    ]
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = func.tsquery_and(combined, part)
+    return combined
 
 
 def _pg_matches(
     required: Sequence[Words], excluded: Sequence[Words]
 ) -> ColumnElement[bool]:
-    """One tsquery: `tsquery_and`/`tsquery_not` are the functions behind && and !!."""
-    parts = [
-        *map(_tsquery, required),
-        *(func.tsquery_not(_tsquery(w)) for w in excluded),
-    ]
-    combined = parts[0]
-    for part in parts[1:]:
-        combined = func.tsquery_and(combined, part)
-    return document().op("@@")(combined)
+    return document().op("@@")(tsquery(required, excluded))
 
 
 # --- SQLite -----------------------------------------------------------------------
@@ -124,6 +146,11 @@ def _fts(words: Words) -> str:
         return _quote(words.text)
     pieces = [w for w in words.text.split() if any(c.isalnum() for c in w)]
     return "(" + " AND ".join(map(_quote, pieces)) + ")"
+
+
+def fts_expression(required: Sequence[Words]) -> str:
+    """An FTS5 query expression: every one of `required`."""
+    return " AND ".join(map(_fts, required))
 
 
 def _fts_ids(expression: str) -> Select[int]:

@@ -37,7 +37,8 @@ class PageType:
     # check name → why this page type does not pass it yet (see `cases`)
     pending: Mapping[str, str] = field(default_factory=dict)
     # False for a page made to be framed elsewhere (the embed): no navigation,
-    # hence no skip link to check
+    # hence no skip link to check; and for a form sent back with errors, whose
+    # error summary takes focus on load, so that the first Tab goes into it
     skip_link: bool = True
 
     def url(self, site: Site, sample: Sample) -> str:
@@ -131,6 +132,19 @@ PUBLIC = [
     PageType("tag", f"/tags/{TAG}"),
     PageType("search", "/search?q=bike"),
     PageType("search-accounts", lambda site, sample: "/search?q=" + quote("@reporter")),
+    # The library's search (issue 14): the form, results, filters only, a refusal
+    PageType("library-search", "/library/search"),
+    PageType("library-search-results", "/library/search?q=pothole&verified=1"),
+    PageType(
+        "library-search-filters",
+        "/library/search?type=funding_opportunity&state=CA&include_closed=1",
+    ),
+    PageType(
+        "library-search-invalid",
+        "/library/search?q=grants&population_min=9000&population_max=10",
+        422,
+        skip_link=False,
+    ),
     PageType("interact", interact_follow),
     PageType("interact-reply", interact_reply),
     PageType("not-found", "/no/such/page", 404),

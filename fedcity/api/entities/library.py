@@ -1,6 +1,7 @@
 """Library items as the API shows them: the document's fields, plus what the
 instance knows of the item (`id`, `type`, `uri`, `url` of its page, `origin`,
-`author` as an Account with its verified office, times, `versions_count`).
+`author` as an Account with its verified office, and `author_verified`, whether
+it holds one today; times, `versions_count`).
 
 Two fields are shown apart from the document: `summary` is the author's or the
 generated one (`summary_generated` says which), and a funding opportunity's own
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from fedcity.api.entities.formats import Entity, timestamp
 from fedcity.api.entities.statuses import serialize_account
+from fedcity.services.groups.joining import is_verified_official
 from fedcity.services.library.reading import ItemVersion, ItemView
 from fedcity.services.library.summaries import is_generated, summary_of
 from fedcity.storage.models import LibraryKind
@@ -34,6 +36,7 @@ def serialize_item(view: ItemView, urls: Urls) -> Entity:
             "origin": item.origin,
             "status_id": str(item.post_id),
             "author": serialize_account(view.author, urls),
+            "author_verified": is_verified_official(view.author),
             "created_at": timestamp(item.created_at),
             "updated_at": timestamp(item.updated_at),
             "withdrawn_at": timestamp(item.withdrawn_at),

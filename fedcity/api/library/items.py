@@ -31,7 +31,8 @@ SECTIONS: Final = {
 # What an item entity adds to its document: left out of a body sent back.
 ENTITY_ONLY: Final = frozenset(
     {
-        "id", "type", "uri", "origin", "status_id", "author", "created_at",
+        "id", "type", "uri", "origin", "status_id", "author", "author_verified",
+        "created_at",
         "updated_at", "withdrawn_at", "versions_count", "summary_generated",
         "applicants_count", "applying", "apply_url",
     }

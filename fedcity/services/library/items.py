@@ -18,7 +18,8 @@ from fedcity.errors import Forbidden, Gone, NotFound
 from fedcity.i18n import N_
 from fedcity.ids import new_id
 from fedcity.services.library import posting
-from fedcity.services.library.validation import parse_deadline, validate_document
+from fedcity.services.library.columns import columns_of, states_of
+from fedcity.services.library.validation import validate_document
 from fedcity.services.statuses.posts import delete_local_post
 from fedcity.storage.models import (
     Actor,
@@ -193,27 +194,11 @@ async def apply_document(
     session: AsyncSession, item: LibraryItem, doc: Mapping[str, Any]
 ) -> None:
     """Store a validated document on the item, with the columns lists and
-    search filter on, and its topic and state rows."""
-    funding = item.kind == LibraryKind.FUNDING_OPPORTUNITY
-    place: Mapping[str, Any] = doc.get("jurisdiction") or {}
-    eligibility: Mapping[str, Any] = doc.get("eligibility") or {}
-    cost: Mapping[str, Any] = doc.get("cost") or {}
+    search filter on (`columns.columns_of`), and its topic and state rows."""
     item.document = dict(doc)
-    item.title = str(doc["title"])
-    item.state = place.get("state")
-    item.ocd_id = place.get("ocd_id")
-    item.population = place.get("population")
-    item.population_min = eligibility.get("population_min")
-    item.population_max = eligibility.get("population_max")
-    item.status = doc.get("status")
-    item.evidence_level = doc.get("evidence_level")
-    item.cost_amount = cost.get("amount")
-    item.cost_currency = cost.get("currency")
-    deadline = doc.get("deadline")
-    item.deadline = parse_deadline(deadline) if isinstance(deadline, str) else None
-    item.topics = list(doc.get("topics") or [])
-    item.indexable = bool(doc.get("indexable", True))
+    for name, value in columns_of(doc).items():
+        setattr(item, name, value)
     session.add(item)
     await session.flush()
-    states = list(eligibility.get("states") or []) if funding else [item.state or ""]
-    await q.replace_facets(session, item, item.topics, [s for s in states if s])
+    states = states_of(LibraryKind(item.kind), doc)
+    await q.replace_facets(session, item, item.topics, states)

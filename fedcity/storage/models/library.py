@@ -16,7 +16,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fedcity.storage.models.base import Base, CreatedAtMixin, SnowflakeIdMixin
@@ -28,6 +36,13 @@ class LibraryKind(StrEnum):
 
     CASE_STUDY = "case_study"
     FUNDING_OPPORTUNITY = "funding_opportunity"
+
+
+SEARCH_COLUMNS = (
+    "indexable", "withdrawn_at", "kind", "status", "evidence_level", "population",
+    "population_min", "population_max", "cost_amount", "deadline", "origin",
+    "actor_id", "ocd_id",
+)  # fmt: skip
 
 
 class LibraryItem(SnowflakeIdMixin, CreatedAtMixin, Base):
@@ -69,6 +84,10 @@ class LibraryItem(SnowflakeIdMixin, CreatedAtMixin, Base):
     # Consent to be found (the document's own, or for a remote item without one,
     # its author's); search leaves out items where it is false.
     indexable: Mapped[bool] = mapped_column(default=True)
+    # What full-text search matches besides the title (services.library.
+    # search_index); the index holds only items that may be found: not withdrawn,
+    # and indexable (storage/queries/library/search.py, migration 0032).
+    search_text: Mapped[str | None] = mapped_column(Text)
     # -- lifecycle ------------------------------------------------------------------
     updated_at: Mapped[datetime | None]  # the last edit; None until edited
     withdrawn_at: Mapped[datetime | None]  # withdrawn by its author (or deleted)
@@ -87,6 +106,11 @@ class LibraryItem(SnowflakeIdMixin, CreatedAtMixin, Base):
             "import_key",
             unique=True,
         ),
+        # Search (migration 0032): every column its filters read, in id order,
+        # so that a search walks this narrow index newest first, or checks a
+        # full-text match against it, without reading the wide rows (the
+        # document).
+        Index("ix_library_items_search", "id", *SEARCH_COLUMNS),
     )
 
 

@@ -3,13 +3,14 @@ indexes, as SQL), and accounts and hashtags by name."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.storage.models import (
     Actor,
     Bookmark,
     Favourite,
+    LibraryItem,
     Mention,
     Poll,
     PollVote,
@@ -22,10 +23,19 @@ from fedcity.storage.queries import escape_like
 
 def publicly_indexable() -> ColumnElement[bool]:
     """Mastodon's public index: public posts by accounts that opted in
-    (`indexable`)."""
+    (`indexable`). The post of a library item follows the item's own consent
+    instead (issue 14): items are published to be found, so an item's
+    `indexable` wins over its author's, whichever way it goes."""
+    item = LibraryItem
     return and_(
         Post.visibility == Visibility.PUBLIC,
-        Post.actor_id.in_(select(Actor.id).where(Actor.indexable.is_(True))),
+        or_(
+            and_(
+                Post.actor_id.in_(select(Actor.id).where(Actor.indexable.is_(True))),
+                ~exists().where(item.post_id == Post.id, item.indexable.is_(False)),
+            ),
+            exists().where(item.post_id == Post.id, item.indexable.is_(True)),
+        ),
     )
 
 

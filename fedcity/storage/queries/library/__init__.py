@@ -24,9 +24,16 @@ from fedcity.storage.queries.library.items import (
     mark_withdrawn_by_post,
     replace_facets,
 )
+from fedcity.storage.queries.library.search import (
+    Search,
+    SearchFilter,
+    search_items,
+)
 
 __all__ = [
     "ItemFilter",
+    "Search",
+    "SearchFilter",
     "applying_item_ids",
     "count_applicants",
     "count_versions",
@@ -42,4 +49,5 @@ __all__ = [
     "list_versions",
     "mark_withdrawn_by_post",
     "replace_facets",
+    "search_items",
 ]
