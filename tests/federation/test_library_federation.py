@@ -68,6 +68,22 @@ async def searchable(instance: LiveInstance) -> set[str]:
         return {item.uri for item in found}
 
 
+RENO_AUDIT = case_study(
+    title="Crosswalk audit",
+    jurisdiction={
+        "name": "Reno",
+        "state": "NV",
+        "population": 264000,
+        "ocd_id": "ocd-division/country:us/state:nv/place:reno",
+    },
+    topics=["public_safety"],
+    problem="Crosswalks near schools had faded markings.",
+    status="in_progress",
+    evidence_level="evaluated",
+    cost={"amount": 9000, "currency": "USD"},
+)
+
+
 async def test_a_league_subscribes_to_a_citys_library(make_instance):
     # Given a city whose mayor published two case studies, and a league
     city = await make_instance("city")
@@ -99,10 +115,34 @@ async def test_a_league_subscribes_to_a_citys_library(make_instance):
         ]
         # When the mayor publishes a third (the league follows no one but the
         # city's instance actor)
-        third = await publish(here, token, case_study(title="Crosswalk audit"))
+        third = await publish(here, token, RENO_AUDIT)
         await run_both(city, league)
         # Then the league has it too
         assert third["uri"] in await held(league)
+        # And the league's search finds the city's items by their words and by
+        # each filter
+        there = Http(client, league.base_url)
+        ojai = {first["uri"], second["uri"]}
+        for query, found in (
+            ({"q": "crosswalks"}, {third["uri"]}),
+            ({"q": "street light"}, {second["uri"]}),
+            ({"type": "case_study"}, ojai | {third["uri"]}),
+            ({"type": "funding_opportunity"}, set()),
+            ({"topic": "public_safety"}, {third["uri"]}),
+            ({"state": "CA"}, ojai),
+            ({"ocd_id": "ocd-division/country:us/state:nv"}, {third["uri"]}),
+            ({"population_min": "100000"}, {third["uri"]}),
+            ({"population_max": "10000"}, ojai),
+            ({"status": "in_progress"}, {third["uri"]}),
+            ({"evidence_level": "evaluated"}, {third["uri"]}),
+            ({"cost_max": "10000"}, {third["uri"]}),
+            ({"origin": city.domain}, ojai | {third["uri"]}),
+            ({"origin": "elsewhere.example"}, set()),
+            ({"q": "audit", "state": "CA"}, set()),
+        ):
+            reply = await there.get("/api/v1/fedcity/search", params=query)
+            assert reply.status == 200, (query, reply.text)
+            assert {item["uri"] for item in reply.json()} == found, query
         # When the mayor edits the first
         edit = await here.request(
             "PUT",
