@@ -117,6 +117,7 @@ def load_handlers() -> None:
         moderation,
         undo,
     )
+    from fedcity.federation.library import applying  # noqa: F401
 
 
 async def process_inbox(fed: Federation, payload: dict[str, Any]) -> None:

@@ -92,6 +92,22 @@ class BlockUndone:
 
 
 @dataclass(frozen=True)
+class ApplicationRef:
+    """An "I'm applying" mark on a funding opportunity (a `Join` of it)."""
+
+    application_id: int
+
+
+@dataclass(frozen=True)
+class ApplicationUndone:
+    """A mark taken back: its row is gone; its id names the `Join` undone."""
+
+    application_id: int
+    account_id: int
+    item_id: int
+
+
+@dataclass(frozen=True)
 class GroupRelay:
     """A group announces a member's activity to its followers (FEP-1b12).
 
@@ -166,6 +182,10 @@ class Verb(Declared):
     # An attestation of a remote account: sent to its instance, and revoked.
     ATTEST = "Attest", AttestationRef
     REVOKE_ATTESTATION = "RevokeAttestation", AttestationRef
+    # "I'm applying" for a funding opportunity, and taken back (services.library
+    # .applying): a Join of its Article, and the Undo.
+    APPLY = "Apply", ApplicationRef
+    UNDO_APPLY = "UndoApply", ApplicationUndone
     # A group relays a member's activity (services.groups.relay).
     GROUP_RELAY = "GroupRelay", GroupRelay
     # A group's moderators act (services.groups.moderation, members): a ban is a

@@ -37,7 +37,7 @@ from fedcity.storage.queries.posts import Page
 from tests.federation.test_groups_federation import make_group
 from tests.support.http import Http, follow
 from tests.support.instances import LiveInstance, run_both
-from tests.support.library import case_study
+from tests.support.library import case_study, funding
 from tests.support.remote import RemoteActor, RemoteServer
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -327,3 +327,85 @@ async def test_remote_items_are_refused_with_the_reason_or_stored_with_consent(
     # Then it leaves the index, whatever its author says
     assert article["id"] not in await searchable(league)
     assert (await held(league))[article["id"]].indexable is False
+
+
+# --- "I'm applying" -----------------------------------------------------------
+
+
+async def applicants(http: Http, item_id: str) -> list[str]:
+    reply = await http.get(f"/api/v1/fedcity/funding_opportunities/{item_id}/applying")
+    assert reply.status == 200, reply.text
+    return [account["acct"] for account in reply.json()]
+
+
+async def test_marks_of_applying_reach_the_author_and_the_subscribed_instances(
+    make_instance, remote: RemoteServer
+):
+    # Given a league that posted a funding opportunity, and a city, each
+    # subscribed to the other's library
+    league = await make_instance("league", instance={"kind": "league"})
+    city = await make_instance("city")
+    await league.create_account("grants")
+    await league.create_account("coordinator")
+    await city.create_account("mayor")
+    async with aiohttp.ClientSession() as client:
+        there = Http(client, league.base_url)
+        here = Http(client, city.base_url)
+        posted = await there.post(
+            "/api/v1/fedcity/funding_opportunities",
+            token=await league.token("grants"),
+            json=funding(),
+        )
+        assert posted.status == 200, posted.text
+        grant = posted.json()
+        await subscriptions.subscribe(city.fed, league.domain)
+        await subscriptions.subscribe(league.fed, city.domain)
+        await run_both(city, league)
+        copy = (await held(city))[grant["uri"]]
+        mayor = await city.token("mayor")
+        # When the city's mayor says she is applying, on the city's copy
+        marked = await here.post(
+            f"/api/v1/fedcity/funding_opportunities/{copy.id}/applying", token=mayor
+        )
+        assert marked.status == 200, marked.text
+        await run_both(city, league)
+        # Then the league, where the opportunity was posted, lists her
+        assert await applicants(there, grant["id"]) == [f"mayor@{city.domain}"]
+        # When the league's coordinator says so too
+        await there.post(
+            f"/api/v1/fedcity/funding_opportunities/{grant['id']}/applying",
+            token=await league.token("coordinator"),
+        )
+        await run_both(city, league)
+        # Then the city, subscribed to the league, lists both, and its board
+        # names the coordinator with the league's domain
+        assert await applicants(here, str(copy.id)) == [
+            f"coordinator@{league.domain}",
+            "mayor",
+        ]
+        board = await here.get("/library/funding")
+        assert f"(@coordinator@{league.domain})" in board.text
+        assert "2 accounts are applying" in board.text
+        # When the mayor takes her mark back
+        await here.request(
+            "DELETE",
+            f"/api/v1/fedcity/funding_opportunities/{copy.id}/applying",
+            token=mayor,
+        )
+        await run_both(city, league)
+        # Then the league no longer lists her
+        assert await applicants(there, grant["id"]) == ["coordinator"]
+        # And another server's Join counts, and its Leave takes it back
+        clerk = remote.add_actor("clerk")
+        for kind in ("Join", "Leave"):
+            activity = {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": remote.activity_id(kind.lower()),
+                "type": kind,
+                "actor": clerk.uri,
+                "object": grant["uri"],
+            }
+            assert (await remote.send(f"{league.base_url}/inbox", activity))[0] == 202
+            await league.run_jobs()
+            listed = await applicants(there, grant["id"])
+            assert (f"clerk@{remote.domain}" in listed) is (kind == "Join")

@@ -24,6 +24,7 @@ from fedcity.services.library.validation import validate_document
 from fedcity.services.statuses.posts import NewPost, delete_local_post, edit_local_post
 from fedcity.services.statuses.remote_posts import RemotePostData, store_remote_post
 from fedcity.storage.models import Actor, Job, LibraryKind, Post, Visibility
+from fedcity.storage.queries import library as library_q
 from fedcity.storage.queries.library import ItemFilter
 from fedcity.storage.queries.posts import Page
 from fedcity.storage.types import utcnow
@@ -543,6 +544,31 @@ async def test_accounts_mark_and_unmark_that_they_are_applying(db):
         assert [a.username for _, a in found] == ["reno", "ojai"]
         gone = await applying.unmark_applying(session, ojai, item.id)
         assert (gone.applying, gone.applicants_count) == (False, 1)
+        # Each mark, and the one taken back, federates (a Join and its Undo)
+        rows = await session.scalars(select(Job).where(Job.kind == JobKind.FEDERATE))
+        verbs = [j.payload["verb"] for j in rows if "application_id" in j.payload]
+        assert sorted(verbs) == ["Apply", "Apply", "UndoApply"]
+
+
+async def test_a_remote_mark_follows_the_same_rule(db):
+    async with db.session() as session:
+        state = await account(session, "state")
+        reno, _ = await remote_article(session, indexable=True)
+        grant = await publish(session, state, FUNDING)
+        assert await applying.receive_mark(session, reno, grant)
+        assert await applying.receive_mark(session, reno, grant)  # once
+        found = await applying.applicants(session, grant.id, Page())
+        assert [a.uri for _, a in found] == [reno.uri]
+        await applying.receive_unmark(session, reno, grant)
+        assert await applying.applicants(session, grant.id, Page()) == []
+        # Closed, past, withdrawn, or not a funding opportunity: no mark
+        closed = await publish(session, state, FUNDING, status="closed")
+        study = await publish(session, state)
+        withdrawn = await publish(session, state, FUNDING)
+        await items.withdraw_item(session, state, withdrawn)
+        for item in (closed, study, withdrawn):
+            assert not await applying.receive_mark(session, reno, item)
+            assert await library_q.get_application(session, item.id, reno.id) is None
 
 
 async def test_a_closed_opportunity_takes_no_new_marks(db):

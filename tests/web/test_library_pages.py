@@ -559,10 +559,10 @@ async def test_im_applying_is_listed_on_the_board_and_the_item(instance):
         ) as closed:
             assert closed.status == 422
     entry = board.split(f'id="item-{grant.id}"', 1)[1].split("</article>", 1)[0]
-    assert "1 account on this server is applying" in entry
+    assert "1 account is applying" in entry
     assert ">Mayor</a>" in entry
     assert "I&#39;m no longer applying" in entry
-    assert "1 account on this server says it is applying." in item
+    assert "1 account says it is applying, on this server or on one it follows." in item
     assert "✔ Verified: Mayor" in item
     async with instance.db.session() as session:
         assert await applying.applicants(session, grant.id, Page()) == []

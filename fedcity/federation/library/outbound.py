@@ -69,6 +69,11 @@ async def subscriber_inboxes(
     a local library item (its Create, Update and Delete reach them all)."""
     if await item_of(session, post) is None:
         return set()
+    return await instance_follower_inboxes(fed, session)
+
+
+async def instance_follower_inboxes(fed: Federation, session: AsyncSession) -> set[str]:
+    """The inboxes of the instances following this one's actor."""
     own = await actor_q.get_actor_by_uri(session, fed.urls.instance_actor)
     if own is None:
         return set()

@@ -59,6 +59,7 @@ def load_builders() -> None:
     from fedcity.federation.attestations import outbound  # noqa: F401
     from fedcity.federation.groups import moderation as group_moderation  # noqa: F401
     from fedcity.federation.groups import relay  # noqa: F401
+    from fedcity.federation.library import applying  # noqa: F401
     from fedcity.federation.outbox import accounts, social, statuses  # noqa: F401
 
 

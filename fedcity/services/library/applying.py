@@ -1,16 +1,29 @@
 """ "I'm applying" marks: an account says it is applying for a funding opportunity,
 so that towns applying for the same money can find each other and form
 coalitions. Anyone may see who is applying; only open opportunities take new
-marks, and a mark can always be taken back."""
+marks, and a mark can always be taken back.
+
+A local account's mark, and its withdrawal, federate (a `Join` of the
+opportunity's Article, and its Undo: federation.library.applying) to the
+opportunity's author and to the instances subscribed to this one; so a board
+shows who is applying here and on the instances it follows. A remote account's
+mark is held to the same rule as a local one (`receive_mark`)."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.errors import Unprocessable
+from fedcity.ids import new_id
+from fedcity.jobs.verbs import (
+    ApplicationRef,
+    ApplicationUndone,
+    Verb,
+    enqueue_federate,
+)
 from fedcity.services.library.items import find_item
 from fedcity.services.library.reading import ItemView, views_of
-from fedcity.storage.models import Actor, LibraryApplication, LibraryKind
+from fedcity.storage.models import Actor, LibraryApplication, LibraryItem, LibraryKind
 from fedcity.storage.queries import library as q
 from fedcity.storage.queries.posts import Page
 from fedcity.storage.types import utcnow
@@ -29,13 +42,23 @@ async def mark_applying(
     """
     item = await find_item(session, FUNDING, item_id)
     if await q.get_application(session, item.id, account.id) is None:
-        if item.status == "closed" or (
-            item.deadline is not None and item.deadline < utcnow()
-        ):
+        if not takes_applicants(item):
             raise Unprocessable("This funding opportunity is closed")
-        session.add(LibraryApplication(item_id=item.id, account_id=account.id))
+        mark_id = new_id()
+        session.add(
+            LibraryApplication(id=mark_id, item_id=item.id, account_id=account.id)
+        )
         await session.flush()
+        await enqueue_federate(session, Verb.APPLY, ApplicationRef(mark_id))
     return (await views_of(session, account, [item]))[0]
+
+
+def takes_applicants(item: LibraryItem) -> bool:
+    """Whether a funding opportunity takes new marks: not closed, its deadline
+    not past."""
+    return item.status != "closed" and (
+        item.deadline is None or item.deadline >= utcnow()
+    )
 
 
 async def unmark_applying(
@@ -49,9 +72,38 @@ async def unmark_applying(
     item = await find_item(session, FUNDING, item_id)
     mark = await q.get_application(session, item.id, account.id)
     if mark is not None:
+        undone = ApplicationUndone(mark.id, account.id, item.id)
         await session.delete(mark)
         await session.flush()
+        await enqueue_federate(session, Verb.UNDO_APPLY, undone)
     return (await views_of(session, account, [item]))[0]
+
+
+async def receive_mark(
+    session: AsyncSession, account: Actor, item: LibraryItem
+) -> bool:
+    """A remote account's mark on a funding opportunity held here (its Join):
+    recorded once, when the item is one that takes marks. Whether it was."""
+    if (
+        item.kind != FUNDING
+        or item.withdrawn_at is not None
+        or not takes_applicants(item)
+    ):
+        return False
+    if await q.get_application(session, item.id, account.id) is None:
+        session.add(LibraryApplication(item_id=item.id, account_id=account.id))
+        await session.flush()
+    return True
+
+
+async def receive_unmark(
+    session: AsyncSession, account: Actor, item: LibraryItem
+) -> None:
+    """A remote account took its mark back (its Undo of the Join, or a Leave)."""
+    mark = await q.get_application(session, item.id, account.id)
+    if mark is not None:
+        await session.delete(mark)
+        await session.flush()
 
 
 async def applicants(

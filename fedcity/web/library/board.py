@@ -3,8 +3,8 @@ deadline first, 20 a page (`?page=N`); closed and past ones with
 `?include_closed=1`. The eligibility filter is the viewer's own: the
 jurisdiction of the signed-in account's verified office (state, population),
 unless the form asks otherwise (`?state=`, `?population=`, `?all=1` for every
-place). Each opportunity says who on this instance is applying, with the "I'm
-applying" form and "contact the author".
+place). Each opportunity says who is applying (here and on the instances this
+one follows), with the "I'm applying" form and "contact the author".
 
 POST /library/funding/ID/applying (`applying` 1 or 0, `next`): mark or unmark,
 then 303 back."""
@@ -29,7 +29,6 @@ from fedcity.web.accounts.guard import signed_in_or_redirect
 from fedcity.web.forms import read_form, safe_next
 from fedcity.web.groups.group_page import page_number
 from fedcity.web.library.browse import card
-from fedcity.web.library.item_page import is_open
 from fedcity.web.library.item_parts import contact_link
 from fedcity.web.library.sections import BOARD, atom_links, item_id_of, item_path
 from fedcity.web.media import account_for_page
@@ -110,7 +109,7 @@ def board_entry(
             "states": list(eligibility.get("states") or ()),
             "populations": rendering.population_span(say, eligibility),
             "apply_url": doc.get("url"),
-            "open": is_open(view.item),
+            "open": applying.takes_applicants(view.item),
             "applying": view.applying,
             "applicants_count": view.applicants_count,
             "applicants": [account_for_page(request, a) for a in applicants],

@@ -3,7 +3,8 @@
 case study's results as before/after bars; contacts with their verified
 offices; attachments; "adapted from" and related items; its edit history; the
 author with their office; the instance it came from when remote; for a funding
-opportunity, who on this instance is applying and the "I'm applying" form.
+opportunity, who is applying (here and on the instances this one follows) and
+the "I'm applying" form.
 
 A server asking for ActivityPub JSON is sent to a local item's Article (its
 post's URI). A withdrawn item answers 410 ("This item was withdrawn by its author"), an id
@@ -20,9 +21,8 @@ from fedcity.services.library import applying, browsing, reading
 from fedcity.services.library.browsing import Contact
 from fedcity.services.library.reading import ItemVersion, ItemView
 from fedcity.services.library.summaries import Words, summary_of
-from fedcity.storage.models import Actor, LibraryItem, LibraryKind
+from fedcity.storage.models import Actor, LibraryKind
 from fedcity.storage.queries.posts import Page
-from fedcity.storage.types import utcnow
 from fedcity.web.accounts.profile_page import AS2, handle_of
 from fedcity.web.library import item_parts as parts
 from fedcity.web.library.sections import item_id_of, item_path, kind_of
@@ -34,14 +34,6 @@ from fedcity.web.templating import page_language, render
 # Applicants an opportunity's page names (the API pages through all of them).
 APPLICANTS_SHOWN = 40
 DONE = ("saved", "published", "applying", "not_applying")
-
-
-def is_open(item: LibraryItem) -> bool:
-    """Whether a funding opportunity takes new applicants (not closed, its
-    deadline not past)."""
-    return item.status != "closed" and (
-        item.deadline is None or item.deadline >= utcnow()
-    )
 
 
 async def item_page(request: web.Request) -> web.Response:
@@ -109,7 +101,7 @@ def item_context(
             "origin": item.origin,
             "origin_url": item.url or item.uri,
             "mine": me is not None and me.id == item.actor_id,
-            "open": is_open(item),
+            "open": applying.takes_applicants(item),
             "applicants_count": view.applicants_count,
             "applying": view.applying,
         },
