@@ -21,6 +21,7 @@ from fedcity.services.library import applying, items, reading
 from fedcity.services.library.rendering import item_html
 from fedcity.services.library.summaries import MAX_SUMMARY, summary_of
 from fedcity.services.library.validation import validate_document
+from fedcity.services.statuses import search_index
 from fedcity.services.statuses.posts import NewPost, delete_local_post, edit_local_post
 from fedcity.services.statuses.remote_posts import RemotePostData, store_remote_post
 from fedcity.storage.models import Actor, Job, LibraryKind, Post, Visibility
@@ -308,6 +309,9 @@ async def test_publishing_writes_the_item_and_its_article_post(db):
         )
         assert post.content.startswith("<h2>Pothole blitz</h2>")
         assert "pothole repair time" in (post.search_text or "")
+        written = post.search_text
+        await search_index.refresh(session, post)
+        assert post.search_text == written  # as the statuses services compute it
         assert mayor.statuses_count == 1
         # Its searchable fields are columns, and the Create goes out
         assert (item.state, item.population, item.ocd_id) == (

@@ -65,7 +65,7 @@ async def create_item(
         created_at=post.created_at,
         import_key=import_key,
     )
-    await apply_document(session, item, stored)
+    await apply_document(session, item, stored, new=True)
     return item
 
 
@@ -191,14 +191,20 @@ async def store_remote_item(
 
 
 async def apply_document(
-    session: AsyncSession, item: LibraryItem, doc: Mapping[str, Any]
+    session: AsyncSession,
+    item: LibraryItem,
+    doc: Mapping[str, Any],
+    *,
+    new: bool = False,
 ) -> None:
     """Store a validated document on the item, with the columns lists and
-    search filter on (`columns.columns_of`), and its topic and state rows."""
+    search filter on (`columns.columns_of`), and its topic and state rows (a
+    `new` item has none to replace: bulk imports save the two DELETEs)."""
     item.document = dict(doc)
     for name, value in columns_of(doc).items():
         setattr(item, name, value)
     session.add(item)
     await session.flush()
     states = states_of(LibraryKind(item.kind), doc)
-    await q.replace_facets(session, item, item.topics, states)
+    write_facets = q.add_facets if new else q.replace_facets
+    await write_facets(session, item, item.topics, states)

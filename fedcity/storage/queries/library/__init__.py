@@ -15,6 +15,7 @@ from fedcity.storage.queries.library.imports import (
 )
 from fedcity.storage.queries.library.items import (
     ItemFilter,
+    add_facets,
     count_versions,
     get_item,
     get_item_by_post,
@@ -34,6 +35,7 @@ __all__ = [
     "ItemFilter",
     "Search",
     "SearchFilter",
+    "add_facets",
     "applying_item_ids",
     "count_applicants",
     "count_versions",

@@ -113,6 +113,16 @@ async def replace_facets(
     await session.execute(
         delete(LibraryItemState).where(LibraryItemState.item_id == item.id)
     )
+    await add_facets(session, item, topics, states)
+
+
+async def add_facets(
+    session: AsyncSession,
+    item: LibraryItem,
+    topics: Sequence[str],
+    states: Sequence[str],
+) -> None:
+    """The topic and state rows of a new item (which has none yet)."""
     session.add_all(
         LibraryItemTopic(item_id=item.id, topic=t) for t in dict.fromkeys(topics)
     )
