@@ -414,11 +414,16 @@ async def test_removing_a_local_post_deletes_it_and_logs_why(world):
     # Given alice's post in the group
     w = world
     post = await local_post(w, w.alice)
-    _, carried = await carry(w, post)
+    thread, carried = await carry(w, post)
+    reply = await local_post(w, w.alice)
+    await carry(w, reply, thread)
+    thread.posts_count = 2
     # When the moderator removes it
     await moderation.remove_post(w.session, w.mod, "parks", post.id, "Off topic")
-    # Then the group keeps the row, marked removed, and the post is deleted
+    # Then the group keeps the row, marked removed, and the post is deleted; its
+    # thread counts one post fewer
     assert carried.removed_at is not None
+    assert thread.posts_count == 1
     assert (carried.removed_by_id, carried.removal_reason) == (w.mod.id, "Off topic")
     assert post.deleted_at is not None
     # And the author's Delete and the group's announced removal are queued
@@ -428,6 +433,7 @@ async def test_removing_a_local_post_deletes_it_and_logs_why(world):
     # And removing it again changes nothing
     await moderation.remove_post(w.session, w.mod, "parks", post.id, "again")
     assert carried.removal_reason == "Off topic"
+    assert thread.posts_count == 1
     assert (await verbs(w.session)).count("GroupRemovePost") == 1
 
 

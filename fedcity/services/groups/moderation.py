@@ -300,11 +300,8 @@ async def remove_post(
     post = await session.get(Post, post_id)
     if carried is None or post is None:
         raise NotFound(NOT_IN_GROUP)
-    if carried.removed_at is not None:
+    if not await groups_q.mark_removed(session, carried, by.id, reason.strip()):
         return carried
-    carried.removed_at = utcnow()
-    carried.removed_by_id = by.id
-    carried.removal_reason = reason.strip()
     for boost in await groups_q.list_boosts_by(session, group_actor.id, post.id):
         await tombstone(session, boost)
     if post.local and post.deleted_at is None:

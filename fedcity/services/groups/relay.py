@@ -261,8 +261,7 @@ async def relay_change(
         if carried.removed_at is not None:
             continue
         if activity == "Delete":
-            carried.removed_at = utcnow()
-            await _thread_lost_post(session, carried)
+            await q.mark_removed(session, carried)
         await enqueue_federate(
             session,
             Verb.GROUP_RELAY,
@@ -276,9 +275,3 @@ async def relay_change(
         )
         count += 1
     return count
-
-
-async def _thread_lost_post(session: AsyncSession, carried: GroupPost) -> None:
-    thread = await session.get(GroupThread, carried.thread_id)
-    if thread is not None and thread.posts_count > 0:
-        thread.posts_count -= 1

@@ -132,10 +132,8 @@ async def remove_post(
     removed in the thread, and gone from this instance. A remote post is
     tombstoned, as its group and author want it gone for every member; a local
     account's own post stays its own, only the group's boost of it goes."""
-    if carried.removed_at is None:
-        carried.removed_at = utcnow()
-        carried.removed_by_id = removal.by.id if removal.by is not None else None
-        carried.removal_reason = removal.reason
+    by_id = removal.by.id if removal.by is not None else None
+    await q.mark_removed(session, carried, by_id, removal.reason)
     if not post.local:
         await tombstone(session, post)
         return

@@ -40,6 +40,7 @@ from fedcity.storage.queries.groups.threads import (
     list_pinned_roots,
     list_thread_post_uris,
     list_thread_posts,
+    mark_removed,
 )
 
 __all__ = [
@@ -73,5 +74,6 @@ __all__ = [
     "list_thread_post_uris",
     "list_thread_posts",
     "map_group_posts",
+    "mark_removed",
     "software_by_origin",
 ]

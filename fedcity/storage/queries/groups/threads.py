@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedcity.storage.models import Actor, GroupPost, GroupThread, Post
+from fedcity.storage.types import utcnow
 
 
 async def get_thread_by_root(
@@ -30,6 +31,26 @@ async def get_group_post(
         )
     )
     return rows.first()
+
+
+async def mark_removed(
+    session: AsyncSession,
+    carried: GroupPost,
+    by_id: int | None = None,
+    reason: str = "",
+) -> bool:
+    """Mark a carried post removed (by a moderator, by its author's deletion, or
+    by a remote group), once: its thread counts one post fewer. Whether it was
+    carried until now."""
+    if carried.removed_at is not None:
+        return False
+    carried.removed_at = utcnow()
+    carried.removed_by_id = by_id
+    carried.removal_reason = reason
+    thread = await session.get(GroupThread, carried.thread_id)
+    if thread is not None and thread.posts_count > 0:
+        thread.posts_count -= 1
+    return True
 
 
 async def list_group_posts_of_post(
