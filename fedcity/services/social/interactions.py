@@ -35,16 +35,16 @@ async def favourite(
         fav_id = new_id()
         await _insert_favourite(session, actor, post, urls.activity(fav_id), fav_id)
         author = await session.get(Actor, post.actor_id)
-        remote_groups = [
-            g
-            for g in await group_q.list_groups_carrying(session, post.id)
-            if not g.is_local
-        ]
-        if (author is not None and not author.is_local) or remote_groups:
+        groups = await group_q.list_groups_carrying(session, post.id)
+        if (author is not None and not author.is_local) or any(
+            not g.is_local for g in groups
+        ):
             # A remote author hears of it, and so do the remote groups that carry
             # the post, which announce it to their members (as Lemmy's votes).
             await enqueue_federate(session, Verb.LIKE, FavouriteRef(fav_id))
-        await relay.relay_change(session, post, "Like", favourite_id=fav_id)
+        if any(g.is_local for g in groups):
+            # Read again only when a local group carries the post (most don't).
+            await relay.relay_change(session, post, "Like", favourite_id=fav_id)
     return post
 
 
