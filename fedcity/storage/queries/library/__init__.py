@@ -27,6 +27,7 @@ from fedcity.storage.queries.library.items import (
 from fedcity.storage.queries.library.search import (
     Search,
     SearchFilter,
+    count_found,
     search_items,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "SearchFilter",
     "applying_item_ids",
     "count_applicants",
+    "count_found",
     "count_versions",
     "get_application",
     "get_item",

@@ -116,12 +116,31 @@ async def search_items(
     return [by_id[i] for i in ids if i in by_id]
 
 
-async def _found_ids(
-    session: AsyncSession, search: Search, page: Page, offset: int
-) -> list[int]:
+async def count_found(session: AsyncSession, search: Search) -> int:
+    """How many items `search` finds, every page together (bench/
+    library_search.py reports it beside each search's time)."""
+    conditions = _conditions(search)
+    if not search.words:
+        found = select(LibraryItem.id).where(*_found(), *conditions)
+    elif dialect_of(session) == "postgresql":
+        found = _pg_matches(search.words, conditions).found
+    else:
+        found = _sqlite_matches(search.words, conditions)[0].found
+    counted = select(func.count()).select_from(found.subquery())
+    return await session.scalar(counted) or 0
+
+
+def _conditions(search: Search) -> list[ColumnElement[bool]]:
     conditions = _filtered(search.filter)
     if search.author_ok is not None:
         conditions.append(search.author_ok)
+    return conditions
+
+
+async def _found_ids(
+    session: AsyncSession, search: Search, page: Page, offset: int
+) -> list[int]:
+    conditions = _conditions(search)
     if not search.words:
         stmt = select(LibraryItem.id).where(*_found(), *conditions)
         return [row[0] for row in await paged_rows(session, stmt, LibraryItem.id, page)]
