@@ -268,14 +268,11 @@ async def _pg_window(
 ) -> list[int]:
     """The page of the window's matches that pass the filters, best first.
 
-    The window is an array of ids, found first; its rows are then read by
-    primary key, filtered, and only those that pass have their vectors ranked.
-    A window that carried each match's vector made PostgreSQL sort thousands
-    of wide rows on disk when it found the matches by the GIN index; one that
-    was a subquery let it join by hashing every row that passed the filters
-    (bench/library_search.py: "pothole repair" 130 → 53 ms, "bicycle" in
-    California 835 → 80 ms, before the smaller window took them to 27 and
-    20 ms)."""
+    The window is an array of ids; its rows are read by primary key and only
+    those that pass the filters are ranked. A window carrying the vectors had
+    PostgreSQL sort wide rows on disk; one that was a subquery, hash-join every
+    row that passed the filters (bench/library_search.py: "pothole repair"
+    130 → 53 ms, "bicycle" in California 835 → 80 ms; docs/performance.md)."""
     query = fulltext.tsquery(words, config=TS_CONFIG)
     vector = _pg_vector()
     newest = (
