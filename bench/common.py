@@ -147,26 +147,49 @@ def scratch_database(root: Path, server_url: str | None) -> Iterator[str]:
     if server_url is None:
         yield f"sqlite+aiosqlite:///{root / 'fedcity.db'}"
         return
+    url = create_database(server_url)
+    try:
+        yield url
+    finally:
+        drop_database(server_url, url)
+
+
+def create_database(server_url: str) -> str:
+    """A new, empty database on the PostgreSQL server `server_url` names; its URL
+    (for fedcity: postgresql+asyncpg)."""
+    name = f"fedcity_bench_{uuid.uuid4().hex[:10]}"
+    _admin(server_url, f'CREATE DATABASE "{name}"')
+    base = server_url.rsplit("/", 1)[0]
+    if base.startswith("postgresql://"):
+        base = base.replace("postgresql://", "postgresql+asyncpg://", 1)
+    return f"{base}/{name}"
+
+
+def drop_database(server_url: str, url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(server_url: str, sql: str) -> None:
     import asyncpg
 
-    name = f"fedcity_bench_{uuid.uuid4().hex[:10]}"
-    admin = _asyncpg_url(server_url)
-
-    async def run(sql: str) -> None:
-        conn = await asyncpg.connect(admin)
+    async def run() -> None:
+        conn = await asyncpg.connect(_asyncpg_url(server_url))
         try:
             await conn.execute(sql)
         finally:
             await conn.close()
 
-    asyncio.run(run(f'CREATE DATABASE "{name}"'))
-    try:
-        base = server_url.rsplit("/", 1)[0]
-        if base.startswith("postgresql://"):
-            base = base.replace("postgresql://", "postgresql+asyncpg://", 1)
-        yield f"{base}/{name}"
-    finally:
-        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(run())
+
+
+def vacuum_analyze(db_url: str) -> None:
+    """What a PostgreSQL that has been running a while has done by itself (its
+    autovacuum), and a bulk load has not yet: VACUUM ANALYZE. SQLite gets no
+    statistics, as fedcity never runs ANALYZE there."""
+    if db_url.startswith("sqlite"):
+        return
+    _admin(db_url, "VACUUM ANALYZE")
 
 
 @contextlib.contextmanager

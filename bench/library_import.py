@@ -30,132 +30,13 @@ import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import common
 from citytext import Writer
+from librarydocs import case_study, towns
 
 from fedcity.services.library.formats import write_markdown
-from fedcity.services.library.vocabulary import (
-    CASE_STUDY_STATUSES,
-    EVIDENCE_LEVELS,
-    TOPICS,
-)
 from fedcity.storage.models import LibraryKind
-
-STATES = (
-    "AL", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "ID", "IL", "IN", "IA",
-    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV",
-    "NH", "NJ", "NM", "NY", "NC", "OH", "OK", "OR", "PA", "SC", "TN", "TX", "UT", "WA",
-)  # fmt: skip
-TOWN_PARTS = (
-    ("Spring", "Oak", "Cedar", "Maple", "River", "Lake", "Green", "Fair", "Clear",
-     "Pine", "Red", "Silver", "Mill", "Stone", "Bridge"),
-    ("field", "ville", "ton", " Falls", "wood", " Springs", "dale", "port", " City",
-     " Heights", "view", "burg", "ford"),
-)  # fmt: skip
-MEASURES = (
-    ("pothole repair time", "days"), ("911 answer time", "seconds"),
-    ("energy use", "MWh/year"), ("permits issued", "per month"),
-    ("bus ridership", "riders/day"), ("tree canopy", "%"),
-    ("unsheltered count", "people"), ("overtime hours", "hours/month"),
-    ("park visits", "per week"), ("water loss", "%"),
-)  # fmt: skip
-APPROACHES = (
-    "We piloted {x} in one district for six months before going city-wide.",
-    "Staff mapped every request and scheduled crews by the map, not by the call.",
-    "The council funded {x} from one-time money and asked for a report in a year.",
-    "A shared-services agreement with the county paid for {x}.",
-    "Residents reported problems through a 311 app; crews closed the loop in it.",
-)
-LESSONS = (
-    "Publish the data early: trust came from the map, not from the press release.",
-    "Budget for maintenance in year two; the pilot grant did not cover it.",
-    "Union buy-in mattered more than the software.",
-    "Start smaller than you think; the first district taught us the most.",
-    "It failed because nobody owned it after the champion left.",
-)
-FUNDERS = (
-    "General fund", "State DOT grant", "ARPA", "County partnership",
-    "Community foundation", "Federal EPA grant", "Utility rebate",
-)  # fmt: skip
-
-
-def towns(rng: random.Random) -> list[tuple[str, str, int]]:
-    """About 200 (name, state, population) places."""
-    made = set()
-    while len(made) < 200:
-        name = rng.choice(TOWN_PARTS[0]) + rng.choice(TOWN_PARTS[1])
-        made.add((name, rng.choice(STATES)))
-    return [
-        (name, state, int(10 ** rng.uniform(2.95, 5.95)))
-        for name, state in sorted(made)
-    ]
-
-
-def text(writer: Writer, paragraphs: int) -> str:
-    return "\n\n".join(
-        " ".join(writer.sentence() for _ in range(writer.rng.randint(2, 5)))
-        for _ in range(paragraphs)
-    )
-
-
-def case_study(
-    writer: Writer, place: tuple[str, str, int], number: int
-) -> dict[str, Any]:
-    rng = writer.rng
-    name, state, population = place
-    measure = rng.sample(MEASURES, rng.randint(0, 4))
-    start = f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-    topic = rng.sample(TOPICS, rng.randint(1, 3))
-    subject = rng.choice(measure)[0] if measure else topic[0].replace("_", " ")
-    doc: dict[str, Any] = {
-        "title": f"{name}: {subject} ({number})",
-        "jurisdiction": {
-            "name": name,
-            "state": state,
-            "population": population,
-            "ocd_id": f"ocd-division/country:us/state:{state.lower()}/place:"
-            + name.lower().replace(" ", "_"),
-        },
-        "topics": topic,
-        "hashtags": writer.hashtags(),
-        "problem": text(writer, rng.randint(1, 6)),
-        "approach": " ".join(a.format(x=subject) for a in rng.sample(APPROACHES, 2))
-        + "\n\n"
-        + text(writer, rng.randint(0, 4)),
-        "results": [
-            {
-                "measure": m,
-                "before": round(rng.uniform(5, 500), 1),
-                "after": round(rng.uniform(2, 400), 1),
-                "unit": unit,
-            }
-            for m, unit in measure
-        ],
-        "lessons_learned": rng.choice(LESSONS)
-        + "\n\n"
-        + text(writer, rng.randint(0, 3)),
-        "cost": {"amount": rng.randrange(5_000, 5_000_000, 500), "currency": "USD"},
-        "funding_sources": rng.sample(FUNDERS, rng.randint(1, 3)),
-        "partners": [f"{rng.choice(TOWN_PARTS[0])} County"],
-        "evidence_level": rng.choice(EVIDENCE_LEVELS),
-        "start_date": start,
-        "status": rng.choice(CASE_STUDY_STATUSES),
-        "contacts": [f"@publicworks@{name.lower().replace(' ', '')}.example"],
-        "language": "en",
-    }
-    if not doc["results"]:
-        del doc["results"]
-    if rng.random() < 0.3:
-        doc["attachments"] = [
-            {
-                "name": "Council report",
-                "url": f"https://{state.lower()}.example/reports/{number}.pdf",
-                "media_type": "application/pdf",
-            }
-        ]
-    return doc
 
 
 def write_library(root: Path, count: int, markdown_share: float) -> int:

@@ -114,10 +114,9 @@ def seed(server: common.Server, scale: Scale, seed_value: int) -> City:
     reactions.notifications()
     reactions.counters()
     counts = asyncio.run(write(server.db_url, plan, reactions.reader_counts))
-    if not server.db_url.startswith("sqlite"):
-        # A PostgreSQL that has been running for a month has vacuumed and analysed
-        # these tables; a bulk load has not yet.
-        asyncio.run(_vacuum(server.db_url))
+    # A PostgreSQL that has been running for a month has vacuumed and analysed
+    # these tables; a bulk load has not yet.
+    common.vacuum_analyze(server.db_url)
     deep = plan.start + (plan.now - plan.start) / 4
     counts["reader notifications"] = sum(
         1 for _, recipient, *_ in plan.notes if recipient == plan.reader.id
@@ -125,18 +124,6 @@ def seed(server: common.Server, scale: Scale, seed_value: int) -> City:
     return City(
         plan.reader.id, plan.list_id, int(deep.timestamp() * 1000) << 16, counts
     )
-
-
-async def _vacuum(db_url: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(
-        db_url.replace("postgresql+asyncpg://", "postgresql://")
-    )
-    try:
-        await conn.execute("VACUUM ANALYZE")
-    finally:
-        await conn.close()
 
 
 # --- the client ------------------------------------------------------------------------

@@ -141,17 +141,21 @@ async def search_library(
 ) -> list[ItemView]:
     """The items `asked` finds, as shown to `viewer`: with words best first
     (paged by `offset`), without them newest first (paged on ids, `page`)."""
-    moment = now or utcnow()
+    found = await search_items(session, search_of(asked, now or utcnow()), page, offset)
+    return await views_of(session, viewer, found)
+
+
+def search_of(asked: LibrarySearch, moment: datetime) -> Search:
+    """The storage's search for `asked` at `moment` (closed funding left out
+    unless asked for, the verified rule decided for that day)."""
     f = asked.filter
     if not asked.include_closed and f.status is None:
         f = replace(f, open_at=moment)
-    search = Search(
+    return Search(
         words=asked.words,
         filter=f,
         author_ok=_verified(moment.date()) if asked.verified_only else None,
     )
-    found = await search_items(session, search, page, offset)
-    return await views_of(session, viewer, found)
 
 
 def words_of(text: str) -> tuple[Words, ...]:

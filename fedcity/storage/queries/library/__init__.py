@@ -28,6 +28,7 @@ from fedcity.storage.queries.library.items import (
 from fedcity.storage.queries.library.search import (
     Search,
     SearchFilter,
+    count_found,
     search_items,
 )
 
@@ -38,6 +39,7 @@ __all__ = [
     "add_facets",
     "applying_item_ids",
     "count_applicants",
+    "count_found",
     "count_versions",
     "get_application",
     "get_item",

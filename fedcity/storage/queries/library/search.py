@@ -10,8 +10,8 @@ The index (migration 0032) holds only items that may be found (not withdrawn,
 - SQLite: the contentless FTS5 table `library_items_fts(title, search_text)`
   (porter over unicode61), filled by triggers; matches are ranked by `bm25`,
   a word in the title counting four times one in the rest.
-Only the RANKED newest matches are ranked; older ones follow, newest first
-(`_ranked_ids`). Ties, and searches without words, go newest first. The filters
+Only the RANKED newest matches are ranked (RANKED_POSTGRESQL on PostgreSQL);
+older ones follow, newest first (`_ranked_ids`). Ties, and searches without words, go newest first. The filters
 are columns of `library_items` (checked on SQLite against the narrow index
 `ix_library_items_search`) and its topic and state rows; every search also
 states "not withdrawn and indexable", which is what a search without words
@@ -36,6 +36,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    text,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -61,6 +62,11 @@ TEXT_WEIGHT = "1.0"
 RANK_NORMALIZATION = 1
 # How many of a search's newest matches are ranked (`_ranked_ids`).
 RANKED = 5_000
+# On PostgreSQL, where finding the window reads each match's row (wide, with
+# its vector) newest first, or every match's row from the GIN index: the cost
+# grows with the window, and with the share of items the words are in
+# (bench/library_search.py; docs/performance.md, "Library search").
+RANKED_POSTGRESQL = 1_000
 
 CASE = LibraryKind.CASE_STUDY
 FUNDING = LibraryKind.FUNDING_OPPORTUNITY
@@ -108,6 +114,7 @@ async def search_items(
     The page's ids are found first, over the narrow index of the filtered columns
     (`ix_library_items_search`), and only then are its rows read, wide as they
     are (the document), 20 of them rather than every candidate."""
+    await _plan_each_search(session)
     ids = await _found_ids(session, search, page, offset)
     if not ids:
         return []
@@ -116,12 +123,53 @@ async def search_items(
     return [by_id[i] for i in ids if i in by_id]
 
 
-async def _found_ids(
-    session: AsyncSession, search: Search, page: Page, offset: int
-) -> list[int]:
+async def count_found(session: AsyncSession, search: Search) -> int:
+    """How many items `search` finds, every page together (bench/
+    library_search.py reports it beside each search's time)."""
+    await _plan_each_search(session)
+    conditions = _conditions(search)
+    if not search.words:
+        found = select(LibraryItem.id).where(*_found(), *conditions)
+    elif dialect_of(session) == "postgresql":
+        found = _pg_matches(search.words, conditions).found
+    else:
+        found = _sqlite_matches(search.words, conditions)[0].found
+    counted = select(func.count()).select_from(found.subquery())
+    return await session.scalar(counted) or 0
+
+
+async def _plan_each_search(session: AsyncSession) -> None:
+    """On PostgreSQL, plan this transaction's statements for their own values.
+
+    The driver prepares each statement, and after five runs PostgreSQL may keep
+    a generic plan that knows no word: it guesses a word is in 0.5 % of items
+    and finds them all by the GIN index, then sorts them, which for a word in
+    most items is the whole table (bench/library_search.py: "meeting", 77,000
+    matches: 19 → 775 ms), where a plan for the word walks the newest items
+    until the window is full. Planning costs a fraction of a millisecond."""
+    if dialect_of(session) == "postgresql":
+        await session.execute(_CUSTOM_PLANS)
+
+
+# For this transaction only. JIT off too: a search whose plan PostgreSQL
+# misjudges as costly was compiled for half a second before it ran.
+_CUSTOM_PLANS = text(
+    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+    "set_config('jit', 'off', true)"
+)
+
+
+def _conditions(search: Search) -> list[ColumnElement[bool]]:
     conditions = _filtered(search.filter)
     if search.author_ok is not None:
         conditions.append(search.author_ok)
+    return conditions
+
+
+async def _found_ids(
+    session: AsyncSession, search: Search, page: Page, offset: int
+) -> list[int]:
+    conditions = _conditions(search)
     if not search.words:
         stmt = select(LibraryItem.id).where(*_found(), *conditions)
         return [row[0] for row in await paged_rows(session, stmt, LibraryItem.id, page)]
@@ -157,7 +205,7 @@ async def _ranked_ids(
 
     Ranking scores every match it orders, so a word found in half of a large
     library would cost in proportion (bench/library_search.py: "meeting" is in
-    58,000 of 100,000 items); the newest RANKED are enough to choose the best
+    77,000 of 100,000 items); the newest RANKED are enough to choose the best
     few from, and the older ones are all still there, after them."""
     if dialect_of(session) == "postgresql":
         matches = _pg_matches(words, conditions)
@@ -187,7 +235,15 @@ async def _ranked_ids(
 async def _cut(session: AsyncSession, matches: _Matches) -> int | None:
     """The id of the RANKED-th newest match (None: there are fewer)."""
     newest_first = matches.matched.order_by(matches.key.desc())
-    return await session.scalar(newest_first.offset(RANKED - 1).limit(1))
+    return await session.scalar(newest_first.offset(_window(session) - 1).limit(1))
+
+
+def _window(session: AsyncSession) -> int:
+    """How many of the newest matches are ranked (RANKED; fewer on PostgreSQL,
+    RANKED_POSTGRESQL, where finding each costs more)."""
+    if dialect_of(session) == "postgresql":
+        return min(RANKED, RANKED_POSTGRESQL)
+    return RANKED
 
 
 def _pg_vector() -> ColumnClause[object]:
@@ -210,26 +266,27 @@ async def _pg_window(
     offset: int,
     limit: int,
 ) -> list[int]:
-    """In one pass: the RANKED newest matches, whether each passes the filters
-    (read in the same row), and the page of those that do, best first."""
+    """The page of the window's matches that pass the filters, best first.
+
+    The window is an array of ids; its rows are read by primary key and only
+    those that pass the filters are ranked. A window carrying the vectors had
+    PostgreSQL sort wide rows on disk; one that was a subquery, hash-join every
+    row that passed the filters (bench/library_search.py: "pothole repair"
+    130 → 53 ms, "bicycle" in California 835 → 80 ms; docs/performance.md)."""
     query = fulltext.tsquery(words, config=TS_CONFIG)
     vector = _pg_vector()
     newest = (
-        select(
-            LibraryItem.id,
-            vector.label("vector"),
-            and_(*_found(), *conditions).label("passes"),
-        )
+        select(LibraryItem.id)
         .where(vector.op("@@")(query))
         .order_by(LibraryItem.id.desc())
-        .limit(RANKED)
-        .subquery()
+        .limit(_window(session))
     )
-    rank = func.ts_rank_cd(newest.c.vector, query, RANK_NORMALIZATION)
+    rank = func.ts_rank_cd(vector, query, RANK_NORMALIZATION)
     page = (
-        select(newest.c.id)
-        .where(newest.c.passes)
-        .order_by(rank.desc(), newest.c.id.desc())
+        select(LibraryItem.id)
+        .where(LibraryItem.id == func.any(func.array(newest.scalar_subquery())))
+        .where(*_found(), *conditions)
+        .order_by(rank.desc(), LibraryItem.id.desc())
         .offset(offset)
         .limit(limit)
     )
