@@ -78,6 +78,7 @@ async def search_statuses(
         .offset(search.offset)
         .limit(search.limit)
     )
+    await fulltext.plan_for_values(session)
     return list(await session.scalars(stmt))
 
 
@@ -105,6 +106,7 @@ async def search_public_statuses(
         .offset(search.offset)
         .limit(search.limit)
     )
+    await fulltext.plan_for_values(session)
     return list(await session.scalars(stmt))
 
 

@@ -11,11 +11,11 @@ The index (migration 0032) holds only items that may be found (not withdrawn,
   (porter over unicode61), filled by triggers; matches are ranked by `bm25`,
   a word in the title counting four times one in the rest.
 Only the RANKED newest matches are ranked (RANKED_POSTGRESQL on PostgreSQL);
-older ones follow, newest first (`_ranked_ids`). Ties, and searches without words, go newest first. The filters
-are columns of `library_items` (checked on SQLite against the narrow index
-`ix_library_items_search`) and its topic and state rows; every search also
-states "not withdrawn and indexable", which is what a search without words
-relies on. The page's ids are found first, its rows read after.
+older ones follow, newest first (`_ranked_ids`). Ties, and searches without
+words, go newest first. The filters are columns of `library_items` (checked on
+SQLite against the narrow index `ix_library_items_search`) and its topic and
+state rows; every search also states "not withdrawn and indexable", which is
+what a search without words relies on. The page's ids are found first, its rows read after.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    text,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -114,7 +113,7 @@ async def search_items(
     The page's ids are found first, over the narrow index of the filtered columns
     (`ix_library_items_search`), and only then are its rows read, wide as they
     are (the document), 20 of them rather than every candidate."""
-    await _plan_each_search(session)
+    await fulltext.plan_for_values(session)
     ids = await _found_ids(session, search, page, offset)
     if not ids:
         return []
@@ -126,7 +125,7 @@ async def search_items(
 async def count_found(session: AsyncSession, search: Search) -> int:
     """How many items `search` finds, every page together (bench/
     library_search.py reports it beside each search's time)."""
-    await _plan_each_search(session)
+    await fulltext.plan_for_values(session)
     conditions = _conditions(search)
     if not search.words:
         found = select(LibraryItem.id).where(*_found(), *conditions)
@@ -136,27 +135,6 @@ async def count_found(session: AsyncSession, search: Search) -> int:
         found = _sqlite_matches(search.words, conditions)[0].found
     counted = select(func.count()).select_from(found.subquery())
     return await session.scalar(counted) or 0
-
-
-async def _plan_each_search(session: AsyncSession) -> None:
-    """On PostgreSQL, plan this transaction's statements for their own values.
-
-    The driver prepares each statement, and after five runs PostgreSQL may keep
-    a generic plan that knows no word: it guesses a word is in 0.5 % of items
-    and finds them all by the GIN index, then sorts them, which for a word in
-    most items is the whole table (bench/library_search.py: "meeting", 77,000
-    matches: 19 → 775 ms), where a plan for the word walks the newest items
-    until the window is full. Planning costs a fraction of a millisecond."""
-    if dialect_of(session) == "postgresql":
-        await session.execute(_CUSTOM_PLANS)
-
-
-# For this transaction only. JIT off too: a search whose plan PostgreSQL
-# misjudges as costly was compiled for half a second before it ran.
-_CUSTOM_PLANS = text(
-    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-    "set_config('jit', 'off', true)"
-)
 
 
 def _conditions(search: Search) -> list[ColumnElement[bool]]:
