@@ -142,7 +142,7 @@ async def make_migrated_db_url(
 
     yield make
     for name in created:
-        await drop_pg_database(name)
+        await templates.release_postgres(name)
 
 
 @pytest.fixture

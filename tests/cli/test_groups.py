@@ -3,8 +3,9 @@ them (issue 13)."""
 
 from __future__ import annotations
 
-from tests.cli.test_cli import assert_one_error_line, fedcity
+from tests.cli.test_cli import assert_one_error_line
 from tests.cli.test_offices import cfg  # noqa: F401 (the fixture)
+from tests.support.cli_runner import fedcity
 
 
 def test_a_group_is_created_listed_moderated_and_deleted(tmp_path, cfg):  # noqa: F811

@@ -3,7 +3,8 @@ them; following across real instances is tests/federation/test_library_federatio
 
 from __future__ import annotations
 
-from tests.cli.test_cli import assert_one_error_line, fedcity, write_config
+from tests.cli.test_cli import assert_one_error_line, write_config
+from tests.support.cli_runner import fedcity
 
 
 def test_list_is_empty_and_unfollowing_an_unknown_instance_is_one_clear_line(

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from fedcity.storage.db import Database
 from fedcity.storage.models import Actor, LibraryItem, LibraryItemVersion
-from tests.cli.test_cli import assert_one_error_line, fedcity, write_config
+from tests.cli.test_cli import assert_one_error_line, write_config
 from tests.cli.test_offices import cfg  # noqa: F401 (the fixture)
+from tests.support.cli_runner import fedcity
 from tests.support.library import case_study, funding
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"

@@ -7,8 +7,9 @@ import csv
 import io
 import json
 
-from tests.cli.test_cli import assert_one_error_line, fedcity
+from tests.cli.test_cli import assert_one_error_line
 from tests.cli.test_offices import cfg  # noqa: F401 (the fixture)
+from tests.support.cli_runner import fedcity
 
 
 def test_account_actions_are_applied_and_logged_as_the_command_line(tmp_path, cfg):  # noqa: F811

@@ -13,7 +13,8 @@ from fedcity.services.offices import attestations as offices
 from fedcity.services.social import interactions, mutes
 from fedcity.storage.db import open_database
 from fedcity.urls import Urls
-from tests.cli.test_cli import assert_one_error_line, fedcity, write_config
+from tests.cli.test_cli import assert_one_error_line, write_config
+from tests.support.cli_runner import fedcity
 
 
 @pytest.fixture

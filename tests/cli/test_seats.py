@@ -12,7 +12,8 @@ from fedcity.services.offices import seats
 from fedcity.services.statuses.posts import NewPost, create_local_post
 from fedcity.storage.db import Database
 from fedcity.urls import Urls
-from tests.cli.test_cli import assert_one_error_line, fedcity, write_config
+from tests.cli.test_cli import assert_one_error_line, write_config
+from tests.support.cli_runner import fedcity
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from fedcity.services.sign_ups import registrations
 from fedcity.services.sign_ups.registrations import Policy, SignUp
 from fedcity.storage.db import open_database
 from fedcity.urls import Urls
-from tests.cli.test_cli import assert_one_error_line, fedcity, write_config
+from tests.cli.test_cli import assert_one_error_line, write_config
+from tests.support.cli_runner import fedcity
 from tests.support.keys import premade_keypair
 from tests.support.mail import MailBox
 

@@ -4,6 +4,7 @@ already at the head revision (`make_migrated_db_url`)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import threading
 from collections.abc import Coroutine
@@ -44,9 +45,46 @@ T = TypeVar("T")
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port free now, for a server whose settings must name its port
+    before it listens.
+
+    A port the kernel picks (port 0) is one of its ephemeral ports, which it
+    also gives the outgoing connections of every process (to PostgreSQL, to the
+    other servers): between this call and the server's bind one of them could
+    take it. So the ports come from below the ephemeral range, each test
+    process (pytest-xdist worker) counting through a block of its own."""
+    global _last_port
+    low, span = _port_block()
+    for _ in range(span):
+        _last_port = low + (_last_port - low + 1) % span
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", _last_port))
+            except OSError:
+                continue
+        return _last_port
+    raise RuntimeError(f"no free port in {low}..{low + span - 1}")
+
+
+PORT_BLOCKS = 8  # xdist workers gw0..gw6, and the process without xdist
+FIRST_PORT = 10_000
+
+
+def _port_block() -> tuple[int, int]:
+    """This process's block of ports: (first, how many)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ranges:
+            ephemeral = int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral = 32_768  # Linux's default
+    span = max((ephemeral - FIRST_PORT) // PORT_BLOCKS, 64)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    index = int(worker[2:]) % (PORT_BLOCKS - 1) if worker[2:].isdigit() else 7
+    return FIRST_PORT + index * span, span
+
+
+_last_port = -1
 
 
 def make_settings(
