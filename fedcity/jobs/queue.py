@@ -141,7 +141,11 @@ async def claim(
         .returning(Job)
         .execution_options(synchronize_session=False)
     )
-    return list((await session.scalars(stmt)).all())
+    # RETURNING gives the rows in the table's physical order, not the SELECT's:
+    # hand them out oldest first, so that a Create is applied before the Like of
+    # what it creates (on PostgreSQL, a table with dead tuples reorders them).
+    leased = {job.id: job for job in (await session.scalars(stmt)).all()}
+    return [leased[i] for i in ids if i in leased]
 
 
 async def complete(session: AsyncSession, job_id: int) -> None:

@@ -175,10 +175,11 @@ async def _empty(name: str, emptying: _Emptying) -> bool:
         if revision != emptying.revision:
             return False
         await conn.execute(emptying.script())
-        # Deleted rows leave dead tuples, and a query without a full ORDER BY may
-        # then meet rows in another order than in a new copy: VACUUM (20 ms)
-        # makes the copy as the template was. (One relay test counted a Like
-        # fewer without it: an unordered query, noted in docs/development.md.)
+        # Deleted rows leave dead tuples, and a statement without a full ORDER BY
+        # may then meet rows in another order than in a new copy: VACUUM (20 ms)
+        # makes the copy as the template was. (Without it, a relay test once
+        # counted a Like fewer: the job queue handed out jobs in the order of
+        # UPDATE … RETURNING; jobs/queue.py `claim` now keeps the claim's order.)
         await conn.execute("VACUUM")
     finally:
         await conn.close()
