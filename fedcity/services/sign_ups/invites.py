@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +24,10 @@ from fedcity.storage.types import utcnow
 _DURATION_RE = re.compile(r"^\s*(\d{1,6})\s*([mhdw])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 MAX_USES = 100_000
+# Letters and digits only: a code that began with "-" (as one in 64 of
+# token_urlsafe's did) read as an option to `fedcity invite revoke CODE`.
+CODE_ALPHABET = string.ascii_letters + string.digits
+CODE_LENGTH = 12  # about 71 bits
 
 
 @dataclass(frozen=True)
@@ -64,13 +69,19 @@ def _check(cmd: NewInvite) -> tuple[str | None, str | None]:
     return role, place
 
 
+def new_code() -> str:
+    """A new invite code: the last segment of its URL, and what the command line
+    takes to revoke it."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
 async def create_invite(
     session: AsyncSession, cmd: NewInvite, *, by: Actor | None
 ) -> Invite:
     """An invite made `by` an admin (None: the command line), in the action log."""
     role, place = _check(cmd)
     invite = Invite(
-        code=secrets.token_urlsafe(9),  # 12 characters of [A-Za-z0-9_-]
+        code=new_code(),
         created_by_id=None if by is None else by.id,
         max_uses=cmd.max_uses,
         uses=0,
