@@ -44,12 +44,8 @@ async def mark_applying(
     if await q.get_application(session, item.id, account.id) is None:
         if not takes_applicants(item):
             raise Unprocessable("This funding opportunity is closed")
-        mark_id = new_id()
-        session.add(
-            LibraryApplication(id=mark_id, item_id=item.id, account_id=account.id)
-        )
-        await session.flush()
-        await enqueue_federate(session, Verb.APPLY, ApplicationRef(mark_id))
+        mark = await _add_mark(session, item, account)
+        await enqueue_federate(session, Verb.APPLY, ApplicationRef(mark.id))
     return (await views_of(session, account, [item]))[0]
 
 
@@ -70,11 +66,9 @@ async def unmark_applying(
         NotFound: no such opportunity. Gone: withdrawn.
     """
     item = await find_item(session, FUNDING, item_id)
-    mark = await q.get_application(session, item.id, account.id)
+    mark = await _drop_mark(session, item, account)
     if mark is not None:
         undone = ApplicationUndone(mark.id, account.id, item.id)
-        await session.delete(mark)
-        await session.flush()
         await enqueue_federate(session, Verb.UNDO_APPLY, undone)
     return (await views_of(session, account, [item]))[0]
 
@@ -91,8 +85,7 @@ async def receive_mark(
     ):
         return False
     if await q.get_application(session, item.id, account.id) is None:
-        session.add(LibraryApplication(item_id=item.id, account_id=account.id))
-        await session.flush()
+        await _add_mark(session, item, account)
     return True
 
 
@@ -100,10 +93,27 @@ async def receive_unmark(
     session: AsyncSession, account: Actor, item: LibraryItem
 ) -> None:
     """A remote account took its mark back (its Undo of the Join, or a Leave)."""
+    await _drop_mark(session, item, account)
+
+
+async def _add_mark(
+    session: AsyncSession, item: LibraryItem, account: Actor
+) -> LibraryApplication:
+    mark = LibraryApplication(id=new_id(), item_id=item.id, account_id=account.id)
+    session.add(mark)
+    await session.flush()
+    return mark
+
+
+async def _drop_mark(
+    session: AsyncSession, item: LibraryItem, account: Actor
+) -> LibraryApplication | None:
+    """Delete the account's mark on the item; the mark deleted, if there was one."""
     mark = await q.get_application(session, item.id, account.id)
     if mark is not None:
         await session.delete(mark)
         await session.flush()
+    return mark
 
 
 async def applicants(
